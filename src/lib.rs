@@ -1,0 +1,4 @@
+//! gongkai turns a folder of Markdown postings, ledgers and photos into a static transparency
+//! board (三务公开栏): a website that works from a USB stick, print sheets and a live preview.
+
+pub mod diagnostic;
