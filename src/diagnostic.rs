@@ -101,10 +101,7 @@ impl Diagnostic {
     }
 
     pub fn warning(path: impl Into<String>, message: impl Message + 'static) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
     /// Points at a line and column without a snippet.
@@ -115,10 +112,7 @@ impl Diagnostic {
 
     /// Points at a spreadsheet cell.
     pub fn at_cell(mut self, sheet: impl Into<String>, cell: impl Into<String>) -> Self {
-        self.position = Position::Cell {
-            sheet: sheet.into(),
-            cell: cell.into(),
-        };
+        self.position = Position::Cell { sheet: sheet.into(), cell: cell.into() };
         self
     }
 
@@ -127,24 +121,11 @@ impl Diagnostic {
     pub fn at_span(mut self, source: &str, span: std::ops::Range<usize>) -> Self {
         let loc = locate(source, span.start);
         let line_text = source[loc.line_start..].lines().next().unwrap_or("");
-        let end = span
-            .end
-            .max(span.start)
-            .min(loc.line_start + line_text.len());
-        let len = source
-            .get(span.start.min(end)..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(1)
-            .max(1);
-        self.position = Position::Text {
-            line: loc.line,
-            column: loc.column,
-        };
-        self.snippet = Some(Snippet {
-            line: line_text.to_string(),
-            start: loc.column - 1,
-            len,
-        });
+        let end = span.end.max(span.start).min(loc.line_start + line_text.len());
+        let len =
+            source.get(span.start.min(end)..end).map(|s| s.chars().count()).unwrap_or(1).max(1);
+        self.position = Position::Text { line: loc.line, column: loc.column };
+        self.snippet = Some(Snippet { line: line_text.to_string(), start: loc.column - 1, len });
         self
     }
 
@@ -198,11 +179,7 @@ impl Diagnostic {
             // Underline under the right characters: CJK characters are two columns wide in a
             // terminal, so the caret offset counts display width.
             let prefix: String = shown.chars().take(snippet.start).collect();
-            let marked: String = shown
-                .chars()
-                .skip(snippet.start)
-                .take(snippet.len)
-                .collect();
+            let marked: String = shown.chars().skip(snippet.start).take(snippet.len).collect();
             let offset = display_width(&prefix);
             let width = display_width(&marked).max(1);
             out.push_str(&format!(
@@ -246,11 +223,7 @@ pub fn locate(source: &str, offset: usize) -> Located {
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line = before.matches('\n').count() + 1;
     let column = source[line_start..offset].chars().count() + 1;
-    Located {
-        line,
-        column,
-        line_start,
-    }
+    Located { line, column, line_start }
 }
 
 /// Shows a path relative to `root` with `/` separators, as users see it in messages on any OS.
@@ -337,11 +310,7 @@ mod tests {
         let src = "a\ntitel = \"x\"\n";
         let d = Diagnostic::error(
             "content/a.md",
-            Text {
-                code: "t",
-                zh: "未知".into(),
-                en: "unknown".into(),
-            },
+            Text { code: "t", zh: "未知".into(), en: "unknown".into() },
         )
         .at_span(src, 2..7);
         let out = d.render(Lang::En);
@@ -360,15 +329,31 @@ pub struct SourceText {
     pub text: String,
     /// Byte offset in `text` where the TOML fragment begins (0 for a plain TOML file).
     pub toml_offset: usize,
+    /// Byte offset in `text` where the TOML fragment ends.
+    pub toml_end: usize,
 }
 
 impl SourceText {
-    pub fn new(path: impl Into<String>, text: impl Into<String>, toml_offset: usize) -> Self {
-        SourceText {
-            path: path.into(),
-            text: text.into(),
-            toml_offset,
-        }
+    /// A file whose TOML fragment is `text[toml_offset..toml_end]`.
+    pub fn new(
+        path: impl Into<String>,
+        text: impl Into<String>,
+        toml_offset: usize,
+        toml_end: usize,
+    ) -> Self {
+        SourceText { path: path.into(), text: text.into(), toml_offset, toml_end }
+    }
+
+    /// A plain TOML file (site.toml, a ledger.toml).
+    pub fn toml_file(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let end = text.len();
+        SourceText { path: path.into(), text, toml_offset: 0, toml_end: end }
+    }
+
+    /// The TOML fragment itself; spans from parsing it are relative to its start.
+    pub fn toml(&self) -> &str {
+        &self.text[self.toml_offset..self.toml_end]
     }
 
     /// An error at a span of the TOML fragment.
