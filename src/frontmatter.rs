@@ -1,0 +1,350 @@
+//! Front matter: the `+++`-fenced TOML block at the top of every Markdown file.
+//!
+//! Positions matter more than anywhere else here: a clerk who mistypes a key must be told the
+//! line of the Markdown file, not of the TOML fragment, so every span is shifted by the
+//! fragment's offset (see [`SourceText`]).
+
+use crate::date::DateValue;
+use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::toml_keys::{self, Key, Shape};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// Keys a posting's front matter accepts.
+pub const POSTING_KEYS: &[Key] = &[
+    Key("title", Shape::Value),
+    Key("date", Shape::Value),
+    Key("updated", Shape::Value),
+    Key("draft", Shape::Value),
+    Key("summary", Shape::Value),
+    Key("tags", Shape::Value),
+    Key("kind", Shape::Value),
+    Key("period", Shape::Value),
+    Key("attachments", Shape::Tables(ATTACHMENT_KEYS)),
+    Key("weight", Shape::Value),
+    Key("slug", Shape::Value),
+];
+
+const ATTACHMENT_KEYS: &[Key] = &[Key("file", Shape::Value), Key("label", Shape::Value)];
+
+/// Keys a section's `_index.md` accepts.
+pub const SECTION_KEYS: &[Key] = &[
+    Key("title", Shape::Value),
+    Key("description", Shape::Value),
+    Key("weight", Shape::Value),
+    Key("paginate", Shape::Value),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostingFront {
+    pub title: Spanned<String>,
+    pub date: Spanned<DateValue>,
+    #[serde(default)]
+    pub updated: Option<Spanned<DateValue>>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Spanned<String>>,
+    /// A category such as 决议公开, 实施结果公开, 党费收缴, 财务收支.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// The time span the posting covers, e.g. 2026年第三季度.
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentSpec>,
+    #[serde(default)]
+    pub weight: i64,
+    /// Overrides the URL name taken from the file or folder name.
+    #[serde(default)]
+    pub slug: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSpec {
+    /// Path relative to the posting (a file in its bundle folder).
+    pub file: Spanned<String>,
+    /// What the file is, e.g. 村民代表会议记录（扫描件）.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFront {
+    pub title: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub paginate: Option<usize>,
+}
+
+/// Where the front matter and the body are in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the TOML text between the fences.
+    pub toml_start: usize,
+    pub toml_end: usize,
+    /// Byte offset where the Markdown body begins.
+    pub body_start: usize,
+    /// 1-based line of the file on which the body begins.
+    pub body_line: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FrontMatterError {
+    #[error("the file must start with a +++ line")]
+    Missing,
+    #[error("front matter written as YAML (---); gongkai uses TOML between +++ lines")]
+    Yaml,
+    #[error("the front matter is not closed by a +++ line")]
+    Unclosed,
+    #[error("TOML syntax error: {0}")]
+    Syntax(String),
+    #[error("invalid value: {0}")]
+    Invalid(String),
+    #[error("`{0}` is required")]
+    MissingKey(&'static str),
+    #[error("title is empty")]
+    EmptyTitle,
+}
+
+impl Message for FrontMatterError {
+    fn code(&self) -> &'static str {
+        match self {
+            FrontMatterError::Missing => "frontmatter.missing",
+            FrontMatterError::Yaml => "frontmatter.yaml",
+            FrontMatterError::Unclosed => "frontmatter.unclosed",
+            FrontMatterError::Syntax(_) => "frontmatter.syntax",
+            FrontMatterError::Invalid(_) => "frontmatter.invalid",
+            FrontMatterError::MissingKey(_) => "frontmatter.missing-key",
+            FrontMatterError::EmptyTitle => "frontmatter.empty-title",
+        }
+    }
+    fn zh(&self) -> String {
+        match self {
+            FrontMatterError::Missing => "文件开头缺少 +++ 行。每篇公开内容要以 +++ 开头，写上 title（标题）和 date（日期），再以 +++ 结束，例如：\n+++\ntitle = \"关于……的公示\"\ndate = 2026-10-08\n+++".into(),
+            FrontMatterError::Yaml => "开头的设置用了 --- （YAML 格式）；gongkai 用 +++ 包起来的 TOML 格式，请把两行 --- 改成 +++，并把 `键: 值` 写成 `键 = \"值\"`".into(),
+            FrontMatterError::Unclosed => "开头的设置没有用 +++ 结束：请在 title、date 等设置之后加一行 +++".into(),
+            FrontMatterError::Syntax(m) => format!("设置的写法有误：{}", toml_message_zh(m)),
+            FrontMatterError::Invalid(m) => format!("设置的值不正确：{}", toml_message_zh(m)),
+            FrontMatterError::MissingKey(k) => format!(
+                "缺少 `{k}`。请在开头的 +++ 之间加上一行，例如：{}",
+                match *k {
+                    "title" => "title = \"关于……的公示\"",
+                    "date" => "date = 2026-10-08",
+                    _ => "",
+                }
+            ),
+            FrontMatterError::EmptyTitle => "标题（title）不能为空".into(),
+        }
+    }
+    fn en(&self) -> String {
+        match self {
+            FrontMatterError::MissingKey(k) => format!(
+                "`{k}` is required; add it between the +++ lines, e.g. {}",
+                match *k {
+                    "title" => "title = \"Notice of ...\"",
+                    "date" => "date = 2026-10-08",
+                    _ => "",
+                }
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Turns the toml crate's English messages into plain Chinese for the common cases, keeping the
+/// original text in brackets for the rest.
+pub fn toml_message_zh(msg: &str) -> String {
+    let m = msg.trim();
+    if m.contains(crate::date::BAD_DATE) || m.contains("invalid date") {
+        return "日期写得不对，请写成 2026-10-08 这样的格式，并检查月份和日子是否存在".into();
+    }
+    if let Some(rest) = m.strip_prefix("duplicate key") {
+        return format!("同一个设置项写了两次{rest}，请删去一个");
+    }
+    if m.contains("invalid type") {
+        if m.contains("expected a string") {
+            return format!("这里应写文字，并用英文双引号括起来，例如 \"……\"（{m}）");
+        }
+        if m.contains("expected a boolean") {
+            return format!("这里应写 true（是）或 false（否）（{m}）");
+        }
+        return format!("值的类型不对（{m}）");
+    }
+    if m.contains("string") && (m.contains("unterminated") || m.contains("missing")) {
+        return format!("文字缺少结尾的英文双引号 \"（{m}）");
+    }
+    if m.contains("key with no value") || m.contains("expected `=`") {
+        return format!("每一行要写成 键 = 值，例如 title = \"标题\"（{m}）");
+    }
+    if m.contains("invalid") && m.contains("string") {
+        return format!("文字要用英文双引号 \" 括起来，不能用中文引号“”（{m}）");
+    }
+    format!("TOML 格式错误（{m}）")
+}
+
+/// Finds the `+++` fences. Tolerates a UTF-8 BOM and Windows line endings.
+pub fn split(text: &str) -> Result<Split, FrontMatterError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_line = rest.lines().next().unwrap_or("");
+    if first_line.trim_end() == "---" {
+        return Err(FrontMatterError::Yaml);
+    }
+    if first_line.trim_end() != "+++" {
+        return Err(FrontMatterError::Missing);
+    }
+    let toml_start = start + rest.find('\n').map(|i| i + 1).ok_or(FrontMatterError::Unclosed)?;
+    let mut pos = toml_start;
+    let mut line = 2;
+    while pos < text.len() {
+        let end_of_line = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        if text[pos..end_of_line].trim_end() == "+++" {
+            return Ok(Split {
+                toml_start,
+                toml_end: pos,
+                body_start: end_of_line,
+                body_line: line + 1,
+            });
+        }
+        pos = end_of_line;
+        line += 1;
+    }
+    Err(FrontMatterError::Unclosed)
+}
+
+/// A file split and ready for TOML parsing.
+pub struct Parsed<T> {
+    pub front: T,
+    pub split: Split,
+    pub src: SourceText,
+}
+
+/// Parses front matter into `T`, checking every key against `keys` first.
+/// `required` keys missing from the table are reported at the opening fence.
+pub fn parse<T: for<'de> Deserialize<'de>>(
+    path: &str,
+    text: String,
+    keys: &'static [Key],
+    required: &[&'static str],
+) -> Result<Parsed<T>, Vec<Diagnostic>> {
+    let split = match split(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            let diag = Diagnostic::error(path, e).with_line_snippet(&text, 1, 1, 1);
+            return Err(vec![diag]);
+        }
+    };
+    let src = SourceText::new(path, text, split.toml_start, split.toml_end);
+    let table = match toml::de::DeTable::parse(src.toml()) {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            return Err(vec![
+                src.error_at(span, FrontMatterError::Syntax(e.message().to_string())),
+            ]);
+        }
+    };
+    let mut errors = toml_keys::check(table.get_ref(), keys, front_matter_context(), &src);
+    for key in required {
+        if !table.get_ref().iter().any(|(k, _)| k.get_ref() == key) {
+            let fence = Diagnostic::error(path, FrontMatterError::MissingKey(key))
+                .with_line_snippet(&src.text, 1, 1, 3);
+            errors.push(fence);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match toml::from_str::<T>(src.toml()) {
+        Ok(front) => Ok(Parsed { front, split, src }),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            Err(vec![src.error_at(span, FrontMatterError::Invalid(e.message().to_string()))])
+        }
+    }
+}
+
+fn front_matter_context() -> &'static str {
+    match crate::diagnostic::Lang::from_env() {
+        crate::diagnostic::Lang::Zh => "开头的设置（+++ 之间）",
+        crate::diagnostic::Lang::En => "the front matter",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Lang;
+
+    fn posting(text: &str) -> Result<PostingFront, Vec<String>> {
+        parse::<PostingFront>("content/a.md", text.to_string(), POSTING_KEYS, &["title", "date"])
+            .map(|p| p.front)
+            .map_err(|ds| ds.iter().map(|d| d.render(Lang::En)).collect())
+    }
+
+    #[test]
+    fn splits_with_bom_and_crlf() {
+        let text = "\u{feff}+++\r\ntitle = \"a\"\r\n+++\r\nbody\r\n";
+        let s = split(text).unwrap();
+        assert_eq!(&text[s.toml_start..s.toml_end], "title = \"a\"\r\n");
+        assert_eq!(&text[s.body_start..], "body\r\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn parses_a_posting() {
+        let p = posting(
+            "+++\ntitle = \"关于修路的决议\"\ndate = 2026-09-30\ntags = [\"修路\"]\n+++\n正文\n",
+        )
+        .unwrap();
+        assert_eq!(p.title.get_ref(), "关于修路的决议");
+        assert_eq!(crate::date::format_iso(p.date.get_ref().0), "2026-09-30");
+    }
+
+    #[test]
+    fn unknown_key_is_reported_at_the_markdown_line() {
+        let errs =
+            posting("+++\ntitle = \"a\"\ndate = 2026-09-30\ntgas = [\"x\"]\n+++\n").unwrap_err();
+        assert!(errs[0].starts_with("content/a.md:4:1: error: unknown key `tgas`"), "{errs:?}");
+        assert!(errs[0].contains("did you mean `tags`?"), "{errs:?}");
+    }
+
+    #[test]
+    fn missing_title_points_at_the_fence() {
+        let errs = posting("+++\ndate = 2026-09-30\n+++\n").unwrap_err();
+        assert!(errs[0].starts_with("content/a.md:1:1: error: `title` is required"), "{errs:?}");
+    }
+
+    #[test]
+    fn bad_toml_points_at_the_markdown_line() {
+        let errs =
+            posting("+++\ntitle = \"a\"\ndate = 2026-09-30\nkind = \"决议公开\n+++\n").unwrap_err();
+        assert!(errs[0].starts_with("content/a.md:4:"), "{errs:?}");
+    }
+
+    #[test]
+    fn bad_date_points_at_the_value() {
+        let errs = posting("+++\ntitle = \"a\"\ndate = \"2026-02-30\"\n+++\n").unwrap_err();
+        assert!(errs[0].starts_with("content/a.md:3:8"), "{errs:?}");
+    }
+
+    #[test]
+    fn yaml_gets_a_hint() {
+        let errs = posting("---\ntitle: a\n---\n").unwrap_err();
+        assert!(errs[0].contains("YAML"), "{errs:?}");
+    }
+
+    #[test]
+    fn chinese_translation_of_common_errors() {
+        assert!(toml_message_zh("duplicate key `title`").starts_with("同一个设置项写了两次"));
+    }
+}
