@@ -5,4 +5,8 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod site;
 pub mod toml_keys;
+pub mod urls;

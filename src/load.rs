@@ -1,0 +1,455 @@
+//! Reads a site folder into a [`Site`]: `site.toml`, then every file under `content/`.
+//!
+//! Files are read and their front matter parsed in parallel; all problems are collected.
+
+use crate::config::{self, SiteConfig};
+use crate::diagnostic::{Diagnostic, Message, display_path};
+use crate::frontmatter::{self, POSTING_KEYS, PostingFront, SECTION_KEYS, SectionFront};
+use crate::site::{ContentFile, HomeIntro, Posting, Section, Site};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How the build treats drafts and future-dated postings.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub today: Date,
+    /// Include drafts and future-dated postings (the preview does).
+    pub include_unpublished: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("content/ folder not found")]
+    NoContent,
+    #[error("cannot read file: {0}")]
+    Unreadable(String),
+    #[error("file is not valid UTF-8 text")]
+    NotUtf8,
+    #[error("{other} maps to the same URL {url}")]
+    DuplicateUrl { url: String, other: String },
+    #[error("postings must be inside a section folder")]
+    RootPosting,
+}
+
+impl Message for LoadError {
+    fn code(&self) -> &'static str {
+        match self {
+            LoadError::NoContent => "load.no-content",
+            LoadError::Unreadable(_) => "load.unreadable",
+            LoadError::NotUtf8 => "load.not-utf8",
+            LoadError::DuplicateUrl { .. } => "load.duplicate-url",
+            LoadError::RootPosting => "load.root-posting",
+        }
+    }
+    fn zh(&self) -> String {
+        match self {
+            LoadError::NoContent => "找不到 content 文件夹。公开内容要放在网站文件夹下的 content/village（村务）、content/party（党务）、content/finance（财务）里".into(),
+            LoadError::Unreadable(e) => format!("无法读取这个文件：{e}"),
+            LoadError::NotUtf8 => "这个文件不是 UTF-8 编码。请用记事本“另存为”，编码选择 UTF-8 后再保存".into(),
+            LoadError::DuplicateUrl { url, other } => format!(
+                "这个文件和 {other} 会生成同一个网页地址 {url}。请给其中一个改文件名，或在开头设置不同的 slug"
+            ),
+            LoadError::RootPosting => "公开内容不能直接放在 content 文件夹下，请移到 village（村务）、party（党务）或 finance（财务）文件夹里".into(),
+        }
+    }
+    fn en(&self) -> String {
+        match self {
+            LoadError::DuplicateUrl { url, other } => format!(
+                "this file and {other} map to the same URL {url}; rename one of them or give it a different `slug`"
+            ),
+            LoadError::RootPosting => "postings must be inside a section folder (village/, party/, finance/), not directly in content/".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Titles for the three standard sections when their `_index.md` is missing.
+fn default_section_title(id: &str) -> String {
+    match id {
+        "village" => "村务公开".into(),
+        "party" => "党务公开".into(),
+        "finance" => "财务公开".into(),
+        other => other.rsplit('/').next().unwrap_or(other).to_string(),
+    }
+}
+
+/// Files editors leave behind (swap, backup, lock files) and hidden files are never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('~')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+        || name == "Thumbs.db"
+        || name == "desktop.ini"
+}
+
+/// What the walk found, before parsing.
+enum Found {
+    SectionIndex { dir_rel: Vec<String>, path: PathBuf },
+    Posting { dir_rel: Vec<String>, path: PathBuf, bundle: bool, slug: String },
+    File { path: PathBuf, rel: String },
+    RootIndex(PathBuf),
+}
+
+/// Loads the site under `root`.
+pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, Vec<Diagnostic>> {
+    let (config, _src) = config::load(root)?;
+    load_with_config(root, config, opts)
+}
+
+pub fn load_with_config(
+    root: &Path,
+    config: SiteConfig,
+    opts: LoadOptions,
+) -> Result<Site, Vec<Diagnostic>> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(vec![Diagnostic::error("content", LoadError::NoContent)]);
+    }
+    let mut diags = Vec::new();
+    let found = walk(root, &content, &mut diags);
+
+    // Read and parse in parallel; collect in walk order so output stays deterministic.
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> =
+        found.into_par_iter().map(|f| parse_found(root, f)).collect();
+
+    let mut section_files: Vec<(Vec<String>, String, Option<SectionFront>, Option<_>)> = Vec::new();
+    let mut postings_raw = Vec::new();
+    let mut files = Vec::new();
+    let mut home = None;
+    for p in parsed {
+        match p {
+            Err(ds) => diags.extend(ds),
+            Ok(Parsed::Section { dir_rel, source, front, body }) => {
+                section_files.push((dir_rel, source, Some(front), Some(body)))
+            }
+            Ok(Parsed::Posting(p)) => postings_raw.push(p),
+            Ok(Parsed::File(f)) => files.push(f),
+            Ok(Parsed::Home(h)) => home = Some(h),
+        }
+    }
+
+    // Every folder holding postings is a section, even without an _index.md.
+    let mut section_dirs: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    for (i, s) in section_files.iter().enumerate() {
+        section_dirs.insert(s.0.clone(), i);
+    }
+    for p in &postings_raw {
+        let mut dir = p.dir_rel.clone();
+        while !dir.is_empty() {
+            if !section_dirs.contains_key(&dir) {
+                section_dirs.insert(dir.clone(), section_files.len());
+                section_files.push((dir.clone(), format!("content/{}", dir.join("/")), None, None));
+            }
+            dir.pop();
+        }
+    }
+
+    let mut sections = order_sections(section_files, &config);
+    let index_of: BTreeMap<String, usize> =
+        sections.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+    for i in 0..sections.len() {
+        if let Some((parent_id, _)) = sections[i].id.rsplit_once('/')
+            && let Some(&p) = index_of.get(parent_id)
+        {
+            sections[i].parent = Some(p);
+            sections[p].children.push(i);
+        }
+    }
+
+    let mut postings = Vec::with_capacity(postings_raw.len());
+    for p in postings_raw {
+        let id = p.dir_rel.join("/");
+        let Some(&section) = index_of.get(&id) else { continue };
+        let slug = p.front.slug.as_ref().map(|s| s.get_ref().clone()).unwrap_or(p.slug);
+        let url_dir = format!("{}{}/", sections[section].url_dir, slug);
+        let date = p.front.date.get_ref().0;
+        let published = opts.include_unpublished || (!p.front.draft && date <= opts.today);
+        postings.push(Posting {
+            source: p.source,
+            abs_path: p.path.clone(),
+            dir: p.path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            bundle: p.bundle,
+            section,
+            slug,
+            url_dir,
+            front: p.front,
+            src: p.src,
+            split: p.split,
+            published,
+        });
+    }
+
+    check_duplicate_urls(&sections, &postings, &files, &mut diags);
+
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    // Warnings travel with the site only through the caller; keep the model plain.
+    let _ = diags;
+    Ok(Site {
+        root: root.to_path_buf(),
+        config,
+        sections,
+        postings,
+        files,
+        home,
+        today: opts.today,
+    })
+}
+
+struct RawPosting {
+    dir_rel: Vec<String>,
+    path: PathBuf,
+    source: String,
+    bundle: bool,
+    slug: String,
+    front: PostingFront,
+    src: crate::diagnostic::SourceText,
+    split: frontmatter::Split,
+}
+
+enum Parsed {
+    Section {
+        dir_rel: Vec<String>,
+        source: String,
+        front: SectionFront,
+        body: (crate::diagnostic::SourceText, frontmatter::Split),
+    },
+    Posting(RawPosting),
+    File(ContentFile),
+    Home(HomeIntro),
+}
+
+fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnostic>> {
+    let display = display_path(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::error(display.clone(), LoadError::Unreadable(e.to_string()))]
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| vec![Diagnostic::error(display.clone(), LoadError::NotUtf8)])?;
+    Ok((display, text))
+}
+
+fn parse_found(root: &Path, found: Found) -> Result<Parsed, Vec<Diagnostic>> {
+    match found {
+        Found::File { path, rel } => Ok(Parsed::File(ContentFile {
+            source: display_path(root, &path),
+            abs_path: path,
+            out: rel,
+        })),
+        Found::SectionIndex { dir_rel, path } => {
+            let (display, text) = read_text(root, &path)?;
+            let p = frontmatter::parse::<SectionFront>(&display, text, SECTION_KEYS, &["title"])?;
+            Ok(Parsed::Section { dir_rel, source: display, front: p.front, body: (p.src, p.split) })
+        }
+        Found::RootIndex(path) => {
+            let (display, text) = read_text(root, &path)?;
+            let p = frontmatter::parse::<SectionFront>(&display, text, SECTION_KEYS, &["title"])?;
+            Ok(Parsed::Home(HomeIntro { src: p.src, split: p.split }))
+        }
+        Found::Posting { dir_rel, path, bundle, slug } => {
+            let (display, text) = read_text(root, &path)?;
+            let p = frontmatter::parse::<PostingFront>(
+                &display,
+                text,
+                POSTING_KEYS,
+                &["title", "date"],
+            )?;
+            if p.front.title.get_ref().trim().is_empty() {
+                return Err(vec![p.src.error_at(
+                    p.front.title.span(),
+                    crate::frontmatter::FrontMatterError::EmptyTitle,
+                )]);
+            }
+            Ok(Parsed::Posting(RawPosting {
+                dir_rel,
+                source: display,
+                path,
+                bundle,
+                slug,
+                front: p.front,
+                src: p.src,
+                split: p.split,
+            }))
+        }
+    }
+}
+
+/// Walks `content/` in a stable (name-sorted) order.
+fn walk(root: &Path, content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
+    let mut out = Vec::new();
+    walk_dir(root, content, &[], None, &mut out, diags);
+    out
+}
+
+fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
+    let mut entries: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).collect(),
+        Err(_) => Vec::new(),
+    };
+    entries.sort_by_key(|e| e.file_name());
+    entries
+}
+
+/// `bundle` is the output folder of the enclosing bundle, if inside one.
+fn walk_dir(
+    root: &Path,
+    dir: &Path,
+    rel: &[String],
+    bundle: Option<&str>,
+    out: &mut Vec<Found>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let entries = sorted_entries(dir);
+    // A folder with index.md is a bundle: one posting plus its files.
+    let is_bundle = bundle.is_none()
+        && !rel.is_empty()
+        && entries.iter().any(|e| e.file_name() == "index.md" && e.path().is_file());
+    if is_bundle {
+        let (parent, slug) = rel.split_at(rel.len() - 1);
+        if parent.is_empty() {
+            diags.push(Diagnostic::error(display_path(root, dir), LoadError::RootPosting));
+            return;
+        }
+        out.push(Found::Posting {
+            dir_rel: parent.to_vec(),
+            path: dir.join("index.md"),
+            bundle: true,
+            slug: slug[0].clone(),
+        });
+    }
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_ignored_name(&name) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            let mut child = rel.to_vec();
+            child.push(name);
+            let child_bundle =
+                if is_bundle { Some(rel.join("/")) } else { bundle.map(str::to_string) };
+            walk_dir(root, &path, &child, child_bundle.as_deref(), out, diags);
+            continue;
+        }
+        let out_rel =
+            if rel.is_empty() { name.clone() } else { format!("{}/{}", rel.join("/"), name) };
+        if is_bundle || bundle.is_some() {
+            if !(is_bundle && name == "index.md") {
+                out.push(Found::File { path, rel: out_rel });
+            }
+            continue;
+        }
+        if name == "_index.md" {
+            if rel.is_empty() {
+                out.push(Found::RootIndex(path));
+            } else {
+                out.push(Found::SectionIndex { dir_rel: rel.to_vec(), path });
+            }
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            if rel.is_empty() {
+                diags.push(Diagnostic::error(display_path(root, &path), LoadError::RootPosting));
+            } else {
+                out.push(Found::Posting {
+                    dir_rel: rel.to_vec(),
+                    path,
+                    bundle: false,
+                    slug: stem.to_string(),
+                });
+            }
+        } else {
+            out.push(Found::File { path, rel: out_rel });
+        }
+    }
+}
+
+type SectionFile = (
+    Vec<String>,
+    String,
+    Option<SectionFront>,
+    Option<(crate::diagnostic::SourceText, frontmatter::Split)>,
+);
+
+/// Orders sections: configured top-level order first, then by weight and name; children follow
+/// their parent.
+fn order_sections(files: Vec<SectionFile>, config: &SiteConfig) -> Vec<Section> {
+    let mut all: Vec<Section> = files
+        .into_iter()
+        .map(|(dir, source, front, body)| {
+            let id = dir.join("/");
+            Section {
+                title: front
+                    .as_ref()
+                    .map(|f| f.title.get_ref().clone())
+                    .unwrap_or_else(|| default_section_title(&id)),
+                description: front.as_ref().and_then(|f| f.description.clone()),
+                weight: front.as_ref().map(|f| f.weight).unwrap_or(0),
+                paginate: front.as_ref().and_then(|f| f.paginate),
+                url_dir: format!("{id}/"),
+                id,
+                source,
+                parent: None,
+                children: Vec::new(),
+                intro: body,
+                front,
+            }
+        })
+        .collect();
+    let rank = |id: &str| -> usize {
+        let top = id.split('/').next().unwrap_or(id);
+        config.sections.iter().position(|s| s == top).unwrap_or(usize::MAX)
+    };
+    // Sort by the path of (rank, weight, name) tuples from the top down, so children stay under
+    // their parents.
+    all.sort_by_cached_key(|s| {
+        let mut key = Vec::new();
+        let mut prefix = String::new();
+        for (i, part) in s.id.split('/').enumerate() {
+            if i > 0 {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            key.push((if i == 0 { rank(&prefix) } else { 0 }, 0i64, part.to_string()));
+        }
+        key
+    });
+    // Weights of children are applied after the structural sort.
+    all
+}
+
+fn check_duplicate_urls(
+    sections: &[Section],
+    postings: &[Posting],
+    files: &[ContentFile],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut claim = |url: String, source: &str, diags: &mut Vec<Diagnostic>| {
+        let key = url.to_lowercase();
+        if let Some(other) = seen.get(&key) {
+            diags.push(Diagnostic::error(
+                source.to_string(),
+                LoadError::DuplicateUrl { url, other: other.clone() },
+            ));
+        } else {
+            seen.insert(key, source.to_string());
+        }
+    };
+    for s in sections {
+        claim(format!("{}index.html", s.url_dir), &s.source, diags);
+    }
+    for p in postings {
+        claim(p.url(), &p.source, diags);
+    }
+    for f in files {
+        claim(f.out.clone(), &f.source, diags);
+    }
+}

@@ -1,0 +1,480 @@
+//! Markdown to HTML with comrak, plus what gongkai needs on top: internal `.md` links rewritten
+//! to relative page URLs, and every link and anchor checked with its file:line.
+
+use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::urls;
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Anchorizer, Arena, Options};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// comrak options for gongkai: GFM plus CJK-friendly emphasis, heading ids, footnotes.
+pub fn options(unsafe_html: bool) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.header_id_prefix = Some(String::new());
+    // `**重要通知**：请于…` must render bold; CommonMark's flanking rules alone leave asterisks.
+    o.extension.cjk_friendly_emphasis = true;
+    o.parse.sourcepos_chars = true;
+    o.render.r#unsafe = unsafe_html;
+    o
+}
+
+/// What a link inside Markdown may point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A posting, by index.
+    Posting(usize),
+    /// A section listing, by its site-relative page path.
+    Page(String),
+    /// A published file (bundle file, content file, static file).
+    File(String),
+}
+
+/// Everything link resolution needs to know about the site.
+pub struct LinkIndex {
+    /// Content-relative `.md` path (e.g. `village/2026-road/index.md`) -> posting index.
+    pub postings: BTreeMap<String, usize>,
+    /// Content-relative `_index.md` path -> section page path.
+    pub sections: BTreeMap<String, String>,
+    /// Site-relative output paths of published files.
+    pub files: BTreeSet<String>,
+    /// Site-relative page path of each posting.
+    pub posting_urls: Vec<String>,
+    /// Whether each posting is in this build.
+    pub posting_published: Vec<bool>,
+}
+
+/// One anchor to verify once every page's headings are known.
+#[derive(Debug, Clone)]
+pub struct AnchorCheck {
+    pub target: usize,
+    pub anchor: String,
+    pub href: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// An image referenced from the body.
+#[derive(Debug, Clone)]
+pub struct ImageRef {
+    /// Site-relative output path of the image file.
+    pub path: String,
+    pub alt: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Heading ids in document order.
+    pub anchors: Vec<String>,
+    /// Headings (level, text, id) for a table of contents.
+    pub headings: Vec<(u8, String, String)>,
+    /// Plain text of the body, blocks separated by newlines (search, summaries).
+    pub text: String,
+    pub anchor_checks: Vec<AnchorCheck>,
+    /// Postings this one links to (for incremental rebuilds and "related" lists).
+    pub links_to: BTreeSet<usize>,
+    pub images: Vec<ImageRef>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("link target `{href}` does not exist")]
+    Missing { href: String, suggestion: Option<String> },
+    #[error("link `{href}` points at a draft or a posting dated in the future")]
+    Unpublished { href: String },
+    #[error("link `{href}` leaves the content folder")]
+    Outside { href: String },
+    #[error("anchor `#{anchor}` not found in {target}")]
+    MissingAnchor { anchor: String, target: String, available: Vec<String> },
+}
+
+impl Message for LinkError {
+    fn code(&self) -> &'static str {
+        match self {
+            LinkError::Missing { .. } => "link.missing",
+            LinkError::Unpublished { .. } => "link.unpublished",
+            LinkError::Outside { .. } => "link.outside",
+            LinkError::MissingAnchor { .. } => "link.missing-anchor",
+        }
+    }
+    fn zh(&self) -> String {
+        match self {
+            LinkError::Missing { href, suggestion } => {
+                let mut s = format!("链接指向的文件 `{href}` 不存在");
+                match suggestion {
+                    Some(sug) => s.push_str(&format!("，是不是 `{sug}`？")),
+                    None => s.push_str("。请检查文件名和路径（相对于本文件所在的文件夹，例如 ../party/2026-dues.md）"),
+                }
+                s
+            }
+            LinkError::Unpublished { href } => format!(
+                "链接指向的 `{href}` 是草稿或还没到发布日期，发布后读者点开会找不到页面。请等它发布后再加链接，或去掉它的 draft 设置"
+            ),
+            LinkError::Outside { href } => {
+                format!("链接 `{href}` 指到了 content 文件夹之外，网站上无法打开")
+            }
+            LinkError::MissingAnchor { anchor, target, available } => {
+                let mut s = format!("{target} 里没有 `#{anchor}` 这个小标题");
+                if !available.is_empty() {
+                    s.push_str(&format!(
+                        "。可用的有：{}",
+                        available.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join("、")
+                    ));
+                }
+                s
+            }
+        }
+    }
+    fn en(&self) -> String {
+        match self {
+            LinkError::Missing { href, suggestion: Some(s) } => {
+                format!("link target `{href}` does not exist; did you mean `{s}`?")
+            }
+            LinkError::MissingAnchor { anchor, target, available } => {
+                let mut s = format!("anchor `#{anchor}` not found in {target}");
+                if !available.is_empty() {
+                    s.push_str(&format!(
+                        "; available: {}",
+                        available.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                s
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Where a Markdown body sits and how links from it resolve.
+pub struct Context<'a> {
+    pub src: &'a SourceText,
+    /// Byte offset and 1-based line where the body starts in `src.text`.
+    pub body_start: usize,
+    pub body_line: usize,
+    /// Content-relative folder of the file (`village` or `village/2026-road`).
+    pub content_dir: &'a str,
+    /// Site-relative path of the page being rendered.
+    pub page: &'a str,
+    /// This posting's index (for `#anchor` links to itself), if it is a posting.
+    pub this: Option<usize>,
+    /// Whether the page itself is published (a draft may link to drafts).
+    pub published: bool,
+    pub index: &'a LinkIndex,
+    pub options: &'a Options<'a>,
+}
+
+fn has_scheme(href: &str) -> bool {
+    if href.starts_with("//") {
+        return true;
+    }
+    match href.find(':') {
+        Some(i) => {
+            let scheme = &href[..i];
+            !scheme.is_empty()
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        }
+        None => false,
+    }
+}
+
+/// Renders a Markdown body, rewriting and checking its links.
+pub fn render(ctx: &Context<'_>) -> Rendered {
+    let body = &ctx.src.text[ctx.body_start..];
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, body, ctx.options);
+    let mut out = Rendered::default();
+    let mut anchorizer = Anchorizer::new();
+
+    for node in root.descendants() {
+        let (line, column) = {
+            let data = node.data();
+            let pos = data.sourcepos.start;
+            (pos.line + ctx.body_line - 1, pos.column)
+        };
+        let mut data = node.data_mut();
+        match &mut data.value {
+            NodeValue::Heading(h) => {
+                let level = h.level;
+                drop(data);
+                let text = node.collect_text();
+                let id = anchorizer.anchorize(&text);
+                out.anchors.push(id.clone());
+                out.headings.push((level, text, id));
+            }
+            NodeValue::Link(link) => {
+                let href = link.url.clone();
+                drop(data);
+                if let Some(new) = resolve(ctx, &href, line, column, false, node, &mut out) {
+                    if let NodeValue::Link(link) = &mut node.data_mut().value {
+                        link.url = new;
+                    }
+                }
+            }
+            NodeValue::Image(link) => {
+                let href = link.url.clone();
+                drop(data);
+                if let Some(new) = resolve(ctx, &href, line, column, true, node, &mut out) {
+                    if let NodeValue::Image(link) = &mut node.data_mut().value {
+                        link.url = new;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    collect_plain_text(root, &mut out.text);
+    let mut html = String::with_capacity(body.len() * 2);
+    // Writing into a String cannot fail.
+    let _ = comrak::format_html(root, ctx.options, &mut html);
+    out.html = html;
+    out
+}
+
+fn collect_plain_text<'a>(root: &'a AstNode<'a>, out: &mut String) {
+    for node in root.children() {
+        let is_block = node.data().value.block();
+        if is_block && !matches!(node.data().value, NodeValue::Paragraph | NodeValue::Heading(_)) {
+            collect_plain_text(node, out);
+        } else {
+            node.collect_text_append(out);
+            out.push('\n');
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve<'a>(
+    ctx: &Context<'_>,
+    href: &str,
+    line: usize,
+    column: usize,
+    is_image: bool,
+    node: &'a AstNode<'a>,
+    out: &mut Rendered,
+) -> Option<String> {
+    if href.is_empty() || has_scheme(href) {
+        return None;
+    }
+    let decoded = urls::decode(href);
+    let (path, fragment) = match decoded.split_once('#') {
+        Some((p, f)) => (p.to_string(), Some(f.to_string())),
+        None => (decoded.clone(), None),
+    };
+    let path = path.split('?').next().unwrap_or("").to_string();
+    let error = |msg: LinkError| {
+        let len = node.data().sourcepos.end.column.saturating_sub(column) + 1;
+        let len = if node.data().sourcepos.end.line + ctx.body_line - 1 == line { len } else { 1 };
+        Diagnostic::error(ctx.src.path.clone(), msg).with_line_snippet(
+            &ctx.src.text,
+            line,
+            column,
+            len,
+        )
+    };
+    if path.is_empty() {
+        // `#anchor` on the same page.
+        if let (Some(this), Some(f)) = (ctx.this, fragment) {
+            out.anchor_checks.push(AnchorCheck {
+                target: this,
+                anchor: f,
+                href: href.into(),
+                line,
+                column,
+            });
+        }
+        return None;
+    }
+    let joined = if let Some(abs) = path.strip_prefix('/') {
+        abs.to_string()
+    } else if ctx.content_dir.is_empty() {
+        path.clone()
+    } else {
+        format!("{}/{}", ctx.content_dir, path)
+    };
+    let Some(norm) = urls::normalize(&joined) else {
+        out.diagnostics.push(error(LinkError::Outside { href: href.into() }));
+        return None;
+    };
+    let target = lookup(ctx.index, &norm, path.ends_with('/'));
+    let Some(target) = target else {
+        let suggestion = suggest_target(ctx.index, &norm, ctx.content_dir);
+        out.diagnostics.push(error(LinkError::Missing { href: href.into(), suggestion }));
+        return None;
+    };
+    let url = match &target {
+        Target::Posting(i) => {
+            if ctx.published && !ctx.index.posting_published[*i] {
+                out.diagnostics.push(error(LinkError::Unpublished { href: href.into() }));
+            }
+            out.links_to.insert(*i);
+            if let Some(f) = &fragment {
+                out.anchor_checks.push(AnchorCheck {
+                    target: *i,
+                    anchor: f.clone(),
+                    href: href.into(),
+                    line,
+                    column,
+                });
+            }
+            ctx.index.posting_urls[*i].clone()
+        }
+        Target::Page(p) | Target::File(p) => p.clone(),
+    };
+    if is_image {
+        let alt = node.collect_text();
+        out.images.push(ImageRef { path: url.clone(), alt, line, column });
+    }
+    let with_fragment = match fragment {
+        Some(f) => format!("{url}#{f}"),
+        None => url,
+    };
+    Some(urls::relative(ctx.page, &with_fragment))
+}
+
+/// Finds what a content-relative path names.
+fn lookup(index: &LinkIndex, norm: &str, dir_link: bool) -> Option<Target> {
+    if let Some(&i) = index.postings.get(norm) {
+        return Some(Target::Posting(i));
+    }
+    if let Some(p) = index.sections.get(norm) {
+        return Some(Target::Page(p.clone()));
+    }
+    if !dir_link && index.files.contains(norm) {
+        return Some(Target::File(norm.to_string()));
+    }
+    // A folder link: a bundle (`../2026-road/`) or a section (`../party/`).
+    let dir = norm.trim_end_matches('/');
+    if let Some(&i) = index.postings.get(&format!("{dir}/index.md")) {
+        return Some(Target::Posting(i));
+    }
+    if let Some(p) = index.sections.get(&format!("{dir}/_index.md")) {
+        return Some(Target::Page(p.clone()));
+    }
+    None
+}
+
+fn suggest_target(index: &LinkIndex, norm: &str, from_dir: &str) -> Option<String> {
+    let candidates = index.postings.keys().chain(index.sections.keys()).chain(index.files.iter());
+    // A bundle `x/index.md` is also compared as `x.md`, the form a clerk most likely typed.
+    let distance = |c: &str| {
+        let direct = strsim::levenshtein(norm, c);
+        match c.strip_suffix("/index.md") {
+            Some(dir) => direct.min(strsim::levenshtein(norm, &format!("{dir}.md"))),
+            None => direct,
+        }
+    };
+    let best = candidates
+        .map(|c| (distance(c), c))
+        .filter(|(d, c)| *d <= 3.max(c.chars().count() / 4))
+        .min()?;
+    Some(relative_to_dir(from_dir, best.1))
+}
+
+/// `target` (content-relative) written as a link from a file in `from_dir`.
+fn relative_to_dir(from_dir: &str, target: &str) -> String {
+    let from = if from_dir.is_empty() { "x".to_string() } else { format!("{from_dir}/x") };
+    urls::decode(&urls::relative(&from, target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Lang;
+
+    fn index() -> LinkIndex {
+        LinkIndex {
+            postings: BTreeMap::from([
+                ("village/road.md".to_string(), 0),
+                ("party/2026-dues/index.md".to_string(), 1),
+            ]),
+            sections: BTreeMap::from([(
+                "party/_index.md".to_string(),
+                "party/index.html".to_string(),
+            )]),
+            files: BTreeSet::from(["party/2026-dues/scan.pdf".to_string()]),
+            posting_urls: vec![
+                "village/road/index.html".into(),
+                "party/2026-dues/index.html".into(),
+            ],
+            posting_published: vec![true, true],
+        }
+    }
+
+    fn run(body: &str) -> Rendered {
+        let text = format!("+++\ntitle = \"x\"\n+++\n{body}");
+        let src = SourceText::new("content/village/road.md", text.clone(), 4, 16);
+        let idx = index();
+        let opts = options(false);
+        let ctx = Context {
+            src: &src,
+            body_start: 20,
+            body_line: 4,
+            content_dir: "village",
+            page: "village/road/index.html",
+            this: Some(0),
+            published: true,
+            index: &idx,
+            options: &opts,
+        };
+        render(&ctx)
+    }
+
+    #[test]
+    fn cjk_emphasis_is_bold() {
+        let r =
+            run("**重要通知**：请于月底前缴纳。这是**“引用”**的，请注意**（括号内容）**后文。\n");
+        assert_eq!(r.html.matches("<strong>").count(), 3, "{}", r.html);
+        assert!(!r.html.contains("**"));
+    }
+
+    #[test]
+    fn md_links_become_relative_page_urls() {
+        let r = run(
+            "见[党费](../party/2026-dues/index.md#收缴情况)和[扫描件](../party/2026-dues/scan.pdf)。\n",
+        );
+        assert!(r.html.contains("href=\"../../party/2026-dues/index.html#%E6%94%B6"), "{}", r.html);
+        assert!(r.html.contains("href=\"../../party/2026-dues/scan.pdf\""), "{}", r.html);
+        assert_eq!(r.anchor_checks.len(), 1);
+        assert_eq!(r.anchor_checks[0].anchor, "收缴情况");
+        assert!(r.links_to.contains(&1));
+    }
+
+    #[test]
+    fn missing_link_is_reported_at_its_line_and_column() {
+        let r = run("第一行\n\n请看[决议](../party/2026-due.md)。\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        let msg = r.diagnostics[0].render(Lang::En);
+        assert!(msg.starts_with("content/village/road.md:6:3: error: link target"), "{msg}");
+        assert!(msg.contains("did you mean `../party/2026-dues/index.md`"), "{msg}");
+    }
+
+    #[test]
+    fn headings_get_ids_matching_the_html() {
+        let r = run("## 一、资金来源\n\n## 一、资金来源\n");
+        assert_eq!(r.anchors, ["一资金来源", "一资金来源-1"]);
+        assert!(r.html.contains("id=\"一资金来源-1\""), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_dropped_by_default() {
+        let r = run("<script>alert(1)</script>\n\n[x](javascript:alert(1))\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    #[test]
+    fn external_links_are_left_alone() {
+        let r = run("[政府网](https://www.gov.cn/) [邮件](mailto:a@b.cn)\n");
+        assert!(r.diagnostics.is_empty());
+        assert!(r.html.contains("https://www.gov.cn/"));
+    }
+}
