@@ -10,3 +10,7 @@ pub mod markdown;
 pub mod site;
 pub mod toml_keys;
 pub mod urls;
+pub mod theme;
+pub mod render;
+pub mod output;
+pub mod build;

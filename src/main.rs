@@ -1,1 +1,79 @@
-fn main() {}
+//! The `gongkai` command: a thin layer over the library.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod cmd;
+
+/// gongkai（公开）：把村务、党务、财务公开内容生成可离线打开的公开栏网站。
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "把 Markdown 写的三务公开内容生成公开栏网站 / Build a transparency-board website from Markdown",
+    long_about = None,
+    after_help = "常用示例 / Examples:\n  gongkai build                    生成网站到 public/ 文件夹\n  gongkai build --root D:\\青石村     生成指定文件夹里的网站\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai init 青石村               新建一个网站文件夹\n\n出错时会列出文件、行号和改法；public/ 里已发布的内容不会被改动。\n设置 GONGKAI_LANG=en 显示英文信息。"
+)]
+struct Cli {
+    /// 网站文件夹（含 site.toml），默认当前文件夹 / Site folder
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// 只显示错误 / Print errors only
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// 按这一天生成（YYYY-MM-DD，默认北京时间今天）/ Build as of this date
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 生成网站到 public/（出错时不改动已发布的内容）/ Build the site
+    #[command(after_help = "示例：\n  gongkai build\n  gongkai build --out D:\\发布\\青石村\n  gongkai build --drafts   连草稿一起生成（仅供自己检查，不要发布）")]
+    Build {
+        /// 输出文件夹，默认 public / Output folder
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// 包括草稿和未到日期的内容 / Include drafts and future postings
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// 新建一个网站文件夹，带示例内容 / Create a new site
+    #[command(after_help = "示例：\n  gongkai init 青石村")]
+    Init {
+        /// 新网站的文件夹 / Folder to create
+        dir: PathBuf,
+    },
+    /// 新建一篇公开内容 / Create a new posting
+    #[command(after_help = "示例：\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai new party \"2026年第三季度党费收缴情况公开\"\n  gongkai new finance \"2026年10月财务收支公开\" --bundle")]
+    New {
+        /// 栏目：village（村务）、party（党务）、finance（财务）或其下的子栏目
+        section: String,
+        /// 标题 / Title
+        title: String,
+        /// 建成文件夹（可放附件、照片、账目表）/ Create a bundle folder
+        #[arg(long)]
+        bundle: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    let ctx = cmd::Ctx::new(root, cli.quiet, cli.today.as_deref());
+    let ctx = match ctx {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Build { out, drafts } => cmd::build::run(&ctx, out, drafts),
+        Command::Init { dir } => cmd::init::run(&ctx, &dir),
+        Command::New { section, title, bundle } => cmd::new::run(&ctx, &section, &title, bundle),
+    }
+}

@@ -1,0 +1,386 @@
+//! The pipeline: load -> render Markdown and check links -> render pages -> write.
+//!
+//! Each stage takes plain data and returns plain data plus diagnostics; nothing reaches back.
+//! All diagnostics of a build are collected and reported together; nothing is written when
+//! there is any error.
+
+use crate::config;
+use crate::diagnostic::{Diagnostic, Diagnostics, Message, display_path};
+use crate::load::{self, LoadOptions};
+use crate::markdown::{self, AnchorCheck, LinkError, LinkIndex, Rendered};
+use crate::output;
+use crate::render::{self, AttachmentCtx, Contents, OutputFile, PostingExtras, RenderInput, Renderer};
+use crate::site::Site;
+use crate::theme::{StaticSource, Theme};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder (default `public/` under the root).
+    pub out: PathBuf,
+    /// Include drafts and future-dated postings.
+    pub drafts: bool,
+    /// The date the board is built for.
+    pub today: Date,
+    /// A preview build (banner, badges) for `gongkai serve`.
+    pub preview: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>, today: Date) -> Self {
+        let root = root.into();
+        BuildOptions { out: root.join("public"), root, drafts: false, today, preview: false }
+    }
+}
+
+/// The result of generating a site in memory.
+#[derive(Debug)]
+pub struct Generated {
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+    pub site: Site,
+}
+
+/// What a successful `build` reports.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Diagnostics,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AttachmentError {
+    #[error("attachment `{0}` not found")]
+    Missing(String),
+}
+
+impl Message for AttachmentError {
+    fn code(&self) -> &'static str {
+        "attachment.missing"
+    }
+    fn zh(&self) -> String {
+        match self {
+            AttachmentError::Missing(f) => format!(
+                "附件 `{f}` 不存在。请把文件放在这篇内容所在的文件夹里（建议用“文件夹/index.md”的形式，把附件和 index.md 放在一起），并核对文件名"
+            ),
+        }
+    }
+    fn en(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Loads, checks and renders the site without writing anything.
+pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
+    let fail = |ds: Vec<Diagnostic>| {
+        let mut d = Diagnostics::new();
+        d.extend(ds);
+        d.sort();
+        d
+    };
+    let (config, _) = config::load(&opts.root).map_err(fail)?;
+    let theme = Theme::new(&opts.root, &config.theme);
+    let site = load::load_with_config(
+        &opts.root,
+        config,
+        LoadOptions { today: opts.today, include_unpublished: opts.drafts },
+    )
+    .map_err(fail)?;
+
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let statics = static_outputs(&site, &theme);
+    let index = link_index(&site, &statics);
+    let md_options = markdown::options(site.config.unsafe_html);
+
+    let bodies: Vec<Rendered> = site
+        .postings
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let content_dir = content_rel_dir(&site.root, &p.dir);
+            markdown::render(&markdown::Context {
+                src: &p.src,
+                body_start: p.split.body_start,
+                body_line: p.split.body_line,
+                content_dir: &content_dir,
+                page: &p.url(),
+                this: Some(i),
+                published: p.published && !opts.drafts,
+                index: &index,
+                options: &md_options,
+            })
+        })
+        .collect();
+    let section_intros: Vec<Option<String>> = site
+        .sections
+        .iter()
+        .map(|s| {
+            let (src, split) = s.intro.as_ref()?;
+            let dir = content_rel_dir(&site.root, &site.root.join(src.path.rsplit_once('/')?.0));
+            let r = markdown::render(&markdown::Context {
+                src,
+                body_start: split.body_start,
+                body_line: split.body_line,
+                content_dir: &dir,
+                page: &format!("{}index.html", s.url_dir),
+                this: None,
+                published: true,
+                index: &index,
+                options: &md_options,
+            });
+            diags.extend(r.diagnostics);
+            (!r.html.trim().is_empty()).then_some(r.html)
+        })
+        .collect();
+    let home_intro = site.home.as_ref().and_then(|h| {
+        let r = markdown::render(&markdown::Context {
+            src: &h.src,
+            body_start: h.split.body_start,
+            body_line: h.split.body_line,
+            content_dir: "",
+            page: "index.html",
+            this: None,
+            published: true,
+            index: &index,
+            options: &md_options,
+        });
+        diags.extend(r.diagnostics);
+        (!r.html.trim().is_empty()).then_some(r.html)
+    });
+
+    for (i, b) in bodies.iter().enumerate() {
+        if site.postings[i].published {
+            diags.extend(b.diagnostics.iter().map(clone_diag));
+        }
+        diags.extend(check_anchors(&site, &bodies, &b.anchor_checks, i));
+    }
+
+    let extras: Vec<PostingExtras> =
+        site.postings.iter().map(|p| posting_extras(&site, p, &mut diags)).collect();
+
+    let renderer = Renderer::new(theme.clone());
+    let input = RenderInput {
+        site: &site,
+        bodies: &bodies,
+        extras: &extras,
+        section_intros: &section_intros,
+        home_intro: home_intro.as_deref(),
+        preview: opts.preview,
+    };
+    let (mut files, render_diags) = render::render_pages(&renderer, &input);
+    diags.extend(render_diags);
+    let pages = files.len();
+    files.extend(statics.into_iter().map(|(path, contents)| OutputFile { path, contents }));
+
+    let mut all = Diagnostics::new();
+    all.extend(diags);
+    all.sort();
+    if all.has_errors() {
+        return Err(all);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Generated { files, pages, warnings: all, site })
+}
+
+/// `generate`, then publish atomically to `opts.out`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let generated = generate(opts)?;
+    check_out_dir(opts)?;
+    output::publish(&opts.out, &generated.files).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(display_path(&opts.root, &opts.out), e));
+        d
+    })?;
+    Ok(BuildReport {
+        pages: generated.pages,
+        files: generated.files.len(),
+        warnings: generated.warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Refuses to replace the site folder itself or a source folder with the output.
+fn check_out_dir(opts: &BuildOptions) -> Result<(), Diagnostics> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = canon(&opts.out);
+    let root = canon(&opts.root);
+    let forbidden = ["content", "templates", "themes", "static"].map(|d| root.join(d));
+    if out == root || forbidden.iter().any(|f| out == *f || out.starts_with(f)) || root.starts_with(&out) {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(
+            opts.out.display().to_string(),
+            output::OutputError::Unsafe(opts.out.display().to_string()),
+        ));
+        return Err(d);
+    }
+    Ok(())
+}
+
+fn clone_diag(d: &Diagnostic) -> Diagnostic {
+    Diagnostic {
+        severity: d.severity,
+        path: d.path.clone(),
+        position: d.position.clone(),
+        message: Box::new(crate::diagnostic::Text {
+            code: d.message.code(),
+            zh: d.message.zh(),
+            en: d.message.en(),
+        }),
+        snippet: d.snippet.clone(),
+    }
+}
+
+/// Content-relative folder (`village/2026-road`) of an absolute folder under `content/`.
+fn content_rel_dir(root: &Path, dir: &Path) -> String {
+    display_path(&root.join("content"), dir)
+}
+
+/// Theme static files, the site's own `static/` folder and content files, by output path.
+fn static_outputs(site: &Site, theme: &Theme) -> Vec<(String, Contents)> {
+    let mut out: BTreeMap<String, Contents> = BTreeMap::new();
+    for (path, src) in theme.static_files() {
+        let c = match src {
+            StaticSource::Embedded(b) => Contents::Bytes(b.to_vec()),
+            StaticSource::Disk(p) => Contents::Copy(p),
+        };
+        out.insert(path, c);
+    }
+    let site_static = site.root.join("static");
+    if site_static.is_dir() {
+        for e in walkdir::WalkDir::new(&site_static).sort_by_file_name().into_iter().flatten() {
+            let name = e.file_name().to_string_lossy();
+            if e.file_type().is_file() && !load::is_ignored_name(&name) {
+                out.insert(display_path(&site_static, e.path()), Contents::Copy(e.into_path()));
+            }
+        }
+    }
+    for f in &site.files {
+        out.insert(f.out.clone(), Contents::Copy(f.abs_path.clone()));
+    }
+    out.into_iter().collect()
+}
+
+fn link_index(site: &Site, statics: &[(String, Contents)]) -> LinkIndex {
+    let content = site.root.join("content");
+    LinkIndex {
+        postings: site
+            .postings
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (display_path(&content, &p.abs_path), i))
+            .collect(),
+        sections: site
+            .sections
+            .iter()
+            .map(|s| (format!("{}/_index.md", s.id), format!("{}index.html", s.url_dir)))
+            .collect(),
+        files: statics.iter().map(|(p, _)| p.clone()).collect::<BTreeSet<_>>(),
+        posting_urls: site.postings.iter().map(|p| p.url()).collect(),
+        posting_published: site.postings.iter().map(|p| p.published).collect(),
+    }
+}
+
+fn check_anchors(site: &Site, bodies: &[Rendered], checks: &[AnchorCheck], from: usize) -> Vec<Diagnostic> {
+    let p = &site.postings[from];
+    if !p.published {
+        return Vec::new();
+    }
+    checks
+        .iter()
+        .filter(|c| !bodies[c.target].anchors.iter().any(|a| *a == c.anchor))
+        .map(|c| {
+            let target = &site.postings[c.target];
+            Diagnostic::error(
+                p.source.clone(),
+                LinkError::MissingAnchor {
+                    anchor: c.anchor.clone(),
+                    target: target.source.clone(),
+                    available: bodies[c.target].anchors.clone(),
+                },
+            )
+            .with_line_snippet(&p.src.text, c.line, c.column, c.href.chars().count() + 2)
+        })
+        .collect()
+}
+
+fn posting_extras(site: &Site, p: &crate::site::Posting, diags: &mut Vec<Diagnostic>) -> PostingExtras {
+    let mut extras = PostingExtras::default();
+    let content = site.root.join("content");
+    for a in &p.front.attachments {
+        let file = a.file.get_ref();
+        let path = p.dir.join(file);
+        let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file());
+        let rel = crate::urls::normalize(&display_path(&content, &path));
+        match (meta, rel) {
+            (Some(meta), Some(rel)) => {
+                let label = a.label.clone().unwrap_or_else(|| {
+                    Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                });
+                extras.attachments.push(AttachmentCtx {
+                    label,
+                    href: crate::urls::relative(&p.url(), &rel),
+                    size: meta.len(),
+                    size_text: human_size(meta.len()),
+                    kind: file_kind(file).to_string(),
+                });
+            }
+            _ => {
+                if p.published {
+                    diags.push(p.src.error_at(a.file.span(), AttachmentError::Missing(file.clone())));
+                }
+            }
+        }
+    }
+    extras
+}
+
+/// `1.2 MB`, `35 KB`, `800 字节`.
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB {
+        format!("{:.1} MB", b / KB / KB)
+    } else if b >= KB {
+        format!("{:.0} KB", (b / KB).max(1.0))
+    } else {
+        format!("{bytes} 字节")
+    }
+}
+
+/// A file type a clerk recognises.
+pub fn file_kind(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => "PDF 文档",
+        "xls" | "xlsx" | "et" => "Excel 表格",
+        "csv" => "CSV 表格",
+        "doc" | "docx" | "wps" => "Word 文档",
+        "jpg" | "jpeg" | "png" | "gif" | "webp" => "图片",
+        "zip" | "rar" | "7z" => "压缩包",
+        "ppt" | "pptx" => "演示文稿",
+        "txt" => "文本",
+        _ => "文件",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(800), "800 字节");
+        assert_eq!(human_size(35 * 1024), "35 KB");
+        assert_eq!(human_size(1_300_000), "1.2 MB");
+    }
+}

@@ -1,0 +1,54 @@
+//! `gongkai build`
+
+use super::Ctx;
+use gongkai::build::{self, BuildOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool) -> ExitCode {
+    let mut opts = BuildOptions::new(&ctx.root, ctx.today);
+    if let Some(out) = out {
+        opts.out = out;
+    }
+    opts.drafts = drafts;
+    match build::build(&opts) {
+        Ok(report) => {
+            if !ctx.quiet {
+                ctx.report(&report.warnings);
+            }
+            let secs = report.elapsed.as_secs_f64();
+            let warn = report.warnings.warning_count();
+            ctx.say(
+                &format!(
+                    "已生成 {} 个页面（共 {} 个文件），用时 {:.1} 秒{}。输出在 {}",
+                    report.pages,
+                    report.files,
+                    secs,
+                    if warn > 0 { format!("，有 {warn} 条提醒") } else { String::new() },
+                    opts.out.display()
+                ),
+                &format!(
+                    "Built {} pages ({} files) in {:.1} s{}. Output: {}",
+                    report.pages,
+                    report.files,
+                    secs,
+                    if warn > 0 { format!(", {warn} warnings") } else { String::new() },
+                    opts.out.display()
+                ),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            ctx.report(&diags);
+            let n = diags.error_count();
+            eprintln!(
+                "{}",
+                ctx.lang.pick(
+                    &format!("生成失败：共 {n} 个错误，请按上面的提示修改。{} 里已发布的内容没有改动。", opts.out.display()),
+                    &format!("Build failed with {n} errors. Nothing in {} was changed.", opts.out.display()),
+                )
+            );
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! `gongkai new SECTION "标题"`: a new posting from an archetype, dated today.
+
+use super::Ctx;
+use std::path::Path;
+use std::process::ExitCode;
+
+const ARCHETYPE: &str = r#"+++
+title = "{title}"
+date = {date}
+# kind = "决议公开"        # 类别，例如 决议公开、实施结果公开、党费收缴、财务收支
+# period = "2026年第四季度" # 公开的时间范围
+# tags = ["村道"]
+draft = true              # 写好并核对后，删去这一行或改为 false 再发布
++++
+
+（在这里写正文。可以用表格：）
+
+| 项目 | 金额（元） |
+| --- | ---: |
+| 示例 | 0.00 |
+"#;
+
+/// A file-name slug from a title: keeps Chinese and letters, turns the rest into dashes.
+pub fn slugify(title: &str) -> String {
+    let mut s = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    let s: String = s.trim_matches('-').chars().take(40).collect();
+    s.trim_end_matches('-').to_string()
+}
+
+pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
+    let section = section.trim_matches(['/', '\\']).replace('\\', "/");
+    let dir = ctx.root.join("content").join(&section);
+    if !ctx.root.join("site.toml").is_file() {
+        eprintln!(
+            "{}",
+            ctx.lang.pick(
+                "这里不是网站文件夹（找不到 site.toml）。请在网站文件夹里运行，或用 --root 指定",
+                "no site.toml here; run inside the site folder or pass --root",
+            )
+        );
+        return ExitCode::from(2);
+    }
+    if !dir.is_dir() {
+        eprintln!(
+            "{}",
+            ctx.lang.pick(
+                &format!("栏目 {section} 不存在（应在 content/ 下有这个文件夹）。可用：village（村务）、party（党务）、finance（财务）"),
+                &format!("section {section} does not exist under content/; use village, party or finance"),
+            )
+        );
+        return ExitCode::from(2);
+    }
+    let slug = format!("{}-{}", gongkai::date::format_iso(ctx.today), slugify(title));
+    let text = ARCHETYPE
+        .replace("{title}", &title.replace('\\', "\\\\").replace('"', "\\\""))
+        .replace("{date}", &gongkai::date::format_iso(ctx.today));
+    let archetype = ctx.root.join("archetypes").join("default.md");
+    let text = std::fs::read_to_string(&archetype)
+        .map(|t| {
+            t.replace("{title}", &title.replace('"', "\\\"")).replace("{date}", &gongkai::date::format_iso(ctx.today))
+        })
+        .unwrap_or(text);
+    let path = if bundle { dir.join(&slug).join("index.md") } else { dir.join(format!("{slug}.md")) };
+    if path.exists() || (bundle && dir.join(format!("{slug}.md")).exists()) {
+        eprintln!(
+            "{}",
+            ctx.lang.pick(
+                &format!("{} 已经存在，没有覆盖", path.display()),
+                &format!("{} already exists; not overwritten", path.display()),
+            )
+        );
+        return ExitCode::from(1);
+    }
+    if let Err(e) = write(&path, &text) {
+        eprintln!("{}: {e}", path.display());
+        return ExitCode::from(1);
+    }
+    ctx.say(
+        &format!("已新建 {}。写好后删去 draft = true 这一行，再运行 gongkai build 发布。", path.display()),
+        &format!("Created {}. Remove `draft = true` when it is ready, then run gongkai build.", path.display()),
+    );
+    ExitCode::SUCCESS
+}
+
+fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p)?;
+    }
+    std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs_keep_chinese() {
+        assert_eq!(slugify("关于村道硬化工程的决议公开"), "关于村道硬化工程的决议公开");
+        assert_eq!(slugify("2026年第三季度 党费（收缴）情况"), "2026年第三季度-党费-收缴-情况");
+        assert_eq!(slugify("Road / Repair!"), "road-repair");
+    }
+}

@@ -1,0 +1,137 @@
+//! Writes a finished build so that `public/` is never half-written.
+//!
+//! Everything goes into a fresh staging folder beside the output; only when every file is
+//! written is the old output swapped out and the new one renamed into place. A failed or
+//! interrupted build leaves the published site exactly as it was, and files whose source is gone
+//! disappear because the output is replaced as a whole.
+
+use crate::diagnostic::Message;
+use crate::render::{Contents, OutputFile};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
+    #[error("cannot replace {path}: {source}")]
+    Swap { path: String, source: std::io::Error },
+    #[error("output path {0} is not a folder gongkai may replace")]
+    Unsafe(String),
+}
+
+impl Message for OutputError {
+    fn code(&self) -> &'static str {
+        match self {
+            OutputError::Write { .. } => "output.write",
+            OutputError::Swap { .. } => "output.swap",
+            OutputError::Unsafe(_) => "output.unsafe",
+        }
+    }
+    fn zh(&self) -> String {
+        match self {
+            OutputError::Write { path, source } => format!("无法写入 {path}：{source}。请检查磁盘空间和文件夹权限；已发布的网站没有改动"),
+            OutputError::Swap { path, source } => format!(
+                "无法替换输出文件夹 {path}：{source}。可能有程序（资源管理器、网页服务器）正在使用它，请关闭后重试；已发布的网站没有改动"
+            ),
+            OutputError::Unsafe(p) => format!("输出位置 {p} 不能是网站文件夹本身或 content 等源文件夹，请换一个（默认是 public）"),
+        }
+    }
+    fn en(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Names that are kept from the old output when it is replaced (a deploy repository).
+const KEEP: &[&str] = &[".git"];
+
+/// Writes `files` to a staging folder, then swaps it in as `out`.
+pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&parent)
+        .map_err(|source| OutputError::Write { path: parent.display().to_string(), source })?;
+    clean_leftovers(&parent, &name);
+    let staging = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
+    let result = write_all(&staging, files).and_then(|()| swap(out, &staging, &parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// Writes files into `dir` (created fresh), in parallel.
+pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Write { path: dir.display().to_string(), source })?;
+    files.par_iter().try_for_each(|f| {
+        let target = dir.join(f.path.replace('/', std::path::MAIN_SEPARATOR_STR));
+        if let Some(p) = target.parent() {
+            std::fs::create_dir_all(p).map_err(|source| OutputError::Write { path: f.path.clone(), source })?;
+        }
+        match &f.contents {
+            Contents::Bytes(b) => std::fs::write(&target, b),
+            Contents::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
+        }
+        .map_err(|source| OutputError::Write { path: f.path.clone(), source })
+    })
+}
+
+fn swap(out: &Path, staging: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+    let old = parent.join(format!(".{name}.gongkai-old-{}", std::process::id()));
+    let had_old = out.exists();
+    if had_old {
+        for keep in KEEP {
+            let from = out.join(keep);
+            if from.exists() {
+                let _ = std::fs::rename(&from, staging.join(keep));
+            }
+        }
+        std::fs::rename(out, &old).map_err(|source| OutputError::Swap { path: out.display().to_string(), source })?;
+    }
+    if let Err(source) = std::fs::rename(staging, out) {
+        if had_old {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(OutputError::Swap { path: out.display().to_string(), source });
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// Removes staging or old folders left behind by an interrupted build.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.gongkai-");
+    if let Ok(entries) = std::fs::read_dir(parent) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, s: &str) -> OutputFile {
+        OutputFile { path: path.into(), contents: Contents::Bytes(s.as_bytes().to_vec()) }
+    }
+
+    #[test]
+    fn replaces_output_and_drops_stale_files_but_keeps_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        publish(&out, &[file("a/index.html", "1"), file("old.html", "x")]).unwrap();
+        std::fs::create_dir_all(out.join(".git")).unwrap();
+        publish(&out, &[file("a/index.html", "2")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "2");
+        assert!(!out.join("old.html").exists());
+        assert!(out.join(".git").is_dir());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(leftovers.len(), 1, "only public/ remains");
+    }
+}

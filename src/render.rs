@@ -1,0 +1,529 @@
+//! Turns a loaded [`Site`] and its rendered Markdown bodies into HTML pages with minijinja.
+//!
+//! Templates only ever see plain serialisable data; every URL in it is site-relative and
+//! percent-encoded, and templates prefix it with `root` (e.g. `../../`) so the output works from
+//! any folder and from disk.
+
+use crate::date::{format_iso, format_zh};
+use crate::diagnostic::{Diagnostic, Message};
+use crate::markdown::Rendered;
+use crate::site::{Posting, Site};
+use crate::theme::Theme;
+use crate::urls;
+use minijinja::{Environment, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A rendered page or copied file for the output folder.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Site-relative path with `/` separators.
+    pub path: String,
+    pub contents: Contents,
+}
+
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    Copy(std::path::PathBuf),
+}
+
+/// What a posting page shows beyond its front matter and body (filled by later stages).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PostingExtras {
+    pub attachments: Vec<AttachmentCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentCtx {
+    pub label: String,
+    /// Relative to the posting page.
+    pub href: String,
+    pub size: u64,
+    pub size_text: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("template error: {detail}")]
+pub struct TemplateError {
+    pub detail: String,
+}
+
+impl Message for TemplateError {
+    fn code(&self) -> &'static str {
+        "template.error"
+    }
+    fn zh(&self) -> String {
+        format!("模板出错：{}", self.detail)
+    }
+    fn en(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The template engine for one theme.
+pub struct Renderer {
+    env: Environment<'static>,
+    theme: Theme,
+}
+
+impl Renderer {
+    pub fn new(theme: Theme) -> Renderer {
+        let mut env = Environment::new();
+        // Keeps source snippets in template errors for clerks editing their own templates.
+        env.set_debug(true);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        let loader_theme = theme.clone();
+        env.set_loader(move |name| Ok(loader_theme.template(name).map(|(text, _)| text)));
+        env.add_filter("date_zh", |s: String| {
+            crate::date::parse_date(&s).map(format_zh).unwrap_or(s)
+        });
+        Renderer { env, theme }
+    }
+
+    /// Adds a filter (ledger and notice modules register theirs).
+    pub fn env_mut(&mut self) -> &mut Environment<'static> {
+        &mut self.env
+    }
+
+    pub fn render(&self, template: &str, ctx: Value) -> Result<String, Diagnostic> {
+        let tmpl = self.env.get_template(template).map_err(|e| self.error(template, e))?;
+        tmpl.render(ctx).map_err(|e| self.error(template, e))
+    }
+
+    fn error(&self, template: &str, e: minijinja::Error) -> Diagnostic {
+        let name = e.name().unwrap_or(template).to_string();
+        let (source, display) =
+            self.theme.template(&name).unwrap_or_else(|| (String::new(), format!("templates/{name}")));
+        let mut detail = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+        if e.kind() == minijinja::ErrorKind::TemplateNotFound {
+            detail = format!("找不到模板 {name} / template {name} not found");
+        }
+        let d = Diagnostic::error(display, TemplateError { detail });
+        match e.line() {
+            Some(line) => d.with_line_snippet(&source, line, 1, 1),
+            None => d,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    unit: &'a str,
+    description: Option<&'a str>,
+    base_url: String,
+    language: &'a str,
+    contact: &'a crate::config::Contact,
+    sections: Vec<SectionLink>,
+}
+
+#[derive(Serialize, Clone)]
+struct SectionLink {
+    id: String,
+    title: String,
+    url: String,
+    description: Option<String>,
+    count: usize,
+}
+
+/// A posting as listings show it.
+#[derive(Serialize, Clone)]
+pub struct Summary {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_zh: String,
+    pub kind: Option<String>,
+    pub period: Option<String>,
+    pub summary: Option<String>,
+    pub section_title: String,
+    pub draft: bool,
+    pub future: bool,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TagLink {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+/// Wraps serialisable data for templates.
+fn v<T: Serialize>(x: T) -> Value {
+    Value::from(minijinja::value::Serde(x))
+}
+
+/// Site-relative, percent-encoded form of a site-relative path.
+fn enc(path: &str) -> String {
+    urls::relative("index.html", path)
+}
+
+/// Newest first; ties by weight, then title and source, so order never depends on the file system.
+pub fn sort_postings(site: &Site, ids: &mut [usize]) {
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.postings[a], &site.postings[b]);
+        pb.date()
+            .cmp(&pa.date())
+            .then(pa.front.weight.cmp(&pb.front.weight))
+            .then(pa.title().cmp(pb.title()))
+            .then(pa.source.cmp(&pb.source))
+    });
+}
+
+/// Plain-text summary: the front matter's, or the start of the body.
+pub fn summary_of(p: &Posting, body: &Rendered) -> Option<String> {
+    if let Some(s) = &p.front.summary {
+        return Some(s.clone());
+    }
+    let first = body.text.lines().map(str::trim).find(|l| !l.is_empty() && *l != p.title())?;
+    let mut s: String = first.chars().take(90).collect();
+    if first.chars().count() > 90 {
+        s.push('…');
+    }
+    Some(s)
+}
+
+/// Everything rendering needs, prepared once.
+pub struct RenderInput<'a> {
+    pub site: &'a Site,
+    pub bodies: &'a [Rendered],
+    pub extras: &'a [PostingExtras],
+    /// Rendered intros of sections (by index) and the home page.
+    pub section_intros: &'a [Option<String>],
+    pub home_intro: Option<&'a str>,
+    pub preview: bool,
+}
+
+/// Renders every page. Pages are independent, so they render in parallel.
+pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let site = input.site;
+    let published: Vec<usize> = (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+    let summaries: Vec<Option<Summary>> = (0..site.postings.len())
+        .map(|i| {
+            let p = &site.postings[i];
+            p.published.then(|| Summary {
+                title: p.title().to_string(),
+                url: enc(&p.url()),
+                date: format_iso(p.date()),
+                date_zh: format_zh(p.date()),
+                kind: p.front.kind.clone(),
+                period: p.front.period.clone(),
+                summary: summary_of(p, &input.bodies[i]),
+                section_title: site.sections[p.section].title.clone(),
+                draft: p.is_draft(),
+                future: p.date() > site.today,
+            })
+        })
+        .collect();
+
+    // Postings of each section including its sub-sections, newest first.
+    let mut by_section: Vec<Vec<usize>> = vec![Vec::new(); site.sections.len()];
+    for &i in &published {
+        let mut s = Some(site.postings[i].section);
+        while let Some(si) = s {
+            by_section[si].push(i);
+            s = site.sections[si].parent;
+        }
+    }
+    for ids in &mut by_section {
+        sort_postings(site, ids);
+    }
+
+    let top_sections: Vec<SectionLink> = site
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.parent.is_none())
+        .map(|(i, s)| SectionLink {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            url: enc(&format!("{}index.html", s.url_dir)),
+            description: s.description.clone(),
+            count: by_section[i].len(),
+        })
+        .collect();
+    let site_ctx = SiteCtx {
+        title: &site.config.title,
+        unit: &site.config.unit,
+        description: site.config.description.as_deref(),
+        base_url: site.config.base(),
+        language: &site.config.language,
+        contact: &site.config.contact,
+        sections: top_sections.clone(),
+    };
+    let site_value = v(&site_ctx);
+    let base = |path: &str, current_section: &str| {
+        minijinja::context! {
+            site => site_value.clone(),
+            root => urls::root_prefix(path),
+            current => path,
+            current_section => current_section,
+            canonical => urls::absolute(&site.config.base_url, path),
+            preview => input.preview,
+        }
+    };
+    let list = |ids: &[usize]| -> Vec<Summary> { ids.iter().filter_map(|&i| summaries[i].clone()).collect() };
+    let top_id = |si: usize| -> String {
+        let mut s = si;
+        while let Some(p) = site.sections[s].parent {
+            s = p;
+        }
+        site.sections[s].id.clone()
+    };
+    let breadcrumbs = |si: usize| -> Vec<Link> {
+        let mut chain = Vec::new();
+        let mut s = Some(si);
+        while let Some(i) = s {
+            chain.push(Link {
+                title: site.sections[i].title.clone(),
+                url: enc(&format!("{}index.html", site.sections[i].url_dir)),
+            });
+            s = site.sections[i].parent;
+        }
+        chain.reverse();
+        chain
+    };
+
+    // Each job renders one page; collected in a fixed order.
+    enum Job {
+        Home,
+        Section { si: usize, page: usize, pages: usize },
+        Posting(usize),
+        TagIndex,
+        Tag(String),
+        Archive,
+        NotFound,
+    }
+    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in &published {
+        for t in &site.postings[i].front.tags {
+            let name = t.get_ref().trim().to_string();
+            if !name.is_empty() {
+                tags.entry(name).or_default().push(i);
+            }
+        }
+    }
+    for ids in tags.values_mut() {
+        ids.dedup();
+        sort_postings(site, ids);
+    }
+    let mut jobs = vec![Job::Home];
+    for (si, s) in site.sections.iter().enumerate() {
+        let per = s.paginate.unwrap_or(site.config.paginate).max(1);
+        let pages = by_section[si].len().div_ceil(per).max(1);
+        for page in 1..=pages {
+            jobs.push(Job::Section { si, page, pages });
+        }
+    }
+    jobs.extend(published.iter().map(|&i| Job::Posting(i)));
+    jobs.push(Job::TagIndex);
+    jobs.extend(tags.keys().map(|t| Job::Tag(t.clone())));
+    jobs.push(Job::Archive);
+    jobs.push(Job::NotFound);
+
+    let section_page_path = |si: usize, page: usize| -> String {
+        if page <= 1 {
+            format!("{}index.html", site.sections[si].url_dir)
+        } else {
+            format!("{}page/{page}/index.html", site.sections[si].url_dir)
+        }
+    };
+
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, template, ctx) = match job {
+                Job::Home => {
+                    let path = "index.html".to_string();
+                    let sections: Vec<Value> = site
+                        .sections
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.parent.is_none())
+                        .map(|(i, s)| {
+                            let latest: Vec<usize> =
+                                by_section[i].iter().take(site.config.home_latest).copied().collect();
+                            minijinja::context! {
+                                title => s.title.clone(),
+                                url => enc(&format!("{}index.html", s.url_dir)),
+                                postings => v(list(&latest)),
+                                count => by_section[i].len(),
+                            }
+                        })
+                        .collect();
+                    let ctx = minijinja::context! {
+                        home => minijinja::context! { intro => input.home_intro, sections => sections },
+                        ..base(&path, "")
+                    };
+                    (path, "index.html", ctx)
+                }
+                Job::Section { si, page, pages } => {
+                    let s = &site.sections[*si];
+                    let path = section_page_path(*si, *page);
+                    let per = s.paginate.unwrap_or(site.config.paginate).max(1);
+                    let ids = &by_section[*si];
+                    let chunk: Vec<usize> = ids.iter().skip((page - 1) * per).take(per).copied().collect();
+                    let subsections: Vec<Value> = s
+                        .children
+                        .iter()
+                        .map(|&c| {
+                            minijinja::context! {
+                                title => site.sections[c].title.clone(),
+                                url => enc(&format!("{}index.html", site.sections[c].url_dir)),
+                                count => by_section[c].len(),
+                            }
+                        })
+                        .collect();
+                    let page_links: Vec<Value> = (1..=*pages)
+                        .map(|n| minijinja::context! { n => n, url => enc(&section_page_path(*si, n)) })
+                        .collect();
+                    let ctx = minijinja::context! {
+                        section => minijinja::context! {
+                            id => s.id.clone(),
+                            title => s.title.clone(),
+                            description => s.description.clone(),
+                            intro => input.section_intros[*si].clone(),
+                            postings => v(list(&chunk)),
+                            subsections => subsections,
+                            breadcrumbs => v(breadcrumbs(*si)),
+                        },
+                        paginator => minijinja::context! {
+                            current => page,
+                            total => pages,
+                            pages => page_links,
+                            prev => (*page > 1).then(|| enc(&section_page_path(*si, page - 1))),
+                            next => (page < pages).then(|| enc(&section_page_path(*si, page + 1))),
+                        },
+                        ..base(&path, &top_id(*si))
+                    };
+                    (path, "section.html", ctx)
+                }
+                Job::Posting(i) => {
+                    let p = &site.postings[*i];
+                    let path = p.url();
+                    let body = &input.bodies[*i];
+                    let tag_links: Vec<Link> = p
+                        .front
+                        .tags
+                        .iter()
+                        .map(|t| Link { title: t.get_ref().clone(), url: enc(&tag_path(t.get_ref())) })
+                        .map(|l| Link { title: l.title.clone(), url: l.url })
+                        .collect();
+                    let tags_ctx: Vec<Value> = tag_links
+                        .iter()
+                        .map(|l| minijinja::context! { name => l.title.clone(), url => l.url.clone() })
+                        .collect();
+                    let top = top_id(p.section);
+                    let top_title = site.sections.iter().find(|s| s.id == top).map(|s| s.title.clone());
+                    let ctx = minijinja::context! {
+                        page => minijinja::context! {
+                            title => p.title(),
+                            date => format_iso(p.date()),
+                            date_zh => format_zh(p.date()),
+                            updated => p.front.updated.as_ref().map(|u| format_iso(u.get_ref().0)),
+                            updated_zh => p.front.updated.as_ref().map(|u| format_zh(u.get_ref().0)),
+                            summary => summary_of(p, body),
+                            kind => p.front.kind.clone(),
+                            period => p.front.period.clone(),
+                            content => body.html.clone(),
+                            headings => body.headings.iter().map(|(l, t, id)| minijinja::context!{ level => l, text => t, id => id }).collect::<Vec<_>>(),
+                            url => enc(&path),
+                            source => p.source.clone(),
+                            section => minijinja::context! {
+                                id => site.sections[p.section].id.clone(),
+                                title => site.sections[p.section].title.clone(),
+                                url => enc(&format!("{}index.html", site.sections[p.section].url_dir)),
+                                top_title => top_title,
+                            },
+                            breadcrumbs => v(breadcrumbs(p.section)),
+                            tags => tags_ctx,
+                            attachments => v(&input.extras[*i].attachments),
+                            draft => p.is_draft(),
+                            future => p.date() > site.today,
+                        },
+                        ..base(&path, &top)
+                    };
+                    (path, "page.html", ctx)
+                }
+                Job::TagIndex => {
+                    let path = "tags/index.html".to_string();
+                    let all: Vec<TagLink> = tags
+                        .iter()
+                        .map(|(t, ids)| TagLink { name: t.clone(), url: enc(&tag_path(t)), count: ids.len() })
+                        .collect();
+                    let ctx = minijinja::context! { tag => (), tags => v(all), ..base(&path, "") };
+                    (path, "tag.html", ctx)
+                }
+                Job::Tag(t) => {
+                    let path = tag_path(t);
+                    let ctx = minijinja::context! {
+                        tag => minijinja::context! { name => t.clone(), postings => v(list(&tags[t])) },
+                        ..base(&path, "")
+                    };
+                    (path, "tag.html", ctx)
+                }
+                Job::Archive => {
+                    let path = "archive/index.html".to_string();
+                    let mut all = published.clone();
+                    sort_postings(site, &mut all);
+                    let mut years: Vec<(i16, Vec<usize>)> = Vec::new();
+                    for i in all {
+                        let y = site.postings[i].date().year();
+                        match years.last_mut() {
+                            Some((yy, ids)) if *yy == y => ids.push(i),
+                            _ => years.push((y, vec![i])),
+                        }
+                    }
+                    let years: Vec<Value> = years
+                        .iter()
+                        .map(|(y, ids)| minijinja::context! { year => y, postings => v(list(ids)) })
+                        .collect();
+                    let ctx = minijinja::context! { years => years, ..base(&path, "") };
+                    (path, "archive.html", ctx)
+                }
+                Job::NotFound => {
+                    let path = "404.html".to_string();
+                    // A server shows this page at any depth: only root-absolute links work here.
+                    let ctx = minijinja::context! { root => site.config.base_path(), ..base(&path, "") };
+                    (path, "404.html", ctx)
+                }
+            };
+            r.render(template, ctx).map(|html| OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })
+        })
+        .collect();
+
+    let mut files = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                // One broken template fails every page that uses it; report it once.
+                if !diags.iter().any(|x: &Diagnostic| x.location() == d.location() && x.message.en() == d.message.en()) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    (files, diags)
+}
+
+/// Site-relative page path of a tag.
+pub fn tag_path(tag: &str) -> String {
+    let clean: String = tag
+        .trim()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    format!("tags/{}/index.html", clean.to_lowercase())
+}
