@@ -1,5 +1,6 @@
 //! gongkai turns a folder of Markdown postings, ledgers and photos into a static transparency
 //! board (三务公开栏): a website that works from a USB stick, print sheets and a live preview.
 
+pub mod calendar;
 pub mod date;
 pub mod diagnostic;
