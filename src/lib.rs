@@ -4,3 +4,4 @@
 pub mod calendar;
 pub mod date;
 pub mod diagnostic;
+pub mod notice;
