@@ -576,6 +576,20 @@ workdays = [2027-01-03]
         );
     }
 
+    #[test]
+    fn builtin_data_is_consistent() {
+        for (year, data) in &cal().years {
+            for date in data.holidays.keys().chain(&data.workdays) {
+                assert_eq!(date.year(), *year, "{date} listed under {year}");
+            }
+            for w in &data.workdays {
+                assert!(!data.holidays.contains_key(w), "{w} is both holiday and workday");
+                assert!(!weekday_is_workday(*w), "adjusted workday {w} is not a weekend day");
+            }
+            assert!(data.holidays.len() >= 11, "{year} has only {} holidays", data.holidays.len());
+        }
+    }
+
     fn any_date() -> impl Strategy<Value = Date> {
         (2004i16..=2026, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| Date::new(y, m, d).unwrap())
     }

@@ -877,6 +877,42 @@ mod tests {
     }
 
     #[test]
+    fn rendered_error_underlines_the_value() {
+        let errs = resolve_front("date = 2026-09-30\n[notice]\ndays = 5\ncount = \"工作日\"\n")
+            .unwrap_err();
+        let out = errs[0].render(crate::diagnostic::Lang::Zh);
+        assert!(
+            out.starts_with(
+                "content/gongshi.md:5:9: 错误: count = \"工作日\" 无效；您是否想写 \"working\""
+            ),
+            "{out}"
+        );
+        assert!(out.ends_with("5 | count = \"工作日\"\n  |         ^^^^^^^^"), "{out}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn extended_end_is_a_working_day_not_before_the_plain_end(
+            y in 2004i16..=2026, m in 1i8..=12, day in 1i8..=28, n in 1u32..30,
+        ) {
+            let start = Date::new(y, m, day).unwrap();
+            let plain = period_end(start, n, Count::Calendar, cal()).unwrap();
+            match period_end(start, n, Count::CalendarExtended, cal()) {
+                Ok(ext) => {
+                    proptest::prop_assert!(ext >= plain);
+                    proptest::prop_assert_eq!(cal().is_working_day(ext), Ok(true));
+                    let mut d = plain;
+                    while d < ext {
+                        proptest::prop_assert_eq!(cal().is_working_day(d), Ok(false));
+                        d = d.tomorrow().unwrap();
+                    }
+                }
+                Err(missing) => proptest::prop_assert_eq!(missing.year, 2027),
+            }
+        }
+    }
+
+    #[test]
     fn end_and_days() {
         let (loc, code, ..) = only_error(
             "date = 2026-09-30\n[notice]\nend = 2026-10-09\ndays = 5\ncount = \"working\"\n",
