@@ -7,14 +7,17 @@
 //! holidays, in the `[calendar]` table of `site.toml`:
 //!
 //! ```toml
+//! [calendar]
+//! # Local days off (e.g. set by an autonomous region): non-working, and public holidays for the
+//! # calendar-extended rule. They do not make a year without data known.
+//! local_holidays = [{ date = 2026-04-20, name = "三月三" }]
+//!
 //! [calendar.years.2027]            # replaces the built-in data for 2027 entirely
 //! holidays = [
 //!   { date = 2027-01-01, name = "元旦" },
 //! ]
+//! # Adjusted working weekend days: bare dates or { date, name } tables.
 //! workdays = [2027-02-07, { date = 2027-02-20, name = "春节调休" }]
-//!
-//! [calendar]
-//! local_holidays = [{ date = 2026-04-03, name = "三月三" }]
 //! ```
 //!
 //! A year with no data is never guessed: every query touching it returns [`MissingYear`].
