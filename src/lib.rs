@@ -1,16 +1,20 @@
 //! gongkai turns a folder of Markdown postings, ledgers and photos into a static transparency
 //! board (三务公开栏): a website that works from a USB stick, print sheets and a live preview.
+//!
+//! The pipeline is `load` -> checks and enrichment -> `render` -> `output`, driven by `build`.
 
+pub mod build;
+pub mod calendar;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;
+pub mod notice;
+pub mod output;
+pub mod render;
 pub mod site;
+pub mod theme;
 pub mod toml_keys;
 pub mod urls;
-pub mod theme;
-pub mod render;
-pub mod output;
-pub mod build;
