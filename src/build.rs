@@ -4,12 +4,16 @@
 //! All diagnostics of a build are collected and reported together; nothing is written when
 //! there is any error.
 
+use crate::calendar::WorkCalendar;
 use crate::config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Message, display_path};
+use crate::enrich;
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, AnchorCheck, LinkError, LinkIndex, Rendered};
 use crate::output;
-use crate::render::{self, AttachmentCtx, Contents, OutputFile, PostingExtras, RenderInput, Renderer};
+use crate::render::{
+    self, AttachmentCtx, Contents, OutputFile, PostingExtras, RenderInput, Renderer,
+};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 use jiff::civil::Date;
@@ -43,6 +47,9 @@ impl BuildOptions {
 #[derive(Debug)]
 pub struct Generated {
     pub files: Vec<OutputFile>,
+    /// The next date after the build date on which the output would change (a 公示 starts or
+    /// ends, a future-dated posting appears): when to rebuild.
+    pub next_change: Option<Date>,
     pub pages: usize,
     pub warnings: Diagnostics,
     pub site: Site,
@@ -51,6 +58,7 @@ pub struct Generated {
 /// What a successful `build` reports.
 #[derive(Debug)]
 pub struct BuildReport {
+    pub next_change: Option<Date>,
     pub pages: usize,
     pub files: usize,
     pub warnings: Diagnostics,
@@ -164,8 +172,20 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         diags.extend(check_anchors(&site, &bodies, &b.anchor_checks, i));
     }
 
-    let extras: Vec<PostingExtras> =
-        site.postings.iter().map(|p| posting_extras(&site, p, &mut diags)).collect();
+    let calendar = WorkCalendar::with_config(&site.config.calendar);
+    let (notices, notice_diags) = enrich::notices::run(&site, &calendar);
+    diags.extend(notice_diags);
+
+    let extras: Vec<PostingExtras> = site
+        .postings
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut e = posting_extras(&site, p, &mut diags);
+            e.notice = notices.views[i].clone();
+            e
+        })
+        .collect();
 
     let renderer = Renderer::new(theme.clone());
     let input = RenderInput {
@@ -188,7 +208,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         return Err(all);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Generated { files, pages, warnings: all, site })
+    Ok(Generated { files, pages, warnings: all, site, next_change: notices.next_change })
 }
 
 /// `generate`, then publish atomically to `opts.out`.
@@ -202,6 +222,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         d
     })?;
     Ok(BuildReport {
+        next_change: generated.next_change,
         pages: generated.pages,
         files: generated.files.len(),
         warnings: generated.warnings,
@@ -215,7 +236,10 @@ fn check_out_dir(opts: &BuildOptions) -> Result<(), Diagnostics> {
     let out = canon(&opts.out);
     let root = canon(&opts.root);
     let forbidden = ["content", "templates", "themes", "static"].map(|d| root.join(d));
-    if out == root || forbidden.iter().any(|f| out == *f || out.starts_with(f)) || root.starts_with(&out) {
+    if out == root
+        || forbidden.iter().any(|f| out == *f || out.starts_with(f))
+        || root.starts_with(&out)
+    {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(
             opts.out.display().to_string(),
@@ -290,14 +314,19 @@ fn link_index(site: &Site, statics: &[(String, Contents)]) -> LinkIndex {
     }
 }
 
-fn check_anchors(site: &Site, bodies: &[Rendered], checks: &[AnchorCheck], from: usize) -> Vec<Diagnostic> {
+fn check_anchors(
+    site: &Site,
+    bodies: &[Rendered],
+    checks: &[AnchorCheck],
+    from: usize,
+) -> Vec<Diagnostic> {
     let p = &site.postings[from];
     if !p.published {
         return Vec::new();
     }
     checks
         .iter()
-        .filter(|c| !bodies[c.target].anchors.iter().any(|a| *a == c.anchor))
+        .filter(|c| !bodies[c.target].anchors.contains(&c.anchor))
         .map(|c| {
             let target = &site.postings[c.target];
             Diagnostic::error(
@@ -308,12 +337,21 @@ fn check_anchors(site: &Site, bodies: &[Rendered], checks: &[AnchorCheck], from:
                     available: bodies[c.target].anchors.clone(),
                 },
             )
-            .with_line_snippet(&p.src.text, c.line, c.column, c.href.chars().count() + 2)
+            .with_line_snippet(
+                &p.src.text,
+                c.line,
+                c.column,
+                c.href.chars().count() + 2,
+            )
         })
         .collect()
 }
 
-fn posting_extras(site: &Site, p: &crate::site::Posting, diags: &mut Vec<Diagnostic>) -> PostingExtras {
+fn posting_extras(
+    site: &Site,
+    p: &crate::site::Posting,
+    diags: &mut Vec<Diagnostic>,
+) -> PostingExtras {
     let mut extras = PostingExtras::default();
     let content = site.root.join("content");
     for a in &p.front.attachments {
@@ -324,7 +362,10 @@ fn posting_extras(site: &Site, p: &crate::site::Posting, diags: &mut Vec<Diagnos
         match (meta, rel) {
             (Some(meta), Some(rel)) => {
                 let label = a.label.clone().unwrap_or_else(|| {
-                    Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                    Path::new(file)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
                 });
                 extras.attachments.push(AttachmentCtx {
                     label,
@@ -336,7 +377,9 @@ fn posting_extras(site: &Site, p: &crate::site::Posting, diags: &mut Vec<Diagnos
             }
             _ => {
                 if p.published {
-                    diags.push(p.src.error_at(a.file.span(), AttachmentError::Missing(file.clone())));
+                    diags.push(
+                        p.src.error_at(a.file.span(), AttachmentError::Missing(file.clone())),
+                    );
                 }
             }
         }

@@ -18,6 +18,15 @@ pub const SITE_KEYS: &[Key] = &[
     Key("paginate", Shape::Value),
     Key("home_latest", Shape::Value),
     Key("contact", Shape::Table(CONTACT_KEYS)),
+    Key("calendar", Shape::Table(CALENDAR_KEYS)),
+];
+
+const CALENDAR_KEYS: &[Key] = &[
+    Key(
+        "years",
+        Shape::Map(&Shape::Table(&[Key("holidays", Shape::Value), Key("workdays", Shape::Value)])),
+    ),
+    Key("local_holidays", Shape::Value),
 ];
 
 const CONTACT_KEYS: &[Key] = &[
@@ -57,6 +66,9 @@ pub struct SiteConfig {
     pub home_latest: usize,
     #[serde(default)]
     pub contact: Contact,
+    /// Next year's official schedule before gongkai ships it, and local holidays.
+    #[serde(default)]
+    pub calendar: crate::calendar::CalendarConfig,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).
@@ -196,7 +208,8 @@ pub fn parse(src: &SourceText) -> Result<SiteConfig, Vec<Diagnostic>> {
         let span = toml_keys::key_span(table.get_ref(), &["paginate"]).unwrap_or(0..0);
         errors.push(src.error_at(span, ConfigError::Paginate));
     }
-    if errors.is_empty() { Ok(config) } else { Err(errors) }
+    errors.extend(config.calendar.validate(src));
+    if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok(config) }
 }
 
 impl SiteConfig {

@@ -23,6 +23,18 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("attachments", Shape::Tables(ATTACHMENT_KEYS)),
     Key("weight", Shape::Value),
     Key("slug", Shape::Value),
+    Key("notice", Shape::Table(NOTICE_KEYS)),
+];
+
+const NOTICE_KEYS: &[Key] = &[
+    Key("start", Shape::Value),
+    Key("end", Shape::Value),
+    Key("days", Shape::Value),
+    Key("count", Shape::Value),
+    Key("objections", Shape::Value),
+    Key("basis", Shape::Value),
+    Key("series", Shape::Value),
+    Key("stage", Shape::Value),
 ];
 
 const ATTACHMENT_KEYS: &[Key] = &[Key("file", Shape::Value), Key("label", Shape::Value)];
@@ -61,6 +73,9 @@ pub struct PostingFront {
     /// Overrides the URL name taken from the file or folder name.
     #[serde(default)]
     pub slug: Option<Spanned<String>>,
+    /// A publicity period (公示).
+    #[serde(default)]
+    pub notice: Option<crate::notice::NoticeSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -341,6 +356,12 @@ mod tests {
     fn yaml_gets_a_hint() {
         let errs = posting("---\ntitle: a\n---\n").unwrap_err();
         assert!(errs[0].contains("YAML"), "{errs:?}");
+    }
+
+    #[test]
+    fn notice_keys_match_the_notice_module() {
+        let ours: Vec<&str> = NOTICE_KEYS.iter().map(|k| k.0).collect();
+        assert_eq!(ours, crate::notice::NOTICE_KEYS);
     }
 
     #[test]

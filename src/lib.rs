@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod enrich;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;

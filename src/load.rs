@@ -129,7 +129,7 @@ pub fn load_with_config(
             Ok(Parsed::Section { dir_rel, source, front, body }) => {
                 section_files.push((dir_rel, source, Some(front), Some(body)))
             }
-            Ok(Parsed::Posting(p)) => postings_raw.push(p),
+            Ok(Parsed::Posting(p)) => postings_raw.push(*p),
             Ok(Parsed::File(f)) => files.push(f),
             Ok(Parsed::Home(h)) => home = Some(h),
         }
@@ -222,7 +222,7 @@ enum Parsed {
         front: SectionFront,
         body: (crate::diagnostic::SourceText, frontmatter::Split),
     },
-    Posting(RawPosting),
+    Posting(Box<RawPosting>),
     File(ContentFile),
     Home(HomeIntro),
 }
@@ -268,7 +268,7 @@ fn parse_found(root: &Path, found: Found) -> Result<Parsed, Vec<Diagnostic>> {
                     crate::frontmatter::FrontMatterError::EmptyTitle,
                 )]);
             }
-            Ok(Parsed::Posting(RawPosting {
+            Ok(Parsed::Posting(Box::new(RawPosting {
                 dir_rel,
                 source: display,
                 path,
@@ -277,7 +277,7 @@ fn parse_found(root: &Path, found: Found) -> Result<Parsed, Vec<Diagnostic>> {
                 front: p.front,
                 src: p.src,
                 split: p.split,
-            }))
+            })))
         }
     }
 }

@@ -32,7 +32,9 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// 生成网站到 public/（出错时不改动已发布的内容）/ Build the site
-    #[command(after_help = "示例：\n  gongkai build\n  gongkai build --out D:\\发布\\青石村\n  gongkai build --drafts   连草稿一起生成（仅供自己检查，不要发布）")]
+    #[command(
+        after_help = "示例：\n  gongkai build\n  gongkai build --out D:\\发布\\青石村\n  gongkai build --drafts   连草稿一起生成（仅供自己检查，不要发布）"
+    )]
     Build {
         /// 输出文件夹，默认 public / Output folder
         #[arg(long, value_name = "DIR")]
@@ -48,7 +50,9 @@ enum Command {
         dir: PathBuf,
     },
     /// 新建一篇公开内容 / Create a new posting
-    #[command(after_help = "示例：\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai new party \"2026年第三季度党费收缴情况公开\"\n  gongkai new finance \"2026年10月财务收支公开\" --bundle")]
+    #[command(
+        after_help = "示例：\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai new party \"2026年第三季度党费收缴情况公开\"\n  gongkai new finance \"2026年10月财务收支公开\" --bundle"
+    )]
     New {
         /// 栏目：village（村务）、party（党务）、finance（财务）或其下的子栏目
         section: String,

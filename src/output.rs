@@ -30,11 +30,15 @@ impl Message for OutputError {
     }
     fn zh(&self) -> String {
         match self {
-            OutputError::Write { path, source } => format!("无法写入 {path}：{source}。请检查磁盘空间和文件夹权限；已发布的网站没有改动"),
+            OutputError::Write { path, source } => format!(
+                "无法写入 {path}：{source}。请检查磁盘空间和文件夹权限；已发布的网站没有改动"
+            ),
             OutputError::Swap { path, source } => format!(
                 "无法替换输出文件夹 {path}：{source}。可能有程序（资源管理器、网页服务器）正在使用它，请关闭后重试；已发布的网站没有改动"
             ),
-            OutputError::Unsafe(p) => format!("输出位置 {p} 不能是网站文件夹本身或 content 等源文件夹，请换一个（默认是 public）"),
+            OutputError::Unsafe(p) => format!(
+                "输出位置 {p} 不能是网站文件夹本身或 content 等源文件夹，请换一个（默认是 public）"
+            ),
         }
     }
     fn en(&self) -> String {
@@ -47,7 +51,10 @@ const KEEP: &[&str] = &[".git"];
 
 /// Writes `files` to a staging folder, then swaps it in as `out`.
 pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&parent)
         .map_err(|source| OutputError::Write { path: parent.display().to_string(), source })?;
@@ -63,11 +70,13 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
 /// Writes files into `dir` (created fresh), in parallel.
 pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Write { path: dir.display().to_string(), source })?;
+    std::fs::create_dir_all(dir)
+        .map_err(|source| OutputError::Write { path: dir.display().to_string(), source })?;
     files.par_iter().try_for_each(|f| {
         let target = dir.join(f.path.replace('/', std::path::MAIN_SEPARATOR_STR));
         if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p).map_err(|source| OutputError::Write { path: f.path.clone(), source })?;
+            std::fs::create_dir_all(p)
+                .map_err(|source| OutputError::Write { path: f.path.clone(), source })?;
         }
         match &f.contents {
             Contents::Bytes(b) => std::fs::write(&target, b),
@@ -87,7 +96,8 @@ fn swap(out: &Path, staging: &Path, parent: &Path, name: &str) -> Result<(), Out
                 let _ = std::fs::rename(&from, staging.join(keep));
             }
         }
-        std::fs::rename(out, &old).map_err(|source| OutputError::Swap { path: out.display().to_string(), source })?;
+        std::fs::rename(out, &old)
+            .map_err(|source| OutputError::Swap { path: out.display().to_string(), source })?;
     }
     if let Err(source) = std::fs::rename(staging, out) {
         if had_old {

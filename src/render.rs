@@ -33,6 +33,8 @@ pub enum Contents {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PostingExtras {
     pub attachments: Vec<AttachmentCtx>,
+    /// The posting's 公示 period and its status on the build date.
+    pub notice: Option<crate::enrich::notices::NoticeView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,24 +91,26 @@ impl Renderer {
         &mut self.env
     }
 
-    pub fn render(&self, template: &str, ctx: Value) -> Result<String, Diagnostic> {
+    pub fn render(&self, template: &str, ctx: Value) -> Result<String, Box<Diagnostic>> {
         let tmpl = self.env.get_template(template).map_err(|e| self.error(template, e))?;
         tmpl.render(ctx).map_err(|e| self.error(template, e))
     }
 
-    fn error(&self, template: &str, e: minijinja::Error) -> Diagnostic {
+    fn error(&self, template: &str, e: minijinja::Error) -> Box<Diagnostic> {
         let name = e.name().unwrap_or(template).to_string();
-        let (source, display) =
-            self.theme.template(&name).unwrap_or_else(|| (String::new(), format!("templates/{name}")));
+        let (source, display) = self
+            .theme
+            .template(&name)
+            .unwrap_or_else(|| (String::new(), format!("templates/{name}")));
         let mut detail = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
         if e.kind() == minijinja::ErrorKind::TemplateNotFound {
             detail = format!("找不到模板 {name} / template {name} not found");
         }
         let d = Diagnostic::error(display, TemplateError { detail });
-        match e.line() {
+        Box::new(match e.line() {
             Some(line) => d.with_line_snippet(&source, line, 1, 1),
             None => d,
-        }
+        })
     }
 }
 
@@ -143,6 +147,7 @@ pub struct Summary {
     pub section_title: String,
     pub draft: bool,
     pub future: bool,
+    pub notice: Option<crate::enrich::notices::NoticeView>,
 }
 
 #[derive(Serialize)]
@@ -207,7 +212,8 @@ pub struct RenderInput<'a> {
 /// Renders every page. Pages are independent, so they render in parallel.
 pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let site = input.site;
-    let published: Vec<usize> = (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+    let published: Vec<usize> =
+        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     let summaries: Vec<Option<Summary>> = (0..site.postings.len())
         .map(|i| {
             let p = &site.postings[i];
@@ -222,6 +228,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                 section_title: site.sections[p.section].title.clone(),
                 draft: p.is_draft(),
                 future: p.date() > site.today,
+                notice: input.extras[i].notice.clone(),
             })
         })
         .collect();
@@ -272,7 +279,9 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
             preview => input.preview,
         }
     };
-    let list = |ids: &[usize]| -> Vec<Summary> { ids.iter().filter_map(|&i| summaries[i].clone()).collect() };
+    let list = |ids: &[usize]| -> Vec<Summary> {
+        ids.iter().filter_map(|&i| summaries[i].clone()).collect()
+    };
     let top_id = |si: usize| -> String {
         let mut s = si;
         while let Some(p) = site.sections[s].parent {
@@ -339,7 +348,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
         }
     };
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<OutputFile, Box<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
             let (path, template, ctx) = match job {
@@ -361,8 +370,36 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                             }
                         })
                         .collect();
+                    // The board: 公示 open now (and about to open), grouped by section, soonest end first.
+                    let notice_groups: Vec<Value> = site
+                        .sections
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.parent.is_none())
+                        .filter_map(|(si, s)| {
+                            let mut ids: Vec<usize> = by_section[si]
+                                .iter()
+                                .copied()
+                                .filter(|&i| {
+                                    input.extras[i].notice.as_ref().is_some_and(|n| n.status != "ended")
+                                })
+                                .collect();
+                            if ids.is_empty() {
+                                return None;
+                            }
+                            ids.sort_by_key(|&i| {
+                                let n = input.extras[i].notice.as_ref();
+                                (n.map(|n| n.status != "active"), n.map(|n| n.end.clone()), site.postings[i].source.clone())
+                            });
+                            Some(minijinja::context! {
+                                title => s.title.clone(),
+                                url => enc(&format!("{}index.html", s.url_dir)),
+                                postings => v(list(&ids)),
+                            })
+                        })
+                        .collect();
                     let ctx = minijinja::context! {
-                        home => minijinja::context! { intro => input.home_intro, sections => sections },
+                        home => minijinja::context! { intro => input.home_intro, sections => sections, notices => notice_groups },
                         ..base(&path, "")
                     };
                     (path, "index.html", ctx)
@@ -450,6 +487,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                             attachments => v(&input.extras[*i].attachments),
                             draft => p.is_draft(),
                             future => p.date() > site.today,
+                            notice => v(&input.extras[*i].notice),
                         },
                         ..base(&path, &top)
                     };
@@ -509,8 +547,10 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
             Ok(f) => files.push(f),
             Err(d) => {
                 // One broken template fails every page that uses it; report it once.
-                if !diags.iter().any(|x: &Diagnostic| x.location() == d.location() && x.message.en() == d.message.en()) {
-                    diags.push(d);
+                if !diags.iter().any(|x: &Diagnostic| {
+                    x.location() == d.location() && x.message.en() == d.message.en()
+                }) {
+                    diags.push(*d);
                 }
             }
         }

@@ -75,7 +75,10 @@ impl Theme {
     }
 }
 
-fn collect_embedded(dir: &'static Dir<'static>, out: &mut std::collections::BTreeMap<String, StaticSource>) {
+fn collect_embedded(
+    dir: &'static Dir<'static>,
+    out: &mut std::collections::BTreeMap<String, StaticSource>,
+) {
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
         out.insert(rel, StaticSource::Embedded(f.contents()));
@@ -89,6 +92,10 @@ fn collect_embedded(dir: &'static Dir<'static>, out: &mut std::collections::BTre
 pub fn default_template_names() -> Vec<String> {
     DEFAULT_THEME
         .get_dir("templates")
-        .map(|d| d.files().map(|f| f.path().file_name().unwrap_or_default().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.files()
+                .map(|f| f.path().file_name().unwrap_or_default().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -36,6 +36,18 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool) -> ExitCode {
                     opts.out.display()
                 ),
             );
+            if let Some(d) = report.next_change {
+                ctx.say(
+                    &format!(
+                        "公示状态将在 {} 变化，请在那天（或每天定时）重新运行 gongkai build。",
+                        gongkai::date::format_zh(d)
+                    ),
+                    &format!(
+                        "The board changes on {}: rebuild then (or daily).",
+                        gongkai::date::format_iso(d)
+                    ),
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => {
@@ -44,8 +56,14 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool) -> ExitCode {
             eprintln!(
                 "{}",
                 ctx.lang.pick(
-                    &format!("生成失败：共 {n} 个错误，请按上面的提示修改。{} 里已发布的内容没有改动。", opts.out.display()),
-                    &format!("Build failed with {n} errors. Nothing in {} was changed.", opts.out.display()),
+                    &format!(
+                        "生成失败：共 {n} 个错误，请按上面的提示修改。{} 里已发布的内容没有改动。",
+                        opts.out.display()
+                    ),
+                    &format!(
+                        "Build failed with {n} errors. Nothing in {} was changed.",
+                        opts.out.display()
+                    ),
                 )
             );
             ExitCode::from(1)

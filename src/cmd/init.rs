@@ -27,12 +27,30 @@ committee = "某某村村务监督委员会"
 "#;
 
 const FILES: &[(&str, &str)] = &[
-    ("content/village/_index.md", "+++\ntitle = \"村务公开\"\ndescription = \"村民（代表）会议决定及执行情况、补助资金发放等村务事项\"\n+++\n"),
-    ("content/party/_index.md", "+++\ntitle = \"党务公开\"\ndescription = \"党组织建设、发展党员、党费收缴使用等党务事项\"\n+++\n"),
-    ("content/finance/_index.md", "+++\ntitle = \"财务公开\"\ndescription = \"村集体收入、支出、资产和债权债务，逐项逐笔公开\"\n+++\n"),
-    ("content/village/示例-村民代表会议决议.md", "+++\ntitle = \"关于村内道路维修的决议公开\"\ndate = {date}\nkind = \"决议公开\"\n+++\n\n经村民代表会议讨论，同意维修村内道路。\n\n| 项目 | 内容 |\n| --- | --- |\n| 会议时间 | {date} |\n| 应到人数 | 25 人 |\n| 实到人数 | 23 人 |\n| 同意 | 21 人 |\n"),
-    ("content/party/示例-党费收缴情况.md", "+++\ntitle = \"党费收缴情况公开\"\ndate = {date}\nkind = \"党费收缴\"\n+++\n\n本季度应缴党费的党员 30 名，已全部按时足额缴纳。\n"),
-    ("content/finance/示例-财务收支公开.md", "+++\ntitle = \"财务收支情况公开\"\ndate = {date}\nkind = \"财务收支\"\n+++\n\n| 日期 | 摘要 | 收入（元） | 支出（元） |\n| --- | --- | ---: | ---: |\n| {date} | 示例 | 1,000.00 | |\n"),
+    (
+        "content/village/_index.md",
+        "+++\ntitle = \"村务公开\"\ndescription = \"村民（代表）会议决定及执行情况、补助资金发放等村务事项\"\n+++\n",
+    ),
+    (
+        "content/party/_index.md",
+        "+++\ntitle = \"党务公开\"\ndescription = \"党组织建设、发展党员、党费收缴使用等党务事项\"\n+++\n",
+    ),
+    (
+        "content/finance/_index.md",
+        "+++\ntitle = \"财务公开\"\ndescription = \"村集体收入、支出、资产和债权债务，逐项逐笔公开\"\n+++\n",
+    ),
+    (
+        "content/village/示例-村民代表会议决议.md",
+        "+++\ntitle = \"关于村内道路维修的决议公开\"\ndate = {date}\nkind = \"决议公开\"\n+++\n\n经村民代表会议讨论，同意维修村内道路。\n\n| 项目 | 内容 |\n| --- | --- |\n| 会议时间 | {date} |\n| 应到人数 | 25 人 |\n| 实到人数 | 23 人 |\n| 同意 | 21 人 |\n",
+    ),
+    (
+        "content/party/示例-党费收缴情况.md",
+        "+++\ntitle = \"党费收缴情况公开\"\ndate = {date}\nkind = \"党费收缴\"\n+++\n\n本季度应缴党费的党员 30 名，已全部按时足额缴纳。\n",
+    ),
+    (
+        "content/finance/示例-财务收支公开.md",
+        "+++\ntitle = \"财务收支情况公开\"\ndate = {date}\nkind = \"财务收支\"\n+++\n\n| 日期 | 摘要 | 收入（元） | 支出（元） |\n| --- | --- | ---: | ---: |\n| {date} | 示例 | 1,000.00 | |\n",
+    ),
     (".gitignore", "/public\n/.gongkai-cache\n"),
 ];
 
@@ -52,7 +70,11 @@ pub fn run(ctx: &Ctx, dir: &Path) -> ExitCode {
     files.extend(FILES.iter().map(|(p, t)| (p.to_string(), t.replace("{date}", &date))));
     for (rel, text) in files {
         let path = dir.join(rel);
-        let res = path.parent().map(std::fs::create_dir_all).unwrap_or(Ok(())).and_then(|()| std::fs::write(&path, text));
+        let res = path
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|()| std::fs::write(&path, text));
         if let Err(e) = res {
             eprintln!("{}: {e}", path.display());
             return ExitCode::from(1);

@@ -64,10 +64,12 @@ pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
     let archetype = ctx.root.join("archetypes").join("default.md");
     let text = std::fs::read_to_string(&archetype)
         .map(|t| {
-            t.replace("{title}", &title.replace('"', "\\\"")).replace("{date}", &gongkai::date::format_iso(ctx.today))
+            t.replace("{title}", &title.replace('"', "\\\""))
+                .replace("{date}", &gongkai::date::format_iso(ctx.today))
         })
         .unwrap_or(text);
-    let path = if bundle { dir.join(&slug).join("index.md") } else { dir.join(format!("{slug}.md")) };
+    let path =
+        if bundle { dir.join(&slug).join("index.md") } else { dir.join(format!("{slug}.md")) };
     if path.exists() || (bundle && dir.join(format!("{slug}.md")).exists()) {
         eprintln!(
             "{}",
@@ -83,8 +85,14 @@ pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
         return ExitCode::from(1);
     }
     ctx.say(
-        &format!("已新建 {}。写好后删去 draft = true 这一行，再运行 gongkai build 发布。", path.display()),
-        &format!("Created {}. Remove `draft = true` when it is ready, then run gongkai build.", path.display()),
+        &format!(
+            "已新建 {}。写好后删去 draft = true 这一行，再运行 gongkai build 发布。",
+            path.display()
+        ),
+        &format!(
+            "Created {}. Remove `draft = true` when it is ready, then run gongkai build.",
+            path.display()
+        ),
     );
     ExitCode::SUCCESS
 }

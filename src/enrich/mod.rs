@@ -1,0 +1,4 @@
+//! Checks and enrichers that run between loading and rendering: each reads the loaded
+//! [`Site`](crate::site::Site) and returns plain per-posting data plus diagnostics.
+
+pub mod notices;
