@@ -160,7 +160,7 @@ pub(crate) fn read_budget(
                 r.expense.unwrap_or_default() - r.income.unwrap_or_default();
         }
         for (cat, amount) in &spent {
-            if !items.iter().any(|i| i.0 == *cat) && amount.0 != 0 {
+            if !items.iter().any(|i| i.0 == *cat) && amount.0 > 0 {
                 diags.push(post.warning(
                     &Loc::Span(at.clone()),
                     LedgerError::BudgetUnmatched { category: cat.to_string(), amount: *amount },

@@ -581,3 +581,56 @@ fn unsafe_paths_and_missing_files() {
     let (_, d) = run(&s, "ledger = \"x.pdf\"\n");
     assert!(!errors(&d).is_empty());
 }
+
+/// Loads a real posting file: front matter between `+++` lines.
+pub(crate) fn load_posting(root: &Path, rel: &str) -> (Option<Finance>, Vec<Diagnostic>) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = 4;
+    let end = start + text[start..].find("\n+++").unwrap() + 1;
+    let src = SourceText::new(rel, text, start, end);
+    let parsed: Fm = toml::from_str(src.toml()).unwrap();
+    let input = FinanceInput {
+        ledger: parsed.ledger,
+        opening_balance: parsed.opening_balance,
+        closing_balance: parsed.closing_balance,
+        income_total: parsed.income_total,
+        expense_total: parsed.expense_total,
+        series: parsed.series,
+        period: parsed.period.map(|p| PeriodSpec {
+            span: Some(p.span()),
+            text: p.into_inner(),
+            ..PeriodSpec::default()
+        }),
+        budget: parsed.budget,
+    };
+    load(&input, path.parent().unwrap(), root, &src, &LedgerConfig::default())
+}
+
+#[test]
+fn example_village_ledgers_load_and_chain() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut keys = Vec::new();
+    for q in ["2026-q1", "2026-q2", "2026-q3", "2026-q4"] {
+        let rel = format!("content/finance/{q}/index.md");
+        let (f, d) = load_posting(root, &rel);
+        assert!(
+            d.is_empty(),
+            "{rel}: {:?}",
+            d.iter().map(|d| d.render(Lang::Zh)).collect::<Vec<_>>()
+        );
+        let f = f.unwrap();
+        assert!(f.rows.len() >= 40, "{rel}: {}", f.rows.len());
+        keys.push(f.series_key(&rel).unwrap());
+    }
+    assert!(check_series(&keys).is_empty());
+    let ytd = year_to_date(&keys);
+    assert_eq!(ytd[3].income, keys.iter().map(|k| k.income).sum::<Fen>());
+
+    let (f, d) = load_posting(root, "content/finance/2026-road-budget/index.md");
+    assert!(d.is_empty(), "{:?}", d.iter().map(|d| d.render(Lang::Zh)).collect::<Vec<_>>());
+    let b = f.unwrap().budget.unwrap();
+    assert_eq!(b.sources_total, b.total);
+    assert_eq!(crate::money::format_wan(b.actual_total.unwrap(), 2), "77.17");
+    assert_eq!(crate::money::format_wan(b.difference_total.unwrap(), 2), "2.83");
+}
