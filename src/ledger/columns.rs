@@ -84,10 +84,10 @@ impl Field {
         self as usize
     }
 
-    /// `收入/income`
+    /// `支出（可用列名：支出、expense、支出金额）`
     fn label(self) -> String {
         let a = self.aliases();
-        format!("{}/{}", a[0], a[1])
+        format!("{}（可用列名：{}）", a[0], a.join("、"))
     }
 }
 

@@ -304,7 +304,7 @@ fn missing_columns_name_the_header_and_accepted_names() {
     let (_, d) = run(&s, "ledger = \"l.csv\"\n");
     let e = errors(&d);
     assert_eq!(e.len(), 1);
-    assert!(e[0].starts_with("content/finance/t/l.csv:1:1: 表头（日期,凭证号,摘要,收入金额,付款）缺少必需的列：支出/expense"), "{}", e[0]);
+    assert!(e[0].starts_with("content/finance/t/l.csv:1:1: 表头（日期,凭证号,摘要,收入金额,付款）缺少必需的列：支出（可用列名：支出、expense、支出金额）"), "{}", e[0]);
     assert!(e[0].contains("金额/amount + 收支/direction"), "{}", e[0]);
     // A site mapping fixes it.
     let mut cfg = LedgerConfig::default();
