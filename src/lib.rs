@@ -3,3 +3,5 @@
 
 pub mod date;
 pub mod diagnostic;
+pub mod feed;
+pub mod search;

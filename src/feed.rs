@@ -1,0 +1,1 @@
+//! Atom feed, sitemap and robots.txt.
