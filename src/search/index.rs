@@ -1,0 +1,368 @@
+//! The inverted index, written as plain `<script>` files so it loads from `file://`.
+//!
+//! Layout (all under `search/` in the site):
+//! - `search/meta.js`: counts, section list, year list and the `core` table (section and year
+//!   of every document, for filters) — loaded once per page.
+//! - `search/terms/N.js`: term shard N. A term lives in shard `fnv1a(term as UTF-16) & (shards-1)`;
+//!   the shard maps each term to its postings list.
+//! - `search/docs/N.js`: documents `N*docShardSize ..` with url, title, date, status, tags and the
+//!   excerpt snippets are cut from — loaded only for the results shown.
+//!
+//! Every file is `window.GONGKAI_SEARCH_SHARDS.push({...})`, so a dynamically inserted
+//! `<script>` can load it where `fetch()` of JSON would be refused (`file://`).
+//!
+//! Documents get ids in order newest first (date descending, then url), so "newer first"
+//! is "smaller id first". A postings list is a string of numbers in a variable-length base-32
+//! code (see [`encode_number`]): for each document, the id delta from the previous one
+//! (the first is absolute), then `tf << 2 | in_tags << 1 | in_title`, where `tf` counts the
+//! term in the body text (capped at 255).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::tokenize::for_each_token;
+
+/// One page to index. The pipeline fills it from a posting's front matter and rendered text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    /// Site-relative URL, e.g. `party/2026-dues/index.html`.
+    pub url: String,
+    pub title: String,
+    /// Section id, e.g. `party`.
+    pub section: String,
+    /// Section title, e.g. `党务公开`.
+    pub section_title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub kind: Option<String>,
+    /// e.g. `公示中`.
+    pub status: Option<String>,
+    pub tags: Vec<String>,
+    /// Body text, including ledger 摘要 lines.
+    pub text: String,
+}
+
+/// Tuning knobs; [`build_index`] uses the defaults.
+#[derive(Clone, Debug)]
+pub struct IndexOptions {
+    /// Number of term shards (rounded up to a power of two); `None` chooses from the size.
+    pub term_shards: Option<u32>,
+    /// With `term_shards: None`: aim for term shards of about this many bytes.
+    pub target_shard_bytes: usize,
+    /// Documents per `search/docs/N.js` file.
+    pub doc_shard_size: usize,
+    /// Characters of body text kept per document for snippets.
+    pub excerpt_chars: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            term_shards: None,
+            target_shard_bytes: 96 * 1024,
+            doc_shard_size: 50,
+            excerpt_chars: 200,
+        }
+    }
+}
+
+/// Site-relative path of the file `search.js` loads first.
+pub const META_PATH: &str = "search/meta.js";
+/// Format version written into `meta.js`; `search.js` refuses other versions.
+pub const FORMAT_VERSION: u32 = 1;
+
+const TF_CAP: u32 = 255;
+const FLAG_TITLE: u32 = 1;
+const FLAG_TAG: u32 = 2;
+
+/// Digits that end a number (values 0–31).
+const LAST_DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+/// Digits that continue a number (values 0–31).
+const MORE_DIGITS: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+
+/// Appends `n` in the postings code: base 32, most significant digit first, every digit but the
+/// last from `wxyzA–Z_$`, the last from `0–9a–v`. Numbers below 32 take one character.
+pub fn encode_number(out: &mut String, n: u32) {
+    let mut digits = [0u8; 7];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        digits[len] = (v & 31) as u8;
+        len += 1;
+        v >>= 5;
+        if v == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        let table = if i == 0 { LAST_DIGITS } else { MORE_DIGITS };
+        out.push(table[digits[i] as usize] as char);
+    }
+}
+
+/// Decodes a string written with [`encode_number`] (for tests and tools).
+pub fn decode_numbers(s: &str) -> Option<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut acc: u32 = 0;
+    for b in s.bytes() {
+        if let Some(d) = LAST_DIGITS.iter().position(|&x| x == b) {
+            out.push(acc.checked_mul(32)? + d as u32);
+            acc = 0;
+        } else if let Some(d) = MORE_DIGITS.iter().position(|&x| x == b) {
+            acc = acc.checked_mul(32)? + d as u32;
+        } else {
+            return None;
+        }
+    }
+    (acc == 0).then_some(out)
+}
+
+/// FNV-1a (32 bit) over the UTF-16 code units of `term`; `search.js` computes the same.
+pub fn term_hash(term: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for u in term.encode_utf16() {
+        h ^= u as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Which term shard holds `term` when there are `shards` (a power of two).
+pub fn term_shard(term: &str, shards: u32) -> u32 {
+    term_hash(term) & (shards - 1)
+}
+
+/// Builds the index files with [`IndexOptions::default`]: `(path relative to site root, contents)`,
+/// sorted by path. Same input, same bytes.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
+    build_index_with(docs, &IndexOptions::default())
+}
+
+/// A JSON string literal that is also a safe JavaScript literal (U+2028/2029 escaped).
+fn js_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .expect("strings serialize")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+fn script(payload: &str) -> String {
+    format!(
+        "window.GONGKAI_SEARCH_SHARDS=window.GONGKAI_SEARCH_SHARDS||[];\
+         window.GONGKAI_SEARCH_SHARDS.push({payload});\n"
+    )
+}
+
+fn year_of(date: &str) -> Option<u32> {
+    let y = date.get(..4)?;
+    if y.bytes().all(|b| b.is_ascii_digit()) { y.parse().ok() } else { None }
+}
+
+fn excerpt(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for word in text.split_whitespace() {
+        if n >= max_chars {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            n += 1;
+        }
+        for c in word.chars() {
+            if n >= max_chars {
+                break;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct DocOut<'a> {
+    u: &'a str,
+    t: &'a str,
+    s: usize,
+    d: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    st: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    g: &'a [String],
+    x: String,
+}
+
+/// Builds the index files with explicit options. See the module docs for the layout.
+pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String, String)> {
+    // Newest first, then by url: ids are positions in this order.
+    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    order.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+
+    // Sections (sorted by id; title from the newest doc naming it) and years (newest first).
+    let mut sections: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut years: Vec<u32> = Vec::new();
+    for d in &order {
+        sections.entry(&d.section).or_insert(&d.section_title);
+        if let Some(y) = year_of(&d.date) {
+            years.push(y);
+        }
+    }
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let section_index: HashMap<&str, usize> =
+        sections.keys().enumerate().map(|(i, s)| (*s, i)).collect();
+
+    // Postings.
+    let mut term_ids: HashMap<String, u32> = HashMap::new();
+    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut per_doc: HashMap<u32, (u32, u32)> = HashMap::new(); // term -> (tf, flags)
+    let mut core = String::new();
+    for (id, d) in order.iter().enumerate() {
+        let mut add = |tok: &str, tf: u32, flag: u32| {
+            let t = match term_ids.get(tok) {
+                Some(&t) => t,
+                None => {
+                    let t = postings.len() as u32;
+                    term_ids.insert(tok.to_string(), t);
+                    postings.push(Vec::new());
+                    t
+                }
+            };
+            let e = per_doc.entry(t).or_insert((0, 0));
+            e.0 += tf;
+            e.1 |= flag;
+        };
+        for_each_token(&d.title, |t| add(t, 0, FLAG_TITLE));
+        for tag in d.tags.iter().chain(d.kind.iter()) {
+            for_each_token(tag, |t| add(t, 0, FLAG_TAG));
+        }
+        for_each_token(&d.text, |t| add(t, 1, 0));
+        for (t, (tf, flags)) in per_doc.drain() {
+            postings[t as usize].push((id as u32, tf.min(TF_CAP) << 2 | flags));
+        }
+        encode_number(&mut core, section_index[d.section.as_str()] as u32);
+        let year_code = year_of(&d.date)
+            .and_then(|y| years.iter().position(|&x| x == y))
+            .map_or(0, |i| i as u32 + 1);
+        encode_number(&mut core, year_code);
+    }
+
+    // Encode postings, sorted by term for deterministic output.
+    let mut encoded: Vec<(&str, String)> = term_ids
+        .iter()
+        .map(|(term, &t)| {
+            let mut s = String::new();
+            let mut prev = 0;
+            for &(doc, v) in &postings[t as usize] {
+                encode_number(&mut s, doc - prev);
+                encode_number(&mut s, v);
+                prev = doc;
+            }
+            (term.as_str(), s)
+        })
+        .collect();
+    encoded.sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+    let shards = match opts.term_shards {
+        Some(n) => n.max(1).next_power_of_two(),
+        None => {
+            let total: usize = encoded.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
+            (total.div_ceil(opts.target_shard_bytes.max(1)) as u32)
+                .max(1)
+                .next_power_of_two()
+                .min(4096)
+        }
+    };
+    let mut shard_terms: Vec<Vec<(&str, &str)>> = vec![Vec::new(); shards as usize];
+    for (term, s) in &encoded {
+        shard_terms[term_shard(term, shards) as usize].push((term, s));
+    }
+
+    let mut files = Vec::new();
+    for (n, terms) in shard_terms.iter().enumerate() {
+        let mut body = format!("{{\"kind\":\"terms\",\"shard\":{n},\"terms\":{{");
+        for (i, (term, s)) in terms.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(&js_string(term));
+            body.push(':');
+            body.push('"');
+            body.push_str(s); // postings alphabet needs no escaping
+            body.push('"');
+        }
+        body.push_str("}}");
+        files.push((format!("search/terms/{n}.js"), script(&body)));
+    }
+
+    let shard_size = opts.doc_shard_size.max(1);
+    for (n, chunk) in order.chunks(shard_size).enumerate() {
+        let out: Vec<DocOut> = chunk
+            .iter()
+            .map(|d| DocOut {
+                u: &d.url,
+                t: &d.title,
+                s: section_index[d.section.as_str()],
+                d: &d.date,
+                k: d.kind.as_deref(),
+                st: d.status.as_deref(),
+                g: &d.tags,
+                x: excerpt(&d.text, opts.excerpt_chars),
+            })
+            .collect();
+        let docs_json = serde_json::to_string(&out).expect("docs serialize");
+        let body = format!("{{\"kind\":\"docs\",\"shard\":{n},\"docs\":{docs_json}}}");
+        files.push((format!("search/docs/{n}.js"), script(&escape_seps(&body))));
+    }
+
+    let sections_json: Vec<[&str; 2]> = sections.iter().map(|(k, v)| [*k, *v]).collect();
+    let meta = format!(
+        "{{\"kind\":\"meta\",\"version\":{FORMAT_VERSION},\"docs\":{},\"termShards\":{shards},\
+         \"docShardSize\":{shard_size},\"sections\":{},\"years\":{},\"core\":\"{core}\"}}",
+        order.len(),
+        escape_seps(&serde_json::to_string(&sections_json).expect("serialize")),
+        serde_json::to_string(&years).expect("serialize"),
+    );
+    files.push((META_PATH.to_string(), script(&meta)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+fn escape_seps(s: &str) -> String {
+    s.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_code_round_trips() {
+        let nums = [0, 1, 31, 32, 33, 1023, 1024, 65_535, 1 << 20, u32::MAX];
+        let mut s = String::new();
+        for n in nums {
+            encode_number(&mut s, n);
+        }
+        assert_eq!(decode_numbers(&s).unwrap(), nums);
+        let mut one = String::new();
+        encode_number(&mut one, 31);
+        assert_eq!(one, "v");
+    }
+
+    #[test]
+    fn hash_is_fnv1a_over_utf16() {
+        assert_eq!(term_hash(""), 0x811c_9dc5);
+        // "a" = 0x61: (0x811c9dc5 ^ 0x61) * 0x01000193 mod 2^32
+        assert_eq!(term_hash("a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn excerpt_collapses_whitespace() {
+        assert_eq!(excerpt("  一\n\n二  三 ", 10), "一 二 三");
+        assert_eq!(excerpt("一二三四五", 3), "一二三");
+    }
+}

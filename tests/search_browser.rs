@@ -1,0 +1,228 @@
+//! Runs `static/search.js` against a generated index in real headless Chromium, from `file://`.
+//!
+//! Needs Debian's `chromium` (`apt-get install -y chromium`); without it this test fails.
+
+use std::path::Path;
+use std::process::Command;
+
+use gongkai::search::{SEARCH_CSS, SEARCH_JS, SearchDoc, build_index, tokenize};
+use scraper::{Html, Selector};
+
+fn chromium() -> String {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        if Command::new("sh")
+            .args(["-c", &format!("command -v {name}")])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+        {
+            return name.to_string();
+        }
+    }
+    panic!(
+        "headless Chromium is required for this test: install it with \
+         `apt-get update && apt-get install -y chromium`"
+    );
+}
+
+fn dump_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .expect("run chromium");
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn doc(url: &str, title: &str, section: (&str, &str), date: &str, text: &str) -> SearchDoc {
+    SearchDoc {
+        url: url.into(),
+        title: title.into(),
+        section: section.0.into(),
+        section_title: section.1.into(),
+        date: date.into(),
+        kind: None,
+        status: None,
+        tags: vec![],
+        text: text.into(),
+    }
+}
+
+const PAGE: &str = r#"<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>搜索</title>
+<link rel="stylesheet" href="../static/search.css"></head>
+<body>
+<div id="gongkai-search" data-root="../">
+  <form id="search-form" role="search">
+    <input id="search-q" name="q" type="search">
+    <select id="search-section" name="section"><option value="">全部栏目</option></select>
+    <select id="search-year" name="year"><option value="">全部年份</option></select>
+  </form>
+  <p id="search-status" aria-live="polite"></p>
+  <ol id="search-results"></ol>
+</div>
+<script src="../static/search.js"></script>
+</body></html>
+"#;
+
+fn write_site(dir: &Path) {
+    let docs = vec![
+        doc(
+            "finance/2026-dibao/index.html",
+            "2026年第三季度低保金发放公示",
+            ("finance", "财务公开"),
+            "2026-10-08",
+            "本季度共有12户享受低保，发放低保金合计8,640元。<b>不是标签</b>",
+        ),
+        doc(
+            "village/2025-dibao-review/index.html",
+            "低保户年度复核结果",
+            ("village", "村务公开"),
+            "2025-12-20",
+            "经村民代表会议评议，低保对象复核完毕。",
+        ),
+        doc(
+            "party/2026-dues/index.html",
+            "2026年党费收缴情况",
+            ("party", "党务公开"),
+            "2026-07-01",
+            "全体党员按时足额缴纳党费，修路捐款另行公示。",
+        ),
+    ];
+    for (path, contents) in build_index(&docs) {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("static")).unwrap();
+    std::fs::write(dir.join("static/search.js"), SEARCH_JS).unwrap();
+    std::fs::write(dir.join("static/search.css"), SEARCH_CSS).unwrap();
+    std::fs::write(dir.join("search/index.html"), PAGE).unwrap();
+}
+
+fn results(dom: &str) -> Vec<(String, String, String)> {
+    let html = Html::parse_document(dom);
+    let hit = Selector::parse("#search-results li.search-hit").unwrap();
+    let title = Selector::parse("a.search-hit-title").unwrap();
+    let date = Selector::parse("time").unwrap();
+    html.select(&hit)
+        .map(|li| {
+            let a = li.select(&title).next().expect("title link");
+            (
+                a.text().collect::<String>(),
+                a.value().attr("href").unwrap_or("").to_string(),
+                li.select(&date).next().map(|t| t.text().collect()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn page_url(dir: &Path, query: &str) -> String {
+    format!("file://{}/search/index.html?{query}", dir.display())
+}
+
+#[test]
+fn finds_and_ranks_from_file_url() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path());
+
+    let dom = dump_dom(&page_url(dir.path(), "q=低保"));
+    let html = Html::parse_document(&dom);
+    let root = html.select(&Selector::parse("#gongkai-search").unwrap()).next().unwrap();
+    assert_eq!(root.value().attr("data-state"), Some("done"), "{dom}");
+    let hits = results(&dom);
+    // Both have 低保 in the title; the newer comes first.
+    assert_eq!(
+        hits,
+        [
+            (
+                "2026年第三季度低保金发放公示".to_string(),
+                "../finance/2026-dibao/index.html".to_string(),
+                "2026-10-08".to_string()
+            ),
+            (
+                "低保户年度复核结果".to_string(),
+                "../village/2025-dibao-review/index.html".to_string(),
+                "2025-12-20".to_string()
+            ),
+        ]
+    );
+    // Matches are highlighted with <mark>, and document text never becomes markup.
+    let marks: Vec<String> = html
+        .select(&Selector::parse("#search-results mark").unwrap())
+        .map(|m| m.text().collect())
+        .collect();
+    assert!(marks.iter().all(|m| m == "低保"), "{marks:?}");
+    assert!(marks.len() >= 3, "{marks:?}");
+    assert!(html.select(&Selector::parse("#search-results b").unwrap()).next().is_none());
+    // The filters were filled from the index.
+    let options: Vec<String> = html
+        .select(&Selector::parse("#search-section option").unwrap())
+        .map(|o| o.value().attr("value").unwrap().to_string())
+        .collect();
+    assert_eq!(options, ["", "finance", "party", "village"]);
+}
+
+#[test]
+fn filters_bigrams_and_and_semantics() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path());
+    let titles = |q: &str| -> Vec<String> {
+        results(&dump_dom(&page_url(dir.path(), q))).into_iter().map(|r| r.0).collect()
+    };
+    assert_eq!(titles("q=低保&year=2025"), ["低保户年度复核结果"]);
+    assert_eq!(titles("q=低保&section=finance"), ["2026年第三季度低保金发放公示"]);
+    // 修路 is a bigram in the 党费 posting's body only.
+    assert_eq!(titles("q=修路"), ["2026年党费收缴情况"]);
+    // AND: 党费 and 2025 never occur together.
+    assert!(titles("q=党费%202025").is_empty());
+    assert_eq!(titles("q=党费%202026"), ["2026年党费收缴情况"]);
+    // Full-width digits in the query are normalised.
+    assert_eq!(titles("q=党费%20２０２６"), ["2026年党费收缴情况"]);
+    // 保低 is not a bigram anywhere even though 保 and 低 are.
+    assert!(titles("q=保低").is_empty());
+}
+
+#[test]
+fn javascript_tokenizer_matches_rust() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path());
+    let samples = [
+        "党费 2025年第3季度 GDP增长",
+        "ＧＤＰ２０２５　第３季度",
+        "《关于修路的通知》（第2号）：12,000.50元",
+        "𠀀村〇组 Café naïve × 2",
+        "「低保」、“五保”——村民代表会议",
+        "かな ハングル 한국어 ABC-def_ghi",
+    ];
+    let page = format!(
+        r#"<!doctype html><meta charset="utf-8"><pre id="out"></pre>
+<script src="../static/search.js"></script>
+<script>
+document.getElementById('out').textContent =
+  JSON.stringify({}.map(function (s) {{ return GongkaiSearch.tokenize(s); }}));
+</script>"#,
+        serde_json::to_string(&samples).unwrap()
+    );
+    std::fs::write(dir.path().join("search/tok.html"), page).unwrap();
+    let dom = dump_dom(&format!("file://{}/search/tok.html", dir.path().display()));
+    let html = Html::parse_document(&dom);
+    let out: String =
+        html.select(&Selector::parse("#out").unwrap()).next().unwrap().text().collect();
+    let js: Vec<Vec<String>> = serde_json::from_str(&out).expect("tokens JSON");
+    let rust: Vec<Vec<String>> = samples.iter().map(|s| tokenize(s)).collect();
+    assert_eq!(js, rust);
+}
