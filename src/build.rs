@@ -176,6 +176,10 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     let (notices, notice_diags) = enrich::notices::run(&site, &calendar);
     diags.extend(notice_diags);
 
+    let (finances, finance_diags) = enrich::finance::run(&site);
+    diags.extend(finance_diags);
+
+    let mut data_files = Vec::new();
     let extras: Vec<PostingExtras> = site
         .postings
         .iter()
@@ -183,6 +187,24 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         .map(|(i, p)| {
             let mut e = posting_extras(&site, p, &mut diags);
             e.notice = notices.views[i].clone();
+            if let Some(f) = &finances[i] {
+                e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
+                if p.published && !f.rows.is_empty() {
+                    // Open data: the same numbers, machine-readable, beside the pages.
+                    let stem = format!("data/{}", p.url_dir.trim_end_matches('/'));
+                    e.data_csv = Some(format!("{stem}.csv"));
+                    e.data_json = Some(format!("{stem}.json"));
+                    data_files.push(OutputFile {
+                        path: format!("{stem}.csv"),
+                        contents: Contents::Bytes(crate::ledger::to_csv(f).into_bytes()),
+                    });
+                    data_files.push(OutputFile {
+                        path: format!("{stem}.json"),
+                        contents: Contents::Bytes(crate::ledger::to_json(f).into_bytes()),
+                    });
+                }
+                e.ledger = Some(f.clone());
+            }
             e
         })
         .collect();
@@ -200,6 +222,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     diags.extend(render_diags);
     let pages = files.len();
     files.extend(statics.into_iter().map(|(path, contents)| OutputFile { path, contents }));
+    files.extend(data_files);
 
     let mut all = Diagnostics::new();
     all.extend(diags);

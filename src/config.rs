@@ -19,6 +19,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("home_latest", Shape::Value),
     Key("contact", Shape::Table(CONTACT_KEYS)),
     Key("calendar", Shape::Table(CALENDAR_KEYS)),
+    Key("ledger", Shape::Table(&[Key("columns", Shape::Value)])),
 ];
 
 const CALENDAR_KEYS: &[Key] = &[
@@ -69,6 +70,9 @@ pub struct SiteConfig {
     /// Next year's official schedule before gongkai ships it, and local holidays.
     #[serde(default)]
     pub calendar: crate::calendar::CalendarConfig,
+    /// Extra ledger column names (`[ledger] columns = { "收入金额" = "income" }`).
+    #[serde(default)]
+    pub ledger: crate::ledger::LedgerConfig,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).

@@ -24,6 +24,14 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("weight", Shape::Value),
     Key("slug", Shape::Value),
     Key("notice", Shape::Table(NOTICE_KEYS)),
+    // Finance keys; the ledger module checks the inside of `ledger` and `budget` itself.
+    Key("ledger", Shape::Value),
+    Key("opening_balance", Shape::Value),
+    Key("closing_balance", Shape::Value),
+    Key("income_total", Shape::Value),
+    Key("expense_total", Shape::Value),
+    Key("series", Shape::Value),
+    Key("budget", Shape::Value),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -65,7 +73,7 @@ pub struct PostingFront {
     pub kind: Option<String>,
     /// The time span the posting covers, e.g. 2026年第三季度.
     #[serde(default)]
-    pub period: Option<String>,
+    pub period: Option<Spanned<String>>,
     #[serde(default)]
     pub attachments: Vec<AttachmentSpec>,
     #[serde(default)]
@@ -76,6 +84,23 @@ pub struct PostingFront {
     /// A publicity period (公示).
     #[serde(default)]
     pub notice: Option<crate::notice::NoticeSpec>,
+    /// The ledger: a file name (`ledger.xlsx`) or a table with inline rows.
+    #[serde(default)]
+    pub ledger: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub opening_balance: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub closing_balance: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub income_total: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub expense_total: Option<Spanned<toml::Value>>,
+    /// Links consecutive finance periods, e.g. 村集体现金日记账.
+    #[serde(default)]
+    pub series: Option<Spanned<String>>,
+    /// A project budget (工程预决算, 一事一议).
+    #[serde(default)]
+    pub budget: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

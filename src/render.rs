@@ -35,6 +35,13 @@ pub struct PostingExtras {
     pub attachments: Vec<AttachmentCtx>,
     /// The posting's 公示 period and its status on the build date.
     pub notice: Option<crate::enrich::notices::NoticeView>,
+    /// The posting's ledger and budget (`page.ledger`).
+    pub ledger: Option<crate::ledger::Finance>,
+    /// Income/expense chart as inline SVG.
+    pub chart_svg: Option<String>,
+    /// Site-relative paths of the ledger as open data.
+    pub data_csv: Option<String>,
+    pub data_json: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +90,18 @@ impl Renderer {
         env.add_filter("date_zh", |s: String| {
             crate::date::parse_date(&s).map(format_zh).unwrap_or(s)
         });
+        // Money filters take fen (an integer, or a serialised amount's `fen` field).
+        env.add_filter("money", |v: Value| {
+            fen_of(&v).map(crate::money::format_money).unwrap_or_default()
+        });
+        env.add_filter("money_upper", |v: Value| {
+            fen_of(&v).map(crate::money::to_upper_rmb).unwrap_or_default()
+        });
+        env.add_filter("wan", |v: Value, decimals: Option<u32>| {
+            fen_of(&v)
+                .map(|f| crate::money::format_wan(f, decimals.unwrap_or(2)))
+                .unwrap_or_default()
+        });
         Renderer { env, theme }
     }
 
@@ -112,6 +131,15 @@ impl Renderer {
             None => d,
         })
     }
+}
+
+/// Reads fen from a template value: an integer, or a money object with a `fen` field.
+fn fen_of(v: &Value) -> Option<crate::money::Fen> {
+    if let Ok(n) = i64::try_from(v.clone()) {
+        return Some(crate::money::Fen(n));
+    }
+    let f = v.get_attr("fen").ok()?;
+    i64::try_from(f).ok().map(crate::money::Fen)
 }
 
 #[derive(Serialize)]
@@ -223,7 +251,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                 date: format_iso(p.date()),
                 date_zh: format_zh(p.date()),
                 kind: p.front.kind.clone(),
-                period: p.front.period.clone(),
+                period: p.front.period.as_ref().map(|x| x.get_ref().clone()),
                 summary: summary_of(p, &input.bodies[i]),
                 section_title: site.sections[p.section].title.clone(),
                 draft: p.is_draft(),
@@ -471,7 +499,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                             updated_zh => p.front.updated.as_ref().map(|u| format_zh(u.get_ref().0)),
                             summary => summary_of(p, body),
                             kind => p.front.kind.clone(),
-                            period => p.front.period.clone(),
+                            period => p.front.period.as_ref().map(|x| x.get_ref().clone()),
                             content => body.html.clone(),
                             headings => body.headings.iter().map(|(l, t, id)| minijinja::context!{ level => l, text => t, id => id }).collect::<Vec<_>>(),
                             url => enc(&path),
@@ -488,6 +516,14 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                             draft => p.is_draft(),
                             future => p.date() > site.today,
                             notice => v(&input.extras[*i].notice),
+                            ledger => v(&input.extras[*i].ledger),
+                            chart_svg => input.extras[*i].chart_svg.clone().map(Value::from_safe_string),
+                            data_csv => input.extras[*i].data_csv.as_ref().map(|d| urls::relative(&path, d)),
+                            data_json => input.extras[*i].data_json.as_ref().map(|d| urls::relative(&path, d)),
+                            ledger_download => input.extras[*i].ledger.as_ref().and_then(|l| l.source_file.as_ref()).and_then(|f| {
+                                let rel = urls::normalize(&format!("{}/{f}", crate::diagnostic::display_path(&site.root.join("content"), &p.dir)))?;
+                                Some(urls::relative(&path, &rel))
+                            }),
                         },
                         ..base(&path, &top)
                     };

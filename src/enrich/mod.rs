@@ -1,4 +1,5 @@
 //! Checks and enrichers that run between loading and rendering: each reads the loaded
 //! [`Site`](crate::site::Site) and returns plain per-posting data plus diagnostics.
 
+pub mod finance;
 pub mod notices;
