@@ -372,6 +372,23 @@ const NOT_A_PERSON_LATIN: &[&str] = &[
     "fop",
     "prince",
     "wkhtmltopdf",
+    "village",
+    "committee",
+    "bureau",
+    "government",
+    "department",
+    "company",
+    "team",
+    "group",
+    "party",
+    "branch",
+    "center",
+    "centre",
+    "township",
+    "county",
+    "town",
+    "station",
+    "finance",
 ];
 
 /// Does `s` look like a person's name? Two to four Chinese characters (a `·` allowed, for names
