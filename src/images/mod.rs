@@ -219,10 +219,14 @@ impl Message for ImageError {
             ImageError::Unsupported { file, format } => {
                 format!("图片“{file}”的格式（{format}）不支持。请另存为 JPEG 或 PNG 后再放进来。")
             }
-            ImageError::TooManyPixels { file, width, height, limit } => format!(
-                "图片“{file}”太大了（{width}×{height} 像素，超过 {} 万像素的上限），可能是损坏或恶意的文件。请用正常的照片，或先缩小后再放进来。",
-                limit / 10_000
-            ),
+            ImageError::TooManyPixels { file, width, height, limit } => {
+                let size =
+                    if *width > 0 { format!("{width}×{height} 像素，") } else { String::new() };
+                format!(
+                    "图片“{file}”太大了（{size}超过 {} 万像素的上限），可能是损坏或恶意的文件。请用正常的照片，或先缩小后再放进来。",
+                    limit / 10_000
+                )
+            }
             ImageError::Write { file, reason } => {
                 format!("处理图片“{file}”时无法写入缓存（{reason}）。请检查磁盘空间。")
             }
@@ -248,9 +252,12 @@ impl Message for ImageError {
                     "image \"{file}\" has an unsupported format ({format}); save it as JPEG or PNG"
                 )
             }
-            ImageError::TooManyPixels { file, width, height, limit } => format!(
-                "image \"{file}\" is too large ({width}x{height} pixels, limit {limit} pixels); it may be damaged or malicious"
-            ),
+            ImageError::TooManyPixels { file, width, height, limit } => {
+                let size = if *width > 0 { format!("{width}x{height} pixels, ") } else { String::new() };
+                format!(
+                    "image \"{file}\" is too large ({size}limit {limit} pixels); it may be damaged or malicious"
+                )
+            }
             ImageError::Write { file, reason } => {
                 format!("cannot write the processed image for \"{file}\" to the cache ({reason})")
             }
