@@ -49,18 +49,38 @@ fn main() {
     let settings = ImageSettings::default();
     println!("rayon threads: {}", rayon::current_num_threads());
 
+    let cpu0 = cpu_seconds();
     let t = Instant::now();
     let cold = process_many(jobs.clone(), &settings, &cache, false);
     let cold_s = t.elapsed().as_secs_f64();
+    let cold_cpu = cpu_seconds().zip(cpu0).map(|(a, b)| a - b);
     let ok = cold.iter().filter(|r| r.is_ok()).count();
     println!(
         "cold: {cold_s:.2} s for {count} images ({ok} ok, {:.0} ms per image per thread)",
         cold_s * 1000.0 * rayon::current_num_threads() as f64 / count as f64
     );
 
+    if let Some(cpu) = cold_cpu {
+        println!(
+            "cold CPU time: {cpu:.1} s ({:.0} ms per image); on an idle 2-core machine cold would take about {:.1} s",
+            cpu * 1000.0 / count as f64,
+            cpu / rayon::current_num_threads() as f64
+        );
+    }
+
     let t = Instant::now();
     let warm = process_many(jobs, &settings, &cache, false);
     let warm_s = t.elapsed().as_secs_f64();
     let cached = warm.iter().filter(|r| r.as_ref().is_ok_and(|p| p.from_cache)).count();
     println!("warm: {warm_s:.3} s ({cached} of {count} from cache)");
+}
+
+/// User + system CPU seconds of this process (Linux `/proc/self/stat`; 100 ticks per second).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }

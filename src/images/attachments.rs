@@ -291,7 +291,7 @@ fn pdf_hex(b: &[u8]) -> Option<Vec<u8>> {
         .filter(|c| !c.is_ascii_whitespace())
         .map(|&c| (c as char).to_digit(16).map(|d| d as u8))
         .collect::<Option<_>>()?;
-    Some(digits.chunks(2).map(|p| p[0] << 4 | p.get(1).copied().unwrap_or(0)).collect())
+    Some(digits.chunks(2).map(|p| (p[0] << 4) | p.get(1).copied().unwrap_or(0)).collect())
 }
 
 /// PDF text string: UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding (≈ Latin-1).

@@ -253,7 +253,8 @@ impl Message for ImageError {
                 )
             }
             ImageError::TooManyPixels { file, width, height, limit } => {
-                let size = if *width > 0 { format!("{width}x{height} pixels, ") } else { String::new() };
+                let size =
+                    if *width > 0 { format!("{width}x{height} pixels, ") } else { String::new() };
                 format!(
                     "image \"{file}\" is too large ({size}limit {limit} pixels); it may be damaged or malicious"
                 )
@@ -281,6 +282,8 @@ pub const PROGRESS_THRESHOLD: usize = 8;
 /// Processes many images in parallel. Results come back in the order of `jobs`; every failure is a
 /// Diagnostic at the place the image was referenced, and the other images are still processed.
 /// The same source referenced twice is processed once.
+// `Diagnostic` is the pipeline's error type everywhere; boxing it here alone would not help.
+#[allow(clippy::result_large_err)]
 pub fn process_many(
     jobs: Vec<Job>,
     settings: &ImageSettings,

@@ -143,7 +143,7 @@ fn sniff_isobmff(bytes: &[u8]) -> Option<&'static str> {
     let brands: Vec<&[u8]> = std::iter::once(&bytes[8..12])
         .chain(bytes.get(16..end).unwrap_or(&[]).chunks_exact(4))
         .collect();
-    let has = |b: &[u8]| brands.iter().any(|x| *x == b);
+    let has = |b: &[u8]| brands.contains(&b);
     let major = &bytes[8..12];
     if major == b"avif" || major == b"avis" || (major == b"mif1" && has(b"avif")) {
         return Some("AVIF");

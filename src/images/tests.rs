@@ -445,3 +445,17 @@ fn docx_core_properties_are_warned_about() {
     assert!(attachment_warnings(&site.write("bad.xlsx", b"PK\x03\x04junk")).is_empty());
     assert!(attachment_warnings(&site.write("a.txt", b"Author: Zhang Wei")).is_empty());
 }
+
+#[test]
+fn many_images_with_progress_keep_their_order() {
+    let site = Site::new();
+    let jobs: Vec<Job> = (0..12u8)
+        .map(|i| {
+            let img = RgbImage::from_pixel(30 + u32::from(i), 10, Rgb([i * 10, 100, 50]));
+            job(&site.write(&format!("p{i}.jpg"), &jpeg_bytes(&img, 90)), usize::from(i) + 1)
+        })
+        .collect();
+    let results = process_many(jobs, &ImageSettings::default(), &site.cache, true);
+    let widths: Vec<u32> = results.iter().map(|r| r.as_ref().unwrap().width).collect();
+    assert_eq!(widths, (30..42).collect::<Vec<u32>>());
+}
