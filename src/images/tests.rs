@@ -459,3 +459,29 @@ fn many_images_with_progress_keep_their_order() {
     let widths: Vec<u32> = results.iter().map(|r| r.as_ref().unwrap().width).collect();
     assert_eq!(widths, (30..42).collect::<Vec<u32>>());
 }
+
+#[test]
+fn truncation_is_found_even_with_an_exif_thumbnail() {
+    let full = jpeg_bytes(&landscape(200, 100, true, 5), 90);
+    // An APP1 whose payload holds a thumbnail's own SOI…EOI: its EOI must not count.
+    let mut thumb = vec![0xFF, 0xE1, 0, 12];
+    thumb.extend_from_slice(b"Exif\0\0\xFF\xD8\xFF\xD9");
+    let with_thumb = splice_after_soi(&full, &thumb);
+    assert!(process::jpeg_is_complete(&with_thumb));
+    assert!(!process::jpeg_is_complete(&with_thumb[..with_thumb.len() - 100]));
+    // Trailing data after EOI (Android motion photos append a video) is fine.
+    let mut motion = with_thumb.clone();
+    motion.extend_from_slice(b"\0\0\0\x18ftypmp42 trailing video");
+    assert!(process::jpeg_is_complete(&motion));
+}
+
+#[test]
+fn avif_is_not_mistaken_for_heic() {
+    let site = Site::new();
+    let mut avif = vec![0, 0, 0, 0x1c];
+    avif.extend_from_slice(b"ftypavif\0\0\0\0avifmif1miaf");
+    avif.extend_from_slice(&[0u8; 32]);
+    let err =
+        process(&site.write("a.avif", &avif), &ImageSettings::default(), &site.cache).unwrap_err();
+    assert_eq!(err, ImageError::Unsupported { file: "a.avif".into(), format: "AVIF".into() });
+}
