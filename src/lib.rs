@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod enrich;
 pub mod feed;
 pub mod frontmatter;
+pub mod images;
 pub mod ledger;
 pub mod load;
 pub mod markdown;
