@@ -34,12 +34,24 @@ pub struct BuildOptions {
     pub today: Date,
     /// A preview build (banner, badges) for `gongkai serve`.
     pub preview: bool,
+    /// Where processed photos are cached between builds (git-ignored).
+    pub cache_dir: PathBuf,
+    /// Show a progress bar for long photo processing.
+    pub progress: bool,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>, today: Date) -> Self {
         let root = root.into();
-        BuildOptions { out: root.join("public"), root, drafts: false, today, preview: false }
+        BuildOptions {
+            out: root.join("public"),
+            cache_dir: root.join(".gongkai-cache"),
+            root,
+            drafts: false,
+            today,
+            preview: false,
+            progress: false,
+        }
     }
 }
 
@@ -47,6 +59,8 @@ impl BuildOptions {
 #[derive(Debug)]
 pub struct Generated {
     pub files: Vec<OutputFile>,
+    /// Cache entries of the photos this build used (the rest may be pruned).
+    pub photo_keys: BTreeSet<crate::images::CacheKey>,
     /// The next date after the build date on which the output would change (a 公示 starts or
     /// ends, a future-dated posting appears): when to rebuild.
     pub next_change: Option<Date>,
@@ -109,7 +123,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
 
-    let bodies: Vec<Rendered> = site
+    let mut bodies: Vec<Rendered> = site
         .postings
         .par_iter()
         .enumerate()
@@ -172,6 +186,24 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         diags.extend(check_anchors(&site, &bodies, &b.anchor_checks, i));
     }
 
+    let cache = crate::images::ImageCache::new(opts.cache_dir.join("images")).map_err(|e| {
+        fail(vec![Diagnostic::error(
+            display_path(&opts.root, &opts.cache_dir),
+            crate::diagnostic::Text {
+                code: "cache.unwritable",
+                zh: format!("无法创建图片缓存文件夹：{e}"),
+                en: format!("cannot create the image cache folder: {e}"),
+            },
+        )])
+    })?;
+    let (photos, photo_diags) = enrich::images::run(&site, &bodies, &cache, opts.progress);
+    diags.extend(photo_diags);
+    for (i, b) in bodies.iter_mut().enumerate() {
+        if site.postings[i].published {
+            b.html = enrich::images::fill_photos(&b.html, b, &photos, &site.postings[i].url());
+        }
+    }
+
     let calendar = WorkCalendar::with_config(&site.config.calendar);
     let (notices, notice_diags) = enrich::notices::run(&site, &calendar);
     diags.extend(notice_diags);
@@ -187,6 +219,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         .map(|(i, p)| {
             let mut e = posting_extras(&site, p, &mut diags);
             e.notice = notices.views[i].clone();
+            photo_extras(&site, p, &photos, &mut e);
             if let Some(f) = &finances[i] {
                 e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
                 if p.published && !f.rows.is_empty() {
@@ -221,8 +254,16 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     let (mut files, render_diags) = render::render_pages(&renderer, &input);
     diags.extend(render_diags);
     let pages = files.len();
-    files.extend(statics.into_iter().map(|(path, contents)| OutputFile { path, contents }));
+    let photo_sources = enrich::images::photo_sources(&site);
+    files.extend(
+        statics
+            .into_iter()
+            .filter(|(path, _)| !photo_sources.contains(path))
+            .map(|(path, contents)| OutputFile { path, contents }),
+    );
     files.extend(data_files);
+    let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
+    files.extend(photos.files);
 
     let mut all = Diagnostics::new();
     all.extend(diags);
@@ -231,7 +272,14 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         return Err(all);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Generated { files, pages, warnings: all, site, next_change: notices.next_change })
+    Ok(Generated {
+        files,
+        pages,
+        warnings: all,
+        site,
+        next_change: notices.next_change,
+        photo_keys,
+    })
 }
 
 /// `generate`, then publish atomically to `opts.out`.
@@ -244,6 +292,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         d.push(Diagnostic::error(display_path(&opts.root, &opts.out), e));
         d
     })?;
+    // Only a published build decides what the cache no longer needs.
+    if let Ok(cache) = crate::images::ImageCache::new(opts.cache_dir.join("images")) {
+        let _ = cache.prune(&generated.photo_keys);
+    }
     Ok(BuildReport {
         next_change: generated.next_change,
         pages: generated.pages,
@@ -334,6 +386,12 @@ fn link_index(site: &Site, statics: &[(String, Contents)]) -> LinkIndex {
         files: statics.iter().map(|(p, _)| p.clone()).collect::<BTreeSet<_>>(),
         posting_urls: site.postings.iter().map(|p| p.url()).collect(),
         posting_published: site.postings.iter().map(|p| p.published).collect(),
+        photos: site
+            .files
+            .iter()
+            .map(|f| f.out.clone())
+            .filter(|p| markdown::is_photo(p))
+            .collect(),
     }
 }
 
@@ -408,6 +466,32 @@ fn posting_extras(
         }
     }
     extras
+}
+
+/// Cover and gallery images of a posting as ready `<img>` tags.
+fn photo_extras(
+    site: &Site,
+    p: &crate::site::Posting,
+    photos: &enrich::images::Photos,
+    e: &mut PostingExtras,
+) {
+    let content = site.root.join("content");
+    let dir = display_path(&content, &p.dir);
+    let resolve = |file: &str| crate::urls::normalize(&format!("{dir}/{file}"));
+    if let Some(cover) = &p.front.cover
+        && let Some(rel) = resolve(cover.get_ref())
+    {
+        e.cover = enrich::images::tag_for(photos, &rel, p.title(), &p.url());
+    }
+    if let Some(g) = &p.front.gallery {
+        for item in g.get_ref() {
+            if let Some(rel) = resolve(item.file())
+                && let Some(html) = enrich::images::tag_for(photos, &rel, item.alt(), &p.url())
+            {
+                e.gallery.push(render::GalleryCtx { html, caption: item.alt().to_string() });
+            }
+        }
+    }
 }
 
 /// `1.2 MB`, `35 KB`, `800 字节`.

@@ -20,6 +20,14 @@ pub const SITE_KEYS: &[Key] = &[
     Key("contact", Shape::Table(CONTACT_KEYS)),
     Key("calendar", Shape::Table(CALENDAR_KEYS)),
     Key("ledger", Shape::Table(&[Key("columns", Shape::Value)])),
+    Key(
+        "images",
+        Shape::Table(&[
+            Key("widths", Shape::Value),
+            Key("jpeg_quality", Shape::Value),
+            Key("max_pixels", Shape::Value),
+        ]),
+    ),
 ];
 
 const CALENDAR_KEYS: &[Key] = &[
@@ -73,6 +81,9 @@ pub struct SiteConfig {
     /// Extra ledger column names (`[ledger] columns = { "收入金额" = "income" }`).
     #[serde(default)]
     pub ledger: crate::ledger::LedgerConfig,
+    /// Photo sizes and quality (`[images]`).
+    #[serde(default)]
+    pub images: crate::images::ImageSettings,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).

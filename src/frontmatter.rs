@@ -32,6 +32,9 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("expense_total", Shape::Value),
     Key("series", Shape::Value),
     Key("budget", Shape::Value),
+    Key("cover", Shape::Value),
+    Key("gallery", Shape::Value),
+    Key("publish_originals", Shape::Value),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -101,6 +104,15 @@ pub struct PostingFront {
     /// A project budget (工程预决算, 一事一议).
     #[serde(default)]
     pub budget: Option<Spanned<toml::Value>>,
+    /// A photo in the bundle shown at the top of the posting and in listings.
+    #[serde(default)]
+    pub cover: Option<Spanned<String>>,
+    /// Photos shown as a gallery: file names, or `{ file = "a.jpg", alt = "说明" }`.
+    #[serde(default)]
+    pub gallery: Option<Spanned<Vec<crate::images::GalleryItem>>>,
+    /// Also publish each photo at full size (re-encoded, without metadata).
+    #[serde(default)]
+    pub publish_originals: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -46,6 +46,20 @@ pub struct LinkIndex {
     pub posting_urls: Vec<String>,
     /// Whether each posting is in this build.
     pub posting_published: Vec<bool>,
+    /// Photos under `content/` (site-relative): published only as processed variants, so
+    /// references to them become placeholders filled in by the images stage.
+    pub photos: BTreeSet<String>,
+}
+
+/// Placeholder URL of the n-th image of a body; see [`fill_photos`].
+pub const PHOTO_PLACEHOLDER: &str = "gongkai-photo:";
+/// Placeholder URL of a plain link to a photo (points at its largest variant).
+pub const PHOTO_LINK_PLACEHOLDER: &str = "gongkai-photo-link:";
+
+/// Whether a file name is a photo or picture that goes through the images stage.
+pub fn is_photo(path: &str) -> bool {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "gif" | "webp" | "heic" | "heif")
 }
 
 /// One anchor to verify once every page's headings are known.
@@ -329,9 +343,15 @@ fn resolve<'a>(
         }
         Target::Page(p) | Target::File(p) => p.clone(),
     };
-    if is_image {
-        let alt = node.collect_text();
-        out.images.push(ImageRef { path: url.clone(), alt, line, column });
+    if let Target::File(p) = &target
+        && ctx.index.photos.contains(p)
+    {
+        if is_image {
+            let alt = node.collect_text();
+            out.images.push(ImageRef { path: url.clone(), alt, line, column });
+            return Some(format!("{PHOTO_PLACEHOLDER}{}", out.images.len() - 1));
+        }
+        return Some(format!("{PHOTO_LINK_PLACEHOLDER}{}", urls::encode_segment(p)));
     }
     let with_fragment = match fragment {
         Some(f) => format!("{url}#{f}"),

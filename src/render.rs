@@ -39,9 +39,19 @@ pub struct PostingExtras {
     pub ledger: Option<crate::ledger::Finance>,
     /// Income/expense chart as inline SVG.
     pub chart_svg: Option<String>,
+    /// The cover photo as an `<img srcset>` tag.
+    pub cover: Option<String>,
+    pub gallery: Vec<GalleryCtx>,
     /// Site-relative paths of the ledger as open data.
     pub data_csv: Option<String>,
     pub data_json: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GalleryCtx {
+    /// A ready `<img>` tag.
+    pub html: String,
+    pub caption: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -517,6 +527,8 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                             future => p.date() > site.today,
                             notice => v(&input.extras[*i].notice),
                             ledger => v(&input.extras[*i].ledger),
+                            cover => input.extras[*i].cover.clone().map(Value::from_safe_string),
+                            gallery => input.extras[*i].gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
                             chart_svg => input.extras[*i].chart_svg.clone().map(Value::from_safe_string),
                             data_csv => input.extras[*i].data_csv.as_ref().map(|d| urls::relative(&path, d)),
                             data_json => input.extras[*i].data_json.as_ref().map(|d| urls::relative(&path, d)),

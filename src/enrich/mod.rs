@@ -2,4 +2,5 @@
 //! [`Site`](crate::site::Site) and returns plain per-posting data plus diagnostics.
 
 pub mod finance;
+pub mod images;
 pub mod notices;

@@ -328,7 +328,9 @@ pub fn process_many(
             Ok(p) => Ok(p.clone()),
             Err(e) => {
                 let (path, line, column) = job.referenced_from;
-                Err(Diagnostic::error(path, e.clone()).at(line, column))
+                let d = Diagnostic::error(path, e.clone());
+                // Line 0: the photo is not referenced from a text file; point at the file itself.
+                Err(if line > 0 { d.at(line, column) } else { d })
             }
         })
         .collect()
