@@ -420,7 +420,11 @@ mod tests {
                 "party/_index.md".to_string(),
                 "party/index.html".to_string(),
             )]),
-            files: BTreeSet::from(["party/2026-dues/scan.pdf".to_string()]),
+            files: BTreeSet::from([
+                "party/2026-dues/scan.pdf".to_string(),
+                "village/photo.jpg".to_string(),
+            ]),
+            photos: BTreeSet::from(["village/photo.jpg".to_string()]),
             posting_urls: vec![
                 "village/road/index.html".into(),
                 "party/2026-dues/index.html".into(),
@@ -489,6 +493,15 @@ mod tests {
         let r = run("<script>alert(1)</script>\n\n[x](javascript:alert(1))\n");
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    #[test]
+    fn photos_become_placeholders_for_the_images_stage() {
+        let r = run("![修好的路](photo.jpg) [原图](photo.jpg)\n");
+        assert!(r.html.contains("src=\"gongkai-photo:0\""), "{}", r.html);
+        assert!(r.html.contains("href=\"gongkai-photo-link:village%2Fphoto.jpg\""), "{}", r.html);
+        assert_eq!(r.images[0].alt, "修好的路");
+        assert_eq!(r.images[0].path, "village/photo.jpg");
     }
 
     #[test]
