@@ -95,6 +95,18 @@ impl Renderer {
         // Keeps source snippets in template errors for clerks editing their own templates.
         env.set_debug(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        // minijinja's HTML escaping also turns `/` into `&#x2f;`, which bloats every relative URL
+        // (`..&#x2f;..&#x2f;`). Escaping the five HTML-significant characters is enough.
+        env.set_formatter(|out, state, value| {
+            match (state.auto_escape(), value.as_str()) {
+                (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
+                    out.write_str(&escape_html(s)).map_err(|_| {
+                        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed")
+                    })
+                }
+                _ => minijinja::escape_formatter(out, state, value),
+            }
+        });
         let loader_theme = theme.clone();
         env.set_loader(move |name| Ok(loader_theme.template(name).map(|(text, _)| text)));
         env.add_filter("date_zh", |s: String| {
@@ -141,6 +153,25 @@ impl Renderer {
             None => d,
         })
     }
+}
+
+/// Escapes `& < > " '` for HTML text and attribute values.
+pub fn escape_html(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Reads fen from a template value: an integer, or a money object with a `fen` field.
