@@ -235,7 +235,9 @@ pub fn toml_message_zh(msg: &str) -> String {
         return format!("文字缺少结尾的英文双引号 \"（{m}）");
     }
     if m.contains("invalid unquoted key") {
-        return format!("设置项的名称如果是中文或含有空格，要用英文双引号括起来，例如 \"日期\" = 2026-04-02（{m}）");
+        return format!(
+            "设置项的名称如果是中文或含有空格，要用英文双引号括起来，例如 \"日期\" = 2026-04-02（{m}）"
+        );
     }
     if m.contains("key with no value") || m.contains("expected `=`") {
         return format!("每一行要写成 键 = 值，例如 title = \"标题\"（{m}）");

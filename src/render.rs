@@ -97,15 +97,13 @@ impl Renderer {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         // minijinja's HTML escaping also turns `/` into `&#x2f;`, which bloats every relative URL
         // (`..&#x2f;..&#x2f;`). Escaping the five HTML-significant characters is enough.
-        env.set_formatter(|out, state, value| {
-            match (state.auto_escape(), value.as_str()) {
-                (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
-                    out.write_str(&escape_html(s)).map_err(|_| {
-                        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed")
-                    })
-                }
-                _ => minijinja::escape_formatter(out, state, value),
+        env.set_formatter(|out, state, value| match (state.auto_escape(), value.as_str()) {
+            (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
+                out.write_str(&escape_html(s)).map_err(|_| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed")
+                })
             }
+            _ => minijinja::escape_formatter(out, state, value),
         });
         let loader_theme = theme.clone();
         env.set_loader(move |name| Ok(loader_theme.template(name).map(|(text, _)| text)));

@@ -13,7 +13,12 @@ fn assert_links_resolve(out: &Path) -> usize {
     for (path, bytes) in &files {
         if path.ends_with(".html") {
             let doc = scraper::Html::parse_document(&String::from_utf8_lossy(bytes));
-            ids.insert(path.clone(), doc.select(&sel("[id]")).map(|e| e.value().attr("id").unwrap().to_string()).collect());
+            ids.insert(
+                path.clone(),
+                doc.select(&sel("[id]"))
+                    .map(|e| e.value().attr("id").unwrap().to_string())
+                    .collect(),
+            );
         }
     }
     let mut checked = 0;
@@ -31,7 +36,9 @@ fn assert_links_resolve(out: &Path) -> usize {
                 }
             }
             if let Some(set) = el.value().attr("srcset") {
-                urls.extend(set.split(',').map(|c| c.split_whitespace().next().unwrap_or("").to_string()));
+                urls.extend(
+                    set.split(',').map(|c| c.split_whitespace().next().unwrap_or("").to_string()),
+                );
             }
         }
         for url in urls {
@@ -42,8 +49,12 @@ fn assert_links_resolve(out: &Path) -> usize {
                 );
                 continue;
             }
-            assert!(!url.starts_with('/'), "{path}: root-absolute link {url} breaks under a sub-path and file://");
-            let (file_part, fragment) = url.split_once('#').map(|(a, b)| (a, Some(b))).unwrap_or((&url, None));
+            assert!(
+                !url.starts_with('/'),
+                "{path}: root-absolute link {url} breaks under a sub-path and file://"
+            );
+            let (file_part, fragment) =
+                url.split_once('#').map(|(a, b)| (a, Some(b))).unwrap_or((&url, None));
             let target = if file_part.is_empty() {
                 path.clone()
             } else {
@@ -108,10 +119,15 @@ fn fixture_links_anchors_attachments_and_cjk_bold() {
     assert_links_resolve(&out);
 
     let doc = html(&out.join("village/2026-decision/index.html"));
-    let strong: Vec<String> = doc.select(&sel(".prose strong")).map(|e| e.text().collect()).collect();
+    let strong: Vec<String> =
+        doc.select(&sel(".prose strong")).map(|e| e.text().collect()).collect();
     assert_eq!(strong, ["重要通知", "“引用”", "（括号内容）"]);
-    let links: Vec<&str> = doc.select(&sel(".prose a")).filter_map(|a| a.value().attr("href")).collect();
-    assert!(links.contains(&"../../party/2026-dues/index.html#%E6%94%B6%E7%BC%B4%E6%83%85%E5%86%B5"), "{links:?}");
+    let links: Vec<&str> =
+        doc.select(&sel(".prose a")).filter_map(|a| a.value().attr("href")).collect();
+    assert!(
+        links.contains(&"../../party/2026-dues/index.html#%E6%94%B6%E7%BC%B4%E6%83%85%E5%86%B5"),
+        "{links:?}"
+    );
     assert!(links.contains(&"../roads/2026-road/index.html"), "{links:?}");
 
     let dues = html(&out.join("party/2026-dues/index.html"));
@@ -155,13 +171,15 @@ fn pages_listings_tags_archive_pagination_and_404() {
     let archive = html(&out.join("archive/index.html"));
     assert_eq!(text_of(&archive, "h2"), "2026年（4 条）");
     // Newest first on the archive.
-    let titles: Vec<String> = archive.select(&sel(".posting-link")).map(|e| e.text().collect()).collect();
+    let titles: Vec<String> =
+        archive.select(&sel(".posting-link")).map(|e| e.text().collect()).collect();
     assert_eq!(titles[0], "2026年第二季度财务收支公开");
     let nf = std::fs::read_to_string(out.join("404.html")).unwrap();
     assert!(nf.contains("href=\"/ceshi/index.html\""), "404 uses the base path");
     // Canonical links use base_url; nothing else does.
     let page = html(&out.join("village/2026-decision/index.html"));
-    let canon = page.select(&sel("link[rel=canonical]")).next().unwrap().value().attr("href").unwrap();
+    let canon =
+        page.select(&sel("link[rel=canonical]")).next().unwrap().value().attr("href").unwrap();
     assert_eq!(canon, "https://example.org/ceshi/village/2026-decision/");
 }
 
@@ -209,7 +227,10 @@ fn assert_fails_at(edit: impl Fn(&Path), expected: &[&str]) {
     for e in expected {
         assert!(err.contains(e), "expected {e:?} in:\n{err}");
     }
-    assert!(err.contains("public 里已发布的内容没有改动") || err.contains("已发布的内容没有改动"), "{err}");
+    assert!(
+        err.contains("public 里已发布的内容没有改动") || err.contains("已发布的内容没有改动"),
+        "{err}"
+    );
     assert_eq!(before, tree(&out), "public/ changed after a failed build");
 }
 
@@ -220,7 +241,13 @@ fn write(root: &Path, rel: &str, text: &str) {
 #[test]
 fn bad_toml_is_reported_at_its_markdown_line() {
     assert_fails_at(
-        |r| write(r, "content/village/roads/2026-road.md", "+++\ntitle = \"村道\"\ndate = 2026-06-01\nkind = \"进度\n+++\n正文\n"),
+        |r| {
+            write(
+                r,
+                "content/village/roads/2026-road.md",
+                "+++\ntitle = \"村道\"\ndate = 2026-06-01\nkind = \"进度\n+++\n正文\n",
+            )
+        },
         &["content/village/roads/2026-road.md:4:", "错误", "kind = \"进度"],
     );
 }
@@ -228,8 +255,19 @@ fn bad_toml_is_reported_at_its_markdown_line() {
 #[test]
 fn unknown_key_gets_a_suggestion() {
     assert_fails_at(
-        |r| write(r, "content/village/roads/2026-road.md", "+++\ntitle = \"村道\"\ndate = 2026-06-01\ntgas = [\"修路\"]\n+++\n正文\n"),
-        &["content/village/roads/2026-road.md:4:1: 错误", "`tgas`", "你是不是想写 `tags`？", "^^^^"],
+        |r| {
+            write(
+                r,
+                "content/village/roads/2026-road.md",
+                "+++\ntitle = \"村道\"\ndate = 2026-06-01\ntgas = [\"修路\"]\n+++\n正文\n",
+            )
+        },
+        &[
+            "content/village/roads/2026-road.md:4:1: 错误",
+            "`tgas`",
+            "你是不是想写 `tags`？",
+            "^^^^",
+        ],
     );
 }
 
@@ -246,10 +284,16 @@ fn broken_link_is_reported_with_a_suggestion() {
     assert_fails_at(
         |r| {
             let p = r.join("content/village/2026-decision.md");
-            let t = std::fs::read_to_string(&p).unwrap().replace("roads/2026-road.md", "roads/2026-raod.md");
+            let t = std::fs::read_to_string(&p)
+                .unwrap()
+                .replace("roads/2026-road.md", "roads/2026-raod.md");
             std::fs::write(p, t).unwrap();
         },
-        &["content/village/2026-decision.md:12:49:", "`roads/2026-raod.md` 不存在", "`roads/2026-road.md`"],
+        &[
+            "content/village/2026-decision.md:12:49:",
+            "`roads/2026-raod.md` 不存在",
+            "`roads/2026-road.md`",
+        ],
     );
 }
 
@@ -270,7 +314,11 @@ fn duplicate_url_names_both_files() {
     assert_fails_at(
         |r| {
             std::fs::create_dir_all(r.join("content/village/2026-decision")).unwrap();
-            write(r, "content/village/2026-decision/index.md", "+++\ntitle = \"重复\"\ndate = 2026-05-01\n+++\n");
+            write(
+                r,
+                "content/village/2026-decision/index.md",
+                "+++\ntitle = \"重复\"\ndate = 2026-05-01\n+++\n",
+            );
         },
         &["content/village/2026-decision", "village/2026-decision/index.html", "同一个网页地址"],
     );
@@ -280,7 +328,11 @@ fn duplicate_url_names_both_files() {
 fn all_errors_of_a_build_are_reported_together() {
     assert_fails_at(
         |r| {
-            write(r, "content/village/roads/2026-road.md", "+++\ntitle = \"村道\"\ndate = 2026-06-01\ntgas = 1\n+++\n");
+            write(
+                r,
+                "content/village/roads/2026-road.md",
+                "+++\ntitle = \"村道\"\ndate = 2026-06-01\ntgas = 1\n+++\n",
+            );
             write(r, "content/party/_index.md", "+++\ntitel = \"党务\"\n+++\n");
         },
         &["content/village/roads/2026-road.md:4:1", "content/party/_index.md:2:1", "共 3 个错误"],
@@ -292,12 +344,21 @@ fn messages_switch_to_english() {
     let site = site("basic");
     write(site.path(), "content/village/roads/2026-road.md", "+++\ndate = 2026-06-01\n+++\n");
     let o = build_env(site.path(), "en");
-    assert!(stderr(&o).contains("content/village/roads/2026-road.md:1:1: error: `title` is required"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("content/village/roads/2026-road.md:1:1: error: `title` is required"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("Build failed with 1 errors"), "{}", stderr(&o));
 }
 
 fn build_env(root: &Path, lang: &str) -> std::process::Output {
-    gongkai().env("GONGKAI_LANG", lang).args(["build", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap()
+    gongkai()
+        .env("GONGKAI_LANG", lang)
+        .args(["build", "--today", "2026-11-25", "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -318,7 +379,11 @@ fn site_templates_override_the_theme() {
 fn template_error_points_at_the_template() {
     let site = site("basic");
     std::fs::create_dir_all(site.path().join("templates")).unwrap();
-    write(site.path(), "templates/404.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ broken( }}\n{% endblock %}");
+    write(
+        site.path(),
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ broken( }}\n{% endblock %}",
+    );
     let o = build(site.path(), "2026-11-25", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("templates/404.html:3:"), "{}", stderr(&o));
@@ -349,7 +414,8 @@ fn init_and_new_make_a_site_that_builds() {
 #[test]
 fn output_may_not_replace_the_site_itself() {
     let site = site("basic");
-    let o = build(site.path(), "2026-11-25", &["--out", site.path().join("content").to_str().unwrap()]);
+    let o =
+        build(site.path(), "2026-11-25", &["--out", site.path().join("content").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(site.path().join("content/village/2026-decision.md").is_file());
 }

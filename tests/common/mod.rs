@@ -55,7 +55,15 @@ pub fn gongkai() -> std::process::Command {
 
 /// Runs `gongkai build` on `root` as of `today`, with extra arguments.
 pub fn build(root: &Path, today: &str, extra: &[&str]) -> Output {
-    gongkai().arg("build").arg("--root").arg(root).arg("--today").arg(today).args(extra).output().unwrap()
+    gongkai()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--today")
+        .arg(today)
+        .args(extra)
+        .output()
+        .unwrap()
 }
 
 pub fn stderr(o: &Output) -> String {
