@@ -254,6 +254,10 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     let (mut files, render_diags) = render::render_pages(&renderer, &input);
     diags.extend(render_diags);
     let pages = files.len();
+    let sitemap = crate::discovery::sitemap(&site, &files);
+    files.extend(sitemap);
+    files.extend(crate::discovery::feeds(&site, &bodies));
+    files.extend(crate::discovery::search_files(&site, &bodies, &extras));
     let photo_sources = enrich::images::photo_sources(&site);
     files.extend(
         statics

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod discovery;
 pub mod enrich;
 pub mod feed;
 pub mod frontmatter;

@@ -378,6 +378,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
         TagIndex,
         Tag(String),
         Archive,
+        Search,
         NotFound,
     }
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -405,6 +406,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
     jobs.push(Job::TagIndex);
     jobs.extend(tags.keys().map(|t| Job::Tag(t.clone())));
     jobs.push(Job::Archive);
+    jobs.push(Job::Search);
     jobs.push(Job::NotFound);
 
     let section_page_path = |si: usize, page: usize| -> String {
@@ -605,6 +607,11 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                         .collect();
                     let ctx = minijinja::context! { years => years, ..base(&path, "") };
                     (path, "archive.html", ctx)
+                }
+                Job::Search => {
+                    let path = "search/index.html".to_string();
+                    let ctx = minijinja::context! { ..base(&path, "search") };
+                    (path, "search.html", ctx)
                 }
                 Job::NotFound => {
                     let path = "404.html".to_string();

@@ -1,0 +1,149 @@
+//! How people and machines find postings: the offline Chinese search index, Atom feeds per
+//! site and section, `sitemap.xml` and `robots.txt`. Runs after the Markdown stage, on plain
+//! data, and returns output files.
+
+use crate::feed::{self, FeedEntry};
+use crate::markdown::Rendered;
+use crate::render::{Contents, OutputFile, PostingExtras, sort_postings, summary_of};
+use crate::search::{self, SearchDoc};
+use crate::site::Site;
+use crate::urls;
+
+/// Search index files, the search script and stylesheet.
+pub fn search_files(site: &Site, bodies: &[Rendered], extras: &[PostingExtras]) -> Vec<OutputFile> {
+    let mut ids: Vec<usize> =
+        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+    sort_postings(site, &mut ids);
+    let docs: Vec<SearchDoc> = ids
+        .iter()
+        .map(|&i| {
+            let p = &site.postings[i];
+            let top = top_section(site, p.section);
+            let mut text = bodies[i].text.clone();
+            // Ledger 摘要 are searchable too: "修路" finds the quarter that paid for it.
+            if let Some(l) = &extras[i].ledger {
+                for r in &l.rows {
+                    text.push_str(&r.summary);
+                    text.push('\n');
+                }
+            }
+            SearchDoc {
+                url: p.url(),
+                title: p.title().to_string(),
+                section: site.sections[top].id.clone(),
+                section_title: site.sections[top].title.clone(),
+                date: crate::date::format_iso(p.date()),
+                kind: p.front.kind.clone(),
+                status: extras[i].notice.as_ref().map(|n| n.label.to_string()),
+                tags: p.front.tags.iter().map(|t| t.get_ref().clone()).collect(),
+                text,
+            }
+        })
+        .collect();
+    let mut files: Vec<OutputFile> = search::build_index(&docs)
+        .into_iter()
+        .map(|(path, s)| OutputFile { path, contents: Contents::Bytes(s.into_bytes()) })
+        .collect();
+    files.push(OutputFile {
+        path: "static/search.js".into(),
+        contents: Contents::Bytes(search::SEARCH_JS.as_bytes().to_vec()),
+    });
+    files.push(OutputFile {
+        path: "static/search.css".into(),
+        contents: Contents::Bytes(search::SEARCH_CSS.as_bytes().to_vec()),
+    });
+    files
+}
+
+fn top_section(site: &Site, mut s: usize) -> usize {
+    while let Some(p) = site.sections[s].parent {
+        s = p;
+    }
+    s
+}
+
+/// `atom.xml` for the whole site and `SECTION/atom.xml` for each top-level section.
+pub fn feeds(site: &Site, bodies: &[Rendered]) -> Vec<OutputFile> {
+    let base = site.config.base();
+    let entry = |i: usize| {
+        let p = &site.postings[i];
+        let url_abs = urls::absolute(&base, &p.url());
+        FeedEntry {
+            title: p.title().to_string(),
+            id: url_abs.clone(),
+            url_abs,
+            published: p.date(),
+            updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
+            summary: summary_of(p, &bodies[i]).unwrap_or_default(),
+            section_title: site.sections[top_section(site, p.section)].title.clone(),
+        }
+    };
+    let published: Vec<usize> =
+        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+    let mut out = Vec::new();
+    let all: Vec<FeedEntry> = published.iter().map(|&i| entry(i)).collect();
+    out.push(OutputFile {
+        path: "atom.xml".into(),
+        contents: Contents::Bytes(
+            feed::atom(
+                &site.config.title,
+                &urls::absolute(&base, "atom.xml"),
+                &base,
+                &site.config.unit,
+                &all,
+                site.today,
+            )
+            .into_bytes(),
+        ),
+    });
+    for (si, s) in site.sections.iter().enumerate().filter(|(_, s)| s.parent.is_none()) {
+        let entries: Vec<FeedEntry> = published
+            .iter()
+            .filter(|&&i| top_section(site, site.postings[i].section) == si)
+            .map(|&i| entry(i))
+            .collect();
+        let path = format!("{}atom.xml", s.url_dir);
+        out.push(OutputFile {
+            contents: Contents::Bytes(
+                feed::atom(
+                    &format!("{} - {}", s.title, site.config.title),
+                    &urls::absolute(&base, &path),
+                    &urls::absolute(&base, &format!("{}index.html", s.url_dir)),
+                    &site.config.unit,
+                    &entries,
+                    site.today,
+                )
+                .into_bytes(),
+            ),
+            path,
+        });
+    }
+    out
+}
+
+/// `sitemap.xml` over every HTML page, and `robots.txt` pointing at it.
+pub fn sitemap(site: &Site, pages: &[OutputFile]) -> Vec<OutputFile> {
+    let base = site.config.base();
+    let posting_dates: std::collections::BTreeMap<String, jiff::civil::Date> = site
+        .postings
+        .iter()
+        .filter(|p| p.published)
+        .map(|p| (p.url(), p.front.updated.as_ref().map(|u| u.get_ref().0).unwrap_or(p.date())))
+        .collect();
+    let urls_list: Vec<(String, Option<jiff::civil::Date>)> = pages
+        .iter()
+        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+        .map(|f| (urls::absolute(&base, &f.path), posting_dates.get(&f.path).copied()))
+        .collect();
+    let sitemap_url = urls::absolute(&base, "sitemap.xml");
+    vec![
+        OutputFile {
+            path: "sitemap.xml".into(),
+            contents: Contents::Bytes(feed::sitemap(&urls_list).into_bytes()),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            contents: Contents::Bytes(feed::robots(&sitemap_url).into_bytes()),
+        },
+    ]
+}
