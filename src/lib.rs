@@ -3,4 +3,5 @@
 
 pub mod date;
 pub mod diagnostic;
+pub mod manifest;
 pub mod privacy;
