@@ -958,14 +958,37 @@ mod tests {
         }
 
         #[test]
-        fn digit_soup_never_panics(s in "[0-9０-９xX +\\-.一]{0,60}") {
+        fn digit_soup_is_clean_after_masking(s in "[0-9０-９xX +\\-.一]{0,60}") {
             let f = find(&s);
             let masked = mask_text(&s, &f);
             for x in &f {
                 proptest::prop_assert!(s.is_char_boundary(x.range.start) && s.is_char_boundary(x.range.end));
                 proptest::prop_assert!(x.masked.contains('*'));
             }
-            proptest::prop_assert!(find(&masked).is_empty() || masked != s);
+            proptest::prop_assert_eq!(find(&masked), vec![]);
+        }
+
+        #[test]
+        fn grouped_numbers_are_clean_after_masking(
+            s in "(\\+?86[ -])?([1-9][0-9]{0,5}[ -]){0,5}[0-9]{1,19}[xX]?"
+        ) {
+            let f = find(&s);
+            let masked = mask_text(&s, &f);
+            proptest::prop_assert_eq!(find(&masked), vec![], "{} -> {}", s, masked);
+        }
+
+        #[test]
+        fn valid_ids_are_always_found(
+            region in "(11|32|44|51)[0-9]{4}", y in 1900i16..2020, m in 1i8..=12, d in 1i8..=28,
+            seq in "[0-9]{3}", before in "[^0-9０-９]{0,3}", after in "[^0-9０-９xXｘＸ]{0,3}"
+        ) {
+            let mut id = format!("{region}{y:04}{m:02}{d:02}{seq}");
+            id.push(check_char(&id));
+            let text = format!("{before}{id}{after}");
+            let f = find(&text);
+            proptest::prop_assert_eq!(f.len(), 1);
+            proptest::prop_assert_eq!(f[0].kind, PiiKind::ResidentId);
+            proptest::prop_assert_eq!(&text[f[0].range.clone()], id.as_str());
         }
     }
 }
