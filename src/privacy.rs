@@ -389,32 +389,32 @@ fn candidates_for(
         out.push(cand(PiiKind::BankCard, first, last, digits.clone()));
     }
 
-    // Mobiles, with an optional country prefix.
-    let (national_runs, national_digits, prefixed) =
+    // Mobiles, with an optional country prefix: a run `86`/`0086` before the number, or the
+    // prefix written together with it (`8613812345678`, `008613812345678`).
+    let glued = ["86", "0086"]
+        .into_iter()
+        .find(|p| sub.len() == 1 && digits.len() == 11 + p.len() && digits.starts_with(p));
+    let (national_runs, national_digits, prefixed, national_start) =
         if sub.len() >= 2 && (sub[0].digits == "86" || sub[0].digits == "0086") {
-            (&sub[1..], digits[sub[0].digits.len()..].to_string(), true)
-        } else if sub.len() == 1 && digits.len() == 13 && digits.starts_with("86") {
-            (sub, digits[2..].to_string(), true)
+            (&sub[1..], digits[sub[0].digits.len()..].to_string(), true, sub[1].first)
+        } else if let Some(p) = glued {
+            (sub, digits[p.len()..].to_string(), true, first + p.len())
         } else {
-            (sub, digits.clone(), false)
+            (sub, digits.clone(), false, first)
         };
     let ngroups: Vec<usize> = national_runs.iter().map(|r| r.digits.len()).collect();
     let nseps: Vec<char> = national_runs.iter().skip(1).map(|r| chars[r.first - 1].ch).collect();
     let nseps_ok = nseps.windows(2).all(|w| w[0] == w[1]) && !continues(joins.1, &nseps);
     let grouping_ok = if ngroups.len() == 1 {
-        ngroups[0] == 11 || (prefixed && sub.len() == 1)
+        ngroups[0] == 11 || glued.is_some()
     } else {
         matches!(ngroups.as_slice(), [3, 4, 4] | [3, 8] | [7, 4])
     };
     if grouping_ok && nseps_ok && is_mobile(&national_digits) {
         let plus = prefixed && first > 0 && chars[first - 1].class == Class::Plus;
-        let start = if plus { first - 1 } else { first };
-        // Position of the first national digit.
-        let national_start =
-            if sub.len() == 1 && prefixed { first + 2 } else { national_runs[0].first };
         out.push(Candidate {
             kind: PiiKind::Mobile,
-            first: start,
+            first: if plus { first - 1 } else { first },
             last,
             weight: digits.len(),
             national_start,
@@ -756,6 +756,8 @@ mod tests {
             ("电话138-1234-5678", "138-1234-5678", "138-****-5678"),
             ("+86 138 1234 5678", "+86 138 1234 5678", "+86 138 **** 5678"),
             ("+8613812345678", "+8613812345678", "+86138****5678"),
+            ("008613812345678", "008613812345678", "0086138****5678"),
+            ("0086 138 1234 5678", "0086 138 1234 5678", "0086 138 **** 5678"),
             ("86-138-1234-5678", "86-138-1234-5678", "86-138-****-5678"),
             ("联系人：王五 19912345678", "19912345678", "199****5678"),
             ("手机：１３８１２３４５６７８", "１３８１２３４５６７８", "１３８****５６７８"),
