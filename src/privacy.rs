@@ -627,6 +627,34 @@ pub fn diagnostics_for(path: &str, text: &str, findings: &[Finding]) -> Vec<Diag
         .collect()
 }
 
+/// What to publish for one Markdown text, and what to report.
+#[derive(Debug)]
+pub struct Checked {
+    /// The text to render: masked (with `\*`) in `Mask` mode, unchanged in `Block` mode.
+    pub text: String,
+    /// One error per finding in `Block` mode; none in `Mask` mode.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many numbers were found (and masked in `Mask` mode).
+    pub found: usize,
+}
+
+/// Scans a Markdown text (`path` for messages) and applies `mode`: the usual entry point for a
+/// posting's body.
+pub fn check_markdown(path: &str, text: &str, allow: &AllowList, mode: PrivacyMode) -> Checked {
+    let findings = scan(text, allow);
+    let found = findings.len();
+    match mode {
+        PrivacyMode::Block => Checked {
+            text: text.to_string(),
+            diagnostics: diagnostics_for(path, text, &findings),
+            found,
+        },
+        PrivacyMode::Mask => {
+            Checked { text: mask_markdown(text, &findings), diagnostics: Vec::new(), found }
+        }
+    }
+}
+
 /// Scans spreadsheet cells given as `(sheet, cell address, text)`; each finding becomes an error
 /// at `path:sheet!cell` (no snippet; the message shows the masked number).
 ///
@@ -932,6 +960,19 @@ mod tests {
         assert!(en.contains("mobile phone number"), "{en}");
         assert!(en.contains("[privacy] allow"), "{en}");
         assert_eq!(ds[2].message.code(), "privacy.bank-card");
+    }
+
+    #[test]
+    fn check_markdown_blocks_or_masks() {
+        let text = "联系人电话：13812345678，监督电话：13912345678。";
+        let mut allow = AllowList::new();
+        allow.add("139-1234-5678");
+        let blocked = check_markdown("content/a.md", text, &allow, PrivacyMode::Block);
+        assert_eq!((blocked.found, blocked.diagnostics.len()), (1, 1));
+        assert_eq!(blocked.text, text);
+        let masked = check_markdown("content/a.md", text, &allow, PrivacyMode::Mask);
+        assert!(masked.diagnostics.is_empty());
+        assert_eq!(masked.text, "联系人电话：138\\*\\*\\*\\*5678，监督电话：13912345678。");
     }
 
     #[test]
