@@ -24,8 +24,12 @@
 //! Dates, voucher numbers and landlines (`0571-88886666`) do not match any pattern.
 //!
 //! # Overlaps
-//! When candidates overlap, an ID wins over a bank card, a bank card over a mobile; then the longer
-//! match wins.
+//! Candidates that overlap become one finding covering all of them, and every digit any of them
+//! would hide is hidden; the finding is named after the best candidate (an ID before a bank
+//! card before a mobile, then the longer). So an 18-digit ID with a phone-like stretch inside is
+//! one ID, and `+86 138 1234 5678` is one mobile. After masking, the text is scanned again until
+//! nothing more is found, so digits a match leaves visible cannot combine with their neighbours
+//! into another readable number.
 //!
 //! # Masking format
 //! Every hidden digit becomes one ASCII `*`; separators, the `+86` prefix and the kept characters
@@ -248,6 +252,8 @@ struct Candidate {
     national_start: usize,
     /// The normalised number, for the allow list.
     number: String,
+    /// Indices (in `chars`) of the characters masking hides.
+    hidden: Vec<usize>,
 }
 
 /// Finds personal data in `text`. Findings are sorted by position and never overlap.
@@ -256,10 +262,61 @@ pub fn scan(text: &str, allow: &AllowList) -> Vec<Finding> {
 }
 
 fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
-    let chars: Vec<Ch> = text
+    let mut chars: Vec<Ch> = text
         .char_indices()
         .map(|(i, c)| Ch { start: i, end: i + c.len_utf8(), ch: c, class: class(c) })
         .collect();
+
+    // Find candidates, hide their digits, and look again until nothing new turns up: digits left
+    // visible by one match (a card's last group) could otherwise combine with their neighbours
+    // into a number that is still readable. Every round hides at least four more digits.
+    let mut candidates: Vec<Candidate> = Vec::new();
+    loop {
+        let new: Vec<Candidate> =
+            detect(&chars, today).into_iter().filter(|c| !allow.contains(&c.number)).collect();
+        if new.is_empty() {
+            break;
+        }
+        for c in &new {
+            for &i in &c.hidden {
+                chars[i].ch = '*';
+                chars[i].class = Class::Other;
+            }
+        }
+        candidates.extend(new);
+    }
+
+    // Overlapping candidates become one finding covering all of them, named after the best
+    // (an ID before a card before a mobile; then the longer).
+    candidates.sort_by_key(|c| (c.first, c.last));
+    let mut findings = Vec::new();
+    let mut k = 0;
+    while k < candidates.len() {
+        let (first, mut last) = (candidates[k].first, candidates[k].last);
+        let mut best = &candidates[k];
+        k += 1;
+        while k < candidates.len() && candidates[k].first <= last {
+            let c = &candidates[k];
+            last = last.max(c.last);
+            if (c.kind.priority(), std::cmp::Reverse(c.weight))
+                < (best.kind.priority(), std::cmp::Reverse(best.weight))
+            {
+                best = c;
+            }
+            k += 1;
+        }
+        findings.push(Finding {
+            kind: best.kind,
+            range: chars[first].start..chars[last].end,
+            masked: chars[first..=last].iter().map(|c| c.ch).collect(),
+        });
+    }
+    findings
+}
+
+/// Every candidate in `chars` (characters already hidden count as non-digits), overlapping ones
+/// included.
+fn detect(chars: &[Ch], today: Date) -> Vec<Candidate> {
     let is_digit = |i: usize| matches!(chars.get(i).map(|c| c.class), Some(Class::Digit(_)));
     let is_dot = |i: usize| matches!(chars.get(i).map(|c| c.class), Some(Class::Dot));
 
@@ -304,46 +361,18 @@ fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
                 if sub.iter().any(|r| r.decimal) {
                     break;
                 }
-                // The separators joining `sub` to its neighbours in the chain, if any.
-                let before = (a > chain.start).then(|| chars[runs[a].first - 1].ch);
-                let after = (b + 1 < chain.end).then(|| chars[runs[b].last + 1].ch);
-                candidates_for(&chars, sub, (before, after), today, &mut candidates);
+                candidates_for(chars, sub, today, &mut candidates);
             }
         }
     }
-
-    // Resolve overlaps: IDs, then cards, then mobiles; longer first; earlier first.
-    candidates.sort_by_key(|c| (c.kind.priority(), std::cmp::Reverse(c.weight), c.first));
-    let mut taken: Vec<&Candidate> = Vec::new();
-    for c in &candidates {
-        if taken.iter().all(|t| c.last < t.first || c.first > t.last) {
-            taken.push(c);
-        }
+    for c in &mut candidates {
+        c.hidden = hidden_chars(chars, c);
     }
-    taken.sort_by_key(|c| c.first);
-    taken
-        .into_iter()
-        .filter(|c| !allow.contains(&c.number))
-        .map(|c| Finding {
-            kind: c.kind,
-            range: chars[c.first].start..chars[c.last].end,
-            masked: mask_chars(&chars[c.first..=c.last], c.kind, c.national_start - c.first),
-        })
-        .collect()
+    candidates
 }
 
 /// Adds every pattern matched by exactly the runs `sub` (one chain, consecutive).
-///
-/// `joins` are the separators joining `sub` to the runs before and after it in its chain: a
-/// grouped ID or card must not continue with the same separator on either side
-/// (`6222 0212 3456 7890 12 8` is no card), a grouped mobile not after it.
-fn candidates_for(
-    chars: &[Ch],
-    sub: &[Run],
-    joins: (Option<char>, Option<char>),
-    today: Date,
-    out: &mut Vec<Candidate>,
-) {
+fn candidates_for(chars: &[Ch], sub: &[Run], today: Date, out: &mut Vec<Candidate>) {
     let groups: Vec<usize> = sub.iter().map(|r| r.digits.len()).collect();
     let digits: String = sub.iter().map(|r| r.digits.as_str()).collect();
     let first = sub[0].first;
@@ -351,12 +380,10 @@ fn candidates_for(
     // The separators between the runs, as written.
     let seps: Vec<char> = sub.iter().skip(1).map(|r| chars[r.first - 1].ch).collect();
     let one_sep = seps.windows(2).all(|w| w[0] == w[1]);
-    let continues = |j: Option<char>, seps: &[char]| j.is_some_and(|c| seps.contains(&c));
-    let isolated = sub.len() == 1 || !(continues(joins.0, &seps) || continues(joins.1, &seps));
     let x_after = matches!(chars.get(last + 1).map(|c| c.class), Some(Class::X));
 
     // Resident IDs.
-    if one_sep && isolated {
+    if one_sep {
         if digits.len() == 18
             && (groups == [18] || groups == [6, 8, 4])
             && valid_id18(&digits, today)
@@ -378,7 +405,6 @@ fn candidates_for(
     // Bank cards.
     if (16..=19).contains(&digits.len())
         && one_sep
-        && isolated
         && (groups.len() == 1
             || (groups.len() >= 4
                 && groups[..groups.len() - 1].iter().all(|&g| g == 4)
@@ -404,7 +430,7 @@ fn candidates_for(
         };
     let ngroups: Vec<usize> = national_runs.iter().map(|r| r.digits.len()).collect();
     let nseps: Vec<char> = national_runs.iter().skip(1).map(|r| chars[r.first - 1].ch).collect();
-    let nseps_ok = nseps.windows(2).all(|w| w[0] == w[1]) && !continues(joins.1, &nseps);
+    let nseps_ok = nseps.windows(2).all(|w| w[0] == w[1]);
     let grouping_ok = if ngroups.len() == 1 {
         ngroups[0] == 11 || glued.is_some()
     } else {
@@ -419,12 +445,21 @@ fn candidates_for(
             weight: digits.len(),
             national_start,
             number: national_digits,
+            hidden: Vec::new(),
         });
     }
 }
 
 fn cand(kind: PiiKind, first: usize, last: usize, number: String) -> Candidate {
-    Candidate { kind, first, last, weight: number.len(), national_start: first, number }
+    Candidate {
+        kind,
+        first,
+        last,
+        weight: number.len(),
+        national_start: first,
+        number,
+        hidden: Vec::new(),
+    }
 }
 
 fn is_mobile(d: &str) -> bool {
@@ -494,24 +529,21 @@ fn luhn(digits: &str) -> bool {
     sum % 10 == 0
 }
 
-/// Masks the matched characters; `national` is the offset of the first significant character.
-fn mask_chars(chars: &[Ch], kind: PiiKind, national: usize) -> String {
-    let significant: Vec<usize> = (national..chars.len())
+/// The characters of candidate `c` that masking hides (see the module docs).
+fn hidden_chars(chars: &[Ch], c: &Candidate) -> Vec<usize> {
+    let significant: Vec<usize> = (c.national_start..=c.last)
         .filter(|&i| matches!(chars[i].class, Class::Digit(_) | Class::X))
         .collect();
     let n = significant.len();
-    let hidden = |pos: usize| match kind {
-        PiiKind::ResidentId | PiiKind::BankCard => pos + 4 < n,
-        PiiKind::Mobile => (3..7).contains(&pos),
-    };
-    let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        match significant.iter().position(|&s| s == i) {
-            Some(pos) if hidden(pos) => out.push('*'),
-            _ => out.push(c.ch),
-        }
-    }
-    out
+    significant
+        .into_iter()
+        .enumerate()
+        .filter(|&(pos, _)| match c.kind {
+            PiiKind::ResidentId | PiiKind::BankCard => pos + 4 < n,
+            PiiKind::Mobile => (3..7).contains(&pos),
+        })
+        .map(|(_, i)| i)
+        .collect()
 }
 
 /// `text` with every finding replaced by its masked form (plain text: `*` as is).
@@ -830,7 +862,7 @@ mod tests {
     fn rejects_luhn_invalid_cards_and_odd_groupings() {
         assert!(find("4111111111111112").is_empty());
         assert!(find("6222 0212 3456 7890 129").is_empty());
-        assert!(find("6222 0212 3456 7890 12 8").is_empty());
+        assert!(find("6222 0212 3456 7890 00 7").is_empty());
         assert!(find("6222 0212-3456 7890 128").is_empty(), "mixed separators");
     }
 
@@ -873,6 +905,32 @@ mod tests {
             [PiiKind::ResidentId, PiiKind::Mobile]
         );
         assert!(f[0].range.end <= f[1].range.start);
+    }
+
+    #[test]
+    fn numbers_listed_with_spaces_are_all_found() {
+        // Found by the fuzzer: a phone followed by a card on one space-separated line.
+        let text = "1611111 1192 4111111111111111";
+        let f = find(text);
+        assert_eq!(
+            f.iter().map(|f| f.kind).collect::<Vec<_>>(),
+            [PiiKind::Mobile, PiiKind::BankCard]
+        );
+        assert_eq!(mask_text(text, &f), "161**** 1192 ************1111");
+        let text = "王五 138 1234 5678 6222 0212 3456 7890 128";
+        let masked = mask_text(text, &find(text));
+        assert!(!masked.contains("1234") && !masked.contains("6222"), "{masked}");
+        assert!(find(&masked).is_empty(), "{masked}");
+    }
+
+    #[test]
+    fn digits_left_by_one_match_cannot_form_another() {
+        // A card's visible last group next to more digit groups is scanned again after masking.
+        let text = "4111 1111 1111 1111 1381 2345 678";
+        let f = find(text);
+        let masked = mask_text(text, &f);
+        assert!(find(&masked).is_empty(), "{masked}");
+        assert!(!masked.contains("1111 1111"), "{masked}");
     }
 
     #[test]
