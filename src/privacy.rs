@@ -3,8 +3,8 @@
 //!
 //! # What is found
 //! - **Resident ID (18 characters, GB 11643-1999)**: a known province code (11–15, 21–23, 31–37,
-//!   41–46, 50–54, 61–65, 71, 81–83, 91), a real birth date `YYYYMMDD` from 1900 up to today,
-//!   a 3-digit sequence and the check character (`X`/`x` accepted). Also written `6-8-4`
+//!   41–46, 50–54, 61–65, 71, 81–83, 91), a real birth date `YYYYMMDD` from 1850 (the
+//!   standard's own example 440524188001010014 was born in 1880) up to today (China time), a 3-digit sequence and the check character (`X`/`x` accepted). Also written `6-8-4`
 //!   (`110105 19491231 002X`).
 //! - **Old resident ID (15 digits)**: province code, `YYMMDD` (19YY) a real date, 3-digit sequence.
 //! - **Mobile**: `1[3-9]` + 9 digits, also `138 1234 5678`, `138-1234-5678`, `1381234 5678`,
@@ -18,7 +18,7 @@
 //! ideographic) or one dash (`-`, `－`, `‐`, `‑`, `‒`, `–`).
 //!
 //! # What is not found (no false alarms)
-//! A match is a whole run of digits: an 18-digit number inside a 25-digit number is not an ID.
+//! A match is made of whole runs of digits: an 18-digit number inside a 25-digit number is not an ID.
 //! Any non-digit around it is a boundary, so `身份证号11010519491231002X，` is found. Digits next to
 //! a decimal point followed or preceded by a digit are amounts (`1234567.89`), never personal data.
 //! Dates, voucher numbers and landlines (`0571-88886666`) do not match any pattern.
