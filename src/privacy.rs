@@ -1,0 +1,1095 @@
+//! Personal data on a public board: finds resident ID numbers, mobile numbers and bank card numbers
+//! in postings and ledgers, and either blocks the build or masks them.
+//!
+//! # What is found
+//! - **Resident ID (18 characters, GB 11643-1999)**: a known province code (11–15, 21–23, 31–37,
+//!   41–46, 50–54, 61–65, 71, 81–83, 91), a real birth date `YYYYMMDD` from 1850 (the
+//!   standard's own example 440524188001010014 was born in 1880) up to today (China time), a 3-digit sequence and the check character (`X`/`x` accepted). Also written `6-8-4`
+//!   (`110105 19491231 002X`).
+//! - **Old resident ID (15 digits)**: province code, `YYMMDD` (19YY) a real date, 3-digit sequence.
+//! - **Mobile**: `1[3-9]` + 9 digits, also `138 1234 5678`, `138-1234-5678`, `1381234 5678`,
+//!   `138 12345678`, with an optional `+86`, `86` or `0086` prefix (`+86 138…`, `86-138…`,
+//!   `+8613812345678`).
+//! - **Bank card**: 16–19 digits passing the Luhn check, first digit 2–6 or 9 (UnionPay 62…,
+//!   Visa 4…, Mastercard 2…/5…, JCB/Amex 3…, old domestic 9…), written in one piece or in groups
+//!   of 4 (the last group 1–4 digits) separated by one kind of separator.
+//!
+//! Full-width digits `０-９` and full-width `Ｘ` count. Separators are one space (ASCII, no-break or
+//! ideographic) or one dash (`-`, `－`, `‐`, `‑`, `‒`, `–`).
+//!
+//! # What is not found (no false alarms)
+//! A match is made of whole runs of digits: an 18-digit number inside a 25-digit number is not an ID.
+//! Any non-digit around it is a boundary, so `身份证号11010519491231002X，` is found. Digits next to
+//! a decimal point followed or preceded by a digit are amounts (`1234567.89`), never personal data.
+//! Dates, voucher numbers and landlines (`0571-88886666`) do not match any pattern.
+//!
+//! # Overlaps
+//! Candidates that overlap become one finding covering all of them, and every digit any of them
+//! would hide is hidden; the finding is named after the best candidate (an ID before a bank
+//! card before a mobile, then the longer). So an 18-digit ID with a phone-like stretch inside is
+//! one ID, and `+86 138 1234 5678` is one mobile. After masking, the text is scanned again until
+//! nothing more is found, so digits a match leaves visible cannot combine with their neighbours
+//! into another readable number.
+//!
+//! # Masking format
+//! Every hidden digit becomes one ASCII `*`; separators, the `+86` prefix and the kept characters
+//! stay exactly as written. The masked text therefore has **the same number of characters** as the
+//! original, so line and column positions do not move.
+//! - ID (18 or 15): only the last 4 characters kept: `**************002X`, `110105 19491231 002X`
+//!   → `****** ******** 002X`.
+//! - Mobile: the usual Chinese form, digits 4–7 of the 11 hidden: `138****5678`,
+//!   `+86 138 **** 5678`.
+//! - Bank card: only the last 4 digits kept: `************1111`, `6222 0212 3456 7890 128` →
+//!   `**** **** **** ***0 128` (the grouping stays as written).
+//!
+//! In Markdown an `*` is emphasis syntax: use [`mask_markdown`] for Markdown sources, which writes
+//! `\*` so the asterisks show literally.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Message};
+
+/// The kinds of personal data gongkai refuses to publish.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PiiKind {
+    ResidentId,
+    Mobile,
+    BankCard,
+}
+
+impl PiiKind {
+    /// `身份证号`, `手机号码`, `银行卡号`.
+    pub fn zh(self) -> &'static str {
+        match self {
+            PiiKind::ResidentId => "身份证号",
+            PiiKind::Mobile => "手机号码",
+            PiiKind::BankCard => "银行卡号",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            PiiKind::ResidentId => "resident ID number",
+            PiiKind::Mobile => "mobile phone number",
+            PiiKind::BankCard => "bank card number",
+        }
+    }
+
+    /// Lower wins when candidates overlap.
+    fn priority(self) -> u8 {
+        match self {
+            PiiKind::ResidentId => 0,
+            PiiKind::BankCard => 1,
+            PiiKind::Mobile => 2,
+        }
+    }
+}
+
+/// One piece of personal data in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: PiiKind,
+    /// Byte range in the scanned text (always on character boundaries).
+    pub range: Range<usize>,
+    /// The matched text masked (see the module docs); same number of characters as the original.
+    pub masked: String,
+}
+
+/// How a site or a posting treats personal data: refuse to build (`block`, the default) or
+/// publish with the numbers masked (`mask`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrivacyMode {
+    #[default]
+    Block,
+    Mask,
+}
+
+impl PrivacyMode {
+    /// A posting's own `privacy = "…"` overrides the site's `[privacy] mode`.
+    pub fn effective(site: PrivacyMode, posting: Option<PrivacyMode>) -> PrivacyMode {
+        posting.unwrap_or(site)
+    }
+}
+
+/// `[privacy]` in site.toml:
+///
+/// ```toml
+/// [privacy]
+/// mode = "block"                    # or "mask"; default "block"
+/// allow = ["0571-88886666", "138 1234 5678"]   # numbers that are meant to be public
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyConfig {
+    #[serde(default)]
+    pub mode: PrivacyMode,
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+/// Keys accepted in `[privacy]`, for "did you mean" suggestions.
+pub const PRIVACY_KEYS: &[&str] = &["mode", "allow"];
+
+/// Numbers that are meant to be public (the 监督电话, a collective's donation account): they are
+/// never findings. Entries are normalised: full-width to ASCII, spaces and dashes removed, a
+/// `+86`/`86`/`0086` prefix dropped from mobiles, `x` upper-cased. One entry may hold several
+/// numbers separated by `/`, `、`, `,`, `，`, `;`, `；` or `|`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AllowList {
+    numbers: BTreeSet<String>,
+}
+
+impl AllowList {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// From `[privacy] allow` plus the site's 监督电话 (one or more strings).
+    pub fn from_config<'a>(
+        config: &'a PrivacyConfig,
+        hotlines: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut list = AllowList::new();
+        for entry in config.allow.iter().map(String::as_str).chain(hotlines) {
+            list.add(entry);
+        }
+        list
+    }
+
+    /// Adds one entry (possibly several numbers, see the type docs).
+    pub fn add(&mut self, entry: &str) {
+        for part in entry.split(['/', '、', ',', '，', ';', '；', '|']) {
+            let n = normalize_number(part);
+            if !n.is_empty() {
+                self.numbers.insert(n);
+            }
+        }
+    }
+
+    pub fn contains(&self, number: &str) -> bool {
+        let n = normalize_number(number);
+        !n.is_empty() && self.numbers.contains(&n)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.numbers.is_empty()
+    }
+}
+
+/// Digits (ASCII) and `X` of `s`, with a country prefix dropped from a mobile number.
+fn normalize_number(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match class(c) {
+            Class::Digit(d) => out.push((b'0' + d) as char),
+            Class::X => out.push('X'),
+            _ => {}
+        }
+    }
+    if out.len() == 13 && out.starts_with("86") && is_mobile(&out[2..]) {
+        out.drain(..2);
+    } else if out.len() == 15 && out.starts_with("0086") && is_mobile(&out[4..]) {
+        out.drain(..4);
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Digit(u8),
+    X,
+    Sep,
+    Plus,
+    Dot,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    match c {
+        '0'..='9' => Class::Digit(c as u8 - b'0'),
+        '０'..='９' => Class::Digit((c as u32 - '０' as u32) as u8),
+        'X' | 'x' | 'Ｘ' | 'ｘ' => Class::X,
+        ' ' | '\u{00A0}' | '\u{3000}' | '-' | '－' | '\u{2010}' | '\u{2011}' | '\u{2012}'
+        | '\u{2013}' => Class::Sep,
+        '+' | '＋' => Class::Plus,
+        '.' | '．' => Class::Dot,
+        _ => Class::Other,
+    }
+}
+
+/// One character of the scanned text.
+#[derive(Clone, Copy)]
+struct Ch {
+    start: usize,
+    end: usize,
+    ch: char,
+    class: Class,
+}
+
+/// A maximal run of digits: `chars[first..=last]`.
+struct Run {
+    first: usize,
+    last: usize,
+    digits: String,
+    /// Integer or fraction part of a decimal number.
+    decimal: bool,
+}
+
+/// A candidate match over `chars[first..=last]`.
+struct Candidate {
+    kind: PiiKind,
+    first: usize,
+    last: usize,
+    /// Number of digits (and X) in it, for preferring longer matches.
+    weight: usize,
+    /// Index (in `chars`) of the first significant character: for a mobile the first digit of
+    /// the 11-digit national number; otherwise `first`.
+    national_start: usize,
+    /// The normalised number, for the allow list.
+    number: String,
+    /// Indices (in `chars`) of the characters masking hides.
+    hidden: Vec<usize>,
+}
+
+/// Finds personal data in `text`. Findings are sorted by position and never overlap.
+pub fn scan(text: &str, allow: &AllowList) -> Vec<Finding> {
+    scan_on(text, allow, crate::date::today_in_china())
+}
+
+fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
+    let mut chars: Vec<Ch> = text
+        .char_indices()
+        .map(|(i, c)| Ch { start: i, end: i + c.len_utf8(), ch: c, class: class(c) })
+        .collect();
+
+    // Find candidates, hide their digits, and look again until nothing new turns up: digits left
+    // visible by one match (a card's last group) could otherwise combine with their neighbours
+    // into a number that is still readable. Every round hides at least four more digits.
+    let mut candidates: Vec<Candidate> = Vec::new();
+    loop {
+        let new: Vec<Candidate> =
+            detect(&chars, today).into_iter().filter(|c| !allow.contains(&c.number)).collect();
+        if new.is_empty() {
+            break;
+        }
+        for c in &new {
+            for &i in &c.hidden {
+                chars[i].ch = '*';
+                chars[i].class = Class::Other;
+            }
+        }
+        candidates.extend(new);
+    }
+
+    // Overlapping candidates become one finding covering all of them, named after the best
+    // (an ID before a card before a mobile; then the longer).
+    candidates.sort_by_key(|c| (c.first, c.last));
+    let mut findings = Vec::new();
+    let mut k = 0;
+    while k < candidates.len() {
+        let (first, mut last) = (candidates[k].first, candidates[k].last);
+        let mut best = &candidates[k];
+        k += 1;
+        while k < candidates.len() && candidates[k].first <= last {
+            let c = &candidates[k];
+            last = last.max(c.last);
+            if (c.kind.priority(), std::cmp::Reverse(c.weight))
+                < (best.kind.priority(), std::cmp::Reverse(best.weight))
+            {
+                best = c;
+            }
+            k += 1;
+        }
+        findings.push(Finding {
+            kind: best.kind,
+            range: chars[first].start..chars[last].end,
+            masked: chars[first..=last].iter().map(|c| c.ch).collect(),
+        });
+    }
+    findings
+}
+
+/// Every candidate in `chars` (characters already hidden count as non-digits), overlapping ones
+/// included.
+fn detect(chars: &[Ch], today: Date) -> Vec<Candidate> {
+    let is_digit = |i: usize| matches!(chars.get(i).map(|c| c.class), Some(Class::Digit(_)));
+    let is_dot = |i: usize| matches!(chars.get(i).map(|c| c.class), Some(Class::Dot));
+
+    // Maximal digit runs.
+    let mut runs: Vec<Run> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if let Class::Digit(_) = chars[i].class {
+            let first = i;
+            let mut digits = String::new();
+            while let Some(Class::Digit(d)) = chars.get(i).map(|c| c.class) {
+                digits.push((b'0' + d) as char);
+                i += 1;
+            }
+            let last = i - 1;
+            let decimal = (first >= 2 && is_dot(first - 1) && is_digit(first - 2))
+                || (is_dot(last + 1) && is_digit(last + 2));
+            runs.push(Run { first, last, digits, decimal });
+        } else {
+            i += 1;
+        }
+    }
+
+    // Chains: runs joined by exactly one separator character.
+    let mut chains: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    for k in 0..runs.len() {
+        let joined_to_next = runs.get(k + 1).is_some_and(|next| {
+            next.first == runs[k].last + 2 && chars[runs[k].last + 1].class == Class::Sep
+        });
+        if !joined_to_next {
+            chains.push(start..k + 1);
+            start = k + 1;
+        }
+    }
+
+    let mut candidates = Vec::new();
+    for chain in chains {
+        for a in chain.clone() {
+            for b in a..chain.end.min(a + 5) {
+                let sub = &runs[a..=b];
+                if sub.iter().any(|r| r.decimal) {
+                    break;
+                }
+                candidates_for(chars, sub, today, &mut candidates);
+            }
+        }
+    }
+    for c in &mut candidates {
+        c.hidden = hidden_chars(chars, c);
+    }
+    candidates
+}
+
+/// Adds every pattern matched by exactly the runs `sub` (one chain, consecutive).
+fn candidates_for(chars: &[Ch], sub: &[Run], today: Date, out: &mut Vec<Candidate>) {
+    let groups: Vec<usize> = sub.iter().map(|r| r.digits.len()).collect();
+    let digits: String = sub.iter().map(|r| r.digits.as_str()).collect();
+    let first = sub[0].first;
+    let last = sub[sub.len() - 1].last;
+    // The separators between the runs, as written.
+    let seps: Vec<char> = sub.iter().skip(1).map(|r| chars[r.first - 1].ch).collect();
+    let one_sep = seps.windows(2).all(|w| w[0] == w[1]);
+    let x_after = matches!(chars.get(last + 1).map(|c| c.class), Some(Class::X));
+
+    // Resident IDs.
+    if one_sep {
+        if digits.len() == 18
+            && (groups == [18] || groups == [6, 8, 4])
+            && valid_id18(&digits, today)
+        {
+            out.push(cand(PiiKind::ResidentId, first, last, digits.clone()));
+        } else if digits.len() == 17 && x_after && (groups == [17] || groups == [6, 8, 3]) {
+            let id = format!("{digits}X");
+            if valid_id18(&id, today) {
+                out.push(cand(PiiKind::ResidentId, first, last + 1, id));
+            }
+        } else if digits.len() == 15
+            && (groups == [15] || groups == [6, 6, 3])
+            && valid_id15(&digits)
+        {
+            out.push(cand(PiiKind::ResidentId, first, last, digits.clone()));
+        }
+    }
+
+    // Bank cards.
+    if (16..=19).contains(&digits.len())
+        && one_sep
+        && (groups.len() == 1
+            || (groups.len() >= 4
+                && groups[..groups.len() - 1].iter().all(|&g| g == 4)
+                && (1..=4).contains(&groups[groups.len() - 1])))
+        && matches!(digits.as_bytes()[0], b'2'..=b'6' | b'9')
+        && luhn(&digits)
+    {
+        out.push(cand(PiiKind::BankCard, first, last, digits.clone()));
+    }
+
+    // Mobiles, with an optional country prefix: a run `86`/`0086` before the number, or the
+    // prefix written together with it (`8613812345678`, `008613812345678`).
+    let glued = ["86", "0086"]
+        .into_iter()
+        .find(|p| sub.len() == 1 && digits.len() == 11 + p.len() && digits.starts_with(p));
+    let (national_runs, national_digits, prefixed, national_start) =
+        if sub.len() >= 2 && (sub[0].digits == "86" || sub[0].digits == "0086") {
+            (&sub[1..], digits[sub[0].digits.len()..].to_string(), true, sub[1].first)
+        } else if let Some(p) = glued {
+            (sub, digits[p.len()..].to_string(), true, first + p.len())
+        } else {
+            (sub, digits.clone(), false, first)
+        };
+    let ngroups: Vec<usize> = national_runs.iter().map(|r| r.digits.len()).collect();
+    let nseps: Vec<char> = national_runs.iter().skip(1).map(|r| chars[r.first - 1].ch).collect();
+    let nseps_ok = nseps.windows(2).all(|w| w[0] == w[1]);
+    let grouping_ok = if ngroups.len() == 1 {
+        ngroups[0] == 11 || glued.is_some()
+    } else {
+        matches!(ngroups.as_slice(), [3, 4, 4] | [3, 8] | [7, 4])
+    };
+    if grouping_ok && nseps_ok && is_mobile(&national_digits) {
+        let plus = prefixed && first > 0 && chars[first - 1].class == Class::Plus;
+        out.push(Candidate {
+            kind: PiiKind::Mobile,
+            first: if plus { first - 1 } else { first },
+            last,
+            weight: digits.len(),
+            national_start,
+            number: national_digits,
+            hidden: Vec::new(),
+        });
+    }
+}
+
+fn cand(kind: PiiKind, first: usize, last: usize, number: String) -> Candidate {
+    Candidate {
+        kind,
+        first,
+        last,
+        weight: number.len(),
+        national_start: first,
+        number,
+        hidden: Vec::new(),
+    }
+}
+
+fn is_mobile(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
+}
+
+/// Province-level codes in the first two digits of a resident ID.
+fn valid_province(d: &str) -> bool {
+    matches!(
+        d.get(..2).and_then(|p| p.parse::<u8>().ok()),
+        Some(11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81..=83 | 91)
+    )
+}
+
+/// 18 characters, ASCII digits and an upper-case `X` at most in the last place.
+fn valid_id18(id: &str, today: Date) -> bool {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let b = id.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !valid_province(id) {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) =
+        (id[6..10].parse::<i16>(), id[10..12].parse::<i8>(), id[12..14].parse::<i8>())
+    else {
+        return false;
+    };
+    if y < 1850 || !Date::new(y, m, d).is_ok_and(|date| date <= today) {
+        return false;
+    }
+    let s: u32 = b[..17].iter().zip(W).map(|(c, w)| (c - b'0') as u32 * w).sum();
+    CHECK[(s % 11) as usize] == b[17]
+}
+
+fn valid_id15(id: &str) -> bool {
+    if id.len() != 15 || !valid_province(id) {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) =
+        (id[6..8].parse::<i16>(), id[8..10].parse::<i8>(), id[10..12].parse::<i8>())
+    else {
+        return false;
+    };
+    Date::new(1900 + y, m, d).is_ok()
+}
+
+/// The Luhn checksum of a string of ASCII digits.
+fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, c)| {
+            let d = (c - b'0') as u32;
+            if i % 2 == 1 {
+                let dd = d * 2;
+                if dd > 9 { dd - 9 } else { dd }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// The characters of candidate `c` that masking hides (see the module docs).
+fn hidden_chars(chars: &[Ch], c: &Candidate) -> Vec<usize> {
+    let significant: Vec<usize> = (c.national_start..=c.last)
+        .filter(|&i| matches!(chars[i].class, Class::Digit(_) | Class::X))
+        .collect();
+    let n = significant.len();
+    significant
+        .into_iter()
+        .enumerate()
+        .filter(|&(pos, _)| match c.kind {
+            PiiKind::ResidentId | PiiKind::BankCard => pos + 4 < n,
+            PiiKind::Mobile => (3..7).contains(&pos),
+        })
+        .map(|(_, i)| i)
+        .collect()
+}
+
+/// `text` with every finding replaced by its masked form (plain text: `*` as is).
+pub fn mask_text(text: &str, findings: &[Finding]) -> String {
+    mask_with(text, findings, false)
+}
+
+/// Like [`mask_text`] for Markdown sources: each `*` is written `\*` so it is not emphasis.
+pub fn mask_markdown(text: &str, findings: &[Finding]) -> String {
+    mask_with(text, findings, true)
+}
+
+fn mask_with(text: &str, findings: &[Finding], escape: bool) -> String {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| f.range.start);
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for f in sorted {
+        // Ignore findings that overlap an earlier one or do not fit the text.
+        if f.range.start < pos || text.get(f.range.clone()).is_none() {
+            continue;
+        }
+        out.push_str(&text[pos..f.range.start]);
+        if escape {
+            out.push_str(&f.masked.replace('*', "\\*"));
+        } else {
+            out.push_str(&f.masked);
+        }
+        pos = f.range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Errors of this module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrivacyError {
+    /// Personal data in a posting or ledger; `masked` is the only form ever shown.
+    Found { kind: PiiKind, masked: String },
+}
+
+impl PrivacyError {
+    /// The last 4 significant characters of the masked number (kept in every format).
+    fn last4(masked: &str) -> String {
+        let kept: Vec<char> =
+            masked.chars().filter(|c| matches!(class(*c), Class::Digit(_) | Class::X)).collect();
+        kept[kept.len().saturating_sub(4)..].iter().collect()
+    }
+}
+
+impl Message for PrivacyError {
+    fn code(&self) -> &'static str {
+        match self {
+            PrivacyError::Found { kind: PiiKind::ResidentId, .. } => "privacy.resident-id",
+            PrivacyError::Found { kind: PiiKind::Mobile, .. } => "privacy.mobile",
+            PrivacyError::Found { kind: PiiKind::BankCard, .. } => "privacy.bank-card",
+        }
+    }
+
+    fn zh(&self) -> String {
+        let PrivacyError::Found { kind, masked } = self;
+        let k = kind.zh();
+        let last4 = Self::last4(masked);
+        let allow = if *kind == PiiKind::ResidentId {
+            String::new()
+        } else {
+            "；如果这是应当公开的号码（如监督电话、集体账户），把它加入 site.toml 的 [privacy] allow 列表"
+                .to_string()
+        };
+        format!(
+            "发现{k}：{masked}（此处已遮盖）。公开栏上不得出现完整的{k}。修改方法：删除它；或只保留后4位\
+             （写成“尾号{last4}”）；或在本篇前置信息中写 privacy = \"mask\"（全站则在 site.toml 中写 \
+             [privacy] mode = \"mask\"），由 gongkai 自动遮盖{allow}。"
+        )
+    }
+
+    fn en(&self) -> String {
+        let PrivacyError::Found { kind, masked } = self;
+        let k = kind.en();
+        let last4 = Self::last4(masked);
+        let allow = if *kind == PiiKind::ResidentId {
+            ""
+        } else {
+            "; if it is meant to be public (a supervision hotline, a collective's account), add it \
+             to the [privacy] allow list in site.toml"
+        };
+        format!(
+            "{k} found: {masked} (masked here). A full {k} must not appear on a public board. To \
+             fix: delete it; or keep only the last 4 characters (write \"ending {last4}\"); or write \
+             privacy = \"mask\" in this posting's front matter (for the whole site: [privacy] \
+             mode = \"mask\" in site.toml) and gongkai masks it{allow}."
+        )
+    }
+}
+
+/// One error per finding at its line and column; the snippet line is masked too (every finding
+/// on it), so the full number never appears in a message.
+pub fn diagnostics_for(path: &str, text: &str, findings: &[Finding]) -> Vec<Diagnostic> {
+    // Masking keeps the number of characters, so masked lines line up with the original.
+    let masked_text = mask_text(text, findings);
+    findings
+        .iter()
+        .map(|f| {
+            let msg = PrivacyError::Found { kind: f.kind, masked: f.masked.clone() };
+            let mut d = Diagnostic::error(path, msg).at_span(text, f.range.clone());
+            if let (Some(snippet), crate::diagnostic::Position::Text { line, .. }) =
+                (d.snippet.as_mut(), &d.position)
+            {
+                snippet.line = masked_text.lines().nth(line - 1).unwrap_or("").to_string();
+            }
+            d
+        })
+        .collect()
+}
+
+/// What to publish for one Markdown text, and what to report.
+#[derive(Debug)]
+pub struct Checked {
+    /// The text to render: masked (with `\*`) in `Mask` mode, unchanged in `Block` mode.
+    pub text: String,
+    /// One error per finding in `Block` mode; none in `Mask` mode.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many numbers were found (and masked in `Mask` mode).
+    pub found: usize,
+}
+
+/// Scans a Markdown text (`path` for messages) and applies `mode`: the usual entry point for a
+/// posting's body.
+pub fn check_markdown(path: &str, text: &str, allow: &AllowList, mode: PrivacyMode) -> Checked {
+    let findings = scan(text, allow);
+    let found = findings.len();
+    match mode {
+        PrivacyMode::Block => Checked {
+            text: text.to_string(),
+            diagnostics: diagnostics_for(path, text, &findings),
+            found,
+        },
+        PrivacyMode::Mask => {
+            Checked { text: mask_markdown(text, &findings), diagnostics: Vec::new(), found }
+        }
+    }
+}
+
+/// Scans spreadsheet cells given as `(sheet, cell address, text)`; each finding becomes an error
+/// at `path:sheet!cell` (no snippet; the message shows the masked number).
+///
+/// Numeric cells must be passed as their text: a long number stored as a float has already lost
+/// digits and will fail the checksums.
+pub fn scan_cells<'a>(
+    path: &str,
+    cells: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    allow: &AllowList,
+) -> Vec<Diagnostic> {
+    let today = crate::date::today_in_china();
+    let mut out = Vec::new();
+    for (sheet, cell, value) in cells {
+        for f in scan_on(value, allow, today) {
+            let msg = PrivacyError::Found { kind: f.kind, masked: f.masked };
+            out.push(Diagnostic::error(path, msg).at_cell(sheet, cell));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Lang;
+
+    fn find(text: &str) -> Vec<Finding> {
+        scan(text, &AllowList::new())
+    }
+
+    fn kinds(text: &str) -> Vec<(PiiKind, &str)> {
+        find(text).into_iter().map(|f| (f.kind, &text[f.range])).collect()
+    }
+
+    #[test]
+    fn finds_valid_18_digit_ids() {
+        assert_eq!(kinds("11010519491231002X"), [(PiiKind::ResidentId, "11010519491231002X")]);
+        assert_eq!(kinds("440524188001010014"), [(PiiKind::ResidentId, "440524188001010014")]);
+        assert_eq!(kinds("320102199003071239"), [(PiiKind::ResidentId, "320102199003071239")]);
+    }
+
+    #[test]
+    fn chinese_text_around_an_id_is_a_boundary() {
+        let text = "户主张三，身份证号11010519491231002X，家庭人口3人。";
+        let f = find(text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(&text[f[0].range.clone()], "11010519491231002X");
+        assert_eq!(f[0].masked, "**************002X");
+    }
+
+    #[test]
+    fn lowercase_and_fullwidth_x() {
+        assert_eq!(kinds("51012319850101001x")[0].0, PiiKind::ResidentId);
+        assert_eq!(kinds("号码11010519491231002ｘ。")[0].1, "11010519491231002ｘ");
+    }
+
+    #[test]
+    fn rejects_wrong_check_character() {
+        assert!(find("110105194912310021").is_empty());
+        assert!(find("440524188001010015").is_empty());
+        // Right checksums but impossible birth dates: 2000-02-30 and month 13.
+        assert!(find("110105200002301237").is_empty());
+        assert!(find("11010519901301123X").is_empty());
+    }
+
+    #[test]
+    fn rejects_future_birth_dates_and_unknown_provinces() {
+        let today = Date::new(2026, 11, 25).unwrap();
+        // 2027-01-01 birth date with a valid checksum is not an ID (yet).
+        let mut id = String::from("11010520270101001");
+        id.push(check_char(&id));
+        assert!(scan_on(&id, &AllowList::new(), today).is_empty());
+        let mut id = String::from("00010519491231002");
+        id.push(check_char(&id));
+        assert!(scan_on(&id, &AllowList::new(), today).is_empty());
+    }
+
+    fn check_char(s: &str) -> char {
+        const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let s: u32 = s.bytes().zip(W).map(|(c, w)| (c - b'0') as u32 * w).sum();
+        b"10X98765432"[(s % 11) as usize] as char
+    }
+
+    #[test]
+    fn an_id_inside_a_longer_number_is_not_an_id() {
+        assert!(find("1234110105194912310021234").is_empty());
+        assert!(find("0440524188001010014").is_empty());
+    }
+
+    #[test]
+    fn finds_old_15_digit_ids() {
+        let f = find("老身份证 110105491231002 已换领");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, PiiKind::ResidentId);
+        assert_eq!(f[0].masked, "***********1002");
+        // Month 13 and Feb 30 are not dates.
+        assert!(find("110105491331002").is_empty());
+        assert!(find("110105490230002").is_empty());
+    }
+
+    #[test]
+    fn finds_ids_written_in_groups() {
+        let text = "110105 19491231 002X";
+        let f = find(text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, PiiKind::ResidentId);
+        assert_eq!(f[0].masked, "****** ******** 002X");
+    }
+
+    #[test]
+    fn an_id_containing_a_phone_like_run_reports_only_the_id() {
+        // 13819199001 inside looks like a mobile, but the run is 18 long: only the ID is found.
+        let mut id = String::from("11381919900101001");
+        id.push(check_char(&id));
+        assert_eq!(kinds(&id), [(PiiKind::ResidentId, id.as_str())]);
+        // An 18-character ID that is also Luhn-valid stays an ID.
+        let f = find("身份证 440524188001010014 卡号");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, PiiKind::ResidentId);
+    }
+
+    #[test]
+    fn finds_mobiles_in_all_common_spellings() {
+        for (text, number, masked) in [
+            ("电话13812345678。", "13812345678", "138****5678"),
+            ("电话 138 1234 5678 联系", "138 1234 5678", "138 **** 5678"),
+            ("电话138-1234-5678", "138-1234-5678", "138-****-5678"),
+            ("+86 138 1234 5678", "+86 138 1234 5678", "+86 138 **** 5678"),
+            ("+8613812345678", "+8613812345678", "+86138****5678"),
+            ("008613812345678", "008613812345678", "0086138****5678"),
+            ("0086 138 1234 5678", "0086 138 1234 5678", "0086 138 **** 5678"),
+            ("86-138-1234-5678", "86-138-1234-5678", "86-138-****-5678"),
+            ("联系人：王五 19912345678", "19912345678", "199****5678"),
+            ("手机：１３８１２３４５６７８", "１３８１２３４５６７８", "１３８****５６７８"),
+        ] {
+            let f = find(text);
+            assert_eq!(f.len(), 1, "{text}");
+            assert_eq!(f[0].kind, PiiKind::Mobile, "{text}");
+            assert_eq!(&text[f[0].range.clone()], number, "{text}");
+            assert_eq!(f[0].masked, masked, "{text}");
+            assert_eq!(f[0].masked.chars().count(), number.chars().count());
+        }
+    }
+
+    #[test]
+    fn not_mobiles() {
+        assert!(find("12345678901").is_empty(), "starts 12");
+        assert!(find("10086123456").is_empty(), "starts 10");
+        assert!(find("0571-88886666").is_empty(), "landline");
+        assert!(find("（0571）88886666").is_empty(), "landline");
+        assert!(find("138123456789").is_empty(), "12 digits");
+        assert!(find("213812345678").is_empty(), "inside a longer run");
+    }
+
+    #[test]
+    fn finds_luhn_valid_cards() {
+        for (text, masked) in [
+            ("4111111111111111", "************1111"),
+            ("6228480012345671", "************5671"),
+            ("6222 0212 3456 7890 128", "**** **** **** ***0 128"),
+            ("6222-0212-3456-7890-128", "****-****-****-***0-128"),
+            ("6222021234567890128", "***************0128"),
+            ("4111 1111 1111 1111", "**** **** **** 1111"),
+        ] {
+            let f = find(&format!("开户行农商行，卡号{text}。"));
+            assert_eq!(f.len(), 1, "{text}");
+            assert_eq!(f[0].kind, PiiKind::BankCard, "{text}");
+            assert_eq!(f[0].masked, masked);
+        }
+    }
+
+    #[test]
+    fn rejects_luhn_invalid_cards_and_odd_groupings() {
+        assert!(find("4111111111111112").is_empty());
+        assert!(find("6222 0212 3456 7890 129").is_empty());
+        assert!(find("6222 0212 3456 7890 00 7").is_empty());
+        assert!(find("6222 0212-3456 7890 128").is_empty(), "mixed separators");
+    }
+
+    #[test]
+    fn fullwidth_card() {
+        let f = find("卡号４１１１１１１１１１１１１１１１");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, PiiKind::BankCard);
+        assert_eq!(f[0].masked, "************１１１１");
+    }
+
+    #[test]
+    fn no_false_alarms_in_finance_text() {
+        let text = "\
+2026年三季度财务收支公开（公开期间 2026-10-13 至 2026-10-20）
+| 日期 | 凭证号 | 摘要 | 收入（元） | 支出（元） | 余额（元） |
+|---|---|---|---|---|---|
+| 2026-07-01 | 记-0301 | 期初余额 | | | 289,546.52 |
+| 2026-07-15 | 记-0302 | 上级拨付道路维修款 | 1234567.89 | | 1,524,114.41 |
+| 2026-09-30 | 记-0345 | 支付工程款 | | 120,000.00 | 1,404,114.41 |
+本月合计 20260930 核对，合计 123456789012345678 分，编号 12345678901，
+监督电话：0571-88886666，举报地址：青石村村委会。审核人：民主理财小组 2026年10月13日
+";
+        assert_eq!(find(text), []);
+    }
+
+    #[test]
+    fn decimal_numbers_are_amounts() {
+        assert!(find("13812345678.00").is_empty());
+        assert!(find("0.4111111111111111").is_empty());
+    }
+
+    #[test]
+    fn overlapping_candidates_resolve_to_one() {
+        // A phone written after its country code, and an ID next to a phone on one line.
+        let text = "张三 11010519491231002X 13812345678";
+        let f = find(text);
+        assert_eq!(
+            f.iter().map(|f| f.kind).collect::<Vec<_>>(),
+            [PiiKind::ResidentId, PiiKind::Mobile]
+        );
+        assert!(f[0].range.end <= f[1].range.start);
+    }
+
+    #[test]
+    fn numbers_listed_with_spaces_are_all_found() {
+        // Found by the fuzzer: a phone followed by a card on one space-separated line.
+        let text = "1611111 1192 4111111111111111";
+        let f = find(text);
+        assert_eq!(
+            f.iter().map(|f| f.kind).collect::<Vec<_>>(),
+            [PiiKind::Mobile, PiiKind::BankCard]
+        );
+        assert_eq!(mask_text(text, &f), "161**** 1192 ************1111");
+        let text = "王五 138 1234 5678 6222 0212 3456 7890 128";
+        let masked = mask_text(text, &find(text));
+        assert!(!masked.contains("1234") && !masked.contains("6222"), "{masked}");
+        assert!(find(&masked).is_empty(), "{masked}");
+    }
+
+    #[test]
+    fn digits_left_by_one_match_cannot_form_another() {
+        // A card's visible last group next to more digit groups is scanned again after masking.
+        let text = "4111 1111 1111 1111 1381 2345 678";
+        let f = find(text);
+        let masked = mask_text(text, &f);
+        assert!(find(&masked).is_empty(), "{masked}");
+        assert!(!masked.contains("1111 1111"), "{masked}");
+    }
+
+    #[test]
+    fn mask_text_replaces_every_finding() {
+        let text =
+            "户主：李四，身份证11010519491231002X，电话138-1234-5678，卡号4111111111111111。";
+        let f = find(text);
+        assert_eq!(f.len(), 3);
+        let masked = mask_text(text, &f);
+        assert_eq!(
+            masked,
+            "户主：李四，身份证**************002X，电话138-****-5678，卡号************1111。"
+        );
+        assert_eq!(masked.chars().count(), text.chars().count());
+        assert!(mask_markdown(text, &f).contains("138-\\*\\*\\*\\*-5678"));
+    }
+
+    #[test]
+    fn allow_list_skips_public_numbers() {
+        let cfg: PrivacyConfig = toml::from_str(
+            "mode = \"mask\"\nallow = [\"+86 139-1234-5678\", \"4111 1111 1111 1111\"]",
+        )
+        .unwrap();
+        assert_eq!(cfg.mode, PrivacyMode::Mask);
+        let allow = AllowList::from_config(&cfg, ["监督电话 138 1234 5678 / 0571-88886666"]);
+        let text = "监督电话13812345678，13912345678，13712345678，卡4111111111111111";
+        let f = scan(text, &allow);
+        assert_eq!(f.len(), 1);
+        assert_eq!(&text[f[0].range.clone()], "13712345678");
+        assert!(allow.contains("１３８ １２３４ ５６７８"));
+        assert!(!allow.contains("13712345678"));
+    }
+
+    #[test]
+    fn privacy_config_defaults_and_rejects_unknown_keys() {
+        let cfg: PrivacyConfig = toml::from_str("").unwrap();
+        assert_eq!(cfg, PrivacyConfig { mode: PrivacyMode::Block, allow: vec![] });
+        assert!(toml::from_str::<PrivacyConfig>("mode = \"hide\"").is_err());
+        assert!(toml::from_str::<PrivacyConfig>("allowed = []").is_err());
+        assert_eq!(
+            PrivacyMode::effective(PrivacyMode::Block, Some(PrivacyMode::Mask)),
+            PrivacyMode::Mask
+        );
+        assert_eq!(PrivacyMode::effective(PrivacyMode::Mask, None), PrivacyMode::Mask);
+    }
+
+    #[test]
+    fn messages_never_show_the_full_number() {
+        let text = "# 低保名单\n\n| 户主 | 身份证号 | 电话 |\n|---|---|---|\n| 王五 | 44052418800101001４ | +86 138 1234 5678 |\n卡号 6222 0212 3456 7890 128\n";
+        let f = find(text);
+        assert_eq!(f.len(), 3);
+        let ds = diagnostics_for("content/dibao.md", text, &f);
+        assert_eq!(ds.len(), 3);
+        assert_eq!(ds[0].location(), "content/dibao.md:5:8");
+        assert_eq!(ds[1].location(), "content/dibao.md:5:29");
+        assert_eq!(ds[2].location(), "content/dibao.md:6:4");
+        let fulls =
+            ["440524188001010014", "44052418800101001４", "13812345678", "6222021234567890128"];
+        for d in &ds {
+            for lang in [Lang::Zh, Lang::En] {
+                let out = d.render(lang);
+                let digits: String = out
+                    .chars()
+                    .filter_map(|c| match class(c) {
+                        Class::Digit(d) => Some((b'0' + d) as char),
+                        Class::X => Some('X'),
+                        _ => None,
+                    })
+                    .collect();
+                for full in fulls {
+                    assert!(!out.contains(full), "{out}");
+                    assert!(!digits.contains(&normalize_number(full)), "{out}");
+                }
+                let snippet = d.snippet.as_ref().unwrap();
+                assert!(snippet.line.contains('*'), "{out}");
+            }
+        }
+        let zh = ds[0].render(Lang::Zh);
+        assert!(zh.contains("身份证号"), "{zh}");
+        assert!(zh.contains("**************001４"), "{zh}");
+        assert!(zh.contains("privacy = \"mask\""), "{zh}");
+        assert!(zh.contains("[privacy] mode = \"mask\""), "{zh}");
+        assert!(zh.contains("后4位"), "{zh}");
+        let en = ds[1].render(Lang::En);
+        assert!(en.contains("mobile phone number"), "{en}");
+        assert!(en.contains("[privacy] allow"), "{en}");
+        assert_eq!(ds[2].message.code(), "privacy.bank-card");
+    }
+
+    #[test]
+    fn check_markdown_blocks_or_masks() {
+        let text = "联系人电话：13812345678，监督电话：13912345678。";
+        let mut allow = AllowList::new();
+        allow.add("139-1234-5678");
+        let blocked = check_markdown("content/a.md", text, &allow, PrivacyMode::Block);
+        assert_eq!((blocked.found, blocked.diagnostics.len()), (1, 1));
+        assert_eq!(blocked.text, text);
+        let masked = check_markdown("content/a.md", text, &allow, PrivacyMode::Mask);
+        assert!(masked.diagnostics.is_empty());
+        assert_eq!(masked.text, "联系人电话：138\\*\\*\\*\\*5678，监督电话：13912345678。");
+    }
+
+    #[test]
+    fn cells_point_at_sheet_and_cell() {
+        let ds = scan_cells(
+            "ledgers/2026q3.xlsx",
+            [("三季度", "D17", "11010519491231002X"), ("三季度", "D18", "289,546.52")],
+            &AllowList::new(),
+        );
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].location(), "ledgers/2026q3.xlsx:三季度!D17");
+        assert!(!ds[0].render(Lang::Zh).contains("11010519491231002X"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scan_never_panics_and_ranges_are_char_boundaries(s in "\\PC*") {
+            let f = find(&s);
+            for x in &f {
+                proptest::prop_assert!(s.is_char_boundary(x.range.start));
+                proptest::prop_assert!(s.is_char_boundary(x.range.end));
+                proptest::prop_assert_eq!(x.masked.chars().count(), s[x.range.clone()].chars().count());
+            }
+            let masked = mask_text(&s, &f);
+            proptest::prop_assert_eq!(masked.chars().count(), s.chars().count());
+        }
+
+        #[test]
+        fn digit_soup_is_clean_after_masking(s in "[0-9０-９xX +\\-.一]{0,60}") {
+            let f = find(&s);
+            let masked = mask_text(&s, &f);
+            for x in &f {
+                proptest::prop_assert!(s.is_char_boundary(x.range.start) && s.is_char_boundary(x.range.end));
+                proptest::prop_assert!(x.masked.contains('*'));
+            }
+            proptest::prop_assert_eq!(find(&masked), vec![]);
+        }
+
+        #[test]
+        fn grouped_numbers_are_clean_after_masking(
+            s in "(\\+?86[ -])?([1-9][0-9]{0,5}[ -]){0,5}[0-9]{1,19}[xX]?"
+        ) {
+            let f = find(&s);
+            let masked = mask_text(&s, &f);
+            proptest::prop_assert_eq!(find(&masked), vec![], "{} -> {}", s, masked);
+        }
+
+        #[test]
+        fn valid_ids_are_always_found(
+            region in "(11|32|44|51)[0-9]{4}", y in 1900i16..2020, m in 1i8..=12, d in 1i8..=28,
+            seq in "[0-9]{3}", before in "[^0-9０-９]{0,3}", after in "[^0-9０-９xXｘＸ]{0,3}"
+        ) {
+            let mut id = format!("{region}{y:04}{m:02}{d:02}{seq}");
+            id.push(check_char(&id));
+            let text = format!("{before}{id}{after}");
+            let f = find(&text);
+            proptest::prop_assert_eq!(f.len(), 1);
+            proptest::prop_assert_eq!(f[0].kind, PiiKind::ResidentId);
+            proptest::prop_assert_eq!(&text[f[0].range.clone()], id.as_str());
+        }
+    }
+}
