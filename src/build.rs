@@ -119,6 +119,9 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     .map_err(fail)?;
 
     let mut diags: Vec<Diagnostic> = Vec::new();
+    // Personal data is checked (and masked where allowed) before anything is rendered.
+    let (site, privacy_diags) = enrich::privacy::run(site);
+    diags.extend(privacy_diags);
     let statics = static_outputs(&site, &theme);
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
@@ -211,6 +214,17 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     let (finances, finance_diags) = enrich::finance::run(&site);
     diags.extend(finance_diags);
 
+    let previous =
+        match crate::manifest::Manifest::try_read(&opts.out.join(crate::manifest::MANIFEST_PATH)) {
+            Ok(m) => m,
+            Err(e) => {
+                diags.push(Diagnostic::warning(display_path(&opts.root, &opts.out), e));
+                None
+            }
+        };
+    let (records, record_diags) = enrich::records::run(&site, &finances, previous.as_ref());
+    diags.extend(record_diags);
+
     let mut data_files = Vec::new();
     let extras: Vec<PostingExtras> = site
         .postings
@@ -219,6 +233,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         .map(|(i, p)| {
             let mut e = posting_extras(&site, p, &mut diags);
             e.notice = notices.views[i].clone();
+            e.record = records.views[i].clone();
             photo_extras(&site, p, &photos, &mut e);
             if let Some(f) = &finances[i] {
                 e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
@@ -268,6 +283,8 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     files.extend(data_files);
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
     files.extend(photos.files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.push(enrich::records::manifest_file(&files, &records));
 
     let mut all = Diagnostics::new();
     all.extend(diags);

@@ -20,6 +20,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("contact", Shape::Table(CONTACT_KEYS)),
     Key("calendar", Shape::Table(CALENDAR_KEYS)),
     Key("ledger", Shape::Table(&[Key("columns", Shape::Value)])),
+    Key("privacy", Shape::Table(&[Key("mode", Shape::Value), Key("allow", Shape::Value)])),
     Key(
         "images",
         Shape::Table(&[
@@ -81,6 +82,9 @@ pub struct SiteConfig {
     /// Extra ledger column names (`[ledger] columns = { "收入金额" = "income" }`).
     #[serde(default)]
     pub ledger: crate::ledger::LedgerConfig,
+    /// Personal data: refuse (`block`, default) or `mask`; public numbers in `allow`.
+    #[serde(default)]
+    pub privacy: crate::privacy::PrivacyConfig,
     /// Photo sizes and quality (`[images]`).
     #[serde(default)]
     pub images: crate::images::ImageSettings,

@@ -35,6 +35,8 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("cover", Shape::Value),
     Key("gallery", Shape::Value),
     Key("publish_originals", Shape::Value),
+    Key("privacy", Shape::Value),
+    Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -113,6 +115,12 @@ pub struct PostingFront {
     /// Also publish each photo at full size (re-encoded, without metadata).
     #[serde(default)]
     pub publish_originals: bool,
+    /// `mask` publishes personal data masked instead of refusing to build.
+    #[serde(default)]
+    pub privacy: Option<crate::privacy::PrivacyMode>,
+    /// What changed since the posting was first published, and why.
+    #[serde(default)]
+    pub changes: Vec<crate::manifest::ChangeNote>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

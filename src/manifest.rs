@@ -432,7 +432,8 @@ pub fn detect_changes(previous: &Manifest, current: &[CurrentPosting]) -> Vec<Ch
     detect_changes_on(previous, current, crate::date::today_in_china())
 }
 
-fn detect_changes_on(
+/// [`detect_changes`] as of a given day; builds pass their `--today`.
+pub fn detect_changes_on(
     previous: &Manifest,
     current: &[CurrentPosting],
     today: Date,

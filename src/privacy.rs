@@ -261,7 +261,8 @@ pub fn scan(text: &str, allow: &AllowList) -> Vec<Finding> {
     scan_on(text, allow, crate::date::today_in_china())
 }
 
-fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
+/// [`scan`] as of a given day (birth dates after it are impossible); builds pass their `--today`.
+pub fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
     let mut chars: Vec<Ch> = text
         .char_indices()
         .map(|(i, c)| Ch { start: i, end: i + c.len_utf8(), ch: c, class: class(c) })
@@ -697,7 +698,16 @@ pub fn scan_cells<'a>(
     cells: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
     allow: &AllowList,
 ) -> Vec<Diagnostic> {
-    let today = crate::date::today_in_china();
+    scan_cells_on(path, cells, allow, crate::date::today_in_china())
+}
+
+/// [`scan_cells`] as of a given day.
+pub fn scan_cells_on<'a>(
+    path: &str,
+    cells: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    allow: &AllowList,
+    today: Date,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (sheet, cell, value) in cells {
         for f in scan_on(value, allow, today) {

@@ -39,6 +39,8 @@ pub struct PostingExtras {
     pub ledger: Option<crate::ledger::Finance>,
     /// Income/expense chart as inline SVG.
     pub chart_svg: Option<String>,
+    /// Fingerprint and change history (public record).
+    pub record: Option<crate::enrich::records::RecordView>,
     /// The cover photo as an `<img srcset>` tag.
     pub cover: Option<String>,
     pub gallery: Vec<GalleryCtx>,
@@ -558,6 +560,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                             future => p.date() > site.today,
                             notice => v(&input.extras[*i].notice),
                             ledger => v(&input.extras[*i].ledger),
+                            record => v(&input.extras[*i].record),
                             cover => input.extras[*i].cover.clone().map(Value::from_safe_string),
                             gallery => input.extras[*i].gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
                             chart_svg => input.extras[*i].chart_svg.clone().map(Value::from_safe_string),

@@ -4,3 +4,5 @@
 pub mod finance;
 pub mod images;
 pub mod notices;
+pub mod privacy;
+pub mod records;

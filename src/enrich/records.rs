@@ -1,0 +1,164 @@
+//! Public record: a fingerprint of each posting's source (text and ledger), `manifest.json` with
+//! the SHA-256 of every published file, and the rule that a posting already published may only
+//! change with an `updated` date and a `[[changes]]` note, whose history the page then shows.
+
+use crate::date::format_zh;
+use crate::diagnostic::Diagnostic;
+use crate::ledger::Finance;
+use crate::manifest::{self, ChangeVerdict, CurrentPosting, Manifest};
+use crate::render::{Contents, OutputFile};
+use crate::site::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// What a posting page and its printed sheet show.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordView {
+    /// Full SHA-256 fingerprint of the source.
+    pub fingerprint: String,
+    /// The first 8 characters, printed on the sheet and the page (核验码).
+    pub short: String,
+    /// Notes of `[[changes]]`, newest first.
+    pub changes: Vec<ChangeView>,
+    /// Superseded versions, newest first.
+    pub history: Vec<HistoryView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub date_zh: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    pub short: String,
+    pub fingerprint: String,
+    pub published: String,
+    pub replaced: String,
+    pub note: String,
+}
+
+/// The stage's result: per-posting views and the verdicts for the new manifest.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub views: Vec<Option<RecordView>>,
+    pub verdicts: Vec<ChangeVerdict>,
+}
+
+/// Fingerprints every published posting and compares it with the previous publication.
+pub fn run(
+    site: &Site,
+    finances: &[Option<Finance>],
+    previous: Option<&Manifest>,
+) -> (Records, Vec<Diagnostic>) {
+    let fingerprints: Vec<Option<String>> = site
+        .postings
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if !p.published {
+                return None;
+            }
+            let ledger = finances[i]
+                .as_ref()
+                .and_then(|f| f.source_file.as_ref())
+                .and_then(|file| std::fs::read(p.dir.join(file)).ok())
+                .unwrap_or_default();
+            Some(manifest::fingerprint(&[p.src.text.as_bytes(), &ledger]))
+        })
+        .collect();
+    let urls: Vec<String> = site.postings.iter().map(|p| p.url()).collect();
+    let current: Vec<CurrentPosting<'_>> = site
+        .postings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            Some(CurrentPosting {
+                source: &p.source,
+                url: &urls[i],
+                fingerprint: fingerprints[i].as_deref()?,
+                date: p.date(),
+                updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
+                changes: &p.front.changes,
+            })
+        })
+        .collect();
+    let empty = Manifest::new();
+    let verdicts = manifest::detect_changes_on(previous.unwrap_or(&empty), &current, site.today);
+
+    let mut diags = Vec::new();
+    let mut views: Vec<Option<RecordView>> = vec![None; site.postings.len()];
+    let by_source: std::collections::BTreeMap<&str, usize> =
+        site.postings.iter().enumerate().map(|(i, p)| (p.source.as_str(), i)).collect();
+    for v in &verdicts {
+        let Some(&i) = by_source.get(v.source()) else { continue };
+        let p = &site.postings[i];
+        if let Some(err) = v.error() {
+            let d = match &p.front.updated {
+                Some(u) => p.src.error_at(u.span(), err.clone()),
+                None => Diagnostic::error(p.source.clone(), err.clone()).with_line_snippet(
+                    &p.src.text,
+                    1,
+                    1,
+                    3,
+                ),
+            };
+            diags.push(d);
+        }
+        let fp = fingerprints[i].clone().unwrap_or_default();
+        let mut changes: Vec<ChangeView> = p
+            .front
+            .changes
+            .iter()
+            .map(|c| ChangeView { date_zh: format_zh(c.date.0), note: c.note.clone() })
+            .collect();
+        changes.reverse();
+        let history = v
+            .record()
+            .map(|r| {
+                r.history
+                    .iter()
+                    .rev()
+                    .map(|h| HistoryView {
+                        short: manifest::short(&h.fingerprint).to_string(),
+                        fingerprint: h.fingerprint.clone(),
+                        published: h.updated.clone(),
+                        replaced: h.replaced.clone(),
+                        note: h.note.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        views[i] = Some(RecordView {
+            short: manifest::short(&fp).to_string(),
+            fingerprint: fp,
+            changes,
+            history,
+        });
+    }
+    (Records { views, verdicts }, diags)
+}
+
+/// `manifest.json`: every other output file with its SHA-256, and every posting's record.
+pub fn manifest_file(files: &[OutputFile], records: &Records) -> OutputFile {
+    let hashes: Vec<(String, String)> = files
+        .par_iter()
+        .map(|f| {
+            let hash = match &f.contents {
+                Contents::Bytes(b) => manifest::sha256_hex(b),
+                Contents::Copy(p) => {
+                    std::fs::read(p).map(|b| manifest::sha256_hex(&b)).unwrap_or_default()
+                }
+            };
+            (f.path.clone(), hash)
+        })
+        .collect();
+    let mut m = Manifest::new();
+    m.files = hashes.into_iter().collect();
+    m.add_postings(&records.verdicts);
+    OutputFile {
+        path: manifest::MANIFEST_PATH.to_string(),
+        contents: Contents::Bytes(m.to_json().into_bytes()),
+    }
+}
