@@ -50,10 +50,7 @@ pub fn run(mut site: Site) -> (Site, Vec<Diagnostic>) {
     let site_mode = site.config.privacy.mode;
     let mut diags = Vec::new();
 
-    let results: Vec<(
-        Option<(PostingFront, crate::diagnostic::SourceText, frontmatter::Split)>,
-        Vec<Diagnostic>,
-    )> = site
+    let results: Vec<(Replacement, Vec<Diagnostic>)> = site
         .postings
         .par_iter()
         .map(|p| {
