@@ -101,14 +101,20 @@ impl Message for AttachmentError {
     }
 }
 
-/// Loads, checks and renders the site without writing anything.
+/// Loads, checks and renders the site, keeping every output file in memory.
 pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
+    generate_into(opts, &output::Sink::Memory)
+}
+
+/// Loads, checks and renders the site, handing each output file to `sink` as soon as it is made.
+pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generated, Diagnostics> {
     let fail = |ds: Vec<Diagnostic>| {
         let mut d = Diagnostics::new();
         d.extend(ds);
         d.sort();
         d
     };
+    let mut timings = Timings::new();
     let (config, _) = config::load(&opts.root).map_err(fail)?;
     let theme = Theme::new(&opts.root, &config.theme);
     let site = load::load_with_config(
@@ -118,10 +124,12 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     )
     .map_err(fail)?;
 
+    timings.mark("load");
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Personal data is checked (and masked where allowed) before anything is rendered.
     let (site, privacy_diags) = enrich::privacy::run(site);
     diags.extend(privacy_diags);
+    timings.mark("privacy");
     let statics = static_outputs(&site, &theme);
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
@@ -145,6 +153,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
             })
         })
         .collect();
+    timings.mark("markdown");
     let section_intros: Vec<Option<String>> = site
         .sections
         .iter()
@@ -189,6 +198,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         diags.extend(check_anchors(&site, &bodies, &b.anchor_checks, i));
     }
 
+    timings.mark("links");
     let cache = crate::images::ImageCache::new(opts.cache_dir.join("images")).map_err(|e| {
         fail(vec![Diagnostic::error(
             display_path(&opts.root, &opts.cache_dir),
@@ -203,17 +213,22 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     diags.extend(photo_diags);
     for (i, b) in bodies.iter_mut().enumerate() {
         if site.postings[i].published {
-            b.html = enrich::images::fill_photos(&b.html, b, &photos, &site.postings[i].url());
+            if let Some(html) = enrich::images::fill_photos(&b.html, b, &photos, &site.postings[i].url()) {
+                b.html = html;
+            }
         }
     }
 
+    timings.mark("photos");
     let calendar = WorkCalendar::with_config(&site.config.calendar);
     let (notices, notice_diags) = enrich::notices::run(&site, &calendar);
     diags.extend(notice_diags);
 
+    timings.mark("notices");
     let (finances, finance_diags) = enrich::finance::run(&site);
     diags.extend(finance_diags);
 
+    timings.mark("finance");
     let previous =
         match crate::manifest::Manifest::try_read(&opts.out.join(crate::manifest::MANIFEST_PATH)) {
             Ok(m) => m,
@@ -225,6 +240,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     let (records, record_diags) = enrich::records::run(&site, &finances, previous.as_ref());
     diags.extend(record_diags);
 
+    timings.mark("records");
     let mut data_files = Vec::new();
     let extras: Vec<PostingExtras> = site
         .postings
@@ -257,6 +273,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         })
         .collect();
 
+    timings.mark("extras");
     let renderer = Renderer::new(theme.clone());
     let input = RenderInput {
         site: &site,
@@ -266,26 +283,44 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         home_intro: home_intro.as_deref(),
         preview: opts.preview,
     };
-    let (mut files, render_diags) = render::render_pages(&renderer, &input);
+    let (mut files, render_diags) = render::render_pages(&renderer, &input, sink);
     diags.extend(render_diags);
+    drop(input);
+    // Pages are written; the bodies' HTML is no longer needed (feeds and search use the text).
+    for b in &mut bodies {
+        b.html = String::new();
+    }
+    timings.mark("render");
     let pages = files.len();
-    let sitemap = crate::discovery::sitemap(&site, &files);
-    files.extend(sitemap);
-    files.extend(crate::discovery::feeds(&site, &bodies));
-    files.extend(crate::discovery::search_files(&site, &bodies, &extras));
+    let mut more = crate::discovery::sitemap(&site, &files);
+    more.extend(crate::discovery::feeds(&site, &bodies));
+    timings.mark("feeds");
+    more.extend(crate::discovery::search_files(&site, &mut bodies, &extras));
+    drop(bodies);
+    timings.mark("search");
     let photo_sources = enrich::images::photo_sources(&site);
-    files.extend(
+    more.extend(
         statics
             .into_iter()
             .filter(|(path, _)| !photo_sources.contains(path))
             .map(|(path, contents)| OutputFile { path, contents }),
     );
-    files.extend(data_files);
+    more.extend(data_files);
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
-    files.extend(photos.files);
+    more.extend(photos.files);
+    match sink.emit_all(more) {
+        Ok(written) => files.extend(written),
+        Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.push(enrich::records::manifest_file(&files, &records));
+    timings.mark("other files");
+    match sink.emit(enrich::records::manifest_file(&files, &records)) {
+        Ok(m) => files.push(m),
+        Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
+    }
 
+    timings.mark("manifest");
+    timings.report();
     let mut all = Diagnostics::new();
     all.extend(diags);
     all.sort();
@@ -303,16 +338,63 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     })
 }
 
+/// Stage timings for maintainers, printed to stderr when `GONGKAI_TIMINGS` is set.
+struct Timings {
+    on: bool,
+    last: Instant,
+    marks: Vec<(&'static str, Duration, String)>,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings { on: std::env::var_os("GONGKAI_TIMINGS").is_some(), last: Instant::now(), marks: Vec::new() }
+    }
+    /// Records the time since the previous mark under `label` (the stage that just ended).
+    fn mark(&mut self, label: &'static str) {
+        if self.on {
+            let now = Instant::now();
+            // Peak resident memory (Linux); shown to find the stage that needs the most.
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+                .unwrap_or_default();
+            self.marks.push((label, now - self.last, peak));
+            self.last = now;
+        }
+    }
+    fn report(&self) {
+        if self.on {
+            for (label, d, mem) in &self.marks {
+                eprintln!("timing {label:>12}: {:7.1} ms  (peak memory so far {mem})", d.as_secs_f64() * 1000.0);
+            }
+        }
+    }
+}
+
 /// `generate`, then publish atomically to `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let generated = generate(opts)?;
     check_out_dir(opts)?;
-    output::publish(&opts.out, &generated.files).map_err(|e| {
+    let output_error = |e: output::OutputError| {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(display_path(&opts.root, &opts.out), e));
         d
-    })?;
+    };
+    // Files are written into a staging folder while they are generated (memory stays flat);
+    // the published folder is replaced only when everything succeeded.
+    let staging = output::staging_for(&opts.out).map_err(output_error)?;
+    let generated = match generate_into(opts, &output::Sink::Dir(staging.clone())) {
+        Ok(g) => g,
+        Err(d) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(d);
+        }
+    };
+    let swap_started = Instant::now();
+    output::swap_in(&opts.out, &staging).map_err(output_error)?;
+    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        eprintln!("timing         swap: {:7.1} ms", swap_started.elapsed().as_secs_f64() * 1000.0);
+    }
     // Only a published build decides what the cache no longer needs.
     if let Ok(cache) = crate::images::ImageCache::new(opts.cache_dir.join("images")) {
         let _ = cache.prune(&generated.photo_keys);

@@ -9,8 +9,9 @@ use crate::search::{self, SearchDoc};
 use crate::site::Site;
 use crate::urls;
 
-/// Search index files, the search script and stylesheet.
-pub fn search_files(site: &Site, bodies: &[Rendered], extras: &[PostingExtras]) -> Vec<OutputFile> {
+/// Search index files, the search script and stylesheet. Takes the bodies' plain text (it is
+/// the last stage to need it) so the index does not hold a second copy of every text.
+pub fn search_files(site: &Site, bodies: &mut [Rendered], extras: &[PostingExtras]) -> Vec<OutputFile> {
     let mut ids: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     sort_postings(site, &mut ids);
@@ -19,7 +20,7 @@ pub fn search_files(site: &Site, bodies: &[Rendered], extras: &[PostingExtras]) 
         .map(|&i| {
             let p = &site.postings[i];
             let top = top_section(site, p.section);
-            let mut text = bodies[i].text.clone();
+            let mut text = std::mem::take(&mut bodies[i].text);
             // Ledger 摘要 are searchable too: "修路" finds the quarter that paid for it.
             if let Some(l) = &extras[i].ledger {
                 for r in &l.rows {

@@ -249,6 +249,9 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
     let mut html = String::with_capacity(body.len() * 2);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, ctx.options, &mut html);
+    // Thousands of bodies stay alive until their pages are rendered: keep no spare capacity.
+    html.shrink_to_fit();
+    out.text.shrink_to_fit();
     out.html = html;
     out
 }

@@ -46,6 +46,81 @@ impl Message for OutputError {
     }
 }
 
+/// Where generated files go. `build` writes each file into the staging folder as soon as it is
+/// made, so a 10,000-posting site never holds all its pages in memory; the preview and `check`
+/// keep them in memory.
+#[derive(Debug)]
+pub enum Sink {
+    Memory,
+    Dir(PathBuf),
+}
+
+impl Sink {
+    /// Takes a finished file: returns it as it is (memory) or writes it and returns its hash.
+    pub fn emit(&self, f: OutputFile) -> Result<OutputFile, OutputError> {
+        let Sink::Dir(dir) = self else { return Ok(f) };
+        let bytes = match &f.contents {
+            Contents::Written { .. } => return Ok(f),
+            Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+            Contents::Copy(src) => std::borrow::Cow::Owned(
+                std::fs::read(src).map_err(|source| OutputError::Write { path: f.path.clone(), source })?,
+            ),
+        };
+        write_one(dir, &f.path, &bytes)?;
+        let sha256 = crate::manifest::sha256_hex(&bytes);
+        Ok(OutputFile { path: f.path, contents: Contents::Written { sha256 } })
+    }
+
+    /// `emit` for many files, in parallel.
+    pub fn emit_all(&self, files: Vec<OutputFile>) -> Result<Vec<OutputFile>, OutputError> {
+        if matches!(self, Sink::Memory) {
+            return Ok(files);
+        }
+        files.into_par_iter().map(|f| self.emit(f)).collect()
+    }
+}
+
+fn write_one(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let target = dir.join(path.replace('/', std::path::MAIN_SEPARATOR_STR));
+    if let Some(p) = target.parent() {
+        std::fs::create_dir_all(p).map_err(|source| OutputError::Write { path: path.to_string(), source })?;
+    }
+    std::fs::write(&target, bytes).map_err(|source| OutputError::Write { path: path.to_string(), source })
+}
+
+/// A fresh staging folder beside `out` (leftovers of interrupted builds are removed first).
+pub fn staging_for(out: &Path) -> Result<PathBuf, OutputError> {
+    let (parent, name) = parent_and_name(out);
+    std::fs::create_dir_all(&parent)
+        .map_err(|source| OutputError::Write { path: parent.display().to_string(), source })?;
+    clean_leftovers(&parent, &name);
+    let staging = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)
+        .map_err(|source| OutputError::Write { path: staging.display().to_string(), source })?;
+    Ok(staging)
+}
+
+/// Swaps a completely written staging folder in as `out`; on failure the staging folder is
+/// removed and `out` is left as it was.
+pub fn swap_in(out: &Path, staging: &Path) -> Result<(), OutputError> {
+    let (parent, name) = parent_and_name(out);
+    let result = swap(out, staging, &parent, &name);
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(staging);
+    }
+    result
+}
+
+fn parent_and_name(out: &Path) -> (PathBuf, String) {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (parent, name)
+}
+
 /// Names that are kept from the old output when it is replaced (a deploy repository).
 const KEEP: &[&str] = &[".git"];
 
@@ -72,17 +147,20 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)
         .map_err(|source| OutputError::Write { path: dir.display().to_string(), source })?;
-    files.par_iter().try_for_each(|f| {
-        let target = dir.join(f.path.replace('/', std::path::MAIN_SEPARATOR_STR));
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p)
-                .map_err(|source| OutputError::Write { path: f.path.clone(), source })?;
+    files.par_iter().try_for_each(|f| match &f.contents {
+        Contents::Bytes(b) => write_one(dir, &f.path, b),
+        Contents::Copy(src) => {
+            let target = dir.join(f.path.replace('/', std::path::MAIN_SEPARATOR_STR));
+            if let Some(p) = target.parent() {
+                std::fs::create_dir_all(p)
+                    .map_err(|source| OutputError::Write { path: f.path.clone(), source })?;
+            }
+            std::fs::copy(src, &target)
+                .map(|_| ())
+                .map_err(|source| OutputError::Write { path: f.path.clone(), source })
         }
-        match &f.contents {
-            Contents::Bytes(b) => std::fs::write(&target, b),
-            Contents::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
-        }
-        .map_err(|source| OutputError::Write { path: f.path.clone(), source })
+        // Written by a Sink into this very folder already.
+        Contents::Written { .. } => Ok(()),
     })
 }
 

@@ -27,6 +27,8 @@ pub struct OutputFile {
 pub enum Contents {
     Bytes(Vec<u8>),
     Copy(std::path::PathBuf),
+    /// Already written to the staging folder (see [`crate::output::Sink`]); only its hash is kept.
+    Written { sha256: String },
 }
 
 /// What a posting page shows beyond its front matter and body (filled by later stages).
@@ -279,7 +281,11 @@ pub struct RenderInput<'a> {
 }
 
 /// Renders every page. Pages are independent, so they render in parallel.
-pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+pub fn render_pages(
+    r: &Renderer,
+    input: &RenderInput<'_>,
+    sink: &crate::output::Sink,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let site = input.site;
     let published: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
@@ -623,7 +629,8 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                     (path, "404.html", ctx)
                 }
             };
-            r.render(template, ctx).map(|html| OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })
+            let file = r.render(template, ctx).map(|html| OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })?;
+            sink.emit(file).map_err(|e| Box::new(Diagnostic::error("public", e)))
         })
         .collect();
 

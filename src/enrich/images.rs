@@ -156,10 +156,11 @@ pub fn tag_for(photos: &Photos, site_path: &str, alt: &str, page: &str) -> Optio
     Some(images::img_tag(alt, &processed.variants, None, prefix))
 }
 
-/// Replaces the placeholders left by the Markdown stage with real `<img srcset>` tags and links.
-pub fn fill_photos(html: &str, body: &Rendered, photos: &Photos, page: &str) -> String {
+/// Replaces the placeholders left by the Markdown stage with real `<img srcset>` tags and links;
+/// `None` when the body has none (most bodies: no copy is made).
+pub fn fill_photos(html: &str, body: &Rendered, photos: &Photos, page: &str) -> Option<String> {
     if !html.contains("gongkai-photo") {
-        return html.to_string();
+        return None;
     }
     let mut out = String::with_capacity(html.len() + 512);
     let mut rest = html;
@@ -197,7 +198,7 @@ pub fn fill_photos(html: &str, body: &Rendered, photos: &Photos, page: &str) -> 
         rest = &after[end..];
     }
     result.push_str(rest);
-    result
+    Some(result)
 }
 
 /// Site-relative paths of photos, which must not be copied as they are.

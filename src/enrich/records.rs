@@ -150,6 +150,7 @@ pub fn manifest_file(files: &[OutputFile], records: &Records) -> OutputFile {
                 Contents::Copy(p) => {
                     std::fs::read(p).map(|b| manifest::sha256_hex(&b)).unwrap_or_default()
                 }
+                Contents::Written { sha256 } => sha256.clone(),
             };
             (f.path.clone(), hash)
         })
