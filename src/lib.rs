@@ -19,6 +19,7 @@ pub mod notice;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod toml_keys;
