@@ -191,6 +191,11 @@ impl Server {
 
     /// Binds, serves and rebuilds until the process is stopped.
     pub fn run(mut self) -> Result<(), String> {
+        // Watch first: a file saved during the first build or before the URL is printed must
+        // still cause a rebuild.
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = watch::Watcher::start(&self.opts.root, self.opts.poll, tx)
+            .map_err(|e| format!("{}: {e}", self.opts.lang.pick("无法监视文件变化", "cannot watch files")))?;
         self.say("正在生成预览…", "Building the preview…");
         self.rebuild("");
         let listener = self.bind()?;
@@ -226,9 +231,6 @@ impl Server {
             open_browser(&url);
         }
 
-        let (tx, rx) = mpsc::channel();
-        let mut watcher = watch::Watcher::start(&self.opts.root, self.opts.poll, tx)
-            .map_err(|e| format!("{}: {e}", self.opts.lang.pick("无法监视文件变化", "cannot watch files")))?;
         loop {
             let wait = self.until_next_change().unwrap_or(Duration::from_secs(3600));
             let first = match rx.recv_timeout(wait.min(Duration::from_secs(3600))) {
