@@ -34,6 +34,8 @@ struct Preview {
     port: u16,
     /// Everything the server printed on stdout after the URL line.
     out: Receiver<String>,
+    /// What it printed up to and including the URL line.
+    before: Vec<String>,
 }
 
 impl Preview {
@@ -42,11 +44,17 @@ impl Preview {
     }
 
     fn start_with(prepare: impl FnOnce(&Path)) -> Preview {
+        Self::start_args(prepare, &["--port", "0"])
+    }
+
+    fn start_args(prepare: impl FnOnce(&Path), extra: &[&str]) -> Preview {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(Path::new("tests/fixtures/serve-site"), dir.path());
         prepare(dir.path());
         let mut child = Command::new(bin())
-            .args(["serve", "--port", "0", "--today", TODAY, "--root"])
+            .args(["serve", "--today", TODAY])
+            .args(extra)
+            .arg("--root")
             .arg(dir.path())
             .env("GONGKAI_LANG", "zh")
             .stdout(Stdio::piped())
@@ -64,15 +72,17 @@ impl Preview {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(60);
+        let mut before = Vec::new();
         let port = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let line = rx.recv_timeout(left).expect("serve printed no URL within 60 s");
+            before.push(line.clone());
             if let Some(url) = line.strip_prefix("预览地址 ") {
                 let port = url.trim().trim_start_matches("http://127.0.0.1:").trim_end_matches('/');
                 break port.parse().expect("port in URL line");
             }
         };
-        Preview { dir, child, port, out: rx }
+        Preview { dir, child, port, out: rx, before }
     }
 
     fn root(&self) -> &Path {
@@ -505,4 +515,43 @@ fn help_explains_poll_for_clerks() {
     let out = Command::new(bin()).args(["serve", "--help"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("--poll") && text.contains("WSL") && text.contains("gongkai serve --open"), "{text}");
+}
+
+#[test]
+fn deleting_a_posting_removes_its_page() {
+    let p = Preview::start();
+    let ev = p.events();
+    assert_eq!(p.get("/village/dibao/").status, 200);
+    std::fs::remove_file(p.root().join("content/village/dibao.md")).unwrap();
+    ev.expect("reload", REBUILD);
+    assert_eq!(p.get("/village/dibao/").status, 404);
+    assert!(!p.get("/village/").text().contains("低保名单公示"));
+    // Renamed: the old address goes, the new one comes.
+    let dir = p.root().join("content/village");
+    std::fs::rename(dir.join("road.md"), dir.join("road-2026.md")).unwrap();
+    ev.expect("reload", REBUILD);
+    assert_eq!(p.get("/village/road/").status, 404);
+    assert!(p.get("/village/road-2026/").text().contains("关于修路的决议"));
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let arg = port.to_string();
+    let p = Preview::start_args(|_| {}, &["--port", &arg]);
+    assert_ne!(p.port, port);
+    assert!(p.before.iter().any(|l| l.contains(&format!("端口 {port} 已被占用"))), "{:?}", p.before);
+    assert_eq!(p.get("/").status, 200);
+}
+
+#[test]
+fn polling_also_sees_edits_once() {
+    let p = Preview::start_args(|_| {}, &["--port", "0", "--poll"]);
+    let ev = p.events();
+    std::thread::sleep(Duration::from_millis(1100)); // mtimes have one-second granularity on some disks
+    std::fs::write(p.root().join("content/village/road.md"), posting("关于修路的决议", "轮询看到的修改。")).unwrap();
+    ev.expect("reload", REBUILD);
+    assert_eq!(count(&ev.collect(QUIET), "reload"), 0, "exactly one reload");
+    assert!(p.get("/village/road/").text().contains("轮询看到的修改"));
 }

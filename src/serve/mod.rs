@@ -351,10 +351,8 @@ fn local_url(addr: SocketAddr) -> String {
 
 fn worker(server: &tiny_http::Server, shared: &Shared) {
     loop {
-        let req = match server.recv() {
-            Ok(r) => r,
-            Err(_) => continue,
-        };
+        // `recv` fails only when the server is shutting down.
+        let Ok(req) = server.recv() else { return };
         // A bug in one request must not take a worker down with it.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| http::handle(req, shared)));
     }
