@@ -23,7 +23,8 @@ fn write_site(root: &Path, n: usize) {
     for s in sections {
         std::fs::create_dir_all(root.join("content").join(s)).unwrap();
     }
-    let para = "村民代表会议讨论通过了本村道路硬化、低保评议和集体经济收支等事项，现予以公开，欢迎监督。";
+    let para =
+        "村民代表会议讨论通过了本村道路硬化、低保评议和集体经济收支等事项，现予以公开，欢迎监督。";
     for i in 0..n {
         let s = sections[i % 3];
         let month = 1 + (i % 12);
@@ -61,7 +62,10 @@ fn main() {
         .status()
         .unwrap();
     assert!(st.success());
-    println!("cold build ({n} postings, written to public/): {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "cold build ({n} postings, written to public/): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 
     let t = Instant::now();
     let mut child = Command::new(bin)
@@ -103,7 +107,10 @@ fn main() {
     let mut rebuild = Vec::new();
     for k in 0..edits {
         let i = (k * 397) % n;
-        let path = root.join("content").join(["village", "party", "finance"][i % 3]).join(format!("p{i:05}.md"));
+        let path = root
+            .join("content")
+            .join(["village", "party", "finance"][i % 3])
+            .join(format!("p{i:05}.md"));
         let text = std::fs::read_to_string(&path).unwrap();
         std::thread::sleep(Duration::from_millis(300));
         let saved = Instant::now();
@@ -121,6 +128,9 @@ fn main() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    println!("save -> reload event, median of {edits}: {:.0} ms (includes the debounce)", median(total));
+    println!(
+        "save -> reload event, median of {edits}: {:.0} ms (includes the debounce)",
+        median(total)
+    );
     println!("rebuild as reported by serve, median of {edits}: {:.0} ms", median(rebuild));
 }

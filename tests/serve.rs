@@ -127,7 +127,11 @@ impl Reply {
 
 /// One raw HTTP/1.1 request with `Connection: close`, read to the end (bounded by timeouts).
 fn request(port: u16, method: &str, target: &str) -> Reply {
-    raw(port, format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
+    raw(
+        port,
+        format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
 }
 
 fn raw(port: u16, bytes: &[u8]) -> Reply {
@@ -282,7 +286,11 @@ fn drafts_are_previewed_but_never_built() {
     let index = std::fs::read_to_string(built.join("index.html")).unwrap();
     assert!(!index.contains("预览 — 尚未发布"), "build never shows the preview banner");
     assert!(!index.contains("__gongkai"), "build never carries the live reload script");
-    assert!(!std::fs::read_to_string(built.join("village/index.html")).unwrap().contains("明年工作计划"));
+    assert!(
+        !std::fs::read_to_string(built.join("village/index.html"))
+            .unwrap()
+            .contains("明年工作计划")
+    );
 }
 
 #[test]
@@ -340,12 +348,16 @@ fn a_burst_of_200_files_gives_one_rebuild_and_new_folders_are_seen() {
     let ev = p.events();
     let dir = p.root().join("content/village");
     for i in 0..199 {
-        std::fs::write(dir.join(format!("batch-{i:03}.md")), posting(&format!("批量公告{i}"), "批量内容。"))
-            .unwrap();
+        std::fs::write(
+            dir.join(format!("batch-{i:03}.md")),
+            posting(&format!("批量公告{i}"), "批量内容。"),
+        )
+        .unwrap();
     }
     // A brand-new folder with a file written into it straight away.
     std::fs::create_dir(dir.join("new-bundle")).unwrap();
-    std::fs::write(dir.join("new-bundle/index.md"), posting("新文件夹里的公告", "新文件夹。")).unwrap();
+    std::fs::write(dir.join("new-bundle/index.md"), posting("新文件夹里的公告", "新文件夹。"))
+        .unwrap();
     ev.expect("reload", REBUILD);
     let more = ev.collect(Duration::from_secs(2));
     assert_eq!(count(&more, "reload"), 0, "one rebuild for the burst: {more:?}");
@@ -365,7 +377,10 @@ fn a_broken_posting_shows_its_error_and_fixing_it_clears_it() {
     let text = v["text"].as_str().unwrap();
     assert!(text.contains("content/village/road.md:3:"), "{text}");
     assert!(text.contains("错误"), "{text}");
-    assert!(text.contains("date = 明天") && text.contains('^'), "source excerpt with caret: {text}");
+    assert!(
+        text.contains("date = 明天") && text.contains('^'),
+        "source excerpt with caret: {text}"
+    );
     assert!(v["count"].as_u64().unwrap() >= 1);
     // The last good pages stay browsable.
     let page = p.get("/village/road/");
@@ -393,7 +408,8 @@ fn every_traversal_form_is_refused() {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(&target, root.join("static/leak.txt")).unwrap();
-            std::os::unix::fs::symlink(target.parent().unwrap(), root.join("static/leakdir")).unwrap();
+            std::os::unix::fs::symlink(target.parent().unwrap(), root.join("static/leakdir"))
+                .unwrap();
         }
     });
     for t in [
@@ -419,10 +435,16 @@ fn every_traversal_form_is_refused() {
         let r = p.get(t);
         assert!(r.status == 403 || r.status == 404, "{t}: {}", r.status);
         let body = r.text();
-        assert!(!body.contains("TOP-SECRET") && !body.contains("root:") && !body.contains("sections ="), "{t}");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("root:") && !body.contains("sections ="),
+            "{t}"
+        );
     }
     // Absolute-form and garbage request lines do not crash the server.
-    let r = raw(p.port, b"GET http://127.0.0.1/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let r = raw(
+        p.port,
+        b"GET http://127.0.0.1/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     assert!(r.status >= 400, "{}", r.status);
     for junk in [&b"\x00\x01\x02 garbage\r\n\r\n"[..], b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n"] {
         let mut s = TcpStream::connect(("127.0.0.1", p.port)).unwrap();
@@ -466,7 +488,11 @@ fn public_is_untouched_by_a_serve_session() {
     assert!(!before.is_empty());
     let p = Preview::start_with(|root| copy_dir(&dir.path().join("public"), &root.join("public")));
     let ev = p.events();
-    std::fs::write(p.root().join("content/village/road.md"), posting("关于修路的决议", "会话中的修改。")).unwrap();
+    std::fs::write(
+        p.root().join("content/village/road.md"),
+        posting("关于修路的决议", "会话中的修改。"),
+    )
+    .unwrap();
     ev.expect("reload", REBUILD);
     assert_eq!(p.get("/").status, 200);
     let after: Vec<(PathBuf, Vec<u8>)> = snapshot(&p.root().join("public"))
@@ -488,12 +514,17 @@ fn fifty_concurrent_clients_and_rebuilds_still_run() {
     let handles: Vec<_> = (0..50)
         .map(|i| {
             std::thread::spawn(move || {
-                let path = ["/", "/village/", "/static/gongkai.css", "/village/road/", "/nope"][i % 5];
+                let path =
+                    ["/", "/village/", "/static/gongkai.css", "/village/road/", "/nope"][i % 5];
                 (0..4).map(|_| request(port, "GET", path).status).collect::<Vec<u16>>()
             })
         })
         .collect();
-    std::fs::write(p.root().join("content/village/road.md"), posting("关于修路的决议", "并发时的修改。")).unwrap();
+    std::fs::write(
+        p.root().join("content/village/road.md"),
+        posting("关于修路的决议", "并发时的修改。"),
+    )
+    .unwrap();
     for h in handles {
         for s in h.join().unwrap() {
             assert!(s == 200 || s == 404, "{s}");
@@ -505,7 +536,11 @@ fn fifty_concurrent_clients_and_rebuilds_still_run() {
         t.expect("reload", Duration::from_secs(10));
     }
     drop(tabs); // closed tabs must not hurt later broadcasts
-    std::fs::write(p.root().join("content/village/road.md"), posting("关于修路的决议", "再改一次。")).unwrap();
+    std::fs::write(
+        p.root().join("content/village/road.md"),
+        posting("关于修路的决议", "再改一次。"),
+    )
+    .unwrap();
     ev.expect("reload", REBUILD);
     assert!(p.get("/village/road/").text().contains("再改一次"));
 }
@@ -514,7 +549,10 @@ fn fifty_concurrent_clients_and_rebuilds_still_run() {
 fn help_explains_poll_for_clerks() {
     let out = Command::new(bin()).args(["serve", "--help"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("--poll") && text.contains("WSL") && text.contains("gongkai serve --open"), "{text}");
+    assert!(
+        text.contains("--poll") && text.contains("WSL") && text.contains("gongkai serve --open"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -541,7 +579,11 @@ fn a_taken_port_moves_to_the_next_free_one() {
     let arg = port.to_string();
     let p = Preview::start_args(|_| {}, &["--port", &arg]);
     assert_ne!(p.port, port);
-    assert!(p.before.iter().any(|l| l.contains(&format!("端口 {port} 已被占用"))), "{:?}", p.before);
+    assert!(
+        p.before.iter().any(|l| l.contains(&format!("端口 {port} 已被占用"))),
+        "{:?}",
+        p.before
+    );
     assert_eq!(p.get("/").status, 200);
 }
 
@@ -550,7 +592,11 @@ fn polling_also_sees_edits_once() {
     let p = Preview::start_args(|_| {}, &["--port", "0", "--poll"]);
     let ev = p.events();
     std::thread::sleep(Duration::from_millis(1100)); // mtimes have one-second granularity on some disks
-    std::fs::write(p.root().join("content/village/road.md"), posting("关于修路的决议", "轮询看到的修改。")).unwrap();
+    std::fs::write(
+        p.root().join("content/village/road.md"),
+        posting("关于修路的决议", "轮询看到的修改。"),
+    )
+    .unwrap();
     ev.expect("reload", REBUILD);
     assert_eq!(count(&ev.collect(QUIET), "reload"), 0, "exactly one reload");
     assert!(p.get("/village/road/").text().contains("轮询看到的修改"));

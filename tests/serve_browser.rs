@@ -68,13 +68,18 @@ impl Cdp {
     fn call(&mut self, method: &str, params: Value) -> Value {
         self.next += 1;
         let id = self.next;
-        self.ws.send(Message::text(json!({"id": id, "method": method, "params": params}).to_string())).unwrap();
+        self.ws
+            .send(Message::text(json!({"id": id, "method": method, "params": params}).to_string()))
+            .unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             let msg = match self.ws.read() {
                 Ok(m) => m,
                 Err(tungstenite::Error::Io(e))
-                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
                 {
                     continue;
                 }
@@ -148,7 +153,8 @@ fn a_real_browser_reloads_and_shows_errors() {
     let _chrome = Kill(chrome);
     let browser_ws = wait_line(&err, "DevTools listening on ");
     let browser_ws = browser_ws.split("DevTools listening on ").nth(1).unwrap().trim().to_string();
-    let port = browser_ws.trim_start_matches("ws://127.0.0.1:").split('/').next().unwrap().to_string();
+    let port =
+        browser_ws.trim_start_matches("ws://127.0.0.1:").split('/').next().unwrap().to_string();
 
     // The page target's websocket from /json/list.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -176,8 +182,11 @@ fn a_real_browser_reloads_and_shows_errors() {
     std::thread::sleep(Duration::from_millis(500));
 
     let file = site.path().join("content/village/road.md");
-    std::fs::write(&file, "+++\ntitle = \"关于修路的决议\"\ndate = 2026-09-30\n+++\n\n浏览器里自动出现的新内容。\n")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "+++\ntitle = \"关于修路的决议\"\ndate = 2026-09-30\n+++\n\n浏览器里自动出现的新内容。\n",
+    )
+    .unwrap();
     cdp.wait_for("the reload", "document.body ? document.body.innerText : ''", |v| {
         v.as_str().is_some_and(|t| t.contains("浏览器里自动出现的新内容"))
     });
@@ -194,10 +203,15 @@ fn a_real_browser_reloads_and_shows_errors() {
     assert!(overlay.contains("content/village/road.md:3:"), "{overlay}");
     assert!(overlay.contains("网站生成失败"), "{overlay}");
     // The last good page is still underneath.
-    let body: String = cdp.eval("document.querySelector('main').innerText").as_str().unwrap_or("").into();
+    let body: String =
+        cdp.eval("document.querySelector('main').innerText").as_str().unwrap_or("").into();
     assert!(body.contains("浏览器里自动出现的新内容"), "{body}");
 
-    std::fs::write(&file, "+++\ntitle = \"关于修路的决议\"\ndate = 2026-09-30\n+++\n\n改好以后的内容。\n").unwrap();
+    std::fs::write(
+        &file,
+        "+++\ntitle = \"关于修路的决议\"\ndate = 2026-09-30\n+++\n\n改好以后的内容。\n",
+    )
+    .unwrap();
     cdp.wait_for(
         "the overlay to clear",
         "(document.getElementById('gongkai-error-overlay') ? 'overlay' : '') + document.body.innerText",

@@ -38,7 +38,11 @@ impl SitePath {
     pub fn key(&self) -> String {
         let joined = self.parts.join("/");
         if self.dir {
-            if joined.is_empty() { "index.html".to_string() } else { format!("{joined}/index.html") }
+            if joined.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{joined}/index.html")
+            }
         } else {
             joined
         }

@@ -106,10 +106,8 @@ pub struct Server {
 impl Server {
     pub fn new(opts: ServeOptions) -> Result<Server, String> {
         let root = std::fs::canonicalize(&opts.root).map_err(|e| {
-            format!(
-                "{}: {e}",
-                opts.lang.pick("找不到网站文件夹", "site folder not found"),
-            ) + &format!(" ({})", opts.root.display())
+            format!("{}: {e}", opts.lang.pick("找不到网站文件夹", "site folder not found"),)
+                + &format!(" ({})", opts.root.display())
         })?;
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -120,7 +118,13 @@ impl Server {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             hub: livereload::Hub::default(),
         });
-        Ok(Server { opts: ServeOptions { root, ..opts }, shared, builds: 0, started, next_change: None })
+        Ok(Server {
+            opts: ServeOptions { root, ..opts },
+            shared,
+            builds: 0,
+            started,
+            next_change: None,
+        })
     }
 
     pub fn shared(&self) -> Arc<Shared> {
@@ -160,7 +164,9 @@ impl Server {
                 self.shared.hub.reload(&build);
                 let tabs = self.shared.hub.clients();
                 self.say(
-                    &format!("已更新{why}：{pages} 个页面，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面"),
+                    &format!(
+                        "已更新{why}：{pages} 个页面，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面"
+                    ),
                     &format!("Rebuilt{why}: {pages} pages in {ms} ms, {tabs} tabs notified"),
                 );
             }
@@ -194,8 +200,10 @@ impl Server {
         // Watch first: a file saved during the first build or before the URL is printed must
         // still cause a rebuild.
         let (tx, rx) = mpsc::channel();
-        let mut watcher = watch::Watcher::start(&self.opts.root, self.opts.poll, tx)
-            .map_err(|e| format!("{}: {e}", self.opts.lang.pick("无法监视文件变化", "cannot watch files")))?;
+        let mut watcher =
+            watch::Watcher::start(&self.opts.root, self.opts.poll, tx).map_err(|e| {
+                format!("{}: {e}", self.opts.lang.pick("无法监视文件变化", "cannot watch files"))
+            })?;
         self.say("正在生成预览…", "Building the preview…");
         self.rebuild("");
         let listener = self.bind()?;
@@ -237,7 +245,9 @@ impl Server {
                 Ok(batch) => batch,
                 Err(RecvTimeoutError::Timeout) => {
                     if self.until_next_change() == Some(Duration::ZERO) {
-                        self.rebuild(self.opts.lang.pick("（公示状态按日期变化）", " (date changed)"));
+                        self.rebuild(
+                            self.opts.lang.pick("（公示状态按日期变化）", " (date changed)"),
+                        );
                     }
                     continue;
                 }
@@ -260,7 +270,10 @@ impl Server {
                     }
                     Err(errors) => {
                         for e in errors {
-                            eprintln!("{}: {e}", self.opts.lang.pick("监视文件时出错", "watch error"));
+                            eprintln!(
+                                "{}: {e}",
+                                self.opts.lang.pick("监视文件时出错", "watch error")
+                            );
                         }
                         // Events may have been lost: a rebuild re-reads everything anyway.
                         changed.push(self.opts.root.join("site.toml"));
@@ -299,7 +312,9 @@ impl Server {
             return None;
         }
         let date = self.next_change?;
-        let midnight = jiff::tz::Offset::constant(8).to_timestamp(date.to_datetime(jiff::civil::Time::midnight())).ok()?;
+        let midnight = jiff::tz::Offset::constant(8)
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .ok()?;
         let left = midnight.duration_since(jiff::Timestamp::now());
         Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
     }
@@ -354,7 +369,8 @@ fn worker(server: &tiny_http::Server, shared: &Shared) {
         // `recv` fails only when the server is shutting down.
         let Ok(req) = server.recv() else { return };
         // A bug in one request must not take a worker down with it.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| http::handle(req, shared)));
+        let _ =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| http::handle(req, shared)));
     }
 }
 

@@ -130,7 +130,8 @@ mod tests {
     #[test]
     fn sources_and_side_files() {
         let root = Path::new("/s");
-        for yes in ["/s/site.toml", "/s/content/village/a.md", "/s/templates/base.html", "/s/static/x.png"]
+        for yes in
+            ["/s/site.toml", "/s/content/village/a.md", "/s/templates/base.html", "/s/static/x.png"]
         {
             assert!(is_source_path(root, Path::new(yes)), "{yes}");
         }
@@ -160,7 +161,10 @@ mod tests {
             root,
             &ev(EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)), &[md])
         ));
-        assert!(is_relevant(root, &ev(EventKind::Modify(ModifyKind::Data(DataChange::Any)), &[md])));
+        assert!(is_relevant(
+            root,
+            &ev(EventKind::Modify(ModifyKind::Data(DataChange::Any)), &[md])
+        ));
         assert!(is_relevant(root, &ev(EventKind::Create(CreateKind::File), &[md])));
         // An atomic save: temp file renamed over the real one.
         assert!(is_relevant(
