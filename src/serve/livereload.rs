@@ -76,11 +76,6 @@ impl Hub {
         self.live.load(Ordering::SeqCst)
     }
 
-    /// The id of the build being served (what pages embed).
-    pub fn build(&self) -> String {
-        self.lock().build.clone()
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -253,3 +248,46 @@ pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；�
   connect();
 })();
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_event_is_one_data_line_whatever_the_text() {
+        let e = Event::BuildError {
+            build: "b".into(),
+            text: "a.md:3:8: 错误\n  |\n3 | x\n".into(),
+            count: 1,
+        };
+        let frame = e.to_sse();
+        assert!(frame.starts_with("event: builderror\ndata: {"));
+        assert_eq!(frame.matches('\n').count(), 3, "{frame}");
+        let data = frame.lines().nth(1).unwrap().strip_prefix("data: ").unwrap();
+        let v: serde_json::Value = serde_json::from_str(data).unwrap();
+        assert_eq!(v["text"], "a.md:3:8: 错误\n  |\n3 | x\n");
+    }
+
+    #[test]
+    fn closed_or_stalled_clients_are_dropped_without_blocking() {
+        let hub = Hub::default();
+        let (tx, rx) = sync_channel(1);
+        hub.lock().clients.push(tx);
+        hub.reload("1");
+        hub.reload("2"); // queue full: the client is dropped, the call returns at once
+        assert!(hub.lock().clients.is_empty());
+        drop(rx);
+        hub.failed("x".into(), 1);
+        assert!(hub.lock().error.is_some());
+        hub.reload("3");
+        assert!(hub.lock().error.is_none(), "a good build clears the error");
+    }
+
+    #[test]
+    fn the_script_tag_escapes_the_build_id() {
+        assert_eq!(
+            script_tag("a\"<b"),
+            "<script src=\"/__gongkai/livereload.js\" data-build=\"a&quot;&lt;b\"></script>"
+        );
+    }
+}
