@@ -602,3 +602,24 @@ fn polling_also_sees_edits_once() {
     assert_eq!(count(&ev.collect(QUIET), "reload"), 0, "exactly one reload");
     assert!(p.get("/village/road/").text().contains("轮询看到的修改"));
 }
+
+#[test]
+fn a_site_broken_from_the_start_still_serves_and_recovers() {
+    let p = Preview::start_with(|root| {
+        std::fs::write(
+            root.join("content/village/road.md"),
+            "+++\ntitle = \"修路\"\ndate = 明天\n+++\n",
+        )
+        .unwrap();
+    });
+    let home = p.get("/");
+    assert_eq!(home.status, 404, "nothing good to show yet");
+    assert!(home.text().contains("/__gongkai/livereload.js"), "the overlay can still appear");
+    let ev = Events::connect(p.port);
+    let data = ev.expect("builderror", Duration::from_secs(10));
+    assert!(data.contains("content/village/road.md:3:"), "{data}");
+    std::fs::write(p.root().join("content/village/road.md"), posting("关于修路的决议", "修好了。"))
+        .unwrap();
+    ev.expect("reload", REBUILD);
+    assert_eq!(p.get("/").status, 200);
+}

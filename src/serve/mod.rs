@@ -311,12 +311,7 @@ impl Server {
         if self.opts.today.is_some() {
             return None;
         }
-        let date = self.next_change?;
-        let midnight = jiff::tz::Offset::constant(8)
-            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
-            .ok()?;
-        let left = midnight.duration_since(jiff::Timestamp::now());
-        Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
+        Some(until_beijing_midnight(self.next_change?, jiff::Timestamp::now()))
     }
 
     /// The first free port from `--port` on (up to 20 tries), or any free port for `--port 0`.
@@ -346,6 +341,14 @@ impl Server {
             .pick("找不到空闲端口，请用 --port 指定一个", "no free port found; pass --port")
             .to_string())
     }
+}
+
+/// From `now` to 00:00 China Standard Time on `date` (zero once it has passed).
+fn until_beijing_midnight(date: Date, now: jiff::Timestamp) -> Duration {
+    let midnight = jiff::tz::Offset::constant(8)
+        .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .unwrap_or(now);
+    Duration::try_from(midnight.duration_since(now)).unwrap_or(Duration::ZERO)
 }
 
 fn report(diags: &Diagnostics, lang: Lang) {
@@ -389,4 +392,26 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_board_turns_over_at_beijing_midnight() {
+        let date = Date::new(2026, 10, 9).unwrap();
+        // 2026-10-08 15:00 UTC is 23:00 in Beijing: one hour to go.
+        let now: jiff::Timestamp = "2026-10-08T15:00:00Z".parse().unwrap();
+        assert_eq!(until_beijing_midnight(date, now), Duration::from_secs(3600));
+        let after: jiff::Timestamp = "2026-10-08T16:00:01Z".parse().unwrap();
+        assert_eq!(until_beijing_midnight(date, after), Duration::ZERO);
+    }
+
+    #[test]
+    fn urls_are_printed_for_opening_locally() {
+        assert_eq!(local_url("0.0.0.0:1313".parse().unwrap()), "http://127.0.0.1:1313/");
+        assert_eq!(local_url("[::]:80".parse().unwrap()), "http://[::1]:80/");
+        assert_eq!(local_url("127.0.0.1:5".parse().unwrap()), "http://127.0.0.1:5/");
+    }
 }
