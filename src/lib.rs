@@ -23,6 +23,7 @@ pub mod output;
 pub mod privacy;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod toml_keys;

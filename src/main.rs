@@ -13,7 +13,7 @@ mod cmd;
     version,
     about = "把 Markdown 写的三务公开内容生成公开栏网站 / Build a transparency-board website from Markdown",
     long_about = None,
-    after_help = "常用示例 / Examples:\n  gongkai build                    生成网站到 public/ 文件夹\n  gongkai build --root D:\\青石村     生成指定文件夹里的网站\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai init 青石村               新建一个网站文件夹\n\n出错时会列出文件、行号和改法；public/ 里已发布的内容不会被改动。\n设置 GONGKAI_LANG=en 显示英文信息。"
+    after_help = "常用示例 / Examples:\n  gongkai build                    生成网站到 public/ 文件夹\n  gongkai build --root D:\\青石村     生成指定文件夹里的网站\n  gongkai serve --open             边改边在浏览器里预览\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai init 青石村               新建一个网站文件夹\n\n出错时会列出文件、行号和改法；public/ 里已发布的内容不会被改动。\n设置 GONGKAI_LANG=en 显示英文信息。"
 )]
 struct Cli {
     /// 网站文件夹（含 site.toml），默认当前文件夹 / Site folder
@@ -42,6 +42,27 @@ enum Command {
         /// 包括草稿和未到日期的内容 / Include drafts and future postings
         #[arg(long)]
         drafts: bool,
+    },
+    /// 边改边看：在浏览器里预览网站，保存后自动刷新 / Live preview
+    #[command(
+        long_about = "在浏览器里预览网站（包括草稿和未到日期的内容），改完文件一保存，打开的页面就会自动刷新。\n\
+预览只在内存里生成，public/ 文件夹里已发布的内容不会改动；要正式发布，请运行 gongkai build。\n\
+文件写错时，浏览器里会显示和命令行一样的错误提示（哪个文件、第几行第几列），改好保存后提示自动消失。",
+        after_help = "示例：\n  gongkai serve                  预览当前文件夹的网站，然后在浏览器打开显示的地址\n  gongkai serve --open           预览并自动打开浏览器\n  gongkai serve --root D:\\青石村   预览指定文件夹的网站\n  gongkai serve --port 8080      换一个端口（默认 1313，被占用时自动换下一个）\n  gongkai serve --poll           网站文件夹在共享文件夹、网络盘（SMB/NFS）或 WSL 里时使用\n\n什么时候用 --poll：保存后浏览器没有自动刷新，多半是文件放在网络盘、共享文件夹或 WSL 的 Windows 盘（/mnt/c）上，\n这些地方不会通知文件变化。加上 --poll 后每半秒检查一次文件，稍慢但可靠。\n\n按 Ctrl+C 停止预览。"
+    )]
+    Serve {
+        /// 端口，默认 1313；填 0 由系统挑一个空闲端口 / Port (0 = any free port)
+        #[arg(long, default_value_t = 1313)]
+        port: u16,
+        /// 监听地址，默认只有本机能看；0.0.0.0 让同一网络的手机也能看 / Address to bind
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: String,
+        /// 自动打开浏览器 / Open the browser
+        #[arg(long)]
+        open: bool,
+        /// 定时检查文件（网络盘、共享文件夹、WSL 用）/ Poll for changes (SMB/NFS/WSL)
+        #[arg(long)]
+        poll: bool,
     },
     /// 新建一个网站文件夹，带示例内容 / Create a new site
     #[command(after_help = "示例：\n  gongkai init 青石村")]
@@ -77,6 +98,10 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build { out, drafts } => cmd::build::run(&ctx, out, drafts),
+        Command::Serve { port, bind, open, poll } => cmd::serve::run(
+            &ctx,
+            cmd::serve::Args { port, bind, open, poll, fixed_today: cli.today.is_some() },
+        ),
         Command::Init { dir } => cmd::init::run(&ctx, &dir),
         Command::New { section, title, bundle } => cmd::new::run(&ctx, &section, &title, bundle),
     }

@@ -1,0 +1,293 @@
+//! Live reload: a Server-Sent Events broadcaster, the script injected into every page, and the
+//! error overlay it shows when a build fails.
+//!
+//! Each open tab holds one `/__gongkai/events` connection on its own thread. The rebuild loop
+//! never writes to a socket: it hands each client a message through a bounded channel with
+//! `try_send`, so a stalled or closed tab can never hold up a rebuild. A client thread sends a
+//! `: ping` comment every [`PING`] so closed tabs are noticed and their threads end.
+//!
+//! Events: `hello` (on connect, with the id of the build being served, so a tab that was open
+//! across a server restart or a missed rebuild reloads), `reload` (a good build), `builderror`
+//! (a failed build, with the diagnostics rendered exactly as the command line prints them).
+
+use serde::Serialize;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How often an idle event stream gets a comment line.
+pub const PING: Duration = Duration::from_secs(15);
+
+/// Most event streams open at once (each has a thread).
+pub const MAX_CLIENTS: usize = 200;
+
+/// What the page is told.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Event {
+    /// A good build `build` is being served.
+    Reload { build: String },
+    /// The last build failed; `text` is the diagnostics as the CLI prints them.
+    BuildError { build: String, text: String, count: usize },
+}
+
+impl Event {
+    fn frame(&self, name: &str) -> String {
+        let data = serde_json::to_string(self).unwrap_or_default();
+        format!("event: {name}\ndata: {data}\n\n")
+    }
+    /// The SSE frame for this event.
+    pub fn to_sse(&self) -> String {
+        match self {
+            Event::Reload { .. } => self.frame("reload"),
+            Event::BuildError { .. } => self.frame("builderror"),
+        }
+    }
+}
+
+/// All open event streams and what a new one must be told first.
+pub struct Hub {
+    inner: Mutex<Inner>,
+    live: Arc<AtomicUsize>,
+}
+
+struct Inner {
+    clients: Vec<SyncSender<Arc<str>>>,
+    /// The build being served.
+    build: String,
+    /// The failure that followed it, if the last build failed.
+    error: Option<Event>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            inner: Mutex::new(Inner { clients: Vec::new(), build: String::new(), error: None }),
+            live: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+}
+
+impl Hub {
+    /// Open event streams.
+    pub fn clients(&self) -> usize {
+        self.live.load(Ordering::SeqCst)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A good build is being served now.
+    pub fn reload(&self, build: &str) {
+        let mut inner = self.lock();
+        inner.build = build.to_string();
+        inner.error = None;
+        let ev = Event::Reload { build: build.to_string() };
+        send_all(&mut inner.clients, ev.to_sse().into());
+    }
+
+    /// The last build failed: every tab shows `text` over the last good pages.
+    pub fn failed(&self, text: String, count: usize) {
+        let mut inner = self.lock();
+        let ev = Event::BuildError { build: inner.build.clone(), text, count };
+        let frame: Arc<str> = ev.to_sse().into();
+        inner.error = Some(ev);
+        send_all(&mut inner.clients, frame);
+    }
+
+    /// Takes over a raw connection for an event stream, on its own thread. Returns `false` (and
+    /// leaves the writer untouched) when there are too many streams.
+    pub fn subscribe(&self, mut writer: Box<dyn Write + Send>) -> bool {
+        if self.clients() >= MAX_CLIENTS {
+            let _ = writer.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+            return false;
+        }
+        let (tx, rx) = sync_channel::<Arc<str>>(32);
+        let first = {
+            let mut inner = self.lock();
+            inner.clients.push(tx);
+            let hello = format!(
+                "retry: 1000\nevent: hello\ndata: {}\n\n",
+                serde_json::json!({ "build": inner.build })
+            );
+            match &inner.error {
+                Some(e) => hello + &e.to_sse(),
+                None => hello,
+            }
+        };
+        let live = self.live.clone();
+        live.fetch_add(1, Ordering::SeqCst);
+        let spawned = std::thread::Builder::new().name("gongkai-sse".into()).spawn(move || {
+            stream(writer, &first, rx);
+            live.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            self.live.fetch_sub(1, Ordering::SeqCst);
+        }
+        true
+    }
+}
+
+fn send_all(clients: &mut Vec<SyncSender<Arc<str>>>, frame: Arc<str>) {
+    // A full queue means the tab stopped reading: drop it, it reconnects when it wakes up.
+    clients.retain(|c| match c.try_send(frame.clone()) {
+        Ok(()) => true,
+        Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => false,
+    });
+}
+
+/// Writes the response head and events until the tab goes away or the hub drops this client.
+fn stream(mut w: Box<dyn Write + Send>, first: &str, rx: Receiver<Arc<str>>) {
+    let head = "HTTP/1.1 200 OK\r\n\
+        Content-Type: text/event-stream; charset=utf-8\r\n\
+        Cache-Control: no-store\r\n\
+        Connection: close\r\n\
+        X-Accel-Buffering: no\r\n\r\n";
+    if w.write_all(head.as_bytes()).and_then(|_| w.write_all(first.as_bytes())).is_err()
+        || w.flush().is_err()
+    {
+        return;
+    }
+    loop {
+        let frame: Arc<str> = match rx.recv_timeout(PING) {
+            Ok(f) => f,
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".into(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if w.write_all(frame.as_bytes()).and_then(|_| w.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+/// The tag put before `</body>` of every HTML response.
+pub fn script_tag(build: &str) -> String {
+    format!("<script src=\"/__gongkai/livereload.js\" data-build=\"{}\"></script>", escape(build))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+}
+
+/// Served at `/__gongkai/livereload.js`.
+pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；生成出错时显示错误提示。 */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var build = me ? me.getAttribute("data-build") : "";
+  var key = "gongkai-scroll:" + location.pathname;
+  try {
+    var saved = sessionStorage.getItem(key);
+    if (saved) {
+      sessionStorage.removeItem(key);
+      var xy = JSON.parse(saved);
+      var restore = function () { window.scrollTo(xy[0], xy[1]); };
+      if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
+    }
+  } catch (e) {}
+
+  function reload() {
+    try { sessionStorage.setItem(key, JSON.stringify([window.scrollX, window.scrollY])); } catch (e) {}
+    location.reload();
+  }
+
+  function hideOverlay() {
+    var o = document.getElementById("gongkai-error-overlay");
+    if (o) o.parentNode.removeChild(o);
+  }
+
+  function showOverlay(d) {
+    hideOverlay();
+    var o = document.createElement("div");
+    o.id = "gongkai-error-overlay";
+    o.setAttribute("role", "alert");
+    o.setAttribute("aria-live", "assertive");
+    o.style.cssText = "position:fixed;left:0;right:0;bottom:0;top:0;z-index:2147483647;" +
+      "overflow:auto;-webkit-overflow-scrolling:touch;background:rgba(255,248,246,.97);color:#3b0d0c;" +
+      "font:16px/1.6 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;" +
+      "padding:16px;box-sizing:border-box;border-top:6px solid #c62828";
+    var h = document.createElement("h2");
+    h.style.cssText = "margin:0 0 8px;font-size:20px;color:#b71c1c";
+    h.textContent = "网站生成失败：共 " + d.count + " 个错误";
+    var p = document.createElement("p");
+    p.style.cssText = "margin:0 0 12px";
+    p.textContent = "请按下面的提示修改文件并保存，改好后这个提示会自动消失。下面显示的是上一次成功生成的页面。";
+    var pre = document.createElement("pre");
+    pre.style.cssText = "white-space:pre-wrap;word-break:break-word;overflow-x:auto;margin:0 0 12px;" +
+      "padding:12px;background:#fff;border:1px solid #e0b4b4;border-radius:6px;" +
+      "font:14px/1.5 ui-monospace,Menlo,Consolas,'Courier New',monospace";
+    pre.textContent = d.text;
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "暂时隐藏提示";
+    b.style.cssText = "font-size:16px;padding:8px 16px;min-height:44px";
+    b.onclick = hideOverlay;
+    o.appendChild(h); o.appendChild(p); o.appendChild(pre); o.appendChild(b);
+    (document.body || document.documentElement).appendChild(o);
+  }
+
+  function connect() {
+    var es = new EventSource("/__gongkai/events");
+    es.addEventListener("hello", function (e) {
+      var d = JSON.parse(e.data);
+      // A rebuild happened while we were away (or the server restarted).
+      if (d.build && build && d.build !== build) reload();
+    });
+    es.addEventListener("reload", function () { hideOverlay(); reload(); });
+    es.addEventListener("builderror", function (e) { showOverlay(JSON.parse(e.data)); });
+    es.onerror = function () {
+      // The browser retries by itself unless the stream was closed for good.
+      if (es.readyState === 2) { es.close(); setTimeout(connect, 1000); }
+    };
+  }
+  connect();
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_event_is_one_data_line_whatever_the_text() {
+        let e = Event::BuildError {
+            build: "b".into(),
+            text: "a.md:3:8: 错误\n  |\n3 | x\n".into(),
+            count: 1,
+        };
+        let frame = e.to_sse();
+        assert!(frame.starts_with("event: builderror\ndata: {"));
+        assert_eq!(frame.matches('\n').count(), 3, "{frame}");
+        let data = frame.lines().nth(1).unwrap().strip_prefix("data: ").unwrap();
+        let v: serde_json::Value = serde_json::from_str(data).unwrap();
+        assert_eq!(v["text"], "a.md:3:8: 错误\n  |\n3 | x\n");
+    }
+
+    #[test]
+    fn closed_or_stalled_clients_are_dropped_without_blocking() {
+        let hub = Hub::default();
+        let (tx, rx) = sync_channel(1);
+        hub.lock().clients.push(tx);
+        hub.reload("1");
+        hub.reload("2"); // queue full: the client is dropped, the call returns at once
+        assert!(hub.lock().clients.is_empty());
+        drop(rx);
+        hub.failed("x".into(), 1);
+        assert!(hub.lock().error.is_some());
+        hub.reload("3");
+        assert!(hub.lock().error.is_none(), "a good build clears the error");
+    }
+
+    #[test]
+    fn the_script_tag_escapes_the_build_id() {
+        assert_eq!(
+            script_tag("a\"<b"),
+            "<script src=\"/__gongkai/livereload.js\" data-build=\"a&quot;&lt;b\"></script>"
+        );
+    }
+}

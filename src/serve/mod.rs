@@ -1,0 +1,417 @@
+//! `gongkai serve`: a live preview of the site while a clerk edits it.
+//!
+//! The site is generated into memory with drafts, future postings, badges and the preview banner
+//! ([`BuildOptions::preview`]); nothing is written anywhere, so `public/` never changes. A
+//! small HTTP server ([`http`]) serves the last good build; a watcher ([`watch`]) rebuilds after
+//! each debounced batch of source changes; every open tab reloads, or shows the build's errors
+//! over the last good pages, through Server-Sent Events ([`livereload`]). Because 公示 statuses
+//! change with the calendar, the site is also rebuilt when its `next_change` date begins.
+//!
+//! Threads: the caller's thread runs the rebuild loop; a few workers answer HTTP requests; each
+//! event stream has its own thread. They share only [`Shared`]: the current snapshot behind a
+//! lock held just long enough to clone an `Arc`, and the broadcaster.
+
+pub mod http;
+pub mod livereload;
+pub mod watch;
+
+use crate::build::{BuildOptions, Generated};
+use crate::diagnostic::{Diagnostics, Lang};
+use crate::render::Contents;
+use http::Body;
+use jiff::civil::Date;
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// Threads answering HTTP requests (event streams get their own).
+const WORKERS: usize = 4;
+
+/// After a batch of changes, wait this long for more before rebuilding, so a burst (unzipping,
+/// `git checkout`) that the debouncer reports in several batches still gives one rebuild.
+const SETTLE: Duration = Duration::from_millis(60);
+
+/// A burst never delays a rebuild by more than this.
+const SETTLE_MAX: Duration = Duration::from_secs(2);
+
+/// What `gongkai serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// First port to try; `0` lets the system pick one.
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+    /// A fixed build date (`--today`); otherwise today in China, re-read on every build.
+    pub today: Option<Date>,
+    pub lang: Lang,
+    pub quiet: bool,
+}
+
+/// What is being served: output paths to their bytes, and the id of the build they came from.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub files: HashMap<String, Body>,
+    pub build: String,
+}
+
+impl Snapshot {
+    fn from_generated(g: Generated, build: String) -> Snapshot {
+        let files = g
+            .files
+            .into_iter()
+            .map(|f| {
+                let body = match f.contents {
+                    Contents::Bytes(b) => Body::Memory(Arc::new(b)),
+                    Contents::Copy(p) => Body::Disk(p),
+                };
+                (f.path, body)
+            })
+            .collect();
+        Snapshot { files, build }
+    }
+}
+
+/// State shared by the rebuild loop and the HTTP workers.
+pub struct Shared {
+    /// Canonical site folder; files copied from disk must resolve inside it.
+    pub root: PathBuf,
+    snapshot: RwLock<Arc<Snapshot>>,
+    pub hub: livereload::Hub,
+}
+
+impl Shared {
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    fn replace(&self, s: Snapshot) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(s);
+    }
+}
+
+/// The preview server; [`Server::run`] blocks, rebuilding on changes.
+pub struct Server {
+    opts: ServeOptions,
+    shared: Arc<Shared>,
+    builds: u64,
+    started: u64,
+    next_change: Option<Date>,
+}
+
+impl Server {
+    pub fn new(opts: ServeOptions) -> Result<Server, String> {
+        let root = std::fs::canonicalize(&opts.root).map_err(|e| {
+            format!("{}: {e}", opts.lang.pick("找不到网站文件夹", "site folder not found"),)
+                + &format!(" ({})", opts.root.display())
+        })?;
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let shared = Arc::new(Shared {
+            root: root.clone(),
+            snapshot: RwLock::new(Arc::new(Snapshot::default())),
+            hub: livereload::Hub::default(),
+        });
+        Ok(Server {
+            opts: ServeOptions { root, ..opts },
+            shared,
+            builds: 0,
+            started,
+            next_change: None,
+        })
+    }
+
+    pub fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
+    fn say(&self, zh: &str, en: &str) {
+        if !self.opts.quiet {
+            println!("{}", self.opts.lang.pick(zh, en));
+            let _ = std::io::stdout().flush();
+        }
+    }
+
+    fn build_options(&self) -> BuildOptions {
+        let today = self.opts.today.unwrap_or_else(crate::date::today_in_china);
+        let mut b = BuildOptions::new(&self.opts.root, today);
+        b.drafts = true;
+        b.preview = true;
+        b
+    }
+
+    /// Builds once and publishes the result to open tabs. `why` names what changed.
+    pub fn rebuild(&mut self, why: &str) {
+        let started = Instant::now();
+        let result = crate::build::generate(&self.build_options());
+        let ms = started.elapsed().as_millis();
+        match result {
+            Ok(g) => {
+                self.builds += 1;
+                let build = format!("{:x}-{}", self.started, self.builds);
+                self.next_change = g.next_change;
+                let pages = g.pages;
+                if !self.opts.quiet {
+                    report(&g.warnings, self.opts.lang);
+                }
+                self.shared.replace(Snapshot::from_generated(g, build.clone()));
+                self.shared.hub.reload(&build);
+                let tabs = self.shared.hub.clients();
+                self.say(
+                    &format!(
+                        "已更新{why}：{pages} 个页面，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面"
+                    ),
+                    &format!("Rebuilt{why}: {pages} pages in {ms} ms, {tabs} tabs notified"),
+                );
+            }
+            Err(diags) => {
+                report(&diags, self.opts.lang);
+                let n = diags.error_count();
+                let text = diags
+                    .items
+                    .iter()
+                    .map(|d| d.render(self.opts.lang))
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                self.shared.hub.failed(text, n);
+                eprintln!(
+                    "{}",
+                    self.opts.lang.pick(
+                        &format!(
+                            "生成失败{why}：共 {n} 个错误，请按上面的提示修改。浏览器里会显示同样的提示，页面仍是上一次成功生成的版本。"
+                        ),
+                        &format!(
+                            "Build failed{why} with {n} errors. The browser shows them over the last good pages."
+                        ),
+                    )
+                );
+            }
+        }
+    }
+
+    /// Binds, serves and rebuilds until the process is stopped.
+    pub fn run(mut self) -> Result<(), String> {
+        // Watch first: a file saved during the first build or before the URL is printed must
+        // still cause a rebuild.
+        let (tx, rx) = mpsc::channel();
+        let mut watcher =
+            watch::Watcher::start(&self.opts.root, self.opts.poll, tx).map_err(|e| {
+                format!("{}: {e}", self.opts.lang.pick("无法监视文件变化", "cannot watch files"))
+            })?;
+        self.say("正在生成预览…", "Building the preview…");
+        self.rebuild("");
+        let listener = self.bind()?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let server = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
+        let server = Arc::new(server);
+        for i in 0..WORKERS {
+            let server = server.clone();
+            let shared = self.shared.clone();
+            std::thread::Builder::new()
+                .name(format!("gongkai-http-{i}"))
+                .spawn(move || worker(&server, &shared))
+                .map_err(|e| e.to_string())?;
+        }
+        let url = local_url(addr);
+        // One parseable line, always printed (tests and scripts read it).
+        println!("{} {url}", self.opts.lang.pick("预览地址", "Preview at"));
+        let _ = std::io::stdout().flush();
+        if addr.ip().is_unspecified() {
+            eprintln!(
+                "{}",
+                self.opts.lang.pick(
+                    "注意：预览对同一网络里的所有电脑和手机开放（--bind 0.0.0.0）。草稿也能被看到，用完请按 Ctrl+C 关闭。",
+                    "Warning: the preview is open to every device on the network (drafts included).",
+                )
+            );
+        }
+        self.say(
+            "保存文件后浏览器会自动刷新。按 Ctrl+C 停止预览。",
+            "Pages reload when you save. Press Ctrl+C to stop.",
+        );
+        if self.opts.open {
+            open_browser(&url);
+        }
+
+        loop {
+            let wait = self.until_next_change().unwrap_or(Duration::from_secs(3600));
+            let first = match rx.recv_timeout(wait.min(Duration::from_secs(3600))) {
+                Ok(batch) => batch,
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.until_next_change() == Some(Duration::ZERO) {
+                        self.rebuild(
+                            self.opts.lang.pick("（公示状态按日期变化）", " (date changed)"),
+                        );
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            };
+            let burst_start = Instant::now();
+            let mut changed: Vec<PathBuf> = Vec::new();
+            let mut next = Some(first);
+            while let Some(batch) = next.take() {
+                match batch {
+                    Ok(events) => {
+                        for e in events {
+                            if let Some(dir) = watch::new_source_dir(&self.opts.root, &e) {
+                                let _ = watcher.watch(&dir, notify::RecursiveMode::Recursive);
+                            }
+                            if watch::is_relevant(&self.opts.root, &e) {
+                                changed.extend(e.event.paths.iter().cloned());
+                            }
+                        }
+                    }
+                    Err(errors) => {
+                        for e in errors {
+                            eprintln!(
+                                "{}: {e}",
+                                self.opts.lang.pick("监视文件时出错", "watch error")
+                            );
+                        }
+                        // Events may have been lost: a rebuild re-reads everything anyway.
+                        changed.push(self.opts.root.join("site.toml"));
+                    }
+                }
+                if burst_start.elapsed() < SETTLE_MAX {
+                    next = rx.recv_timeout(SETTLE).ok();
+                }
+            }
+            if !changed.is_empty() {
+                let why = self.describe(&changed);
+                self.rebuild(&why);
+            }
+        }
+    }
+
+    /// `（content/village/a.md）` or `（content/village/a.md 等 12 个文件）`.
+    fn describe(&self, changed: &[PathBuf]) -> String {
+        let mut rel: Vec<String> = changed
+            .iter()
+            .filter(|p| watch::is_source_path(&self.opts.root, p))
+            .map(|p| crate::diagnostic::display_path(&self.opts.root, p))
+            .collect();
+        rel.sort();
+        rel.dedup();
+        match rel.len() {
+            0 => String::new(),
+            1 => format!("（{}）", rel[0]),
+            n => format!("（{} 等 {n} 个文件）", rel[0]),
+        }
+    }
+
+    /// Time until the Beijing midnight that starts `next_change` (zero once it has passed).
+    fn until_next_change(&self) -> Option<Duration> {
+        if self.opts.today.is_some() {
+            return None;
+        }
+        Some(until_beijing_midnight(self.next_change?, jiff::Timestamp::now()))
+    }
+
+    /// The first free port from `--port` on (up to 20 tries), or any free port for `--port 0`.
+    fn bind(&self) -> Result<TcpListener, String> {
+        let ip = self.opts.bind;
+        if self.opts.port == 0 {
+            return TcpListener::bind((ip, 0)).map_err(|e| e.to_string());
+        }
+        let mut port = self.opts.port;
+        for _ in 0..20 {
+            match TcpListener::bind((ip, port)) {
+                Ok(l) => return Ok(l),
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                    let next = port.checked_add(1).ok_or_else(|| e.to_string())?;
+                    self.say(
+                        &format!("端口 {port} 已被占用，改用 {next}"),
+                        &format!("Port {port} is in use, trying {next}"),
+                    );
+                    port = next;
+                }
+                Err(e) => return Err(format!("{ip}:{port}: {e}")),
+            }
+        }
+        Err(self
+            .opts
+            .lang
+            .pick("找不到空闲端口，请用 --port 指定一个", "no free port found; pass --port")
+            .to_string())
+    }
+}
+
+/// From `now` to 00:00 China Standard Time on `date` (zero once it has passed).
+fn until_beijing_midnight(date: Date, now: jiff::Timestamp) -> Duration {
+    let midnight = jiff::tz::Offset::constant(8)
+        .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .unwrap_or(now);
+    Duration::try_from(midnight.duration_since(now)).unwrap_or(Duration::ZERO)
+}
+
+fn report(diags: &Diagnostics, lang: Lang) {
+    for d in &diags.items {
+        eprintln!("{}\n", d.render(lang));
+    }
+}
+
+/// `http://127.0.0.1:1313/`; a wildcard address is shown as the loopback one to open locally.
+fn local_url(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}/", addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}/", addr.port()),
+        IpAddr::V4(ip) => format!("http://{ip}:{}/", addr.port()),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", addr.port()),
+    }
+}
+
+fn worker(server: &tiny_http::Server, shared: &Shared) {
+    loop {
+        // `recv` fails only when the server is shutting down.
+        let Ok(req) = server.recv() else { return };
+        // A bug in one request must not take a worker down with it.
+        let _ =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| http::handle(req, shared)));
+    }
+}
+
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let _ = cmd
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_board_turns_over_at_beijing_midnight() {
+        let date = Date::new(2026, 10, 9).unwrap();
+        // 2026-10-08 15:00 UTC is 23:00 in Beijing: one hour to go.
+        let now: jiff::Timestamp = "2026-10-08T15:00:00Z".parse().unwrap();
+        assert_eq!(until_beijing_midnight(date, now), Duration::from_secs(3600));
+        let after: jiff::Timestamp = "2026-10-08T16:00:01Z".parse().unwrap();
+        assert_eq!(until_beijing_midnight(date, after), Duration::ZERO);
+    }
+
+    #[test]
+    fn urls_are_printed_for_opening_locally() {
+        assert_eq!(local_url("0.0.0.0:1313".parse().unwrap()), "http://127.0.0.1:1313/");
+        assert_eq!(local_url("[::]:80".parse().unwrap()), "http://[::1]:80/");
+        assert_eq!(local_url("127.0.0.1:5".parse().unwrap()), "http://127.0.0.1:5/");
+    }
+}
