@@ -187,6 +187,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
         .map(|(i, p)| {
             let mut e = posting_extras(&site, p, &mut diags);
             e.notice = notices.views[i].clone();
+            e.sheet = Some(crate::sheet::for_posting(&site, p));
             if let Some(f) = &finances[i] {
                 e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
                 if p.published && !f.rows.is_empty() {
@@ -220,6 +221,9 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
     };
     let (mut files, render_diags) = render::render_pages(&renderer, &input);
     diags.extend(render_diags);
+    let (board_files, board_diags) = crate::board::render(&renderer, &site, &bodies, &extras);
+    files.extend(board_files);
+    diags.extend(board_diags);
     let pages = files.len();
     files.extend(statics.into_iter().map(|(path, contents)| OutputFile { path, contents }));
     files.extend(data_files);

@@ -20,6 +20,8 @@ pub const SITE_KEYS: &[Key] = &[
     Key("contact", Shape::Table(CONTACT_KEYS)),
     Key("calendar", Shape::Table(CALENDAR_KEYS)),
     Key("ledger", Shape::Table(&[Key("columns", Shape::Value)])),
+    Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
+    Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
 ];
 
 const CALENDAR_KEYS: &[Key] = &[
@@ -73,6 +75,12 @@ pub struct SiteConfig {
     /// Extra ledger column names (`[ledger] columns = { "收入金额" = "income" }`).
     #[serde(default)]
     pub ledger: crate::ledger::LedgerConfig,
+    /// Paper and sign-off of printed sheets (`[print]`, `[print.sections.ID]`).
+    #[serde(default)]
+    pub print: crate::sheet::PrintConfig,
+    /// Physical boards to lay out for printing (`[[boards]]`).
+    #[serde(default)]
+    pub boards: Vec<crate::board::BoardConfig>,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).
@@ -213,6 +221,7 @@ pub fn parse(src: &SourceText) -> Result<SiteConfig, Vec<Diagnostic>> {
         errors.push(src.error_at(span, ConfigError::Paginate));
     }
     errors.extend(config.calendar.validate(src));
+    errors.extend(crate::board::validate(&config.boards, table.get_ref(), src));
     if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok(config) }
 }
 

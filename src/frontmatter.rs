@@ -32,6 +32,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("expense_total", Shape::Value),
     Key("series", Shape::Value),
     Key("budget", Shape::Value),
+    Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -101,6 +102,9 @@ pub struct PostingFront {
     /// A project budget (工程预决算, 一事一议).
     #[serde(default)]
     pub budget: Option<Spanned<toml::Value>>,
+    /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
+    #[serde(default)]
+    pub print: Option<crate::sheet::PrintSettings>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

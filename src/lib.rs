@@ -3,6 +3,7 @@
 //!
 //! The pipeline is `load` -> checks and enrichment -> `render` -> `output`, driven by `build`.
 
+pub mod board;
 pub mod build;
 pub mod calendar;
 pub mod config;
@@ -17,8 +18,11 @@ pub mod markdown;
 pub mod money;
 pub mod notice;
 pub mod output;
+pub mod print;
+pub mod qr;
 pub mod render;
 pub mod search;
+pub mod sheet;
 pub mod site;
 pub mod theme;
 pub mod toml_keys;

@@ -42,6 +42,8 @@ pub struct PostingExtras {
     /// Site-relative paths of the ledger as open data.
     pub data_csv: Option<String>,
     pub data_json: Option<String>,
+    /// The printed sheet: paper, sign-off, online URL and its QR code (`page.sheet`).
+    pub sheet: Option<crate::sheet::SheetView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -517,6 +519,7 @@ pub fn render_pages(r: &Renderer, input: &RenderInput<'_>) -> (Vec<OutputFile>, 
                             future => p.date() > site.today,
                             notice => v(&input.extras[*i].notice),
                             ledger => v(&input.extras[*i].ledger),
+                            sheet => v(&input.extras[*i].sheet),
                             chart_svg => input.extras[*i].chart_svg.clone().map(Value::from_safe_string),
                             data_csv => input.extras[*i].data_csv.as_ref().map(|d| urls::relative(&path, d)),
                             data_json => input.extras[*i].data_json.as_ref().map(|d| urls::relative(&path, d)),
