@@ -66,7 +66,24 @@ pub fn geometry(name: &str, paper: BoardPaper, orientation: Option<Orientation>)
     }
 }
 
+/// Gap between columns, mm (board.css `column-gap`).
+pub const COLUMN_GAP: f64 = 8.0;
+
 impl Geometry {
+    /// Width of one column in mm.
+    pub fn column_width(&self, columns: u32) -> f64 {
+        let n = columns.max(1) as f64;
+        let inner = if self.is_sheet { self.width - 2.0 * 16.0 } else { self.width - 2.0 * self.margin };
+        (inner - (n - 1.0) * COLUMN_GAP) / n
+    }
+
+    /// How much to enlarge (or shrink) each posting so that a column holds about one A4 sheet's
+    /// width of text: big boards get big type, read from further away.
+    pub fn card_zoom(&self, columns: u32) -> f64 {
+        let z = (self.column_width(columns) / 180.0).clamp(0.8, 3.0);
+        (z * 100.0).round() / 100.0
+    }
+
     /// Zoom for showing the board on a screen about 1000 CSS px wide (1 mm = 3.78 px).
     pub fn screen_zoom(&self) -> f64 {
         let px = self.width * 96.0 / 25.4;
@@ -82,11 +99,15 @@ mod tests {
     fn sheets_and_custom_boards() {
         let g = geometry("a", BoardPaper::Sheet(SheetPaper::A4), None);
         assert_eq!((g.width, g.height, g.page_name.as_str()), (210.0, 297.0, "a4-portrait"));
+        assert_eq!((g.card_zoom(1), g.card_zoom(2)), (0.99, 0.8));
         let g = geometry("a", BoardPaper::Sheet(SheetPaper::A3), Some(Orientation::Landscape));
         assert_eq!((g.width, g.height, g.label.as_str()), (420.0, 297.0, "A3 横向"));
         let g = geometry("main", BoardPaper::Custom { width_mm: 2400, height_mm: 1200 }, None);
         assert_eq!((g.width, g.height, g.page_name.as_str()), (2400.0, 1200.0, "board-main"));
         assert!(!g.is_sheet && g.screen_zoom() < 0.2);
+        // 6 columns of (2400 − 2·30 − 5·8) / 6 ≈ 383 mm: about twice an A4 text width.
+        assert!((g.column_width(6) - 383.33).abs() < 0.01);
+        assert_eq!(g.card_zoom(6), 2.13);
         let g = geometry(
             "m",
             BoardPaper::Custom { width_mm: 1200, height_mm: 2400 },

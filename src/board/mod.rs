@@ -469,6 +469,7 @@ pub fn render(
             is_sheet => geo.is_sheet,
             screen_zoom => geo.screen_zoom(),
             columns => b.columns,
+            card_zoom => geo.card_zoom(b.columns),
             describe => b.describe(),
             today_zh => today_zh.clone(),
             cards => cards,
