@@ -33,9 +33,7 @@ pub const INSTALL_PATHS: &[&str] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {
-    #[error(
-        "no Chromium, Chrome or Edge found: install one, or set GONGKAI_BROWSER to its path"
-    )]
+    #[error("no Chromium, Chrome or Edge found: install one, or set GONGKAI_BROWSER to its path")]
     NoBrowser,
     #[error("GONGKAI_BROWSER points to {0}, which does not exist")]
     BadEnv(String),

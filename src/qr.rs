@@ -14,11 +14,7 @@ pub fn matrix(text: &str) -> Option<(usize, Vec<bool>)> {
     // M (15 % recovery) keeps codes for long URLs small enough to scan from a board.
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let width = code.width();
-    let dark = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == qrcode::Color::Dark)
-        .collect();
+    let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
     Some((width, dark))
 }
 

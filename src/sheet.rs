@@ -226,7 +226,22 @@ pub fn for_posting(site: &crate::site::Site, p: &crate::site::Posting) -> SheetV
         &site.sections[p.section].id,
         p.front.print.as_ref(),
     );
-    SheetView::new(&settings, crate::urls::absolute(&site.config.base_url, &p.url()))
+    SheetView::new(&settings, ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())))
+}
+
+/// Percent-encodes every byte outside printable ASCII, so a QR code holds a plain ASCII URL
+/// (scanners disagree on the character set of non-ASCII bytes) even when base_url has
+/// Chinese in it.
+pub fn ascii_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -263,6 +278,14 @@ mod tests {
         };
         let s = resolve(&c, None, "finance", Some(&front));
         assert_eq!((s.page_name(), s.label()), ("a4-landscape".into(), "A4 横向".into()));
+    }
+
+    #[test]
+    fn qr_urls_are_ascii() {
+        assert_eq!(
+            ascii_url("https://example.org/测试 村/village/a/"),
+            "https://example.org/%E6%B5%8B%E8%AF%95%20%E6%9D%91/village/a/"
+        );
     }
 
     #[test]

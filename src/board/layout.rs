@@ -73,7 +73,8 @@ impl Geometry {
     /// Width of one column in mm.
     pub fn column_width(&self, columns: u32) -> f64 {
         let n = columns.max(1) as f64;
-        let inner = if self.is_sheet { self.width - 2.0 * 16.0 } else { self.width - 2.0 * self.margin };
+        let inner =
+            if self.is_sheet { self.width - 2.0 * 16.0 } else { self.width - 2.0 * self.margin };
         (inner - (n - 1.0) * COLUMN_GAP) / n
     }
 

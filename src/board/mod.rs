@@ -124,7 +124,14 @@ impl BoardConfig {
             (None, true) => TileConfig::default(),
             (None, false) => return None,
         };
-        Some(tile::grid(g.width, g.height, cfg.paper, cfg.orientation, cfg.margin_mm, cfg.overlap_mm))
+        Some(tile::grid(
+            g.width,
+            g.height,
+            cfg.paper,
+            cfg.orientation,
+            cfg.margin_mm,
+            cfg.overlap_mm,
+        ))
     }
 
     /// What the board shows, in words.
@@ -190,7 +197,9 @@ impl Message for BoardError {
             BoardError::Empty(n) => format!(
                 "公开栏 \"{n}\" 没有选择任何内容：请写 sections（栏目）、kinds（类别）、active_notices = true（正在公示的）或 latest_finance = true（最新一期财务）"
             ),
-            BoardError::Columns(n) => format!("公开栏 \"{n}\" 的 columns（分栏数）应在 1 到 24 之间"),
+            BoardError::Columns(n) => {
+                format!("公开栏 \"{n}\" 的 columns（分栏数）应在 1 到 24 之间")
+            }
             BoardError::Size(n) => format!(
                 "公开栏 \"{n}\" 的尺寸 width_mm、height_mm（毫米）应在 50 到 20000 之间，例如 paper = {{ width_mm = 2400, height_mm = 1200 }}"
             ),
@@ -205,7 +214,11 @@ impl Message for BoardError {
 }
 
 /// Checks every board; errors point at the board's `name`.
-pub fn validate(boards: &[BoardConfig], table: &toml::de::DeTable<'_>, src: &SourceText) -> Vec<Diagnostic> {
+pub fn validate(
+    boards: &[BoardConfig],
+    table: &toml::de::DeTable<'_>,
+    src: &SourceText,
+) -> Vec<Diagnostic> {
     let span_of = |i: usize| -> std::ops::Range<usize> {
         use toml::de::DeValue;
         let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == "boards") else {
@@ -296,9 +309,11 @@ pub fn select(board: &BoardConfig, cands: &[Candidate]) -> Vec<(usize, Reason)> 
         }
     };
     if board.active_notices {
-        let mut ids: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].notice_active.is_some()).collect();
+        let mut ids: Vec<usize> =
+            (0..cands.len()).filter(|&i| cands[i].notice_active.is_some()).collect();
         ids.sort_by(|&a, &b| {
-            (&cands[a].notice_active, &cands[a].source).cmp(&(&cands[b].notice_active, &cands[b].source))
+            (&cands[a].notice_active, &cands[a].source)
+                .cmp(&(&cands[b].notice_active, &cands[b].source))
         });
         push(&mut out, ids, Reason::ActiveNotice);
     }
@@ -366,7 +381,8 @@ fn candidates(site: &Site, extras: &[PostingExtras]) -> Vec<Candidate> {
 /// Makes the body HTML of a posting work from a board page: relative links and images point
 /// back into the posting's folder, and ids are dropped (many postings share one page).
 pub fn rebase_html(html: &str, board_page: &str, posting_page: &str) -> String {
-    let posting_dir = posting_page.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+    let posting_dir =
+        posting_page.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
     let prefix = format!("{}{}", urls::root_prefix(board_page), posting_dir);
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
@@ -420,7 +436,8 @@ pub fn render(
     if boards.is_empty() {
         return (files, diags);
     }
-    let published: Vec<usize> = (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+    let published: Vec<usize> =
+        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     let all = candidates(site, extras);
     let cands: Vec<Candidate> = published.iter().map(|&i| all[i].clone()).collect();
     let top_title = |si: usize| {
@@ -485,7 +502,11 @@ pub fn render(
                 preview => false,
             }
         };
-        let mut jobs = vec![(page_path.clone(), "board.html", minijinja::context! { board => board_ctx.clone(), mode => "board", ..base(&page_path) })];
+        let mut jobs = vec![(
+            page_path.clone(),
+            "board.html",
+            minijinja::context! { board => board_ctx.clone(), mode => "board", ..base(&page_path) },
+        )];
         if let Some(t) = &tiles {
             let path = format!("boards/{}/tiles.html", b.name);
             jobs.push((
@@ -501,7 +522,9 @@ pub fn render(
         }
         for (path, tmpl, ctx) in jobs {
             match renderer.render(tmpl, ctx) {
-                Ok(html) => files.push(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) }),
+                Ok(html) => {
+                    files.push(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })
+                }
                 Err(d) => diags.push(*d),
             }
         }
@@ -600,7 +623,13 @@ mod tests {
         toml::from_str(&format!("name = \"b\"\ntitle = \"B\"\n{s}")).unwrap()
     }
 
-    fn cand(section: &str, kind: Option<&str>, date: &str, active_end: Option<&str>, fin: Option<&str>) -> Candidate {
+    fn cand(
+        section: &str,
+        kind: Option<&str>,
+        date: &str,
+        active_end: Option<&str>,
+        fin: Option<&str>,
+    ) -> Candidate {
         Candidate {
             section_id: section.into(),
             kind: kind.map(Into::into),
@@ -665,8 +694,13 @@ mod tests {
 
     #[test]
     fn describes_itself() {
-        let b = board("active_notices = true\nlatest_finance = true\nsections = [\"party\"]\nlatest = 3\n");
-        assert_eq!(b.describe(), ["正在公示的全部内容", "最新一期财务公开", "栏目 party 的内容（最新 3 篇）"]);
+        let b = board(
+            "active_notices = true\nlatest_finance = true\nsections = [\"party\"]\nlatest = 3\n",
+        );
+        assert_eq!(
+            b.describe(),
+            ["正在公示的全部内容", "最新一期财务公开", "栏目 party 的内容（最新 3 篇）"]
+        );
     }
 
     #[test]

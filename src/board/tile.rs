@@ -104,7 +104,8 @@ pub fn grid(
 impl TileGrid {
     /// An SVG map of the board with every tile's outline and number, `width` px wide.
     pub fn map_svg(&self, board_w: f64, board_h: f64) -> String {
-        let total_w = board_w.max((self.cols - 1) as f64 * (self.window_w - self.overlap) + self.window_w);
+        let total_w =
+            board_w.max((self.cols - 1) as f64 * (self.window_w - self.overlap) + self.window_w);
         let total_h =
             board_h.max((self.rows - 1) as f64 * (self.window_h - self.overlap) + self.window_h);
         let mut s = format!(
