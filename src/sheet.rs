@@ -196,8 +196,10 @@ pub struct SheetView {
     pub label: String,
     pub signoff: Vec<String>,
     pub stamp: bool,
-    /// The posting's online address (from base_url), which the QR code encodes.
+    /// The posting's online address (from base_url, ASCII), which the QR code encodes.
     pub url: String,
+    /// The same address as people read it (`https://example.org/青石村/…`).
+    pub display_url: String,
     /// Inline SVG of the QR code.
     pub qr_svg: String,
 }
@@ -212,6 +214,7 @@ impl SheetView {
             label: settings.label(),
             signoff: settings.signoff.clone(),
             stamp: settings.stamp,
+            display_url: crate::urls::decode(&url),
             url,
             qr_svg,
         }

@@ -303,10 +303,13 @@ fn qr_code_on_the_sheet_opens_the_posting_online() {
     print(site.path(), "village/short", false, &pdf);
     let codes = qr_codes(&pdf, 1);
     // Non-ASCII in the address is percent-encoded: every phone scanner reads it the same way.
-    let want = "https://example.org/%E6%B5%8B%E8%AF%95%E6%9D%91/village/short/".to_string();
-    assert_eq!(codes, [want.clone()], "one QR code, the posting's URL");
+    let want = "https://example.org/%E6%B5%8B%E8%AF%95%E6%9D%91/village/short/";
+    assert_eq!(codes, [want], "one QR code, the posting's URL");
     let text = page_texts(&pdf).concat();
-    assert!(text.contains("village/short/"), "the URL is printed beside the code");
+    assert!(
+        text.contains("https://example.org/测试村/village/short/"),
+        "the URL is printed readably beside the code: {text}"
+    );
 }
 
 #[test]

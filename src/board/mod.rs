@@ -225,7 +225,7 @@ pub fn validate(
             return 0..0;
         };
         if let DeValue::Array(items) = v.get_ref()
-            && let Some(item) = items.iter().nth(i)
+            && let Some(item) = items.get(i)
             && let DeValue::Table(t) = item.get_ref()
             && let Some((nk, _)) = t.iter().find(|(nk, _)| nk.get_ref() == "name")
         {
@@ -536,7 +536,7 @@ pub fn render(
             describe => b.describe(),
             url => format!("{}/index.html", urls::encode_segment(&b.name)),
             tiles_url => tiles.as_ref().map(|_| format!("{}/tiles.html", urls::encode_segment(&b.name))),
-            tiles => sv(&tiles.as_ref().map(|t| minijinja::context! { rows => t.rows, cols => t.cols, paper => t.paper })),
+            tiles => tiles.as_ref().map(|t| minijinja::context! { rows => t.rows, cols => t.cols, paper => t.paper }),
             items => picked.iter().map(|&(i, r)| {
                 let p = &site.postings[i];
                 minijinja::context! {
