@@ -134,8 +134,8 @@ impl BoardConfig {
         ))
     }
 
-    /// What the board shows, in words.
-    pub fn describe(&self) -> Vec<String> {
+    /// What the board shows, in words; `section_title` names a section id.
+    pub fn describe(&self, section_title: impl Fn(&str) -> String) -> Vec<String> {
         let mut out = Vec::new();
         if self.active_notices {
             out.push("正在公示的全部内容".to_string());
@@ -146,15 +146,16 @@ impl BoardConfig {
         if !self.sections.is_empty() || !self.kinds.is_empty() {
             let mut s = String::new();
             if !self.sections.is_empty() {
-                s.push_str(&format!("栏目 {}", self.sections.join("、")));
+                let names: Vec<String> = self.sections.iter().map(|s| section_title(s)).collect();
+                s.push_str(&names.join("、"));
             }
             if !self.kinds.is_empty() {
                 if !s.is_empty() {
-                    s.push_str(" 中");
+                    s.push_str("中");
                 }
-                s.push_str(&format!("类别为 {} 的内容", self.kinds.join("、")));
+                s.push_str(&format!("类别为{}的内容", self.kinds.join("、")));
             } else {
-                s.push_str(" 的内容");
+                s.push_str("的内容");
             }
             if let Some(n) = self.latest {
                 s.push_str(&format!("（最新 {n} 篇）"));
@@ -448,6 +449,14 @@ pub fn render(
         site.sections[s].title.clone()
     };
     let today_zh = format_zh(site.today);
+    let section_title = |id: &str| {
+        let id = id.trim_matches('/');
+        site.sections
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.title.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
     let site_ctx = site_value(site);
     let mut listing = Vec::new();
     for b in boards {
@@ -487,7 +496,7 @@ pub fn render(
             screen_zoom => geo.screen_zoom(),
             columns => b.columns,
             card_zoom => geo.card_zoom(b.columns),
-            describe => b.describe(),
+            describe => b.describe(section_title),
             today_zh => today_zh.clone(),
             cards => cards,
             tiles => sv(&tiles),
@@ -533,7 +542,7 @@ pub fn render(
             title => b.title.clone(),
             label => geo.label,
             columns => b.columns,
-            describe => b.describe(),
+            describe => b.describe(section_title),
             url => format!("{}/index.html", urls::encode_segment(&b.name)),
             tiles_url => tiles.as_ref().map(|_| format!("{}/tiles.html", urls::encode_segment(&b.name))),
             tiles => tiles.as_ref().map(|t| minijinja::context! { rows => t.rows, cols => t.cols, paper => t.paper }),
@@ -697,10 +706,57 @@ mod tests {
         let b = board(
             "active_notices = true\nlatest_finance = true\nsections = [\"party\"]\nlatest = 3\n",
         );
+        let title =
+            |id: &str| if id == "party" { "党务公开".to_string() } else { id.to_string() };
         assert_eq!(
-            b.describe(),
-            ["正在公示的全部内容", "最新一期财务公开", "栏目 party 的内容（最新 3 篇）"]
+            b.describe(title),
+            ["正在公示的全部内容", "最新一期财务公开", "党务公开的内容（最新 3 篇）"]
         );
+        let b = board("sections = [\"village\"]\nkinds = [\"低保公示\"]\nmax_items = 4\n");
+        assert_eq!(b.describe(title), ["village中类别为低保公示的内容", "最多 4 篇"]);
+    }
+
+    fn site_errors(extra: &str) -> Vec<String> {
+        let text = format!("title = \"t\"\nunit = \"u\"\nbase_url = \"https://a.cn/\"\n{extra}");
+        let src = SourceText::toml_file("site.toml", text);
+        match crate::config::parse(&src) {
+            Ok(_) => Vec::new(),
+            Err(ds) => ds.iter().map(|d| d.render(crate::diagnostic::Lang::Zh)).collect(),
+        }
+    }
+
+    #[test]
+    fn board_config_is_checked() {
+        assert!(
+            site_errors("[[boards]]\nname = \"a\"\ntitle = \"A\"\nsections = [\"party\"]\n")
+                .is_empty()
+        );
+        let errs = site_errors(
+            "[[boards]]\nname = \"公开栏\"\ntitle = \"A\"\nactive_notices = true\n\
+             [[boards]]\nname = \"b\"\ntitle = \"B\"\n\
+             [[boards]]\nname = \"b\"\ntitle = \"C\"\nlatest_finance = true\ncolumns = 0\n",
+        );
+        assert_eq!(errs.len(), 4, "{errs:#?}");
+        assert!(
+            errs[0].starts_with("site.toml:5:1") && errs[0].contains("只能用英文字母"),
+            "{errs:#?}"
+        );
+        assert!(
+            errs[1].starts_with("site.toml:9:1") && errs[1].contains("没有选择任何内容"),
+            "{errs:#?}"
+        );
+        assert!(errs.iter().any(|e| e.starts_with("site.toml:12:1") && e.contains("有两个公开栏")));
+        assert!(errs.iter().any(|e| e.contains("columns")));
+        let typo = site_errors(
+            "[[boards]]\nname = \"a\"\ntitle = \"A\"\nmax_itmes = 3\nsections = [\"x\"]\n",
+        );
+        assert!(typo[0].contains("max_itmes") && typo[0].contains("max_items"), "{typo:?}");
+        let size = site_errors(
+            "[[boards]]\nname = \"a\"\ntitle = \"A\"\nsections = [\"x\"]\npaper = { width_mm = 20, height_mm = 1200 }\n",
+        );
+        assert!(size[0].contains("width_mm"), "{size:?}");
+        let print = site_errors("[print]\npaper = \"A3\"\n[print.sections.finance]\nsignof = []\n");
+        assert!(print[0].contains("signoff"), "{print:?}");
     }
 
     #[test]
