@@ -151,7 +151,7 @@ impl BoardConfig {
             }
             if !self.kinds.is_empty() {
                 if !s.is_empty() {
-                    s.push_str("中");
+                    s.push('中');
                 }
                 s.push_str(&format!("类别为{}的内容", self.kinds.join("、")));
             } else {
