@@ -159,12 +159,25 @@ fn fixture() -> tempfile::TempDir {
     write(&root.join("content/village/wide.md"), &wide);
     let para: String =
         (0..60).map(|i| format!("第{i}句说明本村集体资产清查的情况和结果。")).collect();
+    let mut table = String::from(
+        "\n\n| 编号 | 资产名称 | 类别 | 坐落 | 面积 | 原值 | 净值 | 使用人 | 合同期限 | 年租金 | 登记号 | ZZ |\n",
+    );
+    table.push_str(&"| --- ".repeat(12));
+    table.push_str("|\n");
+    for i in 1..=3 {
+        table.push_str(&format!(
+            "| {i} | 集体厂房{i} | 经营性 | 青石路{i}号 | 1200 | 560,000.00 | 320,000.00 | 青石木业 | 2024-2029 | 36,000.00 | QSZC2026000{i}ABCDEFGHIJKLMNOP | Z{i} |\n"
+        ));
+    }
     write(
-        &root.join("content/village/long.md"),
+        &root.join("content/village/long/index.md"),
         &format!(
-            "+++\ntitle = \"关于集体资产清查结果的公开\"\ndate = 2026-10-07\n+++\n\n{LONG_FIRST}{para}{LONG_LAST}\n"
+            "+++\ntitle = \"关于集体资产清查结果的公开\"\ndate = 2026-10-07\n+++\n\n{LONG_FIRST}{para}{LONG_LAST}{table}\n![厂房全景](wide.png)\n"
         ),
     );
+    // A photo far wider than the sheet.
+    let img = image::RgbImage::from_fn(3000, 400, |x, _| image::Rgb([(x % 256) as u8, 90, 40]));
+    img.save(root.join("content/village/long/wide.png")).unwrap();
     let mut csv = String::from("日期,凭证号,摘要,科目,收入,支出\n");
     let start: jiff::civil::Date = "2026-07-01".parse().unwrap();
     for i in 1..=300 {
@@ -267,11 +280,57 @@ fn long_paragraph_is_not_clipped() {
     let site = fixture();
     let pdf = site.path().join("long.pdf");
     print(site.path(), "village/long", false, &pdf);
+    assert_size(&pdfinfo(&pdf), A4, "long sheet");
     let all: String = without_page_numbers(&page_texts(&pdf)).concat();
     assert!(all.contains(LONG_FIRST) && all.contains(LONG_LAST), "{all}");
     for i in 0..60 {
         assert!(all.contains(&format!("第{i}句说明本村集体资产清查的情况和结果")), "sentence {i}");
     }
+    // A 12-column table fits the A4 width: every cell is there and no word runs past the
+    // right margin.
+    // (-raw keeps each cell's text together even where a narrow cell wraps.)
+    let raw: String = run(Command::new("pdftotext").arg("-raw").arg(&pdf).arg("-"))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for i in 1..=3 {
+        assert!(raw.contains(&format!("Z{i}")), "last column, row {i}: {raw}");
+        assert!(raw.contains(&format!("QSZC2026000{i}ABCDEFGHIJKLMNOP")), "long code, row {i}");
+    }
+    assert!(raw.contains("登记号ZZ"), "{raw}");
+    let info = pdfinfo(&pdf);
+    let bbox = run(Command::new("pdftotext").arg("-bbox").arg(&pdf).arg("-"));
+    let mut words = 0;
+    for w in bbox.split("<word ").skip(1) {
+        let attr = |name: &str| -> f64 {
+            w.split(&format!("{name}=\""))
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        words += 1;
+        let (x0, x1) = (attr("xMin"), attr("xMax"));
+        assert!(
+            x0 >= 30.0 && x1 <= info.sizes[0].0 - 30.0,
+            "word at {x0}..{x1} pt is off the sheet: {w:.80}"
+        );
+    }
+    assert!(words > 50);
+    // The 3000 px photo is scaled to the text width (A4 minus margins, 178 mm ≈ 7 in).
+    let list = run(Command::new("pdfimages").arg("-list").arg(&pdf));
+    let photo = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|c| c.get(3) == Some(&"3000"))
+        .unwrap_or_else(|| panic!("photo in the PDF: {list}"));
+    let ppi: f64 = photo[12].parse().unwrap();
+    let inches = 3000.0 / ppi;
+    assert!(inches <= 7.05 && inches > 5.0, "photo printed {inches:.2} in wide");
 }
 
 /// Decodes every QR code on a page at 150 dpi.
