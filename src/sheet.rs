@@ -291,6 +291,39 @@ mod tests {
         );
     }
 
+    fn front(text: &str) -> Result<Option<PrintSettings>, Vec<String>> {
+        use crate::frontmatter::{POSTING_KEYS, PostingFront, parse};
+        parse::<PostingFront>(
+            "content/a.md",
+            format!("+++\ntitle = \"t\"\ndate = 2026-10-08\n{text}\n+++\nbody\n"),
+            POSTING_KEYS,
+            &["title", "date"],
+        )
+        .map(|p| p.front.print)
+        .map_err(|ds| ds.iter().map(|d| d.render(crate::diagnostic::Lang::En)).collect())
+    }
+
+    #[test]
+    fn front_matter_print_table() {
+        let p = front("print = { paper = \"A3\", orientation = \"landscape\" }").unwrap().unwrap();
+        assert_eq!((p.paper, p.orientation), (Some(SheetPaper::A3), Some(Orientation::Landscape)));
+        let p = front("[print]\norientation = \"横向\"\nsignoff = [\"审核人\"]\nstamp = false")
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.orientation, Some(Orientation::Landscape));
+        assert_eq!(
+            (p.signoff.as_deref(), p.stamp),
+            (Some(&["审核人".to_string()][..]), Some(false))
+        );
+        let errs = front("print = { papr = \"A3\" }").unwrap_err();
+        assert!(
+            errs[0].starts_with("content/a.md:4:") && errs[0].contains("did you mean `paper`"),
+            "{errs:?}"
+        );
+        let errs = front("print = { paper = \"A5\" }").unwrap_err();
+        assert!(errs[0].contains("content/a.md:4:"), "{errs:?}");
+    }
+
     #[test]
     fn unknown_paper_is_an_error() {
         assert!(toml::from_str::<PrintSettings>("paper = \"B5\"").is_err());

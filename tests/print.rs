@@ -486,3 +486,38 @@ fn example_site_screenshots() {
     }
     eprintln!("screenshots in {}", screenshot_dir().display());
 }
+
+#[test]
+fn without_a_browser_print_says_what_to_install_in_chinese() {
+    let site = fixture();
+    let pdf = site.path().join("none.pdf");
+    let out = Command::new(BIN)
+        .arg("--root")
+        .arg(site.path())
+        .args(["--today", TODAY, "print", "village/short", "--pdf"])
+        .arg(&pdf)
+        .env("PATH", site.path().join("no-such-bin"))
+        .env_remove("GONGKAI_BROWSER")
+        .env_remove("GONGKAI_LANG")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("找不到 Chromium、Chrome 或 Edge") && err.contains("GONGKAI_BROWSER"),
+        "{err}"
+    );
+    assert!(!pdf.exists());
+    // An unknown target lists the boards.
+    let out = Command::new(BIN)
+        .arg("--root")
+        .arg(site.path())
+        .args(["--today", TODAY, "print", "nothing-here", "--pdf"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("（a4）"));
+    // `gongkai print` never touches public/.
+    assert!(!site.path().join("public").exists());
+}
