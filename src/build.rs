@@ -250,6 +250,7 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
             let mut e = posting_extras(&site, p, &mut diags);
             e.notice = notices.views[i].clone();
             e.record = records.views[i].clone();
+            e.sheet = Some(crate::sheet::for_posting(&site, p));
             photo_extras(&site, p, &photos, &mut e);
             if let Some(f) = &finances[i] {
                 e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
@@ -286,6 +287,12 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     let (mut files, render_diags) = render::render_pages(&renderer, &input, sink);
     diags.extend(render_diags);
     drop(input);
+    let (board_files, board_diags) = crate::board::render(&renderer, &site, &bodies, &extras);
+    diags.extend(board_diags);
+    match sink.emit_all(board_files) {
+        Ok(written) => files.extend(written),
+        Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
+    }
     // Pages are written; the bodies' HTML is no longer needed (feeds and search use the text).
     for b in &mut bodies {
         b.html = String::new();

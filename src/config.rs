@@ -29,6 +29,8 @@ pub const SITE_KEYS: &[Key] = &[
             Key("max_pixels", Shape::Value),
         ]),
     ),
+    Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
+    Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
 ];
 
 const CALENDAR_KEYS: &[Key] = &[
@@ -88,6 +90,12 @@ pub struct SiteConfig {
     /// Photo sizes and quality (`[images]`).
     #[serde(default)]
     pub images: crate::images::ImageSettings,
+    /// Paper and sign-off of printed sheets (`[print]`, `[print.sections.ID]`).
+    #[serde(default)]
+    pub print: crate::sheet::PrintConfig,
+    /// Physical boards to lay out for printing (`[[boards]]`).
+    #[serde(default)]
+    pub boards: Vec<crate::board::BoardConfig>,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).
@@ -228,6 +236,7 @@ pub fn parse(src: &SourceText) -> Result<SiteConfig, Vec<Diagnostic>> {
         errors.push(src.error_at(span, ConfigError::Paginate));
     }
     errors.extend(config.calendar.validate(src));
+    errors.extend(crate::board::validate(&config.boards, table.get_ref(), src));
     if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok(config) }
 }
 

@@ -37,6 +37,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("publish_originals", Shape::Value),
     Key("privacy", Shape::Value),
     Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
+    Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -121,6 +122,9 @@ pub struct PostingFront {
     /// What changed since the posting was first published, and why.
     #[serde(default)]
     pub changes: Vec<crate::manifest::ChangeNote>,
+    /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
+    #[serde(default)]
+    pub print: Option<crate::sheet::PrintSettings>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

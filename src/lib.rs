@@ -3,6 +3,7 @@
 //!
 //! The pipeline is `load` -> checks and enrichment -> `render` -> `output`, driven by `build`.
 
+pub mod board;
 pub mod build;
 pub mod calendar;
 pub mod config;
@@ -20,10 +21,13 @@ pub mod markdown;
 pub mod money;
 pub mod notice;
 pub mod output;
+pub mod print;
 pub mod privacy;
+pub mod qr;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod sheet;
 pub mod site;
 pub mod theme;
 pub mod toml_keys;

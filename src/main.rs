@@ -83,6 +83,23 @@ enum Command {
         #[arg(long)]
         bundle: bool,
     },
+    /// 把公开栏或一篇内容打印成 PDF（用本机的 Chromium/Chrome/Edge）/ Print a board or posting to PDF
+    #[command(
+        after_help = "示例：\n  gongkai print gongkaolan-a4 --pdf 公开栏.pdf\n  gongkai print main-board --tiles --pdf 大公开栏拼贴.pdf\n  gongkai print content/village/2026-road-decision.md --pdf 决议公开.pdf\n\n不改动 public/。找浏览器的顺序：环境变量 GONGKAI_BROWSER，PATH 里的 chromium、google-chrome、msedge，\n再到 Program Files 下的常见安装位置。在浏览器里按“打印本页”手动打印，效果相同。"
+    )]
+    Print {
+        /// 公开栏名称（site.toml 的 [[boards]] name）或内容文件 / Board name or posting file
+        target: Option<String>,
+        /// 输出的 PDF 文件 / Output PDF
+        #[arg(long, value_name = "OUT.pdf")]
+        pdf: PathBuf,
+        /// 大公开栏分张拼贴（A3 纸，带裁切标记）/ Print a large board as tiles
+        #[arg(long)]
+        tiles: bool,
+        /// 包括草稿和未到日期的内容 / Include drafts and future postings
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -104,5 +121,8 @@ fn main() -> ExitCode {
         ),
         Command::Init { dir } => cmd::init::run(&ctx, &dir),
         Command::New { section, title, bundle } => cmd::new::run(&ctx, &section, &title, bundle),
+        Command::Print { target, pdf, tiles, drafts } => {
+            cmd::print::run(&ctx, target, pdf, tiles, drafts)
+        }
     }
 }

@@ -49,6 +49,8 @@ pub struct PostingExtras {
     /// Site-relative paths of the ledger as open data.
     pub data_csv: Option<String>,
     pub data_json: Option<String>,
+    /// The printed sheet: paper, sign-off, online URL and its QR code (`page.sheet`).
+    pub sheet: Option<crate::sheet::SheetView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -569,6 +571,7 @@ pub fn render_pages(
                             record => v(&input.extras[*i].record),
                             cover => input.extras[*i].cover.clone().map(Value::from_safe_string),
                             gallery => input.extras[*i].gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
+                            sheet => v(&input.extras[*i].sheet),
                             chart_svg => input.extras[*i].chart_svg.clone().map(Value::from_safe_string),
                             data_csv => input.extras[*i].data_csv.as_ref().map(|d| urls::relative(&path, d)),
                             data_json => input.extras[*i].data_json.as_ref().map(|d| urls::relative(&path, d)),

@@ -4,6 +4,7 @@ pub mod build;
 pub mod init;
 pub mod new;
 pub mod serve;
+pub mod print;
 
 use gongkai::diagnostic::{Diagnostics, Lang};
 use jiff::civil::Date;

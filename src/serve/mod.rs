@@ -65,12 +65,14 @@ impl Snapshot {
         let files = g
             .files
             .into_iter()
-            .map(|f| {
+            .filter_map(|f| {
                 let body = match f.contents {
                     Contents::Bytes(b) => Body::Memory(Arc::new(b)),
                     Contents::Copy(p) => Body::Disk(p),
+                    // The preview generates into memory; nothing is ever written for it.
+                    Contents::Written { .. } => return None,
                 };
-                (f.path, body)
+                Some((f.path, body))
             })
             .collect();
         Snapshot { files, build }

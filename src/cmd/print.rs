@@ -1,0 +1,138 @@
+//! `gongkai print`: builds the site in a temporary folder (never touching public/) and prints a
+//! board or a posting to PDF with a locally installed Chromium, Chrome or Edge.
+
+use super::Ctx;
+use gongkai::build::{self, BuildOptions};
+use gongkai::print;
+use gongkai::site::Site;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What to print: the site-relative page.
+fn resolve(site: &Site, target: &str, tiles: bool) -> Result<String, String> {
+    let t = target.trim().replace('\\', "/");
+    if let Some(b) = site.config.boards.iter().find(|b| b.name == t) {
+        if tiles {
+            if b.tiles().is_none() {
+                return Err(format!(
+                    "公开栏 \"{}\" 不大于 A3 纸，不需要分张拼贴；去掉 --tiles 直接打印即可",
+                    b.name
+                ));
+            }
+            return Ok(format!("boards/{}/tiles.html", b.name));
+        }
+        return Ok(format!("boards/{}/index.html", b.name));
+    }
+    if t == "boards" {
+        return Ok("boards/index.html".into());
+    }
+    let bare = t.trim_start_matches("./").trim_start_matches("content/").trim_end_matches('/');
+    let bare = bare.strip_suffix("/index.html").unwrap_or(bare);
+    let found: Vec<&gongkai::site::Posting> = site
+        .postings
+        .iter()
+        .filter(|p| p.published)
+        .filter(|p| {
+            let src = p.source.trim_start_matches("content/");
+            let src_dir = src.strip_suffix("/index.md").unwrap_or(src);
+            src == bare
+                || src_dir == bare
+                || src.strip_suffix(".md") == Some(bare)
+                || p.url_dir.trim_end_matches('/') == bare
+                || p.slug == bare
+        })
+        .collect();
+    match found.as_slice() {
+        [p] => Ok(p.url()),
+        [] => {
+            let boards: Vec<&str> = site.config.boards.iter().map(|b| b.name.as_str()).collect();
+            Err(format!(
+                "找不到要打印的“{target}”。可以写公开栏名称{}，或一篇内容的文件，例如 content/village/2026-road-decision.md（草稿和未到日期的内容不能打印）",
+                if boards.is_empty() {
+                    "（site.toml 里还没有 [[boards]]）".to_string()
+                } else {
+                    format!("（{}）", boards.join("、"))
+                }
+            ))
+        }
+        many => Err(format!(
+            "“{target}”对应多篇内容：{}。请写完整的文件路径",
+            many.iter().map(|p| p.source.as_str()).collect::<Vec<_>>().join("、")
+        )),
+    }
+}
+
+pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts: bool) -> ExitCode {
+    let mut opts = BuildOptions::new(&ctx.root, ctx.today);
+    opts.drafts = drafts;
+    let generated = match build::generate(&opts) {
+        Ok(g) => g,
+        Err(diags) => {
+            ctx.report(&diags);
+            eprintln!("生成失败：共 {} 个错误，请按上面的提示修改。", diags.error_count());
+            return ExitCode::from(1);
+        }
+    };
+    let Some(target) = target else {
+        let boards: Vec<String> = generated
+            .site
+            .config
+            .boards
+            .iter()
+            .map(|b| format!("  gongkai print {} --pdf {}.pdf    {}", b.name, b.name, b.title))
+            .collect();
+        eprintln!(
+            "请写要打印的公开栏名称或内容文件，例如：\n{}\n  gongkai print content/village/2026-road-decision.md --pdf 决议公开.pdf",
+            boards.join("\n")
+        );
+        return ExitCode::from(2);
+    };
+    let page = match resolve(&generated.site, &target, tiles) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let browser = match print::find_browser() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{}", ctx.lang.pick(&e.zh(), &e.to_string()));
+            return ExitCode::from(1);
+        }
+    };
+    let tmp = match tempfile::tempdir() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("无法建立临时文件夹：{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let out = tmp.path().join("site");
+    if let Err(e) = gongkai::output::publish(&out, &generated.files) {
+        eprintln!("无法写入临时文件夹：{e}");
+        return ExitCode::from(1);
+    }
+    let url = print::file_url(&out.join(Path::new(&page)));
+    match print::print_to_pdf(&browser, &url, &pdf) {
+        Ok(()) => {
+            if !ctx.quiet {
+                ctx.report(&generated.warnings);
+            }
+            ctx.say(
+                &format!(
+                    "已打印 {page} 到 {}（按 {} 的公示状态，用 {}）",
+                    pdf.display(),
+                    gongkai::date::format_zh(ctx.today),
+                    browser.display()
+                ),
+                &format!("Printed {page} to {} with {}", pdf.display(), browser.display()),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", ctx.lang.pick(&e.zh(), &e.to_string()));
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Printing to PDF with a locally installed Chromium, Chrome or Edge in headless mode.
+//!
+//! Everything about the layout is in the pages' CSS (`@page` sizes, margin boxes with page
+//! numbers), so printing from the browser by hand gives the same result; the browser is only
+//! asked to print without its own header and footer.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Browser executables looked up on PATH, in order.
+pub const BROWSER_NAMES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "msedge",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+];
+
+/// Usual install paths on Windows and macOS.
+pub const INSTALL_PATHS: &[&str] = &[
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Chromium\Application\chrome.exe",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error("no Chromium, Chrome or Edge found: install one, or set GONGKAI_BROWSER to its path")]
+    NoBrowser,
+    #[error("GONGKAI_BROWSER points to {0}, which does not exist")]
+    BadEnv(String),
+    #[error("the browser could not be started: {0}")]
+    Spawn(String),
+    #[error("the browser did not write the PDF: {0}")]
+    Failed(String),
+}
+
+impl PrintError {
+    pub fn zh(&self) -> String {
+        match self {
+            PrintError::NoBrowser => "找不到 Chromium、Chrome 或 Edge 浏览器，无法生成 PDF。请安装其中一个（Windows 自带 Edge；Linux 可运行 apt-get install chromium），或者把环境变量 GONGKAI_BROWSER 设为浏览器程序的完整路径。也可以用浏览器打开网页，按“打印本页”按钮手动打印，效果相同。".into(),
+            PrintError::BadEnv(p) => format!("环境变量 GONGKAI_BROWSER 指向 {p}，但这个文件不存在。请改成浏览器程序（chrome.exe、msedge.exe 或 chromium）的完整路径。"),
+            PrintError::Spawn(e) => format!("无法启动浏览器：{e}"),
+            PrintError::Failed(e) => format!("浏览器没有生成 PDF：{e}"),
+        }
+    }
+}
+
+/// Finds a browser: GONGKAI_BROWSER, then PATH, then the usual install paths.
+pub fn find_browser() -> Result<PathBuf, PrintError> {
+    if let Some(v) = std::env::var_os("GONGKAI_BROWSER").filter(|v| !v.is_empty()) {
+        let p = PathBuf::from(&v);
+        if p.is_file() {
+            return Ok(p);
+        }
+        if let Some(found) = on_path(&p.to_string_lossy()) {
+            return Ok(found);
+        }
+        return Err(PrintError::BadEnv(p.display().to_string()));
+    }
+    for name in BROWSER_NAMES {
+        if let Some(p) = on_path(name) {
+            return Ok(p);
+        }
+    }
+    INSTALL_PATHS.iter().map(PathBuf::from).find(|p| p.is_file()).ok_or(PrintError::NoBrowser)
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for ext in ["", ".exe"] {
+            let candidate = dir.join(format!("{name}{ext}"));
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// A `file://` URL for a local file.
+pub fn file_url(path: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let s = abs.to_string_lossy().replace('\\', "/");
+    let s = s.trim_start_matches("//?/");
+    let encoded: Vec<String> = s.split('/').map(crate::urls::encode_segment).collect();
+    let joined = encoded.join("/").replacen("%3A", ":", 1);
+    if joined.starts_with('/') { format!("file://{joined}") } else { format!("file:///{joined}") }
+}
+
+/// Prints the page at `url` to `pdf` with `browser`.
+pub fn print_to_pdf(browser: &Path, url: &str, pdf: &Path) -> Result<(), PrintError> {
+    let profile = tempfile::tempdir().map_err(|e| PrintError::Spawn(e.to_string()))?;
+    let pdf_abs = if pdf.is_absolute() {
+        pdf.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(pdf)).unwrap_or_else(|_| pdf.to_path_buf())
+    };
+    let _ = std::fs::remove_file(&pdf_abs);
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf_abs.display()))
+        .arg(url)
+        .output()
+        .map_err(|e| PrintError::Spawn(format!("{}: {e}", browser.display())))?;
+    let ok = std::fs::metadata(&pdf_abs).map(|m| m.len() > 0).unwrap_or(false);
+    if !ok {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = err.lines().rev().take(5).collect();
+        return Err(PrintError::Failed(format!(
+            "{} ({})",
+            out.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_are_encoded() {
+        let u = file_url(Path::new("/tmp/青石 村/index.html"));
+        assert_eq!(u, "file:///tmp/%E9%9D%92%E7%9F%B3%20%E6%9D%91/index.html");
+    }
+}

@@ -1,0 +1,121 @@
+//! QR codes on printed sheets ("一村一码"): each posting links to its online version.
+//!
+//! Encoding uses the `qrcode` crate; the SVG is written here from the module matrix so it has
+//! no XML prolog (it is inlined into HTML), scales with CSS through its `viewBox`, and keeps the
+//! four-module quiet zone that scanners need.
+
+use qrcode::{EcLevel, QrCode};
+
+/// Modules of white border around the code (the QR standard asks for 4).
+pub const QUIET_ZONE: usize = 4;
+
+/// The module matrix of `text`: `(width, dark)` with `dark[y * width + x]`, without quiet zone.
+pub fn matrix(text: &str) -> Option<(usize, Vec<bool>)> {
+    // M (15 % recovery) keeps codes for long URLs small enough to scan from a board.
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    let width = code.width();
+    let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
+    Some((width, dark))
+}
+
+/// An inline SVG QR code for `text`; `label` becomes its accessible name.
+pub fn svg(text: &str, label: &str) -> Option<String> {
+    let (width, dark) = matrix(text)?;
+    let size = width + 2 * QUIET_ZONE;
+    let mut path = String::new();
+    for y in 0..width {
+        let mut x = 0;
+        while x < width {
+            if dark[y * width + x] {
+                // One run of dark modules on this row becomes one rectangle.
+                let start = x;
+                while x < width && dark[y * width + x] {
+                    x += 1;
+                }
+                path.push_str(&format!(
+                    "M{} {}h{}v1h-{}z",
+                    start + QUIET_ZONE,
+                    y + QUIET_ZONE,
+                    x - start,
+                    x - start
+                ));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    Some(format!(
+        concat!(
+            r#"<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {s} {s}" "#,
+            r#"shape-rendering="crispEdges" role="img" aria-label="{label}">"#,
+            r##"<rect width="{s}" height="{s}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
+        ),
+        s = size,
+        label = escape_attr(label),
+        path = path
+    ))
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rasterises the SVG's path (only the `M x y h w v1 h-w z` runs this module writes) at
+    /// `scale` pixels per module and decodes it with rqrr.
+    fn decode_svg(svg: &str, scale: usize) -> String {
+        let view = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+        let size: usize = view.split(' ').next().unwrap().parse().unwrap();
+        let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let px = size * scale;
+        let mut img = vec![255u8; px * px];
+        for run in d.split('M').filter(|r| !r.is_empty()) {
+            let nums: Vec<usize> = run
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap())
+                .collect();
+            let (x, y, w) = (nums[0], nums[1], nums[2]);
+            for yy in y * scale..(y + 1) * scale {
+                for xx in x * scale..(x + w) * scale {
+                    img[yy * px + xx] = 0;
+                }
+            }
+        }
+        let mut prep = rqrr::PreparedImage::prepare_from_greyscale(px, px, |x, y| img[y * px + x]);
+        let grids = prep.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code in the SVG");
+        grids[0].decode().unwrap().1
+    }
+
+    #[test]
+    fn svg_decodes_to_the_url() {
+        let url = "https://example.org/qingshi/village/2026-dibao-round1/";
+        let svg = svg(url, "扫码查看网上原文").unwrap();
+        assert!(svg.starts_with("<svg") && !svg.contains("<?xml"), "inline SVG: {svg:.80}");
+        assert!(svg.contains("aria-label=\"扫码查看网上原文\""));
+        assert_eq!(decode_svg(&svg, 4), url);
+    }
+
+    #[test]
+    fn chinese_and_percent_encoded_urls_decode() {
+        let url = "https://example.org/%E9%9D%92%E7%9F%B3/tags/%E4%BD%8E%E4%BF%9D/";
+        assert_eq!(decode_svg(&svg(url, "x").unwrap(), 3), url);
+    }
+
+    #[test]
+    fn quiet_zone_is_blank() {
+        let (w, _) = matrix("https://a.cn/").unwrap();
+        let s = svg("https://a.cn/", "x").unwrap();
+        assert!(s.contains(&format!("viewBox=\"0 0 {} {}\"", w + 8, w + 8)));
+        // No run starts inside the quiet zone.
+        let d = s.split(" d=\"").nth(1).unwrap();
+        for run in d.split('M').filter(|r| !r.is_empty()) {
+            let x: usize = run.split(' ').next().unwrap().parse().unwrap();
+            assert!(x >= QUIET_ZONE && x < w + QUIET_ZONE);
+        }
+    }
+}
