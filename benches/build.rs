@@ -36,7 +36,15 @@ fn posting(i: usize) -> String {
         }
         s.push_str("| 序号 | 项目 | 金额（元） | 备注 |\n| ---: | --- | ---: | --- |\n");
         for r in 0..6 {
-            s.push_str(&format!("| {} | 项目{}-{} | {},{:03}.{:02} | 已审核 |\n", r + 1, i, r, 10 + r, (i * 7 + r) % 1000, r * 11 % 100));
+            s.push_str(&format!(
+                "| {} | 项目{}-{} | {},{:03}.{:02} | 已审核 |\n",
+                r + 1,
+                i,
+                r,
+                10 + r,
+                (i * 7 + r) % 1000,
+                r * 11 % 100
+            ));
         }
         s.push('\n');
         n += 1;
@@ -58,7 +66,11 @@ fn generate(root: &Path, count: usize) {
     }
     for i in 0..count {
         let section = ["village", "party", "finance"][i % 3];
-        std::fs::write(root.join("content").join(section).join(format!("posting-{i:05}.md")), posting(i)).unwrap();
+        std::fs::write(
+            root.join("content").join(section).join(format!("posting-{i:05}.md")),
+            posting(i),
+        )
+        .unwrap();
     }
 }
 
@@ -77,7 +89,8 @@ fn main() {
         let today = gongkai::date::parse_date("2026-11-25").unwrap();
         let opts = gongkai::build::BuildOptions::new(root, today);
         let started = Instant::now();
-        let report = gongkai::build::build(&opts).unwrap_or_else(|d| panic!("build failed: {:?}", d.items.first()));
+        let report = gongkai::build::build(&opts)
+            .unwrap_or_else(|d| panic!("build failed: {:?}", d.items.first()));
         let secs = started.elapsed().as_secs_f64();
         println!("RESULT {} {:.3} {}", report.files, secs, peak_rss_kib());
         return;
@@ -85,7 +98,8 @@ fn main() {
     if args.iter().any(|a| a == "--list") {
         return;
     }
-    let count: usize = std::env::var("GONGKAI_BENCH_POSTINGS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let count: usize =
+        std::env::var("GONGKAI_BENCH_POSTINGS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     // GONGKAI_BENCH_DIR keeps the corpus for profiling (`GONGKAI_TIMINGS=1 gongkai build --root DIR`).
     let temp = tempfile::tempdir().unwrap();
     let kept = std::env::var_os("GONGKAI_BENCH_DIR").map(std::path::PathBuf::from);
@@ -107,17 +121,28 @@ fn main() {
         .filter_map(|e| e.metadata().ok())
         .map(|m| m.len())
         .sum();
-    println!("generated {count} postings ({:.1} MB of Markdown) in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
+    println!(
+        "generated {count} postings ({:.1} MB of Markdown) in {:.1} s",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
     let exe = std::env::current_exe().unwrap();
     for run in ["cold", "second"] {
         if run == "cold" {
             let _ = std::fs::remove_dir_all(dir.path().join(".gongkai-cache"));
         }
-        let out = std::process::Command::new(&exe).arg("--measure").arg(dir.path()).output().unwrap();
+        let out =
+            std::process::Command::new(&exe).arg("--measure").arg(dir.path()).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
-        let line = text.lines().find(|l| l.starts_with("RESULT")).unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("RESULT"))
+            .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
         let parts: Vec<&str> = line.split_whitespace().collect();
         let rss_mib = parts[3].parse::<f64>().unwrap() / 1024.0;
-        println!("{run} build: {} files in {} s, peak memory {:.0} MiB", parts[1], parts[2], rss_mib);
+        println!(
+            "{run} build: {} files in {} s, peak memory {:.0} MiB",
+            parts[1], parts[2], rss_mib
+        );
     }
 }

@@ -213,7 +213,9 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     diags.extend(photo_diags);
     for (i, b) in bodies.iter_mut().enumerate() {
         if site.postings[i].published {
-            if let Some(html) = enrich::images::fill_photos(&b.html, b, &photos, &site.postings[i].url()) {
+            if let Some(html) =
+                enrich::images::fill_photos(&b.html, b, &photos, &site.postings[i].url())
+            {
                 b.html = html;
             }
         }
@@ -286,7 +288,6 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     };
     let (mut files, render_diags) = render::render_pages(&renderer, &input, sink);
     diags.extend(render_diags);
-    drop(input);
     let (board_files, board_diags) = crate::board::render(&renderer, &site, &bodies, &extras);
     diags.extend(board_diags);
     match sink.emit_all(board_files) {
@@ -354,7 +355,11 @@ struct Timings {
 
 impl Timings {
     fn new() -> Self {
-        Timings { on: std::env::var_os("GONGKAI_TIMINGS").is_some(), last: Instant::now(), marks: Vec::new() }
+        Timings {
+            on: std::env::var_os("GONGKAI_TIMINGS").is_some(),
+            last: Instant::now(),
+            marks: Vec::new(),
+        }
     }
     /// Records the time since the previous mark under `label` (the stage that just ended).
     fn mark(&mut self, label: &'static str) {
@@ -363,7 +368,9 @@ impl Timings {
             // Peak resident memory (Linux); shown to find the stage that needs the most.
             let peak = std::fs::read_to_string("/proc/self/status")
                 .ok()
-                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+                .and_then(|s| {
+                    s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string())
+                })
                 .unwrap_or_default();
             self.marks.push((label, now - self.last, peak));
             self.last = now;
@@ -372,7 +379,10 @@ impl Timings {
     fn report(&self) {
         if self.on {
             for (label, d, mem) in &self.marks {
-                eprintln!("timing {label:>12}: {:7.1} ms  (peak memory so far {mem})", d.as_secs_f64() * 1000.0);
+                eprintln!(
+                    "timing {label:>12}: {:7.1} ms  (peak memory so far {mem})",
+                    d.as_secs_f64() * 1000.0
+                );
             }
         }
     }

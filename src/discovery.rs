@@ -11,7 +11,11 @@ use crate::urls;
 
 /// Search index files, the search script and stylesheet. Takes the bodies' plain text (it is
 /// the last stage to need it) so the index does not hold a second copy of every text.
-pub fn search_files(site: &Site, bodies: &mut [Rendered], extras: &[PostingExtras]) -> Vec<OutputFile> {
+pub fn search_files(
+    site: &Site,
+    bodies: &mut [Rendered],
+    extras: &[PostingExtras],
+) -> Vec<OutputFile> {
     let mut ids: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     sort_postings(site, &mut ids);

@@ -459,7 +459,8 @@ pub fn detect_changes_on(
         }
         out.push(judge_change(cur, prev, today));
     }
-    let current_sources: std::collections::BTreeSet<&str> = current.iter().map(|c| c.source).collect();
+    let current_sources: std::collections::BTreeSet<&str> =
+        current.iter().map(|c| c.source).collect();
     for (source, record) in &previous.postings {
         if !current_sources.contains(source.as_str()) {
             out.push(ChangeVerdict::Removed { source: source.clone(), record: record.clone() });

@@ -63,7 +63,8 @@ impl Sink {
             Contents::Written { .. } => return Ok(f),
             Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
             Contents::Copy(src) => std::borrow::Cow::Owned(
-                std::fs::read(src).map_err(|source| OutputError::Write { path: f.path.clone(), source })?,
+                std::fs::read(src)
+                    .map_err(|source| OutputError::Write { path: f.path.clone(), source })?,
             ),
         };
         write_one(dir, &f.path, &bytes)?;
@@ -83,9 +84,11 @@ impl Sink {
 fn write_one(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
     let target = dir.join(path.replace('/', std::path::MAIN_SEPARATOR_STR));
     if let Some(p) = target.parent() {
-        std::fs::create_dir_all(p).map_err(|source| OutputError::Write { path: path.to_string(), source })?;
+        std::fs::create_dir_all(p)
+            .map_err(|source| OutputError::Write { path: path.to_string(), source })?;
     }
-    std::fs::write(&target, bytes).map_err(|source| OutputError::Write { path: path.to_string(), source })
+    std::fs::write(&target, bytes)
+        .map_err(|source| OutputError::Write { path: path.to_string(), source })
 }
 
 /// A fresh staging folder beside `out` (leftovers of interrupted builds are removed first).
@@ -113,7 +116,10 @@ pub fn swap_in(out: &Path, staging: &Path) -> Result<(), OutputError> {
 }
 
 fn parent_and_name(out: &Path) -> (PathBuf, String) {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -28,7 +28,9 @@ pub enum Contents {
     Bytes(Vec<u8>),
     Copy(std::path::PathBuf),
     /// Already written to the staging folder (see [`crate::output::Sink`]); only its hash is kept.
-    Written { sha256: String },
+    Written {
+        sha256: String,
+    },
 }
 
 /// What a posting page shows beyond its front matter and body (filled by later stages).

@@ -206,7 +206,11 @@ fn deleted_sources_disappear_from_the_output() {
     std::fs::remove_file(site.path().join("content/village/roads/2026-road.md")).unwrap();
     // The decision links to it, so fix that link first.
     let p = site.path().join("content/village/2026-decision.md");
-    let text = std::fs::read_to_string(&p).unwrap().replace("和[道路工程](roads/2026-road.md)", "");
+    // Changing a published posting needs an update date and a note.
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("和[道路工程](roads/2026-road.md)", "")
+        .replace("tags = [\"修路\", \"四议两公开\"]\n", "tags = [\"修路\", \"四议两公开\"]\nupdated = 2026-11-25\n\n[[changes]]\ndate = 2026-11-25\nnote = \"删去已撤销的道路工程链接\"\n");
     std::fs::write(&p, text).unwrap();
     let o = build(site.path(), "2026-11-25", &[]);
     assert!(o.status.success(), "{}", stderr(&o));

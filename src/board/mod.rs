@@ -388,7 +388,7 @@ pub fn rebase_html(html: &str, board_page: &str, posting_page: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     loop {
-        let next = [" href=\"", " src=\"", " id=\""]
+        let next = [" href=\"", " src=\"", " srcset=\"", " id=\""]
             .iter()
             .filter_map(|pat| rest.find(pat).map(|i| (i, *pat)))
             .min_by_key(|(i, _)| *i);
@@ -402,6 +402,13 @@ pub fn rebase_html(html: &str, board_page: &str, posting_page: &str) -> String {
         let value = &after[..end];
         if pat == " id=\"" {
             // dropped
+        } else if pat == " srcset=\"" {
+            // `a-480.jpg 480w, a-960.jpg 960w`: each candidate points into the posting folder.
+            let rebased: Vec<String> =
+                value.split(',').map(|c| format!("{prefix}{}", c.trim())).collect();
+            out.push_str(pat);
+            out.push_str(&rebased.join(", "));
+            out.push('"');
         } else {
             out.push_str(pat);
             let absolute = value.contains("://")

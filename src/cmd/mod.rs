@@ -3,8 +3,8 @@
 pub mod build;
 pub mod init;
 pub mod new;
-pub mod serve;
 pub mod print;
+pub mod serve;
 
 use gongkai::diagnostic::{Diagnostics, Lang};
 use jiff::civil::Date;
