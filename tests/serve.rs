@@ -489,9 +489,10 @@ fn public_is_untouched_by_a_serve_session() {
     assert!(!before.is_empty());
     let p = Preview::start_with(|root| copy_dir(&dir.path().join("public"), &root.join("public")));
     let ev = p.events();
+    // A new posting (editing a published one would need a change note, see tests/record.rs).
     std::fs::write(
-        p.root().join("content/village/road.md"),
-        posting("关于修路的决议", "会话中的修改。"),
+        p.root().join("content/village/session-new.md"),
+        posting("会话中新增的公开", "会话中的新内容。"),
     )
     .unwrap();
     ev.expect("reload", REBUILD);

@@ -76,10 +76,9 @@ pub struct ImageCache {
 
 impl ImageCache {
     /// Uses (and creates when needed) `dir`.
+    /// The folder is created on the first store, so a site without photos gets no cache folder.
     pub fn new(dir: impl Into<PathBuf>) -> io::Result<ImageCache> {
-        let dir = dir.into();
-        std::fs::create_dir_all(&dir)?;
-        Ok(ImageCache { dir })
+        Ok(ImageCache { dir: dir.into() })
     }
 
     pub fn dir(&self) -> &Path {
@@ -113,6 +112,7 @@ impl ImageCache {
         meta: &Meta,
         files: &[(String, Vec<u8>)],
     ) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
         let tmp = tempfile::Builder::new().prefix(".tmp-").tempdir_in(&self.dir)?;
         for (name, bytes) in files {
             std::fs::write(tmp.path().join(name), bytes)?;
