@@ -31,6 +31,15 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// 检查全部内容（设置、链接、账目、公示期、个人信息、图片），不生成网站 / Check without writing
+    #[command(
+        after_help = "发布前先运行它：列出所有问题和位置，最后给出错误和提醒的数目；有错误时退出码为 1。\n示例：\n  gongkai check\n  gongkai check --format json   给其他程序读取"
+    )]
+    Check {
+        /// 输出格式：text（默认）或 json / Output format
+        #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+        format: String,
+    },
     /// 生成网站到 public/（出错时不改动已发布的内容）/ Build the site
     #[command(
         after_help = "示例：\n  gongkai build\n  gongkai build --out D:\\发布\\青石村\n  gongkai build --drafts   连草稿一起生成（仅供自己检查，不要发布）"
@@ -115,6 +124,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build { out, drafts } => cmd::build::run(&ctx, out, drafts),
+        Command::Check { format } => cmd::check::run(&ctx, format == "json"),
         Command::Serve { port, bind, open, poll } => cmd::serve::run(
             &ctx,
             cmd::serve::Args { port, bind, open, poll, fixed_today: cli.today.is_some() },

@@ -1,6 +1,7 @@
 //! One file per subcommand; each turns library results into messages and an exit code.
 
 pub mod build;
+pub mod check;
 pub mod init;
 pub mod new;
 pub mod print;

@@ -1,0 +1,69 @@
+//! `gongkai check`: every validation of a build, nothing written.
+
+use super::Ctx;
+use gongkai::build::{self, BuildOptions};
+use gongkai::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx, json: bool) -> ExitCode {
+    let opts = BuildOptions::new(&ctx.root, ctx.today);
+    let (diags, pages) = match build::generate(&opts) {
+        Ok(g) => (g.warnings, Some(g.pages)),
+        Err(d) => (d, None),
+    };
+    let errors = diags.error_count();
+    let warnings = diags.warning_count();
+    if json {
+        println!("{}", to_json(&diags, ctx));
+    } else {
+        ctx.report(&diags);
+        let summary = match pages {
+            Some(n) => ctx.lang.pick(
+                &format!("检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {n} 个页面。下一步：运行 gongkai build 发布。"),
+                &format!("Check finished: {errors} errors, {warnings} warnings; {n} pages would be built."),
+            )
+            .to_string(),
+            None => ctx.lang.pick(
+                &format!("检查完成：{errors} 个错误，{warnings} 条提醒。请按上面的提示修改后再发布。"),
+                &format!("Check finished: {errors} errors, {warnings} warnings. Fix them before publishing."),
+            )
+            .to_string(),
+        };
+        if errors > 0 {
+            eprintln!("{summary}");
+        } else if !ctx.quiet {
+            println!("{summary}");
+        }
+    }
+    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// One JSON object per problem, for editors and scripts.
+fn to_json(diags: &Diagnostics, ctx: &Ctx) -> String {
+    let items: Vec<serde_json::Value> = diags.items.iter().map(|d| item(d, ctx)).collect();
+    let doc = serde_json::json!({
+        "errors": diags.error_count(),
+        "warnings": diags.warning_count(),
+        "diagnostics": items,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn item(d: &Diagnostic, ctx: &Ctx) -> serde_json::Value {
+    let (line, column, sheet, cell) = match &d.position {
+        Position::File => (None, None, None, None),
+        Position::Text { line, column } => (Some(*line), Some(*column), None, None),
+        Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
+    };
+    serde_json::json!({
+        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+        "code": d.message.code(),
+        "path": d.path,
+        "line": line,
+        "column": column,
+        "sheet": sheet,
+        "cell": cell,
+        "location": d.location(),
+        "message": d.message.text(ctx.lang),
+    })
+}
