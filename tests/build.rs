@@ -423,3 +423,59 @@ fn output_may_not_replace_the_site_itself() {
     assert_eq!(o.status.code(), Some(1));
     assert!(site.path().join("content/village/2026-decision.md").is_file());
 }
+
+#[test]
+fn check_reports_every_problem_without_writing() {
+    let site = site("basic");
+    write(
+        site.path(),
+        "content/village/roads/2026-road.md",
+        "+++\ntitle = \"村道\"\ndate = 2026-06-01\ntgas = 1\n+++\n",
+    );
+    write(site.path(), "content/party/_index.md", "+++\ntitel = \"党务\"\n+++\n");
+    let o = gongkai()
+        .args(["check", "--today", "2026-11-25", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/village/roads/2026-road.md:4:1")
+            && err.contains("content/party/_index.md:2:1"),
+        "{err}"
+    );
+    assert!(err.contains("检查完成：3 个错误"), "{err}");
+    assert!(!site.path().join("public").exists(), "check writes nothing");
+
+    let o = gongkai()
+        .args(["check", "--format", "json", "--today", "2026-11-25", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["errors"], 3);
+    let items = doc["diagnostics"].as_array().unwrap();
+    let typo = items
+        .iter()
+        .find(|d| d["code"] == "toml.unknown-key" && d["path"] == "content/party/_index.md")
+        .unwrap();
+    assert_eq!((typo["line"].as_u64(), typo["column"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(typo["severity"], "error");
+    assert!(typo["message"].as_str().unwrap().contains("`title`"));
+
+    // A clean site checks clean.
+    let ok = site_fresh();
+    let o = gongkai()
+        .args(["check", "--today", "2026-11-25", "--root"])
+        .arg(ok.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("检查完成：0 个错误"), "{}", stdout(&o));
+}
+
+fn site_fresh() -> tempfile::TempDir {
+    site("basic")
+}
