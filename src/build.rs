@@ -243,16 +243,17 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     diags.extend(record_diags);
 
     timings.mark("records");
-    let mut data_files = Vec::new();
-    let extras: Vec<PostingExtras> = site
+    // Per-posting data for templates; QR codes and charts make this worth doing in parallel.
+    let per_posting: Vec<(PostingExtras, Vec<Diagnostic>, Vec<OutputFile>)> = site
         .postings
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut e = posting_extras(&site, p, &mut diags);
+            let mut own_diags = Vec::new();
+            let mut data_files = Vec::new();
+            let mut e = posting_extras(&site, p, &mut own_diags);
             e.notice = notices.views[i].clone();
             e.record = records.views[i].clone();
-            e.sheet = Some(crate::sheet::for_posting(&site, p));
             photo_extras(&site, p, &photos, &mut e);
             if let Some(f) = &finances[i] {
                 e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
@@ -272,9 +273,16 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
                 }
                 e.ledger = Some(f.clone());
             }
-            e
+            (e, own_diags, data_files)
         })
         .collect();
+    let mut extras = Vec::with_capacity(per_posting.len());
+    let mut data_files = Vec::new();
+    for (e, ds, files) in per_posting {
+        extras.push(e);
+        diags.extend(ds);
+        data_files.extend(files);
+    }
 
     timings.mark("extras");
     let renderer = Renderer::new(theme.clone());

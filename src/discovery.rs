@@ -24,12 +24,16 @@ pub fn search_files(
         .map(|&i| {
             let p = &site.postings[i];
             let top = top_section(site, p.section);
-            let mut text = std::mem::take(&mut bodies[i].text);
+            // The Markdown source is indexed (markup characters are separators to the
+            // tokenizer), so no second copy of every text is kept; snippets come from the
+            // rendered plain text.
+            let mut text = std::borrow::Cow::Borrowed(p.body());
             // Ledger 摘要 are searchable too: "修路" finds the quarter that paid for it.
             if let Some(l) = &extras[i].ledger {
+                let t = text.to_mut();
                 for r in &l.rows {
-                    text.push_str(&r.summary);
-                    text.push('\n');
+                    t.push('\n');
+                    t.push_str(&r.summary);
                 }
             }
             SearchDoc {
@@ -42,6 +46,7 @@ pub fn search_files(
                 status: extras[i].notice.as_ref().map(|n| n.label.to_string()),
                 tags: p.front.tags.iter().map(|t| t.get_ref().clone()).collect(),
                 text,
+                excerpt: std::mem::take(&mut bodies[i].text),
             }
         })
         .collect();

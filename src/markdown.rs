@@ -82,6 +82,9 @@ pub struct ImageRef {
     pub column: usize,
 }
 
+/// How much of a body's plain text is kept (see [`Rendered::text`]).
+pub const PLAIN_TEXT_CHARS: usize = 600;
+
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
@@ -89,7 +92,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Headings (level, text, id) for a table of contents.
     pub headings: Vec<(u8, String, String)>,
-    /// Plain text of the body, blocks separated by newlines (search, summaries).
+    /// The start of the body as plain text, blocks separated by newlines (summaries, search
+    /// snippets), at most [`PLAIN_TEXT_CHARS`] characters.
     pub text: String,
     pub anchor_checks: Vec<AnchorCheck>,
     /// Postings this one links to (for incremental rebuilds and "related" lists).
@@ -246,6 +250,10 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
         }
     }
     collect_plain_text(root, &mut out.text);
+    // Only the start is needed (summaries, search snippets); the whole body stays in the source.
+    if let Some((cut, _)) = out.text.char_indices().nth(PLAIN_TEXT_CHARS) {
+        out.text.truncate(cut);
+    }
     let mut html = String::with_capacity(body.len() * 2);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, ctx.options, &mut html);

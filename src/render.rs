@@ -573,7 +573,8 @@ pub fn render_pages(
                             record => v(&input.extras[*i].record),
                             cover => input.extras[*i].cover.clone().map(Value::from_safe_string),
                             gallery => input.extras[*i].gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
-                            sheet => v(&input.extras[*i].sheet),
+                            // Made here, page by page: 10,000 QR codes need not be held at once.
+                            sheet => v(input.extras[*i].sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, p)))),
                             chart_svg => input.extras[*i].chart_svg.clone().map(Value::from_safe_string),
                             data_csv => input.extras[*i].data_csv.as_ref().map(|d| urls::relative(&path, d)),
                             data_json => input.extras[*i].data_json.as_ref().map(|d| urls::relative(&path, d)),

@@ -18,14 +18,39 @@
 //! term in the body text (capped at 255).
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use serde::{Deserialize, Serialize};
+use rayon::prelude::*;
+
+/// A small, fast, non-cryptographic hash for the tokenizer's maps (term strings are not
+/// attacker-controlled in a way that matters for a build): FxHash, as in rustc.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+use serde::Serialize;
 
 use super::tokenize::for_each_token;
 
-/// One page to index. The pipeline fills it from a posting's front matter and rendered text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchDoc {
+/// One page to index. The pipeline fills it from a posting's front matter and text. The text
+/// may be borrowed: a 10,000-posting site need not copy 100 MB of text into its index.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SearchDoc<'a> {
     /// Site-relative URL, e.g. `party/2026-dues/index.html`.
     pub url: String,
     pub title: String,
@@ -39,8 +64,12 @@ pub struct SearchDoc {
     /// e.g. `公示中`.
     pub status: Option<String>,
     pub tags: Vec<String>,
-    /// Body text, including ledger 摘要 lines.
-    pub text: String,
+    /// Body text (plain text or Markdown source: markup characters are separators), including
+    /// ledger 摘要 lines.
+    pub text: std::borrow::Cow<'a, str>,
+    /// Plain text that result snippets are cut from; when empty, the start of `text`.
+    #[serde(default)]
+    pub excerpt: String,
 }
 
 /// Tuning knobs; [`build_index`] uses the defaults.
@@ -216,23 +245,15 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
     let section_index: HashMap<&str, usize> =
         sections.keys().enumerate().map(|(i, s)| (*s, i)).collect();
 
-    // Postings.
-    let mut term_ids: HashMap<String, u32> = HashMap::new();
-    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
-    let mut per_doc: HashMap<u32, (u32, u32)> = HashMap::new(); // term -> (tf, flags)
-    let mut core = String::new();
-    for (id, d) in order.iter().enumerate() {
+    // Postings. Documents are tokenised in parallel, a block at a time (the costly part; blocks
+    // keep memory flat), then merged in id order so every postings list is sorted by id.
+    let tokenize = |d: &SearchDoc| -> Vec<(String, u32, u32)> {
+        let mut terms: FastMap<String, (u32, u32)> = FastMap::default();
         let mut add = |tok: &str, tf: u32, flag: u32| {
-            let t = match term_ids.get(tok) {
-                Some(&t) => t,
-                None => {
-                    let t = postings.len() as u32;
-                    term_ids.insert(tok.to_string(), t);
-                    postings.push(Vec::new());
-                    t
-                }
+            let e = match terms.get_mut(tok) {
+                Some(e) => e,
+                None => terms.entry(tok.to_string()).or_insert((0, 0)),
             };
-            let e = per_doc.entry(t).or_insert((0, 0));
             e.0 += tf;
             e.1 |= flag;
         };
@@ -241,29 +262,45 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
             for_each_token(tag, |t| add(t, 0, FLAG_TAG));
         }
         for_each_token(&d.text, |t| add(t, 1, 0));
-        for (t, (tf, flags)) in per_doc.drain() {
-            postings[t as usize].push((id as u32, tf.min(TF_CAP) << 2 | flags));
+        terms.into_iter().map(|(t, (tf, flags))| (t, tf, flags)).collect()
+    };
+    let mut term_ids: FastMap<String, u32> = FastMap::default();
+    // Each postings list is encoded as it grows (previous id, code so far): a 10,000-page site
+    // has ~15 million postings, and a `(u32, u32)` pair each would cost 120 MB.
+    let mut postings: Vec<(u32, String)> = Vec::new();
+    let mut core = String::new();
+    const BLOCK: usize = 128;
+    for (block, docs) in order.chunks(BLOCK).enumerate() {
+        let per_doc: Vec<Vec<(String, u32, u32)>> = docs.par_iter().map(|d| tokenize(d)).collect();
+        for (j, (d, terms)) in docs.iter().zip(per_doc).enumerate() {
+            let id = (block * BLOCK + j) as u32;
+            for (term, tf, flags) in terms {
+                let t = match term_ids.get(&term) {
+                    Some(&t) => t,
+                    None => {
+                        let t = postings.len() as u32;
+                        term_ids.insert(term, t);
+                        postings.push((0, String::new()));
+                        t
+                    }
+                };
+                let (prev, code) = &mut postings[t as usize];
+                encode_number(code, id - *prev);
+                encode_number(code, tf.min(TF_CAP) << 2 | flags);
+                *prev = id;
+            }
+            encode_number(&mut core, section_index[d.section.as_str()] as u32);
+            let year_code = year_of(&d.date)
+                .and_then(|y| years.iter().position(|&x| x == y))
+                .map_or(0, |i| i as u32 + 1);
+            encode_number(&mut core, year_code);
         }
-        encode_number(&mut core, section_index[d.section.as_str()] as u32);
-        let year_code = year_of(&d.date)
-            .and_then(|y| years.iter().position(|&x| x == y))
-            .map_or(0, |i| i as u32 + 1);
-        encode_number(&mut core, year_code);
     }
 
     // Encode postings, sorted by term for deterministic output.
     let mut encoded: Vec<(&str, String)> = term_ids
         .iter()
-        .map(|(term, &t)| {
-            let mut s = String::new();
-            let mut prev = 0;
-            for &(doc, v) in &postings[t as usize] {
-                encode_number(&mut s, doc - prev);
-                encode_number(&mut s, v);
-                prev = doc;
-            }
-            (term.as_str(), s)
-        })
+        .map(|(term, &t)| (term.as_str(), std::mem::take(&mut postings[t as usize].1)))
         .collect();
     encoded.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
@@ -311,7 +348,10 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
                 k: d.kind.as_deref(),
                 st: d.status.as_deref(),
                 g: &d.tags,
-                x: excerpt(&d.text, opts.excerpt_chars),
+                x: excerpt(
+                    if d.excerpt.is_empty() { &d.text } else { &d.excerpt },
+                    opts.excerpt_chars,
+                ),
             })
             .collect();
         let docs_json = serde_json::to_string(&out).expect("docs serialize");
