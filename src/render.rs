@@ -502,6 +502,33 @@ pub fn render_pages(
                             }
                         })
                         .collect();
+                    // Finance periods of the section (first page only) with their closing
+                    // balances: each series in period order, then periods outside any series.
+                    let mut periods: Vec<(&crate::ledger::Finance, &crate::ledger::Period, usize)> =
+                        if *page == 1 {
+                            ids.iter()
+                                .filter_map(|&i| {
+                                    let l = input.extras[i].ledger.as_ref().filter(|l| !l.rows.is_empty())?;
+                                    Some((l, l.period.as_ref()?, i))
+                                })
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                    periods.sort_by_key(|(l, p, i)| {
+                        (l.series.is_none(), l.series.clone(), p.from, p.to, site.postings[*i].source.clone())
+                    });
+                    let periods: Vec<Value> = periods
+                        .into_iter()
+                        .map(|(l, period, i)| {
+                            minijinja::context! {
+                                period => period.text.clone(),
+                                title => site.postings[i].title().to_string(),
+                                url => enc(&site.postings[i].url()),
+                                closing => v(l.totals.closing),
+                            }
+                        })
+                        .collect();
                     let page_links: Vec<Value> = (1..=*pages)
                         .map(|n| minijinja::context! { n => n, url => enc(&section_page_path(*si, n)) })
                         .collect();
@@ -513,6 +540,7 @@ pub fn render_pages(
                             intro => input.section_intros[*si].clone(),
                             postings => v(list(&chunk)),
                             subsections => subsections,
+                            periods => periods,
                             breadcrumbs => v(breadcrumbs(*si)),
                         },
                         paginator => minijinja::context! {
