@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 mod cmd;
 
+// mimalloc: building a large site allocates millions of small strings (comrak nodes, template
+// values); the system allocator's per-thread arenas fragment and keep peak memory high.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// gongkai（公开）：把村务、党务、财务公开内容生成可离线打开的公开栏网站。
 #[derive(Parser, Debug)]
 #[command(

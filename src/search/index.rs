@@ -28,6 +28,10 @@ use rayon::prelude::*;
 struct FxHasher(u64);
 
 impl Hasher for FxHasher {
+    fn write_u64(&mut self, n: u64) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
+    }
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
         for chunk in bytes.chunks(8) {
@@ -42,6 +46,32 @@ impl Hasher for FxHasher {
 }
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A term while indexing: Chinese tokens as packed code points, other words as text.
+enum TermKey {
+    Cjk(u64),
+    Word(String),
+}
+
+/// Packs a one- or two-character CJK token into a u64 (21 bits a character, plus a length bit).
+fn cjk_key(tok: &str) -> Option<u64> {
+    let mut chars = tok.chars();
+    let a = chars.next()?;
+    if !super::tokenize::is_cjk(a) {
+        return None;
+    }
+    match (chars.next(), chars.next()) {
+        (None, _) => Some(a as u64),
+        (Some(b), None) => Some(1 << 42 | (a as u64) << 21 | b as u64),
+        _ => None,
+    }
+}
+
+/// The token a [`cjk_key`] was made from.
+fn cjk_term(k: u64) -> String {
+    let ch = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+    if k >> 42 == 1 { [ch(k >> 21), ch(k)].iter().collect() } else { ch(k).to_string() }
+}
 
 use serde::Serialize;
 
@@ -247,12 +277,18 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
 
     // Postings. Documents are tokenised in parallel, a block at a time (the costly part; blocks
     // keep memory flat), then merged in id order so every postings list is sorted by id.
-    let tokenize = |d: &SearchDoc| -> Vec<(String, u32, u32)> {
-        let mut terms: FastMap<String, (u32, u32)> = FastMap::default();
+    // Chinese tokens (a character or a bigram) are keyed by their code points packed into a
+    // u64, so the hot loop neither allocates nor hashes strings.
+    let tokenize = |d: &SearchDoc| -> Vec<(TermKey, u32, u32)> {
+        let mut cjk: FastMap<u64, (u32, u32)> = FastMap::default();
+        let mut words: FastMap<String, (u32, u32)> = FastMap::default();
         let mut add = |tok: &str, tf: u32, flag: u32| {
-            let e = match terms.get_mut(tok) {
-                Some(e) => e,
-                None => terms.entry(tok.to_string()).or_insert((0, 0)),
+            let e = match cjk_key(tok) {
+                Some(k) => cjk.entry(k).or_insert((0, 0)),
+                None => match words.get_mut(tok) {
+                    Some(e) => e,
+                    None => words.entry(tok.to_string()).or_insert((0, 0)),
+                },
             };
             e.0 += tf;
             e.1 |= flag;
@@ -262,28 +298,37 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
             for_each_token(tag, |t| add(t, 0, FLAG_TAG));
         }
         for_each_token(&d.text, |t| add(t, 1, 0));
-        terms.into_iter().map(|(t, (tf, flags))| (t, tf, flags)).collect()
+        let mut out: Vec<(TermKey, u32, u32)> = Vec::with_capacity(cjk.len() + words.len());
+        out.extend(cjk.into_iter().map(|(k, (tf, f))| (TermKey::Cjk(k), tf, f)));
+        out.extend(words.into_iter().map(|(w, (tf, f))| (TermKey::Word(w), tf, f)));
+        out
     };
-    let mut term_ids: FastMap<String, u32> = FastMap::default();
+    let mut cjk_ids: FastMap<u64, u32> = FastMap::default();
+    let mut word_ids: FastMap<String, u32> = FastMap::default();
     // Each postings list is encoded as it grows (previous id, code so far): a 10,000-page site
     // has ~15 million postings, and a `(u32, u32)` pair each would cost 120 MB.
     let mut postings: Vec<(u32, String)> = Vec::new();
     let mut core = String::new();
     const BLOCK: usize = 128;
     for (block, docs) in order.chunks(BLOCK).enumerate() {
-        let per_doc: Vec<Vec<(String, u32, u32)>> = docs.par_iter().map(|d| tokenize(d)).collect();
+        let per_doc: Vec<Vec<(TermKey, u32, u32)>> = docs.par_iter().map(|d| tokenize(d)).collect();
         for (j, (d, terms)) in docs.iter().zip(per_doc).enumerate() {
             let id = (block * BLOCK + j) as u32;
             for (term, tf, flags) in terms {
-                let t = match term_ids.get(&term) {
-                    Some(&t) => t,
-                    None => {
-                        let t = postings.len() as u32;
-                        term_ids.insert(term, t);
-                        postings.push((0, String::new()));
-                        t
-                    }
+                let next = postings.len() as u32;
+                let t = match term {
+                    TermKey::Cjk(k) => *cjk_ids.entry(k).or_insert(next),
+                    TermKey::Word(w) => match word_ids.get(&w) {
+                        Some(&t) => t,
+                        None => {
+                            word_ids.insert(w, next);
+                            next
+                        }
+                    },
                 };
+                if t == next {
+                    postings.push((0, String::new()));
+                }
                 let (prev, code) = &mut postings[t as usize];
                 encode_number(code, id - *prev);
                 encode_number(code, tf.min(TF_CAP) << 2 | flags);
@@ -296,11 +341,13 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
             encode_number(&mut core, year_code);
         }
     }
+    let term_ids: Vec<(String, u32)> =
+        cjk_ids.into_iter().map(|(k, t)| (cjk_term(k), t)).chain(word_ids).collect();
 
     // Encode postings, sorted by term for deterministic output.
     let mut encoded: Vec<(&str, String)> = term_ids
         .iter()
-        .map(|(term, &t)| (term.as_str(), std::mem::take(&mut postings[t as usize].1)))
+        .map(|(term, t)| (term.as_str(), std::mem::take(&mut postings[*t as usize].1)))
         .collect();
     encoded.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
