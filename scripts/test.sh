@@ -20,3 +20,15 @@ fi
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked --lib --bins --tests
+
+# Fuzz smoke test: every target in fuzz/ for a short while (GONGKAI_FUZZ_SECS, default 10 s each;
+# the first fuzz build takes about 5 minutes). A crash or a failed fuzz build fails the run. Only a
+# machine where cargo-fuzz cannot be installed skips it, saying so; GONGKAI_FUZZ=0 skips it on
+# purpose.
+if [ "${GONGKAI_FUZZ:-1}" = "0" ]; then
+  echo "test.sh: fuzz smoke test skipped (GONGKAI_FUZZ=0)" >&2
+elif cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked; then
+  scripts/fuzz-smoke.sh "${GONGKAI_FUZZ_SECS:-10}"
+else
+  echo "test.sh: cargo-fuzz could not be installed; fuzz smoke test skipped" >&2
+fi

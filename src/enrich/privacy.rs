@@ -61,6 +61,11 @@ pub fn run(mut site: Site) -> (Site, Vec<Diagnostic>) {
             check_posting_text(&p.src, p.split, &allow, today, mode)
         })
         .collect();
+    // A posting's file (or bundle folder) name becomes its web address: always an error there.
+    for p in site.postings.iter().filter(|p| p.published) {
+        let from = p.source.strip_prefix("content/").map_or(0, |_| "content/".len());
+        diags.extend(path_diagnostics(&p.source, from, &allow, today));
+    }
     for (p, (replacement, ds)) in site.postings.iter_mut().zip(results) {
         diags.extend(ds);
         if let Some((front, src, split)) = replacement {
@@ -151,16 +156,7 @@ fn check_posting_text(
 fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let name = display.rsplit('/').next().unwrap_or(display);
-    out.extend(
-        privacy::diagnostics_for(display, name, &privacy::scan_on(name, allow, today))
-            .into_iter()
-            .map(|mut d| {
-                // A finding in a file name has no line: point at the file.
-                d.position = crate::diagnostic::Position::File;
-                d.snippet = None;
-                d
-            }),
-    );
+    out.extend(path_diagnostics(display, display.len() - name.len(), allow, today));
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "txt" | "toml" | "tsv" => {
@@ -176,6 +172,29 @@ fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) -> Vec
         _ => {}
     }
     out
+}
+
+/// Findings in the part of a path from byte `from` on (a file name, or a posting's path below
+/// `content/`, which becomes its web address). Each is an error at the file, which is named with
+/// the number masked: like every other message, it never shows the full number.
+fn path_diagnostics(display: &str, from: usize, allow: &AllowList, today: Date) -> Vec<Diagnostic> {
+    let findings: Vec<privacy::Finding> = privacy::scan_on(&display[from..], allow, today)
+        .into_iter()
+        .map(|f| privacy::Finding { range: f.range.start + from..f.range.end + from, ..f })
+        .collect();
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let shown = privacy::mask_text(display, &findings);
+    privacy::diagnostics_for(&shown, display, &findings)
+        .into_iter()
+        .map(|mut d| {
+            // A finding in a path has no line: point at the file.
+            d.position = crate::diagnostic::Position::File;
+            d.snippet = None;
+            d
+        })
+        .collect()
 }
 
 /// UTF-8 (with or without BOM), else GB18030 as Excel and WPS save on Chinese Windows.

@@ -367,6 +367,50 @@ pub fn load(
     (Some(finance), diags)
 }
 
+/// Reads CSV ledger bytes exactly as a build does (encoding, header row, dates, amounts, running
+/// balances, totals, by-category and by-month sums, open-data export and chart) and returns what
+/// it found with every diagnostic. For the `ledger_csv` fuzz target: it must never panic.
+#[doc(hidden)]
+pub fn read_csv_bytes(bytes: &[u8]) -> (Option<Finance>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut origin =
+        Origin { path: "ledger.csv".into(), text: String::new(), base: 0, sheet: None };
+    origin.text = match read_csv::decode(bytes, None) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(origin.error(&Loc::File, e));
+            return (None, diags);
+        }
+    };
+    let grid = match read_csv::grid(&origin.text) {
+        Ok(g) => g,
+        Err(e) => {
+            diags.push(origin.error(&Loc::File, e));
+            return (None, diags);
+        }
+    };
+    let records = columns::grid_records(grid, &Columns::new(), &origin, &mut diags);
+    let rows = check::build_rows(records, &origin, None, Fen(0), &mut diags);
+    let declared =
+        check::Declared { opening: None, closing: None, income_total: None, expense_total: None };
+    let totals = check::totals(&rows, true, &declared, true, &origin, &mut diags);
+    let finance = Finance {
+        by_category: check::by_category(&rows),
+        by_month: check::by_month(&rows),
+        rows,
+        totals,
+        period: None,
+        series: None,
+        source_file: None,
+        source_path: None,
+        budget: None,
+        year_to_date: None,
+        opening_at: None,
+    };
+    let _ = (to_csv(&finance), to_json(&finance), chart_svg(&finance));
+    (Some(finance), diags)
+}
+
 /// Resolves a ledger file named in front matter against the posting folder; refuses `..` and
 /// absolute paths so a posting cannot publish files from outside the site.
 pub(crate) fn resolve_file(
