@@ -83,7 +83,7 @@ pub struct ImageRef {
 }
 
 /// How much of a body's plain text is kept (see [`Rendered::text`]).
-pub const PLAIN_TEXT_CHARS: usize = 600;
+pub const PLAIN_TEXT_CHARS: usize = 300;
 
 #[derive(Debug, Default)]
 pub struct Rendered {
