@@ -121,7 +121,7 @@ fn sentence(r: &mut Rng) -> String {
     }
 }
 
-fn synthetic_docs(n: usize) -> Vec<SearchDoc> {
+fn synthetic_docs(n: usize) -> Vec<SearchDoc<'static>> {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15);
     let sections = [("village", "村务公开"), ("party", "党务公开"), ("finance", "财务公开")];
     (0..n)
@@ -148,7 +148,8 @@ fn synthetic_docs(n: usize) -> Vec<SearchDoc> {
                 kind: Some(["通知", "公示", "报告"][r.below(3)].into()),
                 status: (r.below(5) == 0).then(|| "公示中".to_string()),
                 tags: vec![r.pick(OBJECTS).to_string()],
-                text,
+                text: text.into(),
+                excerpt: String::new(),
             }
         })
         .collect()

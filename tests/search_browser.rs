@@ -47,7 +47,13 @@ fn dump_dom(url: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn doc(url: &str, title: &str, section: (&str, &str), date: &str, text: &str) -> SearchDoc {
+fn doc(
+    url: &str,
+    title: &str,
+    section: (&str, &str),
+    date: &str,
+    text: &str,
+) -> SearchDoc<'static> {
     SearchDoc {
         url: url.into(),
         title: title.into(),
@@ -57,7 +63,8 @@ fn doc(url: &str, title: &str, section: (&str, &str), date: &str, text: &str) ->
         kind: None,
         status: None,
         tags: vec![],
-        text: text.into(),
+        text: text.to_string().into(),
+        excerpt: String::new(),
     }
 }
 

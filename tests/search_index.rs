@@ -61,7 +61,7 @@ impl Index {
     }
 }
 
-fn doc(url: &str, title: &str, date: &str, tags: &[&str], text: &str) -> SearchDoc {
+fn doc(url: &str, title: &str, date: &str, tags: &[&str], text: &str) -> SearchDoc<'static> {
     SearchDoc {
         url: url.into(),
         title: title.into(),
@@ -71,11 +71,12 @@ fn doc(url: &str, title: &str, date: &str, tags: &[&str], text: &str) -> SearchD
         kind: None,
         status: Some("公示中".into()),
         tags: tags.iter().map(|t| t.to_string()).collect(),
-        text: text.into(),
+        text: text.to_string().into(),
+        excerpt: String::new(),
     }
 }
 
-fn docs() -> Vec<SearchDoc> {
+fn docs() -> Vec<SearchDoc<'static>> {
     vec![
         doc("finance/a.html", "低保金发放公示", "2026-10-08", &["民生"], "共有12户。"),
         doc(
