@@ -8,6 +8,7 @@ use crate::calendar::WorkCalendar;
 use crate::config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Message, display_path};
 use crate::enrich;
+use crate::incremental::{Cache, KeyHasher};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, AnchorCheck, LinkError, LinkIndex, Rendered};
 use crate::output;
@@ -20,6 +21,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to build and how.
@@ -108,6 +110,24 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
 
 /// Loads, checks and renders the site, handing each output file to `sink` as soon as it is made.
 pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generated, Diagnostics> {
+    generate_with(opts, sink, None)
+}
+
+/// `generate` for the preview: reuses from `cache` whatever the previous build made from the
+/// same inputs (see [`crate::incremental`]) and leaves this build's results in it. The files
+/// are exactly those `generate` would make.
+pub fn generate_cached(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
+    cache.begin(crate::incremental::global_fingerprint(opts));
+    let result = generate_with(opts, &output::Sink::Memory, Some(cache));
+    cache.finish(result.is_ok());
+    result
+}
+
+fn generate_with(
+    opts: &BuildOptions,
+    sink: &output::Sink,
+    memo: Option<&Cache>,
+) -> Result<Generated, Diagnostics> {
     let fail = |ds: Vec<Diagnostic>| {
         let mut d = Diagnostics::new();
         d.extend(ds);
@@ -117,22 +137,25 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     let mut timings = Timings::new();
     let (config, _) = config::load(&opts.root).map_err(fail)?;
     let theme = Theme::new(&opts.root, &config.theme);
-    let site = load::load_with_config(
+    let site = load::load_cached(
         &opts.root,
         config,
         LoadOptions { today: opts.today, include_unpublished: opts.drafts },
+        memo,
     )
     .map_err(fail)?;
 
     timings.mark("load");
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Personal data is checked (and masked where allowed) before anything is rendered.
-    let (site, privacy_diags) = enrich::privacy::run(site);
+    let (site, privacy_diags) = enrich::privacy::run_cached(site, memo);
     diags.extend(privacy_diags);
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme);
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
+    // A body depends on its text, where it is, and (through its links) on the whole index.
+    let index_key = memo.map(|_| KeyHasher::new().add(&index).key());
 
     let mut bodies: Vec<Rendered> = site
         .postings
@@ -140,17 +163,35 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
         .enumerate()
         .map(|(i, p)| {
             let content_dir = content_rel_dir(&site.root, &p.dir);
-            markdown::render(&markdown::Context {
-                src: &p.src,
-                body_start: p.split.body_start,
-                body_line: p.split.body_line,
-                content_dir: &content_dir,
-                page: &p.url(),
-                this: Some(i),
-                published: p.published && !opts.drafts,
-                index: &index,
-                options: &md_options,
-            })
+            let page = p.url();
+            let published = p.published && !opts.drafts;
+            let render = || {
+                markdown::render(&markdown::Context {
+                    src: &p.src,
+                    body_start: p.split.body_start,
+                    body_line: p.split.body_line,
+                    content_dir: &content_dir,
+                    page: &page,
+                    this: Some(i),
+                    published,
+                    index: &index,
+                    options: &md_options,
+                })
+            };
+            match memo {
+                None => render(),
+                Some(c) => {
+                    let key = KeyHasher::new()
+                        .add(&index_key)
+                        .add(&p.src.path)
+                        .add(&p.src.text)
+                        .add(&(p.split.body_start, p.split.body_line, i, published))
+                        .add(&content_dir)
+                        .add(&page)
+                        .key();
+                    Rendered::clone(&c.markdown.get_or(key, || Arc::new(render())))
+                }
+            }
         })
         .collect();
     timings.mark("markdown");
@@ -244,6 +285,20 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
 
     timings.mark("records");
     let mut data_files = Vec::new();
+    // QR codes take about a millisecond each: made in parallel, and kept by the preview.
+    let mut sheets: Vec<Option<crate::sheet::SheetView>> = site
+        .postings
+        .par_iter()
+        .map(|p| {
+            let Some(c) = memo else { return Some(crate::sheet::for_posting(&site, p)) };
+            let key = KeyHasher::new()
+                .add(&p.url())
+                .add(&site.sections[p.section].id)
+                .add(&format!("{:?}", p.front.print))
+                .key();
+            Some(c.sheets.get_or(key, || crate::sheet::for_posting(&site, p)))
+        })
+        .collect();
     let extras: Vec<PostingExtras> = site
         .postings
         .iter()
@@ -252,7 +307,7 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
             let mut e = posting_extras(&site, p, &mut diags);
             e.notice = notices.views[i].clone();
             e.record = records.views[i].clone();
-            e.sheet = Some(crate::sheet::for_posting(&site, p));
+            e.sheet = sheets[i].take();
             photo_extras(&site, p, &photos, &mut e);
             if let Some(f) = &finances[i] {
                 e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
@@ -277,7 +332,10 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
         .collect();
 
     timings.mark("extras");
-    let renderer = Renderer::new(theme.clone());
+    let mut renderer = Renderer::new(theme.clone());
+    if let Some(c) = memo {
+        renderer = renderer.with_page_memo(c.pages.clone());
+    }
     let input = RenderInput {
         site: &site,
         bodies: &bodies,
@@ -303,7 +361,16 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     let mut more = crate::discovery::sitemap(&site, &files);
     more.extend(crate::discovery::feeds(&site, &bodies));
     timings.mark("feeds");
-    more.extend(crate::discovery::search_files(&site, &mut bodies, &extras));
+    let docs = crate::discovery::search_docs(&site, &mut bodies, &extras);
+    more.extend(match memo {
+        None => crate::discovery::search_files_of(&docs),
+        Some(c) => {
+            let key = KeyHasher::new().add(&docs).key();
+            let files = c.search.get_or(key, || Arc::new(crate::discovery::search_files_of(&docs)));
+            Vec::clone(&files)
+        }
+    });
+    drop(docs);
     drop(bodies);
     timings.mark("search");
     let photo_sources = enrich::images::photo_sources(&site);
@@ -322,7 +389,13 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.mark("other files");
-    match sink.emit(enrich::records::manifest_file(&files, &records)) {
+    let manifest = match memo {
+        None => enrich::records::manifest_file(&files, &records),
+        Some(c) => enrich::records::manifest_file_with(&files, &records, &|b: &[u8]| {
+            c.sha256.get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
+        }),
+    };
+    match sink.emit(manifest) {
         Ok(m) => files.push(m),
         Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
     }

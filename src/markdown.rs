@@ -35,6 +35,7 @@ pub enum Target {
 }
 
 /// Everything link resolution needs to know about the site.
+#[derive(Hash)]
 pub struct LinkIndex {
     /// Content-relative `.md` path (e.g. `village/2026-road/index.md`) -> posting index.
     pub postings: BTreeMap<String, usize>,
@@ -82,7 +83,7 @@ pub struct ImageRef {
     pub column: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     /// Heading ids in document order.

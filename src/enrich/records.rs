@@ -142,11 +142,21 @@ pub fn run(
 
 /// `manifest.json`: every other output file with its SHA-256, and every posting's record.
 pub fn manifest_file(files: &[OutputFile], records: &Records) -> OutputFile {
+    manifest_file_with(files, records, &manifest::sha256_hex)
+}
+
+/// `manifest_file` with the SHA-256 of in-memory files from `sha256` (the preview remembers
+/// them).
+pub fn manifest_file_with(
+    files: &[OutputFile],
+    records: &Records,
+    sha256: &(dyn Fn(&[u8]) -> String + Sync),
+) -> OutputFile {
     let hashes: Vec<(String, String)> = files
         .par_iter()
         .map(|f| {
             let hash = match &f.contents {
-                Contents::Bytes(b) => manifest::sha256_hex(b),
+                Contents::Bytes(b) => sha256(b),
                 Contents::Copy(p) => {
                     std::fs::read(p).map(|b| manifest::sha256_hex(&b)).unwrap_or_default()
                 }

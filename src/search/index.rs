@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::tokenize::for_each_token;
 
 /// One page to index. The pipeline fills it from a posting's front matter and rendered text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SearchDoc {
     /// Site-relative URL, e.g. `party/2026-dues/index.html`.
     pub url: String,

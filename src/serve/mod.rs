@@ -33,7 +33,7 @@ const WORKERS: usize = 4;
 
 /// After a batch of changes, wait this long for more before rebuilding, so a burst (unzipping,
 /// `git checkout`) that the debouncer reports in several batches still gives one rebuild.
-const SETTLE: Duration = Duration::from_millis(60);
+const SETTLE: Duration = Duration::from_millis(15);
 
 /// A burst never delays a rebuild by more than this.
 const SETTLE_MAX: Duration = Duration::from_secs(2);
@@ -103,6 +103,8 @@ pub struct Server {
     builds: u64,
     started: u64,
     next_change: Option<Date>,
+    /// What the previous builds made, so a save re-does only what depends on the saved file.
+    cache: crate::incremental::Cache,
 }
 
 impl Server {
@@ -126,6 +128,7 @@ impl Server {
             builds: 0,
             started,
             next_change: None,
+            cache: crate::incremental::Cache::new(),
         })
     }
 
@@ -151,7 +154,7 @@ impl Server {
     /// Builds once and publishes the result to open tabs. `why` names what changed.
     pub fn rebuild(&mut self, why: &str) {
         let started = Instant::now();
-        let result = crate::build::generate(&self.build_options());
+        let result = crate::build::generate_cached(&self.build_options(), &self.cache);
         let ms = started.elapsed().as_millis();
         match result {
             Ok(g) => {
@@ -286,6 +289,7 @@ impl Server {
                 }
             }
             if !changed.is_empty() {
+                self.cache.invalidate(&changed);
                 let why = self.describe(&changed);
                 self.rebuild(&why);
             }
