@@ -69,6 +69,40 @@ pub struct Generated {
     pub pages: usize,
     pub warnings: Diagnostics,
     pub site: Site,
+    /// The search index and the manifest when the preview asked for them to be made after the
+    /// pages ([`generate_preview`]); `None` when `files` is complete.
+    pub pending: Option<Pending>,
+}
+
+/// The last steps of a preview build, made after the pages are shown: the search index and
+/// the manifest (checksums of every other file). Nothing in them can fail the build.
+#[derive(Debug)]
+pub struct Pending {
+    docs: Vec<crate::search::SearchDoc>,
+    records: enrich::records::Records,
+}
+
+impl Pending {
+    /// The search index files (reused from `cache` when no document changed).
+    pub fn search_files(&self, cache: &Cache) -> Vec<OutputFile> {
+        search_files_cached(&self.docs, Some(cache))
+    }
+
+    /// The manifest, from (path, SHA-256) of every other output file.
+    pub fn manifest(&self, hashes: Vec<(String, String)>) -> OutputFile {
+        enrich::records::manifest_of_hashes(hashes, &self.records)
+    }
+}
+
+fn search_files_cached(docs: &[crate::search::SearchDoc], memo: Option<&Cache>) -> Vec<OutputFile> {
+    match memo {
+        None => crate::discovery::search_files_of(docs),
+        Some(c) => {
+            let key = KeyHasher::new().add(docs).key();
+            let files = c.search.get_or(key, || Arc::new(crate::discovery::search_files_of(docs)));
+            Vec::clone(&files)
+        }
+    }
 }
 
 /// What a successful `build` reports.
@@ -110,7 +144,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
 
 /// Loads, checks and renders the site, handing each output file to `sink` as soon as it is made.
 pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generated, Diagnostics> {
-    generate_with(opts, sink, None)
+    generate_with(opts, sink, None, false)
 }
 
 /// `generate` for the preview: reuses from `cache` whatever the previous build made from the
@@ -118,8 +152,20 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
 /// are exactly those `generate` would make.
 pub fn generate_cached(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
     cache.begin(crate::incremental::global_fingerprint(opts));
-    let result = generate_with(opts, &output::Sink::Memory, Some(cache));
+    let result = generate_with(opts, &output::Sink::Memory, Some(cache), false);
     cache.finish(result.is_ok());
+    result
+}
+
+/// `generate_cached` without the search index and the manifest, which are left in
+/// [`Generated::pending`] so the preview can show the pages first. Call
+/// [`crate::incremental::Cache::finish`] once the pending files are made.
+pub fn generate_preview(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
+    cache.begin(crate::incremental::global_fingerprint(opts));
+    let result = generate_with(opts, &output::Sink::Memory, Some(cache), true);
+    if result.is_err() {
+        cache.finish(false);
+    }
     result
 }
 
@@ -127,6 +173,7 @@ fn generate_with(
     opts: &BuildOptions,
     sink: &output::Sink,
     memo: Option<&Cache>,
+    defer_tail: bool,
 ) -> Result<Generated, Diagnostics> {
     let fail = |ds: Vec<Diagnostic>| {
         let mut d = Diagnostics::new();
@@ -280,7 +327,8 @@ fn generate_with(
                 None
             }
         };
-    let (records, record_diags) = enrich::records::run(&site, &finances, previous.as_ref());
+    let (records, record_diags) =
+        enrich::records::run_cached(&site, &finances, previous.as_ref(), memo);
     diags.extend(record_diags);
 
     timings.mark("records");
@@ -362,15 +410,12 @@ fn generate_with(
     more.extend(crate::discovery::feeds(&site, &bodies));
     timings.mark("feeds");
     let docs = crate::discovery::search_docs(&site, &mut bodies, &extras);
-    more.extend(match memo {
-        None => crate::discovery::search_files_of(&docs),
-        Some(c) => {
-            let key = KeyHasher::new().add(&docs).key();
-            let files = c.search.get_or(key, || Arc::new(crate::discovery::search_files_of(&docs)));
-            Vec::clone(&files)
-        }
-    });
-    drop(docs);
+    let docs = if defer_tail {
+        Some(docs)
+    } else {
+        more.extend(search_files_cached(&docs, memo));
+        None
+    };
     drop(bodies);
     timings.mark("search");
     let photo_sources = enrich::images::photo_sources(&site);
@@ -389,16 +434,23 @@ fn generate_with(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.mark("other files");
-    let manifest = match memo {
-        None => enrich::records::manifest_file(&files, &records),
-        Some(c) => enrich::records::manifest_file_with(&files, &records, &|b: &[u8]| {
-            c.sha256.get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
-        }),
+    let pending = match docs {
+        Some(docs) => Some(Pending { docs, records }),
+        None => {
+            let manifest = match memo {
+                None => enrich::records::manifest_file(&files, &records),
+                Some(c) => enrich::records::manifest_file_with(&files, &records, &|b: &[u8]| {
+                    c.sha256
+                        .get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
+                }),
+            };
+            match sink.emit(manifest) {
+                Ok(m) => files.push(m),
+                Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
+            }
+            None
+        }
     };
-    match sink.emit(manifest) {
-        Ok(m) => files.push(m),
-        Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
-    }
 
     timings.mark("manifest");
     timings.report();
@@ -416,6 +468,7 @@ fn generate_with(
         site,
         next_change: notices.next_change,
         photo_keys,
+        pending,
     })
 }
 

@@ -110,6 +110,11 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
         v
     }
 
+    /// Sets the value for `key` in this build (replacing one `get_or` found stale).
+    pub fn put(&self, key: K, v: V) {
+        lock(&self.new).insert(key, v);
+    }
+
     /// Ends a build: entries it did not use are dropped.
     pub fn rotate(&self) {
         let used = std::mem::take(&mut *lock(&self.new));
@@ -184,6 +189,8 @@ pub struct Cache {
     pub pages: Arc<Memo<Key, Arc<String>>>,
     pub search: Memo<Key, Arc<Vec<crate::render::OutputFile>>>,
     pub sha256: Memo<Key, String>,
+    /// Public-record fingerprints of postings (text and ledger file).
+    pub fingerprints: Memo<Key, String>,
     /// Counters of the last build, for tests and the benchmark.
     stats: Mutex<Stats>,
 }
@@ -221,6 +228,7 @@ impl Cache {
             self.pages.clear();
             self.search.clear();
             self.sha256.clear();
+            self.fingerprints.clear();
         }
         *g = Some(global);
         *lock(&self.stats) = Stats { full, ..Stats::default() };
@@ -238,6 +246,7 @@ impl Cache {
         self.pages.rotate();
         self.search.rotate();
         self.sha256.rotate();
+        self.fingerprints.rotate();
         if !ok {
             *lock(&self.global) = None;
         }

@@ -285,8 +285,7 @@ fn parse_found_cached(
             cache.count(|s| s.files_read += 1);
             let r = parse_found(root, found);
             let value = (kind, r.as_ref().ok().cloned());
-            cache.files.forget(|k| *k == path);
-            cache.files.get_or(path, || FileEntry { stamp, value: std::sync::Arc::new(value) });
+            cache.files.put(path, FileEntry { stamp, value: std::sync::Arc::new(value) });
             r
         }
     }
