@@ -98,7 +98,7 @@ fn search_files_cached(docs: &[crate::search::SearchDoc], memo: Option<&Cache>) 
     match memo {
         None => crate::discovery::search_files_of(docs),
         Some(c) => {
-            let key = KeyHasher::new().add(docs).key();
+            let key = KeyHasher::new().with(docs).key();
             let files = c.search.get_or(key, || Arc::new(crate::discovery::search_files_of(docs)));
             Vec::clone(&files)
         }
@@ -202,7 +202,7 @@ fn generate_with(
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
     // A body depends on its text, where it is, and (through its links) on the whole index.
-    let index_key = memo.map(|_| KeyHasher::new().add(&index).key());
+    let index_key = memo.map(|_| KeyHasher::new().with(&index).key());
 
     let mut bodies: Vec<Rendered> = site
         .postings
@@ -229,12 +229,12 @@ fn generate_with(
                 None => render(),
                 Some(c) => {
                     let key = KeyHasher::new()
-                        .add(&index_key)
-                        .add(&p.src.path)
-                        .add(&p.src.text)
-                        .add(&(p.split.body_start, p.split.body_line, i, published))
-                        .add(&content_dir)
-                        .add(&page)
+                        .with(&index_key)
+                        .with(&p.src.path)
+                        .with(&p.src.text)
+                        .with(&(p.split.body_start, p.split.body_line, i, published))
+                        .with(&content_dir)
+                        .with(&page)
                         .key();
                     Rendered::clone(&c.markdown.get_or(key, || Arc::new(render())))
                 }
@@ -340,9 +340,9 @@ fn generate_with(
         .map(|p| {
             let Some(c) = memo else { return Some(crate::sheet::for_posting(&site, p)) };
             let key = KeyHasher::new()
-                .add(&p.url())
-                .add(&site.sections[p.section].id)
-                .add(&format!("{:?}", p.front.print))
+                .with(&p.url())
+                .with(&site.sections[p.section].id)
+                .with(&format!("{:?}", p.front.print))
                 .key();
             Some(c.sheets.get_or(key, || crate::sheet::for_posting(&site, p)))
         })

@@ -39,7 +39,7 @@ impl KeyHasher {
     pub fn new() -> Self {
         KeyHasher(xxhash_rust::xxh3::Xxh3::new())
     }
-    pub fn add<T: Hash + ?Sized>(mut self, v: &T) -> Self {
+    pub fn with<T: Hash + ?Sized>(mut self, v: &T) -> Self {
         v.hash(&mut self);
         self
     }
@@ -269,12 +269,12 @@ impl Cache {
 /// `themes/` (name and contents), and the build options.
 pub fn global_fingerprint(opts: &crate::build::BuildOptions) -> Key {
     let mut h = KeyHasher::new()
-        .add(&opts.root)
-        .add(&opts.out)
-        .add(&opts.drafts)
-        .add(&opts.preview)
-        .add(&opts.today.to_string())
-        .add(&std::fs::read(opts.root.join("site.toml")).ok());
+        .with(&opts.root)
+        .with(&opts.out)
+        .with(&opts.drafts)
+        .with(&opts.preview)
+        .with(&opts.today.to_string())
+        .with(&std::fs::read(opts.root.join("site.toml")).ok());
     for dir in ["templates", "themes"] {
         let d = opts.root.join(dir);
         if !d.is_dir() {
@@ -336,9 +336,9 @@ mod tests {
 
     #[test]
     fn keys_depend_on_every_part() {
-        let a = KeyHasher::new().add("ab").add("c").key();
-        let b = KeyHasher::new().add("a").add("bc").key();
+        let a = KeyHasher::new().with("ab").with("c").key();
+        let b = KeyHasher::new().with("a").with("bc").key();
         assert_ne!(a, b);
-        assert_eq!(a, KeyHasher::new().add("ab").add("c").key());
+        assert_eq!(a, KeyHasher::new().with("ab").with("c").key());
     }
 }

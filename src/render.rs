@@ -154,7 +154,7 @@ impl Renderer {
         let Some(memo) = &self.pages else { return self.render_now(template, ctx) };
         // The shape of each context (which fields are safe strings, numbers or booleans) is
         // fixed by the code that builds it, so hashing the values identifies the page.
-        let key = crate::incremental::KeyHasher::new().add(template).add(&ctx).key();
+        let key = crate::incremental::KeyHasher::new().with(template).with(&ctx).key();
         let mut failed = None;
         let html = memo.get_or(key, || match self.render_now(template, ctx) {
             Ok(h) => std::sync::Arc::new(h),

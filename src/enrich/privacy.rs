@@ -71,9 +71,9 @@ pub fn run_cached(
                 return check_posting_text(&p.src, p.split, &allow, today, mode);
             };
             let key = crate::incremental::KeyHasher::new()
-                .add(&p.src.path)
-                .add(&p.src.text)
-                .add(&(p.split.body_start, p.src.toml_offset))
+                .with(&p.src.path)
+                .with(&p.src.text)
+                .with(&(p.split.body_start, p.src.toml_offset))
                 .key();
             let hit = cache.privacy.get_or(key, || {
                 std::sync::Arc::new(check_posting_text(&p.src, p.split, &allow, today, mode))

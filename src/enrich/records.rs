@@ -79,7 +79,7 @@ pub fn run_cached(
             Some(match cache {
                 None => manifest::fingerprint(&parts),
                 Some(c) => {
-                    let key = crate::incremental::KeyHasher::new().add(&parts).key();
+                    let key = crate::incremental::KeyHasher::new().with(&parts).key();
                     c.fingerprints.get_or(key, || manifest::fingerprint(&parts))
                 }
             })
