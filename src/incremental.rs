@@ -331,7 +331,10 @@ mod tests {
             21
         );
         assert_eq!(calls, 3);
+        m.rotate();
+        // Only 2 was used by the last build.
         assert_eq!(m.len(), 1);
+        assert_eq!(m.get_or(2, || 22), 21);
     }
 
     #[test]
