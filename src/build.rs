@@ -8,6 +8,7 @@ use crate::calendar::WorkCalendar;
 use crate::config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Message, display_path};
 use crate::enrich;
+use crate::incremental::{Cache, KeyHasher};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, AnchorCheck, LinkError, LinkIndex, Rendered};
 use crate::output;
@@ -20,6 +21,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to build and how.
@@ -67,6 +69,40 @@ pub struct Generated {
     pub pages: usize,
     pub warnings: Diagnostics,
     pub site: Site,
+    /// The search index and the manifest when the preview asked for them to be made after the
+    /// pages ([`generate_preview`]); `None` when `files` is complete.
+    pub pending: Option<Pending>,
+}
+
+/// The last steps of a preview build, made after the pages are shown: the search index and
+/// the manifest (checksums of every other file). Nothing in them can fail the build.
+#[derive(Debug)]
+pub struct Pending {
+    docs: Vec<crate::search::SearchDoc<'static>>,
+    records: enrich::records::Records,
+}
+
+impl Pending {
+    /// The search index files (reused from `cache` when no document changed).
+    pub fn search_files(&self, cache: &Cache) -> Vec<OutputFile> {
+        search_files_cached(&self.docs, Some(cache))
+    }
+
+    /// The manifest, from (path, SHA-256) of every other output file.
+    pub fn manifest(&self, hashes: Vec<(String, String)>) -> OutputFile {
+        enrich::records::manifest_of_hashes(hashes, &self.records)
+    }
+}
+
+fn search_files_cached(docs: &[crate::search::SearchDoc], memo: Option<&Cache>) -> Vec<OutputFile> {
+    match memo {
+        None => crate::discovery::search_files_of(docs),
+        Some(c) => {
+            let key = KeyHasher::new().with(docs).key();
+            let files = c.search.get_or(key, || Arc::new(crate::discovery::search_files_of(docs)));
+            Vec::clone(&files)
+        }
+    }
 }
 
 /// What a successful `build` reports.
@@ -108,6 +144,37 @@ pub fn generate(opts: &BuildOptions) -> Result<Generated, Diagnostics> {
 
 /// Loads, checks and renders the site, handing each output file to `sink` as soon as it is made.
 pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generated, Diagnostics> {
+    generate_with(opts, sink, None, false)
+}
+
+/// `generate` for the preview: reuses from `cache` whatever the previous build made from the
+/// same inputs (see [`crate::incremental`]) and leaves this build's results in it. The files
+/// are exactly those `generate` would make.
+pub fn generate_cached(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
+    cache.begin(crate::incremental::global_fingerprint(opts));
+    let result = generate_with(opts, &output::Sink::Memory, Some(cache), false);
+    cache.finish(result.is_ok());
+    result
+}
+
+/// `generate_cached` without the search index and the manifest, which are left in
+/// [`Generated::pending`] so the preview can show the pages first. Call
+/// [`crate::incremental::Cache::finish`] once the pending files are made.
+pub fn generate_preview(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
+    cache.begin(crate::incremental::global_fingerprint(opts));
+    let result = generate_with(opts, &output::Sink::Memory, Some(cache), true);
+    if result.is_err() {
+        cache.finish(false);
+    }
+    result
+}
+
+fn generate_with(
+    opts: &BuildOptions,
+    sink: &output::Sink,
+    memo: Option<&Cache>,
+    defer_tail: bool,
+) -> Result<Generated, Diagnostics> {
     let fail = |ds: Vec<Diagnostic>| {
         let mut d = Diagnostics::new();
         d.extend(ds);
@@ -117,22 +184,25 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     let mut timings = Timings::new();
     let (config, _) = config::load(&opts.root).map_err(fail)?;
     let theme = Theme::new(&opts.root, &config.theme);
-    let site = load::load_with_config(
+    let site = load::load_cached(
         &opts.root,
         config,
         LoadOptions { today: opts.today, include_unpublished: opts.drafts },
+        memo,
     )
     .map_err(fail)?;
 
     timings.mark("load");
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Personal data is checked (and masked where allowed) before anything is rendered.
-    let (site, privacy_diags) = enrich::privacy::run(site);
+    let (site, privacy_diags) = enrich::privacy::run_cached(site, memo);
     diags.extend(privacy_diags);
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme);
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
+    // A body depends on its text, where it is, and (through its links) on the whole index.
+    let index_key = memo.map(|_| KeyHasher::new().with(&index).key());
 
     let mut bodies: Vec<Rendered> = site
         .postings
@@ -140,17 +210,35 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
         .enumerate()
         .map(|(i, p)| {
             let content_dir = content_rel_dir(&site.root, &p.dir);
-            markdown::render(&markdown::Context {
-                src: &p.src,
-                body_start: p.split.body_start,
-                body_line: p.split.body_line,
-                content_dir: &content_dir,
-                page: &p.url(),
-                this: Some(i),
-                published: p.published && !opts.drafts,
-                index: &index,
-                options: &md_options,
-            })
+            let page = p.url();
+            let published = p.published && !opts.drafts;
+            let render = || {
+                markdown::render(&markdown::Context {
+                    src: &p.src,
+                    body_start: p.split.body_start,
+                    body_line: p.split.body_line,
+                    content_dir: &content_dir,
+                    page: &page,
+                    this: Some(i),
+                    published,
+                    index: &index,
+                    options: &md_options,
+                })
+            };
+            match memo {
+                None => render(),
+                Some(c) => {
+                    let key = KeyHasher::new()
+                        .with(&index_key)
+                        .with(&p.src.path)
+                        .with(&p.src.text)
+                        .with(&(p.split.body_start, p.split.body_line, i, published))
+                        .with(&content_dir)
+                        .with(&page)
+                        .key();
+                    Rendered::clone(&c.markdown.get_or(key, || Arc::new(render())))
+                }
+            }
         })
         .collect();
     timings.mark("markdown");
@@ -239,11 +327,12 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
                 None
             }
         };
-    let (records, record_diags) = enrich::records::run(&site, &finances, previous.as_ref());
+    let (records, record_diags) =
+        enrich::records::run_cached(&site, &finances, previous.as_ref(), memo);
     diags.extend(record_diags);
 
     timings.mark("records");
-    // Per-posting data for templates; QR codes and charts make this worth doing in parallel.
+    // Per-posting data for templates; charts make this worth doing in parallel.
     let per_posting: Vec<(PostingExtras, Vec<Diagnostic>, Vec<OutputFile>)> = site
         .postings
         .par_iter()
@@ -254,6 +343,16 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
             let mut e = posting_extras(&site, p, &mut own_diags);
             e.notice = notices.views[i].clone();
             e.record = records.views[i].clone();
+            // QR codes take a few microseconds each. A publishing build makes them page by page
+            // while rendering (10,000 SVGs need not be held at once); the preview keeps them.
+            e.sheet = memo.map(|c| {
+                let key = KeyHasher::new()
+                    .with(&p.url())
+                    .with(&site.sections[p.section].id)
+                    .with(&format!("{:?}", p.front.print))
+                    .key();
+                c.sheets.get_or(key, || crate::sheet::for_posting(&site, p))
+            });
             photo_extras(&site, p, &photos, &mut e);
             if let Some(f) = &finances[i] {
                 e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
@@ -285,7 +384,10 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     }
 
     timings.mark("extras");
-    let renderer = Renderer::new(theme.clone());
+    let mut renderer = Renderer::new(theme.clone());
+    if let Some(c) = memo {
+        renderer = renderer.with_page_memo(c.pages.clone());
+    }
     let input = RenderInput {
         site: &site,
         bodies: &bodies,
@@ -311,7 +413,14 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     let mut more = crate::discovery::sitemap(&site, &files);
     more.extend(crate::discovery::feeds(&site, &bodies));
     timings.mark("feeds");
-    more.extend(crate::discovery::search_files(&site, &mut bodies, &extras));
+    let docs = crate::discovery::search_docs(&site, &mut bodies, &extras);
+    let docs = if defer_tail {
+        // The preview finishes the index after the reload, when this build's borrows are gone.
+        Some(docs.into_iter().map(crate::search::SearchDoc::into_owned).collect())
+    } else {
+        more.extend(search_files_cached(&docs, memo));
+        None
+    };
     drop(bodies);
     timings.mark("search");
     let photo_sources = enrich::images::photo_sources(&site);
@@ -330,10 +439,23 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.mark("other files");
-    match sink.emit(enrich::records::manifest_file(&files, &records)) {
-        Ok(m) => files.push(m),
-        Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
-    }
+    let pending = match docs {
+        Some(docs) => Some(Pending { docs, records }),
+        None => {
+            let manifest = match memo {
+                None => enrich::records::manifest_file(&files, &records),
+                Some(c) => enrich::records::manifest_file_with(&files, &records, &|b: &[u8]| {
+                    c.sha256
+                        .get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
+                }),
+            };
+            match sink.emit(manifest) {
+                Ok(m) => files.push(m),
+                Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
+            }
+            None
+        }
+    };
 
     timings.mark("manifest");
     timings.report();
@@ -351,6 +473,7 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
         site,
         next_change: notices.next_change,
         photo_keys,
+        pending,
     })
 }
 

@@ -273,6 +273,24 @@ impl Diagnostics {
     }
 }
 
+/// A copy keeps the message's code and both texts (as a [`Text`]); the preview's cache hands out
+/// copies of the diagnostics of steps it did not redo.
+impl Clone for Diagnostic {
+    fn clone(&self) -> Self {
+        Diagnostic {
+            severity: self.severity,
+            path: self.path.clone(),
+            position: self.position.clone(),
+            message: Box::new(Text {
+                code: self.message.code(),
+                zh: self.message.zh(),
+                en: self.message.en(),
+            }),
+            snippet: self.snippet.clone(),
+        }
+    }
+}
+
 /// A plain two-language message for one-off cases that need no variant of their own.
 #[derive(Debug, Clone)]
 pub struct Text {

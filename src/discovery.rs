@@ -16,10 +16,19 @@ pub fn search_files(
     bodies: &mut [Rendered],
     extras: &[PostingExtras],
 ) -> Vec<OutputFile> {
+    search_files_of(&search_docs(site, bodies, extras))
+}
+
+/// The documents of the search index (taking the bodies' plain text), newest first.
+pub fn search_docs<'a>(
+    site: &'a Site,
+    bodies: &mut [Rendered],
+    extras: &[PostingExtras],
+) -> Vec<SearchDoc<'a>> {
     let mut ids: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     sort_postings(site, &mut ids);
-    let docs: Vec<SearchDoc> = ids
+    let docs: Vec<SearchDoc<'a>> = ids
         .iter()
         .map(|&i| {
             let p = &site.postings[i];
@@ -50,7 +59,12 @@ pub fn search_files(
             }
         })
         .collect();
-    let mut files: Vec<OutputFile> = search::build_index(&docs)
+    docs
+}
+
+/// Search index files of `docs`, the search script and stylesheet.
+pub fn search_files_of(docs: &[SearchDoc]) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = search::build_index(docs)
         .into_iter()
         .map(|(path, s)| OutputFile { path, contents: Contents::Bytes(s.into_bytes()) })
         .collect();

@@ -90,6 +90,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// What the walk found, before parsing.
+#[derive(Clone)]
 enum Found {
     SectionIndex { dir_rel: Vec<String>, path: PathBuf },
     Posting { dir_rel: Vec<String>, path: PathBuf, bundle: bool, slug: String },
@@ -108,6 +109,17 @@ pub fn load_with_config(
     config: SiteConfig,
     opts: LoadOptions,
 ) -> Result<Site, Vec<Diagnostic>> {
+    load_cached(root, config, opts, None)
+}
+
+/// `load_with_config`, re-reading only files whose time or length changed since the build that
+/// filled `cache` (the preview's incremental builds).
+pub fn load_cached(
+    root: &Path,
+    config: SiteConfig,
+    opts: LoadOptions,
+    cache: Option<&crate::incremental::Cache>,
+) -> Result<Site, Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(vec![Diagnostic::error("content", LoadError::NoContent)]);
@@ -117,7 +129,7 @@ pub fn load_with_config(
 
     // Read and parse in parallel; collect in walk order so output stays deterministic.
     let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        found.into_par_iter().map(|f| parse_found(root, f)).collect();
+        found.into_par_iter().map(|f| parse_found_cached(root, f, cache)).collect();
 
     let mut section_files: Vec<(Vec<String>, String, Option<SectionFront>, Option<_>)> = Vec::new();
     let mut postings_raw = Vec::new();
@@ -204,6 +216,7 @@ pub fn load_with_config(
     })
 }
 
+#[derive(Clone)]
 struct RawPosting {
     dir_rel: Vec<String>,
     path: PathBuf,
@@ -215,6 +228,7 @@ struct RawPosting {
     split: frontmatter::Split,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Section {
         dir_rel: Vec<String>,
@@ -235,6 +249,62 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnosti
     let text = String::from_utf8(bytes)
         .map_err(|_| vec![Diagnostic::error(display.clone(), LoadError::NotUtf8)])?;
     Ok((display, text))
+}
+
+/// `parse_found`, through the cache when there is one. Only files that parsed are kept.
+fn parse_found_cached(
+    root: &Path,
+    found: Found,
+    cache: Option<&crate::incremental::Cache>,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    use crate::incremental::{FileEntry, Stamp};
+    let path = match &found {
+        Found::SectionIndex { path, .. } | Found::RootIndex(path) => path,
+        Found::Posting { path, .. } => path,
+        Found::File { .. } => return parse_found(root, found),
+    };
+    let (Some(cache), Some(stamp)) = (cache, Stamp::of(path)) else {
+        return parse_found(root, found);
+    };
+    let path = path.clone();
+    // The walk decides the kind and slug of a file; the key covers them through `kind_key`.
+    let kind = kind_key(&found);
+    let mut fresh = None;
+    let entry = cache.files.get_or(path.clone(), || {
+        fresh = Some(parse_found(root, found.clone()));
+        FileEntry { stamp, value: std::sync::Arc::new((kind.clone(), fresh_ok(&fresh))) }
+    });
+    if let Some(r) = fresh {
+        cache.count(|s| s.files_read += 1);
+        return r;
+    }
+    match entry.value.downcast_ref::<(String, Option<Parsed>)>() {
+        Some((k, Some(p))) if entry.stamp == stamp && *k == kind => Ok(p.clone()),
+        _ => {
+            // Changed (or failed before): parse again and remember the new result.
+            cache.count(|s| s.files_read += 1);
+            let r = parse_found(root, found);
+            let value = (kind, r.as_ref().ok().cloned());
+            cache.files.put(path, FileEntry { stamp, value: std::sync::Arc::new(value) });
+            r
+        }
+    }
+}
+
+fn fresh_ok(r: &Option<Result<Parsed, Vec<Diagnostic>>>) -> Option<Parsed> {
+    r.as_ref().and_then(|r| r.as_ref().ok()).cloned()
+}
+
+/// What the walk made of a file, as part of its cache key.
+fn kind_key(found: &Found) -> String {
+    match found {
+        Found::SectionIndex { dir_rel, .. } => format!("section {dir_rel:?}"),
+        Found::RootIndex(_) => "home".into(),
+        Found::Posting { dir_rel, bundle, slug, .. } => {
+            format!("posting {dir_rel:?} {bundle} {slug}")
+        }
+        Found::File { rel, .. } => format!("file {rel}"),
+    }
 }
 
 fn parse_found(root: &Path, found: Found) -> Result<Parsed, Vec<Diagnostic>> {

@@ -35,6 +35,7 @@ pub enum Target {
 }
 
 /// Everything link resolution needs to know about the site.
+#[derive(Hash)]
 pub struct LinkIndex {
     /// Content-relative `.md` path (e.g. `village/2026-road/index.md`) -> posting index.
     pub postings: BTreeMap<String, usize>,
@@ -85,7 +86,7 @@ pub struct ImageRef {
 /// How much of a body's plain text is kept (see [`Rendered::text`]).
 pub const PLAIN_TEXT_CHARS: usize = 300;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     /// Heading ids in document order.

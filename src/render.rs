@@ -95,7 +95,12 @@ impl Message for TemplateError {
 pub struct Renderer {
     env: Environment<'static>,
     theme: Theme,
+    /// Pages of earlier preview builds by (template, context) hash; see [`crate::incremental`].
+    pages: Option<PageMemo>,
 }
+
+type PageMemo =
+    std::sync::Arc<crate::incremental::Memo<crate::incremental::Key, std::sync::Arc<String>>>;
 
 impl Renderer {
     pub fn new(theme: Theme) -> Renderer {
@@ -130,7 +135,14 @@ impl Renderer {
                 .map(|f| crate::money::format_wan(f, decimals.unwrap_or(2)))
                 .unwrap_or_default()
         });
-        Renderer { env, theme }
+        Renderer { env, theme, pages: None }
+    }
+
+    /// Reuses a page whenever its template and complete context are the same as in an earlier
+    /// build that used `memo` (the templates themselves are in the cache's global fingerprint).
+    pub fn with_page_memo(mut self, memo: PageMemo) -> Renderer {
+        self.pages = Some(memo);
+        self
     }
 
     /// Adds a filter (ledger and notice modules register theirs).
@@ -139,6 +151,26 @@ impl Renderer {
     }
 
     pub fn render(&self, template: &str, ctx: Value) -> Result<String, Box<Diagnostic>> {
+        let Some(memo) = &self.pages else { return self.render_now(template, ctx) };
+        // The shape of each context (which fields are safe strings, numbers or booleans) is
+        // fixed by the code that builds it, so hashing the values identifies the page.
+        let key = crate::incremental::KeyHasher::new().with(template).with(&ctx).key();
+        let mut failed = None;
+        let html = memo.get_or(key, || match self.render_now(template, ctx) {
+            Ok(h) => std::sync::Arc::new(h),
+            Err(e) => {
+                failed = Some(e);
+                std::sync::Arc::default()
+            }
+        });
+        if let Some(e) = failed {
+            memo.forget(|k| *k == key);
+            return Err(e);
+        }
+        Ok(String::clone(&html))
+    }
+
+    fn render_now(&self, template: &str, ctx: Value) -> Result<String, Box<Diagnostic>> {
         let tmpl = self.env.get_template(template).map_err(|e| self.error(template, e))?;
         tmpl.render(ctx).map_err(|e| self.error(template, e))
     }

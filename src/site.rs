@@ -23,7 +23,7 @@ pub struct Site {
     pub today: Date,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct HomeIntro {
     pub src: SourceText,
     pub split: Split,

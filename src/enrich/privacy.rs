@@ -44,7 +44,16 @@ pub fn allow_list(site: &Site) -> AllowList {
 }
 
 /// Scans the whole site; returns it with masked postings re-read, and all diagnostics.
-pub fn run(mut site: Site) -> (Site, Vec<Diagnostic>) {
+pub fn run(site: Site) -> (Site, Vec<Diagnostic>) {
+    run_cached(site, None)
+}
+
+/// `run`, reusing the scan of postings whose text did not change since the build that filled
+/// `cache` (site.toml, hence the allow list and mode, and the date are in its fingerprint).
+pub fn run_cached(
+    mut site: Site,
+    cache: Option<&crate::incremental::Cache>,
+) -> (Site, Vec<Diagnostic>) {
     let allow = allow_list(&site);
     let today = site.today;
     let site_mode = site.config.privacy.mode;
@@ -58,7 +67,20 @@ pub fn run(mut site: Site) -> (Site, Vec<Diagnostic>) {
                 return (None, Vec::new());
             }
             let mode = PrivacyMode::effective(site_mode, p.front.privacy);
-            check_posting_text(&p.src, p.split, &allow, today, mode)
+            let Some(cache) = cache else {
+                return check_posting_text(&p.src, p.split, &allow, today, mode);
+            };
+            let key = crate::incremental::KeyHasher::new()
+                .with(&p.src.path)
+                .with(&p.src.text)
+                .with(&(p.split.body_start, p.src.toml_offset))
+                .key();
+            let hit = cache.privacy.get_or(key, || {
+                std::sync::Arc::new(check_posting_text(&p.src, p.split, &allow, today, mode))
+            });
+            hit.downcast_ref::<(Replacement, Vec<Diagnostic>)>()
+                .cloned()
+                .unwrap_or_else(|| check_posting_text(&p.src, p.split, &allow, today, mode))
         })
         .collect();
     // A posting's file (or bundle folder) name becomes its web address: always an error there.

@@ -52,6 +52,16 @@ pub fn run(
     finances: &[Option<Finance>],
     previous: Option<&Manifest>,
 ) -> (Records, Vec<Diagnostic>) {
+    run_cached(site, finances, previous, None)
+}
+
+/// `run`, with fingerprints of unchanged postings (text and ledger file) from `cache`.
+pub fn run_cached(
+    site: &Site,
+    finances: &[Option<Finance>],
+    previous: Option<&Manifest>,
+    cache: Option<&crate::incremental::Cache>,
+) -> (Records, Vec<Diagnostic>) {
     let fingerprints: Vec<Option<String>> = site
         .postings
         .par_iter()
@@ -65,7 +75,14 @@ pub fn run(
                 .and_then(|f| f.source_file.as_ref())
                 .and_then(|file| std::fs::read(p.dir.join(file)).ok())
                 .unwrap_or_default();
-            Some(manifest::fingerprint(&[p.src.text.as_bytes(), &ledger]))
+            let parts = [p.src.text.as_bytes(), &ledger];
+            Some(match cache {
+                None => manifest::fingerprint(&parts),
+                Some(c) => {
+                    let key = crate::incremental::KeyHasher::new().with(&parts).key();
+                    c.fingerprints.get_or(key, || manifest::fingerprint(&parts))
+                }
+            })
         })
         .collect();
     let urls: Vec<String> = site.postings.iter().map(|p| p.url()).collect();
@@ -142,11 +159,21 @@ pub fn run(
 
 /// `manifest.json`: every other output file with its SHA-256, and every posting's record.
 pub fn manifest_file(files: &[OutputFile], records: &Records) -> OutputFile {
+    manifest_file_with(files, records, &manifest::sha256_hex)
+}
+
+/// `manifest_file` with the SHA-256 of in-memory files from `sha256` (the preview remembers
+/// them).
+pub fn manifest_file_with(
+    files: &[OutputFile],
+    records: &Records,
+    sha256: &(dyn Fn(&[u8]) -> String + Sync),
+) -> OutputFile {
     let hashes: Vec<(String, String)> = files
         .par_iter()
         .map(|f| {
             let hash = match &f.contents {
-                Contents::Bytes(b) => manifest::sha256_hex(b),
+                Contents::Bytes(b) => sha256(b),
                 Contents::Copy(p) => {
                     std::fs::read(p).map(|b| manifest::sha256_hex(&b)).unwrap_or_default()
                 }
@@ -155,6 +182,11 @@ pub fn manifest_file(files: &[OutputFile], records: &Records) -> OutputFile {
             (f.path.clone(), hash)
         })
         .collect();
+    manifest_of_hashes(hashes, records)
+}
+
+/// The manifest file from (output path, SHA-256) of every other output file.
+pub fn manifest_of_hashes(hashes: Vec<(String, String)>, records: &Records) -> OutputFile {
     let mut m = Manifest::new();
     m.files = hashes.into_iter().collect();
     m.add_postings(&records.verdicts);

@@ -79,7 +79,7 @@ use super::tokenize::for_each_token;
 
 /// One page to index. The pipeline fills it from a posting's front matter and text. The text
 /// may be borrowed: a 10,000-posting site need not copy 100 MB of text into its index.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct SearchDoc<'a> {
     /// Site-relative URL, e.g. `party/2026-dues/index.html`.
     pub url: String,
@@ -100,6 +100,13 @@ pub struct SearchDoc<'a> {
     /// Plain text that result snippets are cut from; when empty, the start of `text`.
     #[serde(default)]
     pub excerpt: String,
+}
+
+impl SearchDoc<'_> {
+    /// The same document owning its text.
+    pub fn into_owned(self) -> SearchDoc<'static> {
+        SearchDoc { text: std::borrow::Cow::Owned(self.text.into_owned()), ..self }
+    }
 }
 
 /// Tuning knobs; [`build_index`] uses the defaults.

@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostics, Lang};
 use crate::render::Contents;
 use http::Body;
 use jiff::civil::Date;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -33,7 +33,7 @@ const WORKERS: usize = 4;
 
 /// After a batch of changes, wait this long for more before rebuilding, so a burst (unzipping,
 /// `git checkout`) that the debouncer reports in several batches still gives one rebuild.
-const SETTLE: Duration = Duration::from_millis(60);
+const SETTLE: Duration = Duration::from_millis(15);
 
 /// A burst never delays a rebuild by more than this.
 const SETTLE_MAX: Duration = Duration::from_secs(2);
@@ -103,6 +103,10 @@ pub struct Server {
     builds: u64,
     started: u64,
     next_change: Option<Date>,
+    /// What the previous builds made, so a save re-does only what depends on the saved file.
+    cache: crate::incremental::Cache,
+    /// Paths of the files made after the reload (search index, manifest) by the last build.
+    tail_paths: HashSet<String>,
 }
 
 impl Server {
@@ -126,6 +130,8 @@ impl Server {
             builds: 0,
             started,
             next_change: None,
+            cache: crate::incremental::Cache::new(),
+            tail_paths: HashSet::new(),
         })
     }
 
@@ -151,10 +157,10 @@ impl Server {
     /// Builds once and publishes the result to open tabs. `why` names what changed.
     pub fn rebuild(&mut self, why: &str) {
         let started = Instant::now();
-        let result = crate::build::generate(&self.build_options());
+        let result = crate::build::generate_preview(&self.build_options(), &self.cache);
         let ms = started.elapsed().as_millis();
         match result {
-            Ok(g) => {
+            Ok(mut g) => {
                 self.builds += 1;
                 let build = format!("{:x}-{}", self.started, self.builds);
                 self.next_change = g.next_change;
@@ -162,14 +168,40 @@ impl Server {
                 if !self.opts.quiet {
                     report(&g.warnings, self.opts.lang);
                 }
-                self.shared.replace(Snapshot::from_generated(g, build.clone()));
+                let pending = g.pending.take();
+                let mut snapshot = Snapshot::from_generated(g, build.clone());
+                // Until this build's search index and manifest are made, the last ones are served.
+                let previous = self.shared.snapshot();
+                let mut carried = HashSet::new();
+                for path in &self.tail_paths {
+                    if let (Some(body), false) =
+                        (previous.files.get(path), snapshot.files.contains_key(path))
+                    {
+                        snapshot.files.insert(path.clone(), body.clone());
+                        carried.insert(path.clone());
+                    }
+                }
+                drop(previous);
+                self.shared.replace(snapshot);
                 self.shared.hub.reload(&build);
+                let tail_started = Instant::now();
+                if let Some(pending) = pending {
+                    let current = self.shared.snapshot();
+                    let (files, tail) = complete(&current.files, &carried, pending, &self.cache);
+                    drop(current);
+                    self.tail_paths = tail;
+                    self.shared.replace(Snapshot { files, build: build.clone() });
+                }
+                self.cache.finish(true);
+                let tail_ms = tail_started.elapsed().as_millis();
                 let tabs = self.shared.hub.clients();
                 self.say(
                     &format!(
-                        "已更新{why}：{pages} 个页面，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面"
+                        "已更新{why}：{pages} 个页面，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面（站内搜索和校验清单随后 {tail_ms} 毫秒更新）"
                     ),
-                    &format!("Rebuilt{why}: {pages} pages in {ms} ms, {tabs} tabs notified"),
+                    &format!(
+                        "Rebuilt{why}: {pages} pages in {ms} ms, {tabs} tabs notified (search index and checksums {tail_ms} ms later)"
+                    ),
                 );
             }
             Err(diags) => {
@@ -277,8 +309,9 @@ impl Server {
                                 self.opts.lang.pick("监视文件时出错", "watch error")
                             );
                         }
-                        // Events may have been lost: a rebuild re-reads everything anyway.
+                        // Events may have been lost: the rebuild re-reads every file.
                         changed.push(self.opts.root.join("site.toml"));
+                        self.cache.invalidate(std::slice::from_ref(&self.opts.root));
                     }
                 }
                 if burst_start.elapsed() < SETTLE_MAX {
@@ -286,6 +319,7 @@ impl Server {
                 }
             }
             if !changed.is_empty() {
+                self.cache.invalidate(&changed);
                 let why = self.describe(&changed);
                 self.rebuild(&why);
             }
@@ -343,6 +377,52 @@ impl Server {
             .pick("找不到空闲端口，请用 --port 指定一个", "no free port found; pass --port")
             .to_string())
     }
+}
+
+/// The files of a preview build with its search index and manifest: `files` without the
+/// `carried` ones (the previous build's), plus the pending files. Returns them and the paths of
+/// the files that were pending.
+fn complete(
+    files: &HashMap<String, Body>,
+    carried: &HashSet<String>,
+    pending: crate::build::Pending,
+    cache: &crate::incremental::Cache,
+) -> (HashMap<String, Body>, HashSet<String>) {
+    use rayon::prelude::*;
+    let mut out: HashMap<String, Body> = files
+        .iter()
+        .filter(|(p, _)| !carried.contains(*p))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect();
+    let mut tail = HashSet::new();
+    for f in pending.search_files(cache) {
+        if let Contents::Bytes(b) = f.contents {
+            tail.insert(f.path.clone());
+            out.insert(f.path, Body::Memory(Arc::new(b)));
+        }
+    }
+    let sha = |b: &[u8]| {
+        cache.sha256.get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
+    };
+    // As `build` does: files copied from disk are read for their checksum.
+    let hashes: Vec<(String, String)> = out
+        .par_iter()
+        .map(|(p, b)| {
+            let h = match b {
+                Body::Memory(m) => sha(m),
+                Body::Disk(d) => {
+                    std::fs::read(d).map(|b| crate::manifest::sha256_hex(&b)).unwrap_or_default()
+                }
+            };
+            (p.clone(), h)
+        })
+        .collect();
+    let manifest = pending.manifest(hashes);
+    if let Contents::Bytes(b) = manifest.contents {
+        tail.insert(manifest.path.clone());
+        out.insert(manifest.path, Body::Memory(Arc::new(b)));
+    }
+    (out, tail)
 }
 
 /// From `now` to 00:00 China Standard Time on `date` (zero once it has passed).
@@ -408,6 +488,44 @@ mod tests {
         assert_eq!(until_beijing_midnight(date, now), Duration::from_secs(3600));
         let after: jiff::Timestamp = "2026-10-08T16:00:01Z".parse().unwrap();
         assert_eq!(until_beijing_midnight(date, after), Duration::ZERO);
+    }
+
+    /// What a tab sees once the pending files are made is exactly what `generate` makes.
+    #[test]
+    fn pages_first_then_search_and_manifest_equal_a_full_build() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let mut opts = BuildOptions::new(&root, Date::new(2026, 10, 8).unwrap());
+        opts.drafts = true;
+        opts.preview = true;
+        let tmp = tempfile::tempdir().unwrap();
+        opts.cache_dir = tmp.path().to_path_buf();
+        opts.out = tmp.path().join("public");
+        let bytes = |b: &Body| match b {
+            Body::Memory(m) => m.to_vec(),
+            Body::Disk(d) => std::fs::read(d).unwrap(),
+        };
+        let full: std::collections::BTreeMap<String, Vec<u8>> =
+            Snapshot::from_generated(crate::build::generate(&opts).unwrap(), String::new())
+                .files
+                .iter()
+                .map(|(p, b)| (p.clone(), bytes(b)))
+                .collect();
+        let cache = crate::incremental::Cache::new();
+        for _ in 0..2 {
+            let mut g = crate::build::generate_preview(&opts, &cache).unwrap();
+            let pending = g.pending.take().unwrap();
+            let snap = Snapshot::from_generated(g, String::new());
+            assert!(!snap.files.contains_key(crate::manifest::MANIFEST_PATH));
+            let (files, tail) = complete(&snap.files, &HashSet::new(), pending, &cache);
+            cache.finish(true);
+            assert!(tail.contains(crate::manifest::MANIFEST_PATH));
+            let got: std::collections::BTreeMap<String, Vec<u8>> =
+                files.iter().map(|(p, b)| (p.clone(), bytes(b))).collect();
+            assert_eq!(got.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());
+            for (p, b) in &full {
+                assert!(got[p] == *b, "{p} differs");
+            }
+        }
     }
 
     #[test]

@@ -19,8 +19,13 @@ use std::time::Duration;
 /// Folders under the site root whose contents are sources.
 pub const SOURCE_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
 
-/// How long the debouncer waits for a file's events to settle.
-pub const DEBOUNCE: Duration = Duration::from_millis(120);
+/// How long the debouncer waits for a file's events to settle. An editor's save is over in a
+/// millisecond or two; a rebuild that still catches a file half-written is followed by another
+/// once the rest of it is written (and rebuilds of one file are cheap: see `incremental`).
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
+
+/// How often the debouncer looks for settled events.
+const TICK: Duration = Duration::from_millis(5);
 
 /// A running watcher; dropping it stops watching.
 pub enum Watcher {
@@ -34,9 +39,9 @@ impl Watcher {
     pub fn start(root: &Path, poll: bool, tx: Sender<DebounceEventResult>) -> notify::Result<Self> {
         let mut w = if poll {
             let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
-            Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, tx, NoCache, config)?)
+            Watcher::Poll(new_debouncer_opt(DEBOUNCE, Some(TICK), tx, NoCache, config)?)
         } else {
-            Watcher::Native(new_debouncer(DEBOUNCE, None, tx)?)
+            Watcher::Native(new_debouncer(DEBOUNCE, Some(TICK), tx)?)
         };
         w.watch(root, RecursiveMode::NonRecursive)?;
         for d in SOURCE_DIRS {

@@ -1,0 +1,216 @@
+//! The preview's incremental builds (`generate_cached`) give exactly the files a fresh
+//! `generate` gives, after every kind of edit, and redo only what depends on the edit.
+
+use gongkai::build::{BuildOptions, generate, generate_cached};
+use gongkai::incremental::Cache;
+use gongkai::render::Contents;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// The repository's example site (ledgers, notices, photos, boards) in a temp folder.
+fn example_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("site.toml", dir.path().join("site.toml")).unwrap();
+    copy_dir(Path::new("content"), &dir.path().join("content"));
+    dir
+}
+
+fn opts(root: &Path) -> BuildOptions {
+    let mut o = BuildOptions::new(root, jiff::civil::date(2026, 10, 8));
+    o.drafts = true;
+    o.preview = true;
+    o
+}
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+fn files_of(g: gongkai::build::Generated) -> Files {
+    g.files
+        .into_iter()
+        .map(|f| {
+            let bytes = match f.contents {
+                Contents::Bytes(b) => b,
+                Contents::Copy(p) => std::fs::read(p).unwrap(),
+                Contents::Written { sha256 } => sha256.into_bytes(),
+            };
+            (f.path, bytes)
+        })
+        .collect()
+}
+
+fn fresh(root: &Path) -> Files {
+    files_of(generate(&opts(root)).unwrap_or_else(|d| panic!("{:?}", d.items)))
+}
+
+fn cached(root: &Path, cache: &Cache) -> Files {
+    files_of(generate_cached(&opts(root), cache).unwrap_or_else(|d| panic!("{:?}", d.items)))
+}
+
+fn assert_same(label: &str, a: &Files, b: &Files) {
+    let ka: Vec<_> = a.keys().collect();
+    let kb: Vec<_> = b.keys().collect();
+    assert_eq!(ka, kb, "{label}: different file lists");
+    for (k, v) in a {
+        assert!(v == &b[k], "{label}: {k} differs");
+    }
+}
+
+/// Applies `edit`, then checks the cached build against a fresh one; returns the cache's stats.
+fn step(
+    root: &Path,
+    cache: &Cache,
+    label: &str,
+    edit: impl FnOnce(&Path),
+) -> gongkai::incremental::Stats {
+    edit(root);
+    let inc = cached(root, cache);
+    let stats = cache.stats();
+    assert_same(label, &inc, &fresh(root));
+    stats
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn first_posting(root: &Path) -> std::path::PathBuf {
+    let dir = root.join("content/party");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .collect();
+    names.sort();
+    names.remove(0)
+}
+
+#[test]
+fn every_kind_of_edit_gives_the_files_of_a_fresh_build() {
+    let dir = example_site();
+    let root = dir.path();
+    let cache = Cache::new();
+    let first = cached(root, &cache);
+    assert_same("first build", &first, &fresh(root));
+    assert!(cache.stats().full);
+
+    // Nothing changed: nothing is redone.
+    let s = step(root, &cache, "no change", |_| {});
+    assert!(!s.full);
+    assert_eq!((s.files_read, s.markdown_rendered, s.pages_rendered), (0, 0, 0), "{s:?}");
+
+    let posting = first_posting(root);
+    let s = step(root, &cache, "body edit", |_| {
+        let text = std::fs::read_to_string(&posting).unwrap();
+        std::fs::write(&posting, format!("{text}\n补充说明：本次修改只在正文末尾。\n")).unwrap();
+    });
+    assert_eq!((s.files_read, s.markdown_rendered), (1, 1), "{s:?}");
+    // The posting's page and the notice boards that show its body; not the whole site.
+    assert!(s.pages_rendered >= 1 && s.pages_rendered <= 6, "{s:?}");
+
+    let s = step(root, &cache, "title edit", |_| {
+        let text = std::fs::read_to_string(&posting).unwrap();
+        let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
+        std::fs::write(&posting, text.replacen(&title, "title = \"改过标题的公开事项\"", 1))
+            .unwrap();
+    });
+    assert_eq!(s.markdown_rendered, 1, "{s:?}");
+    // Listings show the title: the posting, its section, home, tags, archive change.
+    assert!(s.pages_rendered > 3, "{s:?}");
+
+    let s = step(root, &cache, "add a posting", |r| {
+        std::fs::write(
+            r.join("content/village/2026-new-notice.md"),
+            "+++\ntitle = \"新增的公开事项\"\ndate = 2026-09-30\ntags = [\"新增\"]\n+++\n\n新增内容，见[道路](2026-road-decision.md)。\n",
+        )
+        .unwrap();
+    });
+    assert_eq!(s.files_read, 1, "{s:?}");
+
+    step(root, &cache, "rename a posting", |r| {
+        std::fs::rename(
+            r.join("content/village/2026-new-notice.md"),
+            r.join("content/village/2026-renamed-notice.md"),
+        )
+        .unwrap();
+    });
+    let inc = cached(root, &cache);
+    assert!(inc.contains_key("village/2026-renamed-notice/index.html"));
+    assert!(!inc.contains_key("village/2026-new-notice/index.html"));
+
+    step(root, &cache, "delete a posting", |r| {
+        std::fs::remove_file(r.join("content/village/2026-renamed-notice.md")).unwrap();
+    });
+    assert!(!cached(root, &cache).contains_key("village/2026-renamed-notice/index.html"));
+
+    let s = step(root, &cache, "template change", |r| {
+        std::fs::create_dir_all(r.join("templates")).unwrap();
+        let base = std::fs::read_to_string("themes/default/templates/base.html").unwrap();
+        std::fs::write(
+            r.join("templates/base.html"),
+            base.replacen("<body", "<body data-x=\"1\"", 1),
+        )
+        .unwrap();
+    });
+    assert!(s.full, "{s:?}");
+
+    let s = step(root, &cache, "site.toml change", |r| {
+        replace_in(&r.join("site.toml"), "paginate = 20", "paginate = 3");
+    });
+    assert!(s.full, "{s:?}");
+
+    // An edit the file's time and length do not show (same length, time set back) is still
+    // seen once the watcher reports the path.
+    let s = step(root, &cache, "same-size edit", |_| {
+        let before = std::fs::metadata(&posting).unwrap().modified().unwrap();
+        let text = std::fs::read_to_string(&posting).unwrap();
+        std::fs::write(&posting, text.replacen("补充说明", "补充解释", 1)).unwrap();
+        std::fs::File::options().write(true).open(&posting).unwrap().set_modified(before).unwrap();
+        cache.invalidate(std::slice::from_ref(&posting));
+    });
+    assert_eq!(s.files_read, 1, "{s:?}");
+}
+
+#[test]
+fn a_broken_edit_fails_and_the_fix_builds_the_same_files() {
+    let dir = example_site();
+    let root = dir.path();
+    let cache = Cache::new();
+    cached(root, &cache);
+    let posting = first_posting(root);
+    let good = std::fs::read_to_string(&posting).unwrap();
+    std::fs::write(&posting, good.replacen("title", "titel", 1)).unwrap();
+    assert!(generate_cached(&opts(root), &cache).is_err());
+    std::fs::write(&posting, format!("{good}\n再改一次。\n")).unwrap();
+    assert_same("after a failed build", &cached(root, &cache), &fresh(root));
+}
+
+#[test]
+fn links_between_postings_follow_renames() {
+    // The basic fixture links postings to each other, with anchors.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new("tests/fixtures/basic"), dir.path());
+    let root = dir.path();
+    let cache = Cache::new();
+    cached(root, &cache);
+    // Renaming a heading another posting links to breaks that link: the build must say so.
+    replace_in(&root.join("content/village/2026-decision.md"), "## 决议内容", "## 决议正文");
+    assert!(generate_cached(&opts(root), &cache).is_err());
+    assert!(generate(&opts(root)).is_err());
+    replace_in(&root.join("content/village/2026-decision.md"), "## 决议正文", "## 决议内容");
+    assert_same("heading restored", &cached(root, &cache), &fresh(root));
+}
