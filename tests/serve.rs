@@ -624,3 +624,39 @@ fn a_site_broken_from_the_start_still_serves_and_recovers() {
     ev.expect("reload", REBUILD);
     assert_eq!(p.get("/").status, 200);
 }
+
+/// Search works from the preview server too (the same page also works from `file://`, see
+/// tests/site_search.rs): headless Chromium loads the search page over HTTP and finds 低保.
+#[test]
+fn search_works_from_the_preview_server() {
+    let p = Preview::start();
+    // The preview finishes the search index just after the pages; wait for it.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while p.get("/search/meta.js").status != 200 {
+        assert!(Instant::now() < deadline, "search index never served");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            // The live-reload stream never ends, so virtual time would wait forever: take the
+            // page as it is after a fixed time instead.
+            "--timeout=6000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("http://127.0.0.1:{}/search/index.html?q=%E4%BD%8E%E4%BF%9D", p.port))
+        .output()
+        .expect("headless Chromium is required: run ./scripts/test.sh");
+    let dom = scraper::Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+    let sel = scraper::Selector::parse("#search-results .search-hit-title").unwrap();
+    let titles: Vec<String> = dom.select(&sel).map(|e| e.text().collect()).collect();
+    assert!(titles.iter().any(|t| t == "低保名单公示"), "{titles:?}");
+}
