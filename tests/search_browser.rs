@@ -2,50 +2,12 @@
 //!
 //! Needs Debian's `chromium` (`apt-get install -y chromium`); without it this test fails.
 
+mod common;
+use common::dump_dom;
 use std::path::Path;
-use std::process::Command;
 
 use gongkai::search::{SEARCH_CSS, SEARCH_JS, SearchDoc, build_index, tokenize};
 use scraper::{Html, Selector};
-
-fn chromium() -> String {
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        if Command::new("sh")
-            .args(["-c", &format!("command -v {name}")])
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-        {
-            return name.to_string();
-        }
-    }
-    panic!(
-        "headless Chromium is required for this test: install it with \
-         `apt-get update && apt-get install -y chromium`"
-    );
-}
-
-fn dump_dom(url: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(url)
-        .output()
-        .expect("run chromium");
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn doc(
     url: &str,
