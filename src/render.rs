@@ -230,6 +230,8 @@ struct SiteCtx<'a> {
     language: &'a str,
     contact: &'a crate::config::Contact,
     sections: Vec<SectionLink>,
+    /// Whether `boards/index.html` exists (the print layouts of the physical boards).
+    has_boards: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -297,7 +299,9 @@ pub fn summary_of(p: &Posting, body: &Rendered) -> Option<String> {
     if let Some(s) = &p.front.summary {
         return Some(s.clone());
     }
-    let first = body.text.lines().map(str::trim).find(|l| !l.is_empty() && *l != p.title())?;
+    // The first sentence-like line: table cells (月份, 金额) are short and make poor summaries.
+    let mut lines = body.text.lines().map(str::trim).filter(|l| !l.is_empty() && *l != p.title());
+    let first = lines.clone().find(|l| l.chars().count() >= 12).or_else(|| lines.next())?;
     let mut s: String = first.chars().take(90).collect();
     if first.chars().count() > 90 {
         s.push('…');
@@ -378,6 +382,7 @@ pub fn render_pages(
         language: &site.config.language,
         contact: &site.config.contact,
         sections: top_sections.clone(),
+        has_boards: !site.config.boards.is_empty(),
     };
     let site_value = v(&site_ctx);
     let base = |path: &str, current_section: &str| {
