@@ -1,24 +1,13 @@
 //! The preview's incremental builds (`generate_cached`) give exactly the files a fresh
 //! `generate` gives, after every kind of edit, and redo only what depends on the edit.
 
+mod common;
+use common::copy_dir;
 use gongkai::build::{BuildOptions, generate, generate_cached};
 use gongkai::incremental::Cache;
 use gongkai::render::Contents;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
 
 /// The repository's example site (ledgers, notices, photos, boards) in a temp folder.
 fn example_site() -> tempfile::TempDir {

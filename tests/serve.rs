@@ -1,6 +1,8 @@
 //! `gongkai serve` end to end: the real binary on 127.0.0.1 with `--port 0`, spoken to over raw
 //! TCP, against a temporary copy of `tests/fixtures/serve-site`. Every wait is bounded.
 
+mod common;
+use common::copy_dir;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -12,19 +14,6 @@ const TODAY: &str = "2026-10-08";
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("gongkai")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 /// A running `gongkai serve` on a private copy of the fixture site.
