@@ -327,7 +327,7 @@ fn long_paragraph_is_not_clipped() {
         .lines()
         .skip(2)
         .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|c| c.get(3).and_then(|w| w.parse::<u32>().ok()).is_some_and(|w| w >= 960))
+        .find(|c| c.get(3).and_then(|w| w.parse::<u32>().ok()).is_some_and(|w| w >= 1600))
         .unwrap_or_else(|| panic!("photo in the PDF: {list}"));
     let width: f64 = photo[3].parse().unwrap();
     let ppi: f64 = photo[12].parse().unwrap();

@@ -388,7 +388,7 @@ pub fn rebase_html(html: &str, board_page: &str, posting_page: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     loop {
-        let next = [" href=\"", " src=\"", " srcset=\"", " id=\""]
+        let next = [" href=\"", " src=\"", " data-print-src=\"", " srcset=\"", " id=\""]
             .iter()
             .filter_map(|pat| rest.find(pat).map(|i| (i, *pat)))
             .min_by_key(|(i, _)| *i);

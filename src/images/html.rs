@@ -26,13 +26,17 @@ pub fn img_tag(alt: &str, variants: &[Variant], sizes: Option<&str>, rel_prefix:
         .iter()
         .map(|v| format!("{} {}w", url(rel_prefix, &v.file_name), v.width))
         .collect();
+    let largest = variants.iter().max_by_key(|v| v.width).unwrap_or(fallback);
+    // `data-print-src`: the theme's print script swaps in the largest variant before printing
+    // (a `<picture><source media="print">` is ignored by Chromium when it prints).
     format!(
-        "<img src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\" alt=\"{}\">",
+        "<img src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\" data-print-src=\"{}\" alt=\"{}\">",
         escape(&url(rel_prefix, &fallback.file_name)),
         escape(&srcset.join(", ")),
         escape(sizes.unwrap_or(DEFAULT_SIZES)),
         fallback.width,
         fallback.height,
+        escape(&url(rel_prefix, &largest.file_name)),
         escape(alt)
     )
 }

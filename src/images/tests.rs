@@ -340,7 +340,7 @@ fn img_tag_lists_every_width_and_escapes_alt() {
         tag,
         "<img src=\"../a-960.jpg\" srcset=\"../a-480.jpg 480w, ../a-960.jpg 960w, ../a-1600.jpg 1600w\" \
          sizes=\"(max-width: 48rem) 100vw, 48rem\" width=\"960\" height=\"720\" loading=\"lazy\" \
-         decoding=\"async\" alt=\"村道 &lt;硬化&gt; &amp; &quot;竣工&quot;\">"
+         decoding=\"async\" data-print-src=\"../a-1600.jpg\" alt=\"村道 &lt;硬化&gt; &amp; &quot;竣工&quot;\">"
     );
     assert_eq!(print_src(&vs, "../").as_deref(), Some("../a-1600.jpg"));
     let spaced = [variant("my photo,1-480.jpg", 480, 320)];
