@@ -11,6 +11,30 @@ mod cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Commit mimalloc's arena memory as it is used rather than up front: on 10,000 postings peak
+/// memory drops from ~520 MiB to ~475 MiB at no cost in speed. It must be set before the first
+/// allocation, so it runs as a process constructor (Linux; elsewhere mimalloc's default stays).
+#[cfg(target_os = "linux")]
+mod allocator_tuning {
+    unsafe extern "C" {
+        /// From the mimalloc library linked by the `mimalloc` crate.
+        fn mi_option_set(option: i32, value: std::ffi::c_long);
+    }
+
+    /// `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_t` (the version
+    /// libmimalloc-sys builds by default).
+    const MI_OPTION_ARENA_EAGER_COMMIT: i32 = 4;
+
+    extern "C" fn lazy_commit() {
+        // SAFETY: stores a plain integer in mimalloc's option table.
+        unsafe { mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+    }
+
+    #[used]
+    #[unsafe(link_section = ".init_array.00099")]
+    static LAZY_COMMIT: extern "C" fn() = lazy_commit;
+}
+
 /// gongkai（公开）：把村务、党务、财务公开内容生成可离线打开的公开栏网站。
 #[derive(Parser, Debug)]
 #[command(
