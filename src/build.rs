@@ -281,7 +281,7 @@ fn generate_with(
 
     for (i, b) in bodies.iter().enumerate() {
         if site.postings[i].published {
-            diags.extend(b.diagnostics.iter().map(clone_diag));
+            diags.extend(b.diagnostics.iter().cloned());
         }
         diags.extend(check_anchors(&site, &bodies, &b.anchor_checks, i));
     }
@@ -576,20 +576,6 @@ fn check_out_dir(opts: &BuildOptions) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-fn clone_diag(d: &Diagnostic) -> Diagnostic {
-    Diagnostic {
-        severity: d.severity,
-        path: d.path.clone(),
-        position: d.position.clone(),
-        message: Box::new(crate::diagnostic::Text {
-            code: d.message.code(),
-            zh: d.message.zh(),
-            en: d.message.en(),
-        }),
-        snippet: d.snippet.clone(),
-    }
-}
-
 /// Content-relative folder (`village/2026-road`) of an absolute folder under `content/`.
 fn content_rel_dir(root: &Path, dir: &Path) -> String {
     display_path(&root.join("content"), dir)
@@ -689,10 +675,16 @@ fn posting_extras(
     for a in &p.front.attachments {
         let file = a.file.get_ref();
         let path = p.dir.join(file);
-        let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file());
+        let info = path.is_file().then(|| crate::images::describe(&path).ok()).flatten();
         let rel = crate::urls::normalize(&display_path(&content, &path));
-        match (meta, rel) {
-            (Some(meta), Some(rel)) => {
+        match (info, rel) {
+            (Some(info), Some(rel)) => {
+                // Author fields holding a person's name are worth a look before publishing.
+                if p.published {
+                    for w in crate::images::attachment_warnings(&path) {
+                        diags.push(p.src.warning_at(a.file.span(), w));
+                    }
+                }
                 let label = a.label.clone().unwrap_or_else(|| {
                     Path::new(file)
                         .file_name()
@@ -702,9 +694,9 @@ fn posting_extras(
                 extras.attachments.push(AttachmentCtx {
                     label,
                     href: crate::urls::relative(&p.url(), &rel),
-                    size: meta.len(),
-                    size_text: human_size(meta.len()),
-                    kind: file_kind(file).to_string(),
+                    size: info.size,
+                    size_text: info.human_size,
+                    kind: info.label.to_string(),
                 });
             }
             _ => {
@@ -742,46 +734,5 @@ fn photo_extras(
                 e.gallery.push(render::GalleryCtx { html, caption: item.alt().to_string() });
             }
         }
-    }
-}
-
-/// `1.2 MB`, `35 KB`, `800 字节`.
-pub fn human_size(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
-    let b = bytes as f64;
-    if b >= KB * KB {
-        format!("{:.1} MB", b / KB / KB)
-    } else if b >= KB {
-        format!("{:.0} KB", (b / KB).max(1.0))
-    } else {
-        format!("{bytes} 字节")
-    }
-}
-
-/// A file type a clerk recognises.
-pub fn file_kind(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "pdf" => "PDF 文档",
-        "xls" | "xlsx" | "et" => "Excel 表格",
-        "csv" => "CSV 表格",
-        "doc" | "docx" | "wps" => "Word 文档",
-        "jpg" | "jpeg" | "png" | "gif" | "webp" => "图片",
-        "zip" | "rar" | "7z" => "压缩包",
-        "ppt" | "pptx" => "演示文稿",
-        "txt" => "文本",
-        _ => "文件",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(human_size(800), "800 字节");
-        assert_eq!(human_size(35 * 1024), "35 KB");
-        assert_eq!(human_size(1_300_000), "1.2 MB");
     }
 }

@@ -171,7 +171,7 @@ pub fn script_tag(build: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    crate::render::escape_html(s).into_owned()
 }
 
 /// Served at `/__gongkai/livereload.js`.
