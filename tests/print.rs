@@ -3,6 +3,7 @@
 //! Needs Debian's `chromium` and `poppler-utils` (`pdfinfo`, `pdftotext`, `pdftoppm`) and CJK
 //! fonts (`fonts-noto-cjk`). Without them these tests fail with a message saying what to install.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -335,26 +336,6 @@ fn long_paragraph_is_not_clipped() {
     assert!(inches <= 7.05 && inches > 5.0, "photo printed {inches:.2} in wide");
 }
 
-/// The repository's example site (site.toml + content/) in a temp folder.
-fn example_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &to.join(e.file_name()));
-            } else {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
-    copy(&repo.join("content"), &dir.path().join("content"));
-    dir
-}
-
 /// Decodes every QR code on a page at 150 dpi.
 fn qr_codes(pdf: &Path, page: usize) -> Vec<String> {
     qr_codes_at(pdf, page, 150)
@@ -478,7 +459,7 @@ fn screenshot(pdf: &Path, name: &str, dpi: u32, pages: usize) -> Vec<PathBuf> {
 fn example_site_screenshots() {
     tools();
     // A copy of the example site: the repository's own public/ (and its manifest) stay out of it.
-    let copy = example_copy();
+    let copy = common::example_site();
     let root = copy.path();
     let tmp = tempfile::tempdir().unwrap();
     let cases: &[(&str, bool, &str, u32, usize)] = &[

@@ -625,26 +625,13 @@ fn search_works_from_the_preview_server() {
         assert!(Instant::now() < deadline, "search index never served");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            // The live-reload stream never ends, so virtual time would wait forever: take the
-            // page as it is after a fixed time instead.
-            "--timeout=6000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(format!("http://127.0.0.1:{}/search/index.html?q=%E4%BD%8E%E4%BF%9D", p.port))
-        .output()
-        .expect("headless Chromium is required: run ./scripts/test.sh");
-    let dom = scraper::Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+    // The live-reload stream never ends, so virtual time would wait forever: take the page as
+    // it is after a fixed time instead.
+    let dom = common::dump_dom_after(
+        &format!("http://127.0.0.1:{}/search/index.html?q=%E4%BD%8E%E4%BF%9D", p.port),
+        "--timeout=6000",
+    );
+    let dom = scraper::Html::parse_document(&dom);
     let sel = scraper::Selector::parse("#search-results .search-hit-title").unwrap();
     let titles: Vec<String> = dom.select(&sel).map(|e| e.text().collect()).collect();
     assert!(titles.iter().any(|t| t == "低保名单公示"), "{titles:?}");

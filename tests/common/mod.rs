@@ -141,6 +141,12 @@ pub fn chromium() -> String {
 
 /// Loads `url` in headless Chromium, lets scripts run, and returns the resulting DOM.
 pub fn dump_dom(url: &str) -> String {
+    dump_dom_after(url, "--virtual-time-budget=5000")
+}
+
+/// [`dump_dom`] with another wait flag: a page with a never-ending stream (the preview's live
+/// reload) needs `--timeout=N` instead of virtual time.
+pub fn dump_dom_after(url: &str, wait: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(chromium())
         .args([
@@ -151,7 +157,7 @@ pub fn dump_dom(url: &str) -> String {
             "--disable-component-update",
             "--no-first-run",
             "--disable-sync",
-            "--virtual-time-budget=5000",
+            wait,
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
