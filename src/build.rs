@@ -182,7 +182,7 @@ fn generate_with(
         d
     };
     let mut timings = Timings::new();
-    let (config, _) = config::load(&opts.root).map_err(fail)?;
+    let (config, config_warnings) = config::load(&opts.root).map_err(fail)?;
     let theme = Theme::new(&opts.root, &config.theme);
     let site = load::load_cached(
         &opts.root,
@@ -193,7 +193,7 @@ fn generate_with(
     .map_err(fail)?;
 
     timings.mark("load");
-    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut diags: Vec<Diagnostic> = config_warnings;
     // Personal data is checked (and masked where allowed) before anything is rendered.
     let (site, privacy_diags) = enrich::privacy::run_cached(site, memo);
     diags.extend(privacy_diags);

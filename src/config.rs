@@ -185,8 +185,9 @@ impl Message for ConfigError {
     }
 }
 
-/// Reads and checks `site.toml` under `root`. All problems are returned at once.
-pub fn load(root: &Path) -> Result<(SiteConfig, SourceText), Vec<Diagnostic>> {
+/// Reads and checks `site.toml`; on success also returns its warnings (e.g. a local holiday on
+/// an official working day), which the build reports with the rest.
+pub fn load(root: &Path) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
     let path = root.join("site.toml");
     let text = match std::fs::read(&path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string(),
@@ -204,11 +205,18 @@ pub fn load(root: &Path) -> Result<(SiteConfig, SourceText), Vec<Diagnostic>> {
         }
     };
     let src = SourceText::toml_file("site.toml", text);
-    parse(&src).map(|c| (c, src))
+    parse_with_warnings(&src)
 }
 
 /// Parses site.toml's text.
 pub fn parse(src: &SourceText) -> Result<SiteConfig, Vec<Diagnostic>> {
+    parse_with_warnings(src).map(|(c, _)| c)
+}
+
+/// [`parse`], keeping the warnings.
+pub fn parse_with_warnings(
+    src: &SourceText,
+) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
     let table = match toml::de::DeTable::parse(src.toml()) {
         Ok(t) => t,
         Err(e) => {
@@ -237,7 +245,7 @@ pub fn parse(src: &SourceText) -> Result<SiteConfig, Vec<Diagnostic>> {
     }
     errors.extend(config.calendar.validate(src));
     errors.extend(crate::board::validate(&config.boards, table.get_ref(), src));
-    if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok(config) }
+    if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok((config, errors)) }
 }
 
 impl SiteConfig {
