@@ -28,43 +28,53 @@ pub fn search_docs<'a>(
     let mut ids: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     sort_postings(site, &mut ids);
-    let docs: Vec<SearchDoc<'a>> = ids
-        .iter()
-        .map(|&i| {
-            let p = &site.postings[i];
-            let top = top_section(site, p.section);
-            // The Markdown source is indexed (markup characters are separators to the
-            // tokenizer), so no second copy of every text is kept; snippets come from the
-            // rendered plain text.
-            let mut text = std::borrow::Cow::Borrowed(p.body());
-            // Ledger 摘要 are searchable too: "修路" finds the quarter that paid for it.
-            if let Some(l) = &extras[i].ledger {
-                let t = text.to_mut();
-                for r in &l.rows {
-                    t.push('\n');
-                    t.push_str(&r.summary);
-                }
-            }
-            SearchDoc {
-                url: p.url(),
-                title: p.title().to_string(),
-                section: site.sections[top].id.clone(),
-                section_title: site.sections[top].title.clone(),
-                date: crate::date::format_iso(p.date()),
-                kind: p.front.kind.clone(),
-                status: extras[i].notice.as_ref().map(|n| n.label.to_string()),
-                tags: p.front.tags.iter().map(|t| t.get_ref().clone()).collect(),
-                text,
-                excerpt: std::mem::take(&mut bodies[i].text),
-            }
-        })
-        .collect();
-    docs
+    ids.iter()
+        .map(|&i| search_doc(site, i, std::mem::take(&mut bodies[i].text), &extras[i]))
+        .collect()
+}
+
+/// The search document of posting `i`; `excerpt` is its body's plain text.
+pub fn search_doc<'a>(
+    site: &'a Site,
+    i: usize,
+    excerpt: String,
+    extras: &PostingExtras,
+) -> SearchDoc<'a> {
+    let p = &site.postings[i];
+    let top = top_section(site, p.section);
+    // The Markdown source is indexed (markup characters are separators to the tokenizer), so
+    // no second copy of every text is kept; snippets come from the rendered plain text.
+    let mut text = std::borrow::Cow::Borrowed(p.body());
+    // Ledger 摘要 are searchable too: "修路" finds the quarter that paid for it.
+    if let Some(l) = &extras.ledger {
+        let t = text.to_mut();
+        for r in &l.rows {
+            t.push('\n');
+            t.push_str(&r.summary);
+        }
+    }
+    SearchDoc {
+        url: p.url(),
+        title: p.title().to_string(),
+        section: site.sections[top].id.clone(),
+        section_title: site.sections[top].title.clone(),
+        date: crate::date::format_iso(p.date()),
+        kind: p.front.kind.clone(),
+        status: extras.notice.as_ref().map(|n| n.label.to_string()),
+        tags: p.front.tags.iter().map(|t| t.get_ref().clone()).collect(),
+        text,
+        excerpt,
+    }
 }
 
 /// Search index files of `docs`, the search script and stylesheet.
 pub fn search_files_of(docs: &[SearchDoc]) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = search::build_index(docs)
+    search_files_of_refs(docs.iter().collect())
+}
+
+/// `search_files_of` over borrowed documents.
+pub fn search_files_of_refs(docs: Vec<&SearchDoc>) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = search::build_index_of(docs, &Default::default())
         .into_iter()
         .map(|(path, s)| OutputFile { path, contents: Contents::Bytes(s.into_bytes()) })
         .collect();
@@ -88,24 +98,34 @@ fn top_section(site: &Site, mut s: usize) -> usize {
 
 /// `atom.xml` for the whole site and `SECTION/atom.xml` for each top-level section.
 pub fn feeds(site: &Site, bodies: &[Rendered]) -> Vec<OutputFile> {
+    let entries: Vec<Option<FeedEntry>> =
+        (0..site.postings.len()).map(|i| feed_entry(site, i, &bodies[i])).collect();
+    feeds_of(site, &entries)
+}
+
+/// Posting `i` as a feed shows it (`None` when it is not published).
+pub fn feed_entry(site: &Site, i: usize, body: &Rendered) -> Option<FeedEntry> {
+    let p = &site.postings[i];
+    if !p.published {
+        return None;
+    }
+    let url_abs = urls::absolute(&site.config.base(), &p.url());
+    Some(FeedEntry {
+        title: p.title().to_string(),
+        id: url_abs.clone(),
+        url_abs,
+        published: p.date(),
+        updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
+        summary: summary_of(p, body).unwrap_or_default(),
+        section_title: site.sections[top_section(site, p.section)].title.clone(),
+    })
+}
+
+/// The feeds from every posting's entry (by posting index).
+pub fn feeds_of(site: &Site, entries: &[Option<FeedEntry>]) -> Vec<OutputFile> {
     let base = site.config.base();
-    let entry = |i: usize| {
-        let p = &site.postings[i];
-        let url_abs = urls::absolute(&base, &p.url());
-        FeedEntry {
-            title: p.title().to_string(),
-            id: url_abs.clone(),
-            url_abs,
-            published: p.date(),
-            updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
-            summary: summary_of(p, &bodies[i]).unwrap_or_default(),
-            section_title: site.sections[top_section(site, p.section)].title.clone(),
-        }
-    };
-    let published: Vec<usize> =
-        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     let mut out = Vec::new();
-    let all: Vec<FeedEntry> = published.iter().map(|&i| entry(i)).collect();
+    let all: Vec<FeedEntry> = entries.iter().flatten().cloned().collect();
     out.push(OutputFile {
         path: "atom.xml".into(),
         contents: Contents::Bytes(
@@ -121,10 +141,11 @@ pub fn feeds(site: &Site, bodies: &[Rendered]) -> Vec<OutputFile> {
         ),
     });
     for (si, s) in site.sections.iter().enumerate().filter(|(_, s)| s.parent.is_none()) {
-        let entries: Vec<FeedEntry> = published
+        let entries: Vec<FeedEntry> = entries
             .iter()
-            .filter(|&&i| top_section(site, site.postings[i].section) == si)
-            .map(|&i| entry(i))
+            .enumerate()
+            .filter(|(i, _)| top_section(site, site.postings[*i].section) == si)
+            .filter_map(|(_, e)| e.clone())
             .collect();
         let path = format!("{}atom.xml", s.url_dir);
         out.push(OutputFile {
@@ -147,6 +168,11 @@ pub fn feeds(site: &Site, bodies: &[Rendered]) -> Vec<OutputFile> {
 
 /// `sitemap.xml` over every HTML page, and `robots.txt` pointing at it.
 pub fn sitemap(site: &Site, pages: &[OutputFile]) -> Vec<OutputFile> {
+    sitemap_of(site, pages.iter().map(|f| f.path.as_str()))
+}
+
+/// `sitemap` from the site-relative paths of the output files.
+pub fn sitemap_of<'a>(site: &Site, paths: impl Iterator<Item = &'a str>) -> Vec<OutputFile> {
     let base = site.config.base();
     let posting_dates: std::collections::BTreeMap<String, jiff::civil::Date> = site
         .postings
@@ -154,10 +180,9 @@ pub fn sitemap(site: &Site, pages: &[OutputFile]) -> Vec<OutputFile> {
         .filter(|p| p.published)
         .map(|p| (p.url(), p.front.updated.as_ref().map(|u| u.get_ref().0).unwrap_or(p.date())))
         .collect();
-    let urls_list: Vec<(String, Option<jiff::civil::Date>)> = pages
-        .iter()
-        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
-        .map(|f| (urls::absolute(&base, &f.path), posting_dates.get(&f.path).copied()))
+    let urls_list: Vec<(String, Option<jiff::civil::Date>)> = paths
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .map(|p| (urls::absolute(&base, p), posting_dates.get(p).copied()))
         .collect();
     let sitemap_url = urls::absolute(&base, "sitemap.xml");
     vec![

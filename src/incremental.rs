@@ -193,6 +193,8 @@ pub struct Cache {
     pub fingerprints: Memo<Key, String>,
     /// Counters of the last build, for tests and the benchmark.
     stats: Mutex<Stats>,
+    /// What the last good preview build made (the fast path after a save, `build::edit`).
+    model: Mutex<Option<crate::build::edit::Model>>,
 }
 
 /// How much of the last build was redone rather than taken from the cache.
@@ -216,8 +218,19 @@ impl Cache {
         self.files.forget(|k| paths.iter().any(|p| k == p || k.starts_with(p)));
     }
 
+    /// The model of the last good preview build, if it still describes the site.
+    pub(crate) fn model(&self) -> MutexGuard<'_, Option<crate::build::edit::Model>> {
+        lock(&self.model)
+    }
+
+    pub(crate) fn set_model(&self, m: crate::build::edit::Model) {
+        *lock(&self.model) = Some(m);
+    }
+
     /// Starts a build with the global fingerprint `global`: everything goes if it changed.
+    /// The model goes in any case: it is replaced when the build succeeds.
     pub fn begin(&self, global: Key) {
+        *lock(&self.model) = None;
         let mut g = lock(&self.global);
         let full = *g != Some(global);
         if full {
@@ -244,12 +257,18 @@ impl Cache {
         self.markdown.rotate();
         self.sheets.rotate();
         self.pages.rotate();
-        self.search.rotate();
-        self.sha256.rotate();
         self.fingerprints.rotate();
+        self.finish_tail();
         if !ok {
             *lock(&self.global) = None;
         }
+    }
+
+    /// Ends the making of a search index and a manifest (the preview makes them after the
+    /// pages, see `build::Pending`): only what this one used is kept.
+    pub fn finish_tail(&self) {
+        self.search.rotate();
+        self.sha256.rotate();
     }
 
     pub fn stats(&self) -> Stats {

@@ -177,25 +177,8 @@ pub fn load_cached(
 
     let mut postings = Vec::with_capacity(postings_raw.len());
     for p in postings_raw {
-        let id = p.dir_rel.join("/");
-        let Some(&section) = index_of.get(&id) else { continue };
-        let slug = p.front.slug.as_ref().map(|s| s.get_ref().clone()).unwrap_or(p.slug);
-        let url_dir = format!("{}{}/", sections[section].url_dir, slug);
-        let date = p.front.date.get_ref().0;
-        let published = opts.include_unpublished || (!p.front.draft && date <= opts.today);
-        postings.push(Posting {
-            source: p.source,
-            abs_path: p.path.clone(),
-            dir: p.path.parent().map(Path::to_path_buf).unwrap_or_default(),
-            bundle: p.bundle,
-            section,
-            slug,
-            url_dir,
-            front: p.front,
-            src: p.src,
-            split: p.split,
-            published,
-        });
+        let Some(&section) = index_of.get(&p.dir_rel.join("/")) else { continue };
+        postings.push(posting_of(p, &sections, section, opts));
     }
 
     check_duplicate_urls(&sections, &postings, &files, &mut diags);
@@ -214,6 +197,45 @@ pub fn load_cached(
         home,
         today: opts.today,
     })
+}
+
+fn posting_of(p: RawPosting, sections: &[Section], section: usize, opts: LoadOptions) -> Posting {
+    let slug = p.front.slug.as_ref().map(|s| s.get_ref().clone()).unwrap_or(p.slug);
+    let url_dir = format!("{}{}/", sections[section].url_dir, slug);
+    let date = p.front.date.get_ref().0;
+    let published = opts.include_unpublished || (!p.front.draft && date <= opts.today);
+    Posting {
+        source: p.source,
+        abs_path: p.path.clone(),
+        dir: p.path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        bundle: p.bundle,
+        section,
+        slug,
+        url_dir,
+        front: p.front,
+        src: p.src,
+        split: p.split,
+        published,
+    }
+}
+
+/// Reads posting `i` of `site` again from its file (the preview, after a save): the same file
+/// in the same place, so it stays in its section; its front matter may say anything new.
+pub fn reload_posting(
+    site: &Site,
+    i: usize,
+    opts: LoadOptions,
+) -> Result<Posting, Vec<Diagnostic>> {
+    let old = &site.postings[i];
+    let dir_rel: Vec<String> =
+        site.sections[old.section].id.split('/').map(str::to_string).collect();
+    let named = if old.bundle { old.dir.file_name() } else { old.abs_path.file_stem() };
+    let slug = named.map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let found = Found::Posting { dir_rel, path: old.abs_path.clone(), bundle: old.bundle, slug };
+    match parse_found(&site.root, found)? {
+        Parsed::Posting(p) => Ok(posting_of(*p, &site.sections, old.section, opts)),
+        _ => Err(Vec::new()),
+    }
 }
 
 #[derive(Clone)]

@@ -438,27 +438,8 @@ pub fn detect_changes_on(
     current: &[CurrentPosting],
     today: Date,
 ) -> Vec<ChangeVerdict> {
-    let mut out = Vec::new();
-    for cur in current {
-        let source = cur.source.to_string();
-        let Some(prev) = previous.postings.get(cur.source) else {
-            let record = PostingRecord {
-                url: cur.url.to_string(),
-                fingerprint: cur.fingerprint.to_string(),
-                date: format_iso(cur.date),
-                updated: cur.updated.map(format_iso),
-                history: Vec::new(),
-            };
-            out.push(ChangeVerdict::New { source, record });
-            continue;
-        };
-        if prev.fingerprint == cur.fingerprint {
-            let record = PostingRecord { url: cur.url.to_string(), ..prev.clone() };
-            out.push(ChangeVerdict::Unchanged { source, record });
-            continue;
-        }
-        out.push(judge_change(cur, prev, today));
-    }
+    let mut out: Vec<ChangeVerdict> =
+        current.iter().map(|cur| detect_change(previous, cur, today)).collect();
     let current_sources: std::collections::BTreeSet<&str> =
         current.iter().map(|c| c.source).collect();
     for (source, record) in &previous.postings {
@@ -467,6 +448,26 @@ pub fn detect_changes_on(
         }
     }
     out
+}
+
+/// The verdict for one current posting against the previous manifest.
+pub fn detect_change(previous: &Manifest, cur: &CurrentPosting, today: Date) -> ChangeVerdict {
+    let source = cur.source.to_string();
+    let Some(prev) = previous.postings.get(cur.source) else {
+        let record = PostingRecord {
+            url: cur.url.to_string(),
+            fingerprint: cur.fingerprint.to_string(),
+            date: format_iso(cur.date),
+            updated: cur.updated.map(format_iso),
+            history: Vec::new(),
+        };
+        return ChangeVerdict::New { source, record };
+    };
+    if prev.fingerprint == cur.fingerprint {
+        let record = PostingRecord { url: cur.url.to_string(), ..prev.clone() };
+        return ChangeVerdict::Unchanged { source, record };
+    }
+    judge_change(cur, prev, today)
 }
 
 fn judge_change(cur: &CurrentPosting, prev: &PostingRecord, today: Date) -> ChangeVerdict {

@@ -244,7 +244,7 @@ struct SectionLink {
 }
 
 /// A posting as listings show it.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct Summary {
     pub title: String,
     pub url: String,
@@ -320,387 +320,180 @@ pub struct RenderInput<'a> {
     pub preview: bool,
 }
 
+/// The listings every page draws from: each posting as listings show it, and which postings
+/// each section, tag and the archive list, in order. Made once per build; the preview's
+/// incremental builds compare two of them to find the pages an edit touches.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listings {
+    /// Published postings by index.
+    pub published: Vec<usize>,
+    /// By posting index; `None` for postings not in this build's output.
+    pub summaries: Vec<Option<Summary>>,
+    /// Postings of each section including its sub-sections, newest first.
+    pub by_section: Vec<Vec<usize>>,
+    /// Postings of each tag, newest first.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Every published posting, newest first.
+    pub archive: Vec<usize>,
+}
+
+impl Listings {
+    pub fn new(site: &Site, bodies: &[Rendered], extras: &[PostingExtras]) -> Listings {
+        let summaries = (0..site.postings.len())
+            .map(|i| summary_for(site, i, &bodies[i], &extras[i]))
+            .collect();
+        Listings::from_summaries(site, summaries)
+    }
+
+    /// The listings of `site` given every posting's summary.
+    pub fn from_summaries(site: &Site, summaries: Vec<Option<Summary>>) -> Listings {
+        let published: Vec<usize> =
+            (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+        let mut by_section: Vec<Vec<usize>> = vec![Vec::new(); site.sections.len()];
+        for &i in &published {
+            let mut s = Some(site.postings[i].section);
+            while let Some(si) = s {
+                by_section[si].push(i);
+                s = site.sections[si].parent;
+            }
+        }
+        for ids in &mut by_section {
+            sort_postings(site, ids);
+        }
+        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &i in &published {
+            for t in &site.postings[i].front.tags {
+                let name = t.get_ref().trim().to_string();
+                if !name.is_empty() {
+                    tags.entry(name).or_default().push(i);
+                }
+            }
+        }
+        for ids in tags.values_mut() {
+            ids.dedup();
+            sort_postings(site, ids);
+        }
+        let mut archive = published.clone();
+        sort_postings(site, &mut archive);
+        Listings { published, summaries, by_section, tags, archive }
+    }
+
+    /// Every page of the site, in a fixed order.
+    pub fn jobs(&self, site: &Site) -> Vec<Job> {
+        let mut jobs = vec![Job::Home];
+        for (si, s) in site.sections.iter().enumerate() {
+            let per = s.paginate.unwrap_or(site.config.paginate).max(1);
+            let pages = self.by_section[si].len().div_ceil(per).max(1);
+            for page in 1..=pages {
+                jobs.push(Job::Section { si, page, pages });
+            }
+        }
+        jobs.extend(self.published.iter().map(|&i| Job::Posting(i)));
+        jobs.push(Job::TagIndex);
+        jobs.extend(self.tags.keys().map(|t| Job::Tag(t.clone())));
+        jobs.push(Job::Archive);
+        jobs.push(Job::Search);
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    /// The postings a section page lists.
+    pub fn section_page(&self, site: &Site, si: usize, page: usize) -> &[usize] {
+        let per = site.sections[si].paginate.unwrap_or(site.config.paginate).max(1);
+        let ids = &self.by_section[si];
+        let from = ((page - 1) * per).min(ids.len());
+        &ids[from..(from + per).min(ids.len())]
+    }
+}
+
+/// A posting as listings show it (`None` when it is not in this build's output).
+pub fn summary_for(
+    site: &Site,
+    i: usize,
+    body: &Rendered,
+    extras: &PostingExtras,
+) -> Option<Summary> {
+    let p = &site.postings[i];
+    p.published.then(|| Summary {
+        title: p.title().to_string(),
+        url: enc(&p.url()),
+        date: format_iso(p.date()),
+        date_zh: format_zh(p.date()),
+        kind: p.front.kind.clone(),
+        period: p.front.period.as_ref().map(|x| x.get_ref().clone()),
+        summary: summary_of(p, body),
+        section_title: site.sections[p.section].title.clone(),
+        draft: p.is_draft(),
+        future: p.date() > site.today,
+        notice: extras.notice.clone(),
+    })
+}
+
+/// One page to render.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Job {
+    Home,
+    Section { si: usize, page: usize, pages: usize },
+    Posting(usize),
+    TagIndex,
+    Tag(String),
+    Archive,
+    Search,
+    NotFound,
+}
+
+impl Job {
+    /// Site-relative path of the page.
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Home => "index.html".into(),
+            Job::Section { si, page, .. } => section_page_path(site, *si, *page),
+            Job::Posting(i) => site.postings[*i].url(),
+            Job::TagIndex => "tags/index.html".into(),
+            Job::Tag(t) => tag_path(t),
+            Job::Archive => "archive/index.html".into(),
+            Job::Search => "search/index.html".into(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+}
+
+fn section_page_path(site: &Site, si: usize, page: usize) -> String {
+    if page <= 1 {
+        format!("{}index.html", site.sections[si].url_dir)
+    } else {
+        format!("{}page/{page}/index.html", site.sections[si].url_dir)
+    }
+}
+
 /// Renders every page. Pages are independent, so they render in parallel.
 pub fn render_pages(
     r: &Renderer,
     input: &RenderInput<'_>,
     sink: &crate::output::Sink,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let site = input.site;
-    let published: Vec<usize> =
-        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
-    let summaries: Vec<Option<Summary>> = (0..site.postings.len())
-        .map(|i| {
-            let p = &site.postings[i];
-            p.published.then(|| Summary {
-                title: p.title().to_string(),
-                url: enc(&p.url()),
-                date: format_iso(p.date()),
-                date_zh: format_zh(p.date()),
-                kind: p.front.kind.clone(),
-                period: p.front.period.as_ref().map(|x| x.get_ref().clone()),
-                summary: summary_of(p, &input.bodies[i]),
-                section_title: site.sections[p.section].title.clone(),
-                draft: p.is_draft(),
-                future: p.date() > site.today,
-                notice: input.extras[i].notice.clone(),
-            })
-        })
-        .collect();
+    let listings = Listings::new(input.site, input.bodies, input.extras);
+    let jobs = listings.jobs(input.site);
+    render_jobs(r, input, &listings, &jobs, sink)
+}
 
-    // Postings of each section including its sub-sections, newest first.
-    let mut by_section: Vec<Vec<usize>> = vec![Vec::new(); site.sections.len()];
-    for &i in &published {
-        let mut s = Some(site.postings[i].section);
-        while let Some(si) = s {
-            by_section[si].push(i);
-            s = site.sections[si].parent;
-        }
-    }
-    for ids in &mut by_section {
-        sort_postings(site, ids);
-    }
-
-    let top_sections: Vec<SectionLink> = site
-        .sections
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.parent.is_none())
-        .map(|(i, s)| SectionLink {
-            id: s.id.clone(),
-            title: s.title.clone(),
-            url: enc(&format!("{}index.html", s.url_dir)),
-            description: s.description.clone(),
-            count: by_section[i].len(),
-        })
-        .collect();
-    let site_ctx = SiteCtx {
-        title: &site.config.title,
-        unit: &site.config.unit,
-        description: site.config.description.as_deref(),
-        base_url: site.config.base(),
-        language: &site.config.language,
-        contact: &site.config.contact,
-        sections: top_sections.clone(),
-        has_boards: !site.config.boards.is_empty(),
-    };
-    let site_value = v(&site_ctx);
-    let base = |path: &str, current_section: &str| {
-        minijinja::context! {
-            site => site_value.clone(),
-            root => urls::root_prefix(path),
-            current => path,
-            current_section => current_section,
-            canonical => urls::absolute(&site.config.base_url, path),
-            preview => input.preview,
-        }
-    };
-    let list = |ids: &[usize]| -> Vec<Summary> {
-        ids.iter().filter_map(|&i| summaries[i].clone()).collect()
-    };
-    let top_id = |si: usize| -> String {
-        let mut s = si;
-        while let Some(p) = site.sections[s].parent {
-            s = p;
-        }
-        site.sections[s].id.clone()
-    };
-    let breadcrumbs = |si: usize| -> Vec<Link> {
-        let mut chain = Vec::new();
-        let mut s = Some(si);
-        while let Some(i) = s {
-            chain.push(Link {
-                title: site.sections[i].title.clone(),
-                url: enc(&format!("{}index.html", site.sections[i].url_dir)),
-            });
-            s = site.sections[i].parent;
-        }
-        chain.reverse();
-        chain
-    };
-
-    // Each job renders one page; collected in a fixed order.
-    enum Job {
-        Home,
-        Section { si: usize, page: usize, pages: usize },
-        Posting(usize),
-        TagIndex,
-        Tag(String),
-        Archive,
-        Search,
-        NotFound,
-    }
-    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &i in &published {
-        for t in &site.postings[i].front.tags {
-            let name = t.get_ref().trim().to_string();
-            if !name.is_empty() {
-                tags.entry(name).or_default().push(i);
-            }
-        }
-    }
-    for ids in tags.values_mut() {
-        ids.dedup();
-        sort_postings(site, ids);
-    }
-    let mut jobs = vec![Job::Home];
-    for (si, s) in site.sections.iter().enumerate() {
-        let per = s.paginate.unwrap_or(site.config.paginate).max(1);
-        let pages = by_section[si].len().div_ceil(per).max(1);
-        for page in 1..=pages {
-            jobs.push(Job::Section { si, page, pages });
-        }
-    }
-    jobs.extend(published.iter().map(|&i| Job::Posting(i)));
-    jobs.push(Job::TagIndex);
-    jobs.extend(tags.keys().map(|t| Job::Tag(t.clone())));
-    jobs.push(Job::Archive);
-    jobs.push(Job::Search);
-    jobs.push(Job::NotFound);
-
-    let section_page_path = |si: usize, page: usize| -> String {
-        if page <= 1 {
-            format!("{}index.html", site.sections[si].url_dir)
-        } else {
-            format!("{}page/{page}/index.html", site.sections[si].url_dir)
-        }
-    };
-
+/// Renders the pages `jobs` (in parallel), each from `listings`.
+pub fn render_jobs(
+    r: &Renderer,
+    input: &RenderInput<'_>,
+    listings: &Listings,
+    jobs: &[Job],
+    sink: &crate::output::Sink,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let pages = Pages::new(input, listings);
     let results: Vec<Result<OutputFile, Box<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let (path, template, ctx) = match job {
-                Job::Home => {
-                    let path = "index.html".to_string();
-                    let sections: Vec<Value> = site
-                        .sections
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| s.parent.is_none())
-                        .map(|(i, s)| {
-                            let latest: Vec<usize> =
-                                by_section[i].iter().take(site.config.home_latest).copied().collect();
-                            minijinja::context! {
-                                title => s.title.clone(),
-                                url => enc(&format!("{}index.html", s.url_dir)),
-                                postings => v(list(&latest)),
-                                count => by_section[i].len(),
-                            }
-                        })
-                        .collect();
-                    // The board: 公示 open now (and about to open), grouped by section, soonest end first.
-                    let notice_groups: Vec<Value> = site
-                        .sections
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| s.parent.is_none())
-                        .filter_map(|(si, s)| {
-                            let mut ids: Vec<usize> = by_section[si]
-                                .iter()
-                                .copied()
-                                .filter(|&i| {
-                                    input.extras[i].notice.as_ref().is_some_and(|n| n.status != "ended")
-                                })
-                                .collect();
-                            if ids.is_empty() {
-                                return None;
-                            }
-                            ids.sort_by_key(|&i| {
-                                let n = input.extras[i].notice.as_ref();
-                                (n.map(|n| n.status != "active"), n.map(|n| n.end.clone()), site.postings[i].source.clone())
-                            });
-                            Some(minijinja::context! {
-                                title => s.title.clone(),
-                                url => enc(&format!("{}index.html", s.url_dir)),
-                                postings => v(list(&ids)),
-                            })
-                        })
-                        .collect();
-                    let ctx = minijinja::context! {
-                        home => minijinja::context! { intro => input.home_intro, sections => sections, notices => notice_groups },
-                        ..base(&path, "")
-                    };
-                    (path, "index.html", ctx)
-                }
-                Job::Section { si, page, pages } => {
-                    let s = &site.sections[*si];
-                    let path = section_page_path(*si, *page);
-                    let per = s.paginate.unwrap_or(site.config.paginate).max(1);
-                    let ids = &by_section[*si];
-                    let chunk: Vec<usize> = ids.iter().skip((page - 1) * per).take(per).copied().collect();
-                    let subsections: Vec<Value> = s
-                        .children
-                        .iter()
-                        .map(|&c| {
-                            minijinja::context! {
-                                title => site.sections[c].title.clone(),
-                                url => enc(&format!("{}index.html", site.sections[c].url_dir)),
-                                count => by_section[c].len(),
-                            }
-                        })
-                        .collect();
-                    // Finance periods of the section (first page only) with their closing
-                    // balances: each series in period order, then periods outside any series.
-                    let mut periods: Vec<(&crate::ledger::Finance, &crate::ledger::Period, usize)> =
-                        if *page == 1 {
-                            ids.iter()
-                                .filter_map(|&i| {
-                                    let l = input.extras[i].ledger.as_ref().filter(|l| !l.rows.is_empty())?;
-                                    Some((l, l.period.as_ref()?, i))
-                                })
-                                .collect()
-                        } else {
-                            Vec::new()
-                        };
-                    periods.sort_by_key(|(l, p, i)| {
-                        (l.series.is_none(), l.series.clone(), p.from, p.to, site.postings[*i].source.clone())
-                    });
-                    let periods: Vec<Value> = periods
-                        .into_iter()
-                        .map(|(l, period, i)| {
-                            minijinja::context! {
-                                period => period.text.clone(),
-                                title => site.postings[i].title().to_string(),
-                                url => enc(&site.postings[i].url()),
-                                closing => v(l.totals.closing),
-                            }
-                        })
-                        .collect();
-                    let page_links: Vec<Value> = (1..=*pages)
-                        .map(|n| minijinja::context! { n => n, url => enc(&section_page_path(*si, n)) })
-                        .collect();
-                    let ctx = minijinja::context! {
-                        section => minijinja::context! {
-                            id => s.id.clone(),
-                            title => s.title.clone(),
-                            description => s.description.clone(),
-                            intro => input.section_intros[*si].clone(),
-                            postings => v(list(&chunk)),
-                            subsections => subsections,
-                            periods => periods,
-                            breadcrumbs => v(breadcrumbs(*si)),
-                        },
-                        paginator => minijinja::context! {
-                            current => page,
-                            total => pages,
-                            pages => page_links,
-                            prev => (*page > 1).then(|| enc(&section_page_path(*si, page - 1))),
-                            next => (page < pages).then(|| enc(&section_page_path(*si, page + 1))),
-                        },
-                        ..base(&path, &top_id(*si))
-                    };
-                    (path, "section.html", ctx)
-                }
-                Job::Posting(i) => {
-                    let p = &site.postings[*i];
-                    let path = p.url();
-                    let body = &input.bodies[*i];
-                    let tag_links: Vec<Link> = p
-                        .front
-                        .tags
-                        .iter()
-                        .map(|t| Link { title: t.get_ref().clone(), url: enc(&tag_path(t.get_ref())) })
-                        .map(|l| Link { title: l.title.clone(), url: l.url })
-                        .collect();
-                    let tags_ctx: Vec<Value> = tag_links
-                        .iter()
-                        .map(|l| minijinja::context! { name => l.title.clone(), url => l.url.clone() })
-                        .collect();
-                    let top = top_id(p.section);
-                    let top_title = site.sections.iter().find(|s| s.id == top).map(|s| s.title.clone());
-                    let ctx = minijinja::context! {
-                        page => minijinja::context! {
-                            title => p.title(),
-                            date => format_iso(p.date()),
-                            date_zh => format_zh(p.date()),
-                            updated => p.front.updated.as_ref().map(|u| format_iso(u.get_ref().0)),
-                            updated_zh => p.front.updated.as_ref().map(|u| format_zh(u.get_ref().0)),
-                            summary => summary_of(p, body),
-                            kind => p.front.kind.clone(),
-                            period => p.front.period.as_ref().map(|x| x.get_ref().clone()),
-                            content => body.html.clone(),
-                            headings => body.headings.iter().map(|(l, t, id)| minijinja::context!{ level => l, text => t, id => id }).collect::<Vec<_>>(),
-                            url => enc(&path),
-                            source => p.source.clone(),
-                            section => minijinja::context! {
-                                id => site.sections[p.section].id.clone(),
-                                title => site.sections[p.section].title.clone(),
-                                url => enc(&format!("{}index.html", site.sections[p.section].url_dir)),
-                                top_title => top_title,
-                            },
-                            breadcrumbs => v(breadcrumbs(p.section)),
-                            tags => tags_ctx,
-                            attachments => v(&input.extras[*i].attachments),
-                            draft => p.is_draft(),
-                            future => p.date() > site.today,
-                            notice => v(&input.extras[*i].notice),
-                            ledger => v(&input.extras[*i].ledger),
-                            record => v(&input.extras[*i].record),
-                            cover => input.extras[*i].cover.clone().map(Value::from_safe_string),
-                            gallery => input.extras[*i].gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
-                            // Made here, page by page: 10,000 QR codes need not be held at once.
-                            sheet => v(input.extras[*i].sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, p)))),
-                            chart_svg => input.extras[*i].chart_svg.clone().map(Value::from_safe_string),
-                            data_csv => input.extras[*i].data_csv.as_ref().map(|d| urls::relative(&path, d)),
-                            data_json => input.extras[*i].data_json.as_ref().map(|d| urls::relative(&path, d)),
-                            ledger_download => input.extras[*i].ledger.as_ref().and_then(|l| l.source_file.as_ref()).and_then(|f| {
-                                let rel = urls::normalize(&format!("{}/{f}", crate::diagnostic::display_path(&site.root.join("content"), &p.dir)))?;
-                                Some(urls::relative(&path, &rel))
-                            }),
-                        },
-                        ..base(&path, &top)
-                    };
-                    (path, "page.html", ctx)
-                }
-                Job::TagIndex => {
-                    let path = "tags/index.html".to_string();
-                    let all: Vec<TagLink> = tags
-                        .iter()
-                        .map(|(t, ids)| TagLink { name: t.clone(), url: enc(&tag_path(t)), count: ids.len() })
-                        .collect();
-                    let ctx = minijinja::context! { tag => (), tags => v(all), ..base(&path, "") };
-                    (path, "tag.html", ctx)
-                }
-                Job::Tag(t) => {
-                    let path = tag_path(t);
-                    let ctx = minijinja::context! {
-                        tag => minijinja::context! { name => t.clone(), postings => v(list(&tags[t])) },
-                        ..base(&path, "")
-                    };
-                    (path, "tag.html", ctx)
-                }
-                Job::Archive => {
-                    let path = "archive/index.html".to_string();
-                    let mut all = published.clone();
-                    sort_postings(site, &mut all);
-                    let mut years: Vec<(i16, Vec<usize>)> = Vec::new();
-                    for i in all {
-                        let y = site.postings[i].date().year();
-                        match years.last_mut() {
-                            Some((yy, ids)) if *yy == y => ids.push(i),
-                            _ => years.push((y, vec![i])),
-                        }
-                    }
-                    let years: Vec<Value> = years
-                        .iter()
-                        .map(|(y, ids)| minijinja::context! { year => y, postings => v(list(ids)) })
-                        .collect();
-                    let ctx = minijinja::context! { years => years, ..base(&path, "") };
-                    (path, "archive.html", ctx)
-                }
-                Job::Search => {
-                    let path = "search/index.html".to_string();
-                    let ctx = minijinja::context! { ..base(&path, "search") };
-                    (path, "search.html", ctx)
-                }
-                Job::NotFound => {
-                    let path = "404.html".to_string();
-                    // A server shows this page at any depth: only root-absolute links work here.
-                    let ctx = minijinja::context! { root => site.config.base_path(), ..base(&path, "") };
-                    (path, "404.html", ctx)
-                }
-            };
-            let file = r.render(template, ctx).map(|html| OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })?;
+            let (template, ctx) = pages.context(job);
+            let path = job.path(input.site);
+            let file = r
+                .render(template, ctx)
+                .map(|html| OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })?;
             sink.emit(file).map_err(|e| Box::new(Diagnostic::error("public", e)))
         })
         .collect();
@@ -721,6 +514,330 @@ pub fn render_pages(
         }
     }
     (files, diags)
+}
+
+/// Builds the template context of each page.
+struct Pages<'a> {
+    input: &'a RenderInput<'a>,
+    listings: &'a Listings,
+    site_value: Value,
+}
+
+impl<'a> Pages<'a> {
+    fn new(input: &'a RenderInput<'a>, listings: &'a Listings) -> Pages<'a> {
+        let site = input.site;
+        let top_sections: Vec<SectionLink> = site
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.parent.is_none())
+            .map(|(i, s)| SectionLink {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                url: enc(&format!("{}index.html", s.url_dir)),
+                description: s.description.clone(),
+                count: listings.by_section[i].len(),
+            })
+            .collect();
+        let site_ctx = SiteCtx {
+            title: &site.config.title,
+            unit: &site.config.unit,
+            description: site.config.description.as_deref(),
+            base_url: site.config.base(),
+            language: &site.config.language,
+            contact: &site.config.contact,
+            sections: top_sections,
+            has_boards: !site.config.boards.is_empty(),
+        };
+        Pages { input, listings, site_value: v(&site_ctx) }
+    }
+
+    fn base(&self, path: &str, current_section: &str) -> Value {
+        let site = self.input.site;
+        minijinja::context! {
+            site => self.site_value.clone(),
+            root => urls::root_prefix(path),
+            current => path,
+            current_section => current_section,
+            canonical => urls::absolute(&site.config.base_url, path),
+            preview => self.input.preview,
+        }
+    }
+
+    fn list(&self, ids: &[usize]) -> Vec<Summary> {
+        ids.iter().filter_map(|&i| self.listings.summaries[i].clone()).collect()
+    }
+
+    fn top_id(&self, si: usize) -> String {
+        let site = self.input.site;
+        let mut s = si;
+        while let Some(p) = site.sections[s].parent {
+            s = p;
+        }
+        site.sections[s].id.clone()
+    }
+
+    fn breadcrumbs(&self, si: usize) -> Vec<Link> {
+        let site = self.input.site;
+        let mut chain = Vec::new();
+        let mut s = Some(si);
+        while let Some(i) = s {
+            chain.push(Link {
+                title: site.sections[i].title.clone(),
+                url: enc(&format!("{}index.html", site.sections[i].url_dir)),
+            });
+            s = site.sections[i].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The template and context of a page.
+    fn context(&self, job: &Job) -> (&'static str, Value) {
+        let site = self.input.site;
+        let input = self.input;
+        let by_section = &self.listings.by_section;
+        let path = job.path(site);
+        match job {
+            Job::Home => {
+                let sections: Vec<Value> = site
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.parent.is_none())
+                    .map(|(i, s)| {
+                        let latest: Vec<usize> =
+                            by_section[i].iter().take(site.config.home_latest).copied().collect();
+                        minijinja::context! {
+                            title => s.title.clone(),
+                            url => enc(&format!("{}index.html", s.url_dir)),
+                            postings => v(self.list(&latest)),
+                            count => by_section[i].len(),
+                        }
+                    })
+                    .collect();
+                // The board: 公示 open now (and about to open), grouped by section, soonest end first.
+                let notice_groups: Vec<Value> = site
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.parent.is_none())
+                    .filter_map(|(si, s)| {
+                        let mut ids: Vec<usize> = by_section[si]
+                            .iter()
+                            .copied()
+                            .filter(|&i| {
+                                input.extras[i].notice.as_ref().is_some_and(|n| n.status != "ended")
+                            })
+                            .collect();
+                        if ids.is_empty() {
+                            return None;
+                        }
+                        ids.sort_by_key(|&i| {
+                            let n = input.extras[i].notice.as_ref();
+                            (
+                                n.map(|n| n.status != "active"),
+                                n.map(|n| n.end.clone()),
+                                site.postings[i].source.clone(),
+                            )
+                        });
+                        Some(minijinja::context! {
+                            title => s.title.clone(),
+                            url => enc(&format!("{}index.html", s.url_dir)),
+                            postings => v(self.list(&ids)),
+                        })
+                    })
+                    .collect();
+                let ctx = minijinja::context! {
+                    home => minijinja::context! { intro => input.home_intro, sections => sections, notices => notice_groups },
+                    ..self.base(&path, "")
+                };
+                ("index.html", ctx)
+            }
+            Job::Section { si, page, pages } => {
+                let s = &site.sections[*si];
+                let ids = &by_section[*si];
+                let chunk = self.listings.section_page(site, *si, *page);
+                let subsections: Vec<Value> = s
+                    .children
+                    .iter()
+                    .map(|&c| {
+                        minijinja::context! {
+                            title => site.sections[c].title.clone(),
+                            url => enc(&format!("{}index.html", site.sections[c].url_dir)),
+                            count => by_section[c].len(),
+                        }
+                    })
+                    .collect();
+                // Finance periods of the section (first page only) with their closing
+                // balances: each series in period order, then periods outside any series.
+                let mut periods: Vec<(&crate::ledger::Finance, &crate::ledger::Period, usize)> =
+                    if *page == 1 {
+                        ids.iter()
+                            .filter_map(|&i| {
+                                let l = input.extras[i]
+                                    .ledger
+                                    .as_ref()
+                                    .filter(|l| !l.rows.is_empty())?;
+                                Some((l, l.period.as_ref()?, i))
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                periods.sort_by_key(|(l, p, i)| {
+                    (
+                        l.series.is_none(),
+                        l.series.clone(),
+                        p.from,
+                        p.to,
+                        site.postings[*i].source.clone(),
+                    )
+                });
+                let periods: Vec<Value> = periods
+                    .into_iter()
+                    .map(|(l, period, i)| {
+                        minijinja::context! {
+                            period => period.text.clone(),
+                            title => site.postings[i].title().to_string(),
+                            url => enc(&site.postings[i].url()),
+                            closing => v(l.totals.closing),
+                        }
+                    })
+                    .collect();
+                let page_links: Vec<Value> = (1..=*pages)
+                    .map(|n| minijinja::context! { n => n, url => enc(&section_page_path(site, *si, n)) })
+                    .collect();
+                let ctx = minijinja::context! {
+                    section => minijinja::context! {
+                        id => s.id.clone(),
+                        title => s.title.clone(),
+                        description => s.description.clone(),
+                        intro => input.section_intros[*si].clone(),
+                        postings => v(self.list(chunk)),
+                        subsections => subsections,
+                        periods => periods,
+                        breadcrumbs => v(self.breadcrumbs(*si)),
+                    },
+                    paginator => minijinja::context! {
+                        current => page,
+                        total => pages,
+                        pages => page_links,
+                        prev => (*page > 1).then(|| enc(&section_page_path(site, *si, page - 1))),
+                        next => (page < pages).then(|| enc(&section_page_path(site, *si, page + 1))),
+                    },
+                    ..self.base(&path, &self.top_id(*si))
+                };
+                ("section.html", ctx)
+            }
+            Job::Posting(i) => ("page.html", self.posting(*i, &path)),
+            Job::TagIndex => {
+                let all: Vec<TagLink> = self
+                    .listings
+                    .tags
+                    .iter()
+                    .map(|(t, ids)| TagLink {
+                        name: t.clone(),
+                        url: enc(&tag_path(t)),
+                        count: ids.len(),
+                    })
+                    .collect();
+                let ctx = minijinja::context! { tag => (), tags => v(all), ..self.base(&path, "") };
+                ("tag.html", ctx)
+            }
+            Job::Tag(t) => {
+                let ids = self.listings.tags.get(t).map(Vec::as_slice).unwrap_or_default();
+                let ctx = minijinja::context! {
+                    tag => minijinja::context! { name => t.clone(), postings => v(self.list(ids)) },
+                    ..self.base(&path, "")
+                };
+                ("tag.html", ctx)
+            }
+            Job::Archive => {
+                let mut years: Vec<(i16, Vec<usize>)> = Vec::new();
+                for &i in &self.listings.archive {
+                    let y = site.postings[i].date().year();
+                    match years.last_mut() {
+                        Some((yy, ids)) if *yy == y => ids.push(i),
+                        _ => years.push((y, vec![i])),
+                    }
+                }
+                let years: Vec<Value> = years
+                    .iter()
+                    .map(
+                        |(y, ids)| minijinja::context! { year => y, postings => v(self.list(ids)) },
+                    )
+                    .collect();
+                let ctx = minijinja::context! { years => years, ..self.base(&path, "") };
+                ("archive.html", ctx)
+            }
+            Job::Search => ("search.html", minijinja::context! { ..self.base(&path, "search") }),
+            Job::NotFound => {
+                // A server shows this page at any depth: only root-absolute links work here.
+                let ctx =
+                    minijinja::context! { root => site.config.base_path(), ..self.base(&path, "") };
+                ("404.html", ctx)
+            }
+        }
+    }
+
+    fn posting(&self, i: usize, path: &str) -> Value {
+        let site = self.input.site;
+        let input = self.input;
+        let p = &site.postings[i];
+        let body = &input.bodies[i];
+        let e = &input.extras[i];
+        let tags_ctx: Vec<Value> = p
+            .front
+            .tags
+            .iter()
+            .map(|t| minijinja::context! { name => t.get_ref().clone(), url => enc(&tag_path(t.get_ref())) })
+            .collect();
+        let top = self.top_id(p.section);
+        let top_title = site.sections.iter().find(|s| s.id == top).map(|s| s.title.clone());
+        minijinja::context! {
+            page => minijinja::context! {
+                title => p.title(),
+                date => format_iso(p.date()),
+                date_zh => format_zh(p.date()),
+                updated => p.front.updated.as_ref().map(|u| format_iso(u.get_ref().0)),
+                updated_zh => p.front.updated.as_ref().map(|u| format_zh(u.get_ref().0)),
+                summary => summary_of(p, body),
+                kind => p.front.kind.clone(),
+                period => p.front.period.as_ref().map(|x| x.get_ref().clone()),
+                content => body.html.clone(),
+                headings => body.headings.iter().map(|(l, t, id)| minijinja::context!{ level => l, text => t, id => id }).collect::<Vec<_>>(),
+                url => enc(path),
+                source => p.source.clone(),
+                section => minijinja::context! {
+                    id => site.sections[p.section].id.clone(),
+                    title => site.sections[p.section].title.clone(),
+                    url => enc(&format!("{}index.html", site.sections[p.section].url_dir)),
+                    top_title => top_title,
+                },
+                breadcrumbs => v(self.breadcrumbs(p.section)),
+                tags => tags_ctx,
+                attachments => v(&e.attachments),
+                draft => p.is_draft(),
+                future => p.date() > site.today,
+                notice => v(&e.notice),
+                ledger => v(&e.ledger),
+                record => v(&e.record),
+                cover => e.cover.clone().map(Value::from_safe_string),
+                gallery => e.gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
+                // Made here, page by page: 10,000 QR codes need not be held at once.
+                sheet => v(e.sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, p)))),
+                chart_svg => e.chart_svg.clone().map(Value::from_safe_string),
+                data_csv => e.data_csv.as_ref().map(|d| urls::relative(path, d)),
+                data_json => e.data_json.as_ref().map(|d| urls::relative(path, d)),
+                ledger_download => e.ledger.as_ref().and_then(|l| l.source_file.as_ref()).and_then(|f| {
+                    let rel = urls::normalize(&format!("{}/{f}", crate::diagnostic::display_path(&site.root.join("content"), &p.dir)))?;
+                    Some(urls::relative(path, &rel))
+                }),
+            },
+            ..self.base(path, &top)
+        }
+    }
 }
 
 /// Site-relative page path of a tag.

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use std::path::PathBuf;
 
 /// A whole site as loaded from disk.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
     pub config: SiteConfig,
@@ -29,7 +29,7 @@ pub struct HomeIntro {
     pub split: Split,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     /// `village` or, nested, `village/roads`.
     pub id: String,
@@ -49,7 +49,7 @@ pub struct Section {
     pub front: Option<SectionFront>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Posting {
     /// Display path, e.g. `content/village/2026-road/index.md`.
     pub source: String,

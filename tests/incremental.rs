@@ -203,3 +203,176 @@ fn links_between_postings_follow_renames() {
     replace_in(&root.join("content/village/2026-decision.md"), "## 决议正文", "## 决议内容");
     assert_same("heading restored", &cached(root, &cache), &fresh(root));
 }
+
+/// The preview's state as a tab sees it once the search index and manifest are made.
+struct Preview {
+    files: Files,
+}
+
+impl Preview {
+    /// Applies one `generate_preview` result (a full build or an update) and its tail.
+    /// Returns whether it was an update and how many files it changed.
+    fn apply(&mut self, g: gongkai::build::Generated, cache: &Cache) -> Option<usize> {
+        let mut g = g;
+        let pending = g.pending.take().expect("the preview defers the index");
+        let removed = g.removed.take();
+        let update = removed.as_ref().map(|_| g.files.len());
+        let tail_paths: Vec<String> = self
+            .files
+            .keys()
+            .filter(|p| {
+                (p.starts_with("search/") && *p != "search/index.html")
+                    || *p == "static/search.js"
+                    || *p == "static/search.css"
+                    || *p == gongkai::manifest::MANIFEST_PATH
+            })
+            .cloned()
+            .collect();
+        match removed {
+            Some(removed) => {
+                for p in removed {
+                    assert!(self.files.remove(&p).is_some(), "removed {p} was not there");
+                }
+                self.files.extend(files_of(g));
+            }
+            None => {
+                cache.finish(true);
+                self.files = files_of(g);
+            }
+        }
+        for p in tail_paths {
+            self.files.remove(&p);
+        }
+        for f in pending.search_files(cache) {
+            let Contents::Bytes(b) = f.contents else { unreachable!() };
+            self.files.insert(f.path, b);
+        }
+        let hashes =
+            self.files.iter().map(|(p, b)| (p.clone(), gongkai::manifest::sha256_hex(b))).collect();
+        let m = pending.manifest(hashes);
+        let Contents::Bytes(b) = m.contents else { unreachable!() };
+        self.files.insert(m.path, b);
+        cache.finish_tail();
+        update
+    }
+}
+
+/// Saving postings that were already on the site takes the fast path (only their share of the
+/// build is redone) and the preview then holds exactly the files of a fresh build.
+#[test]
+fn saving_postings_updates_the_preview_like_a_fresh_build() {
+    use gongkai::build::generate_preview;
+    let dir = example_site();
+    let root = dir.path();
+    let cache = Cache::new();
+    let mut preview = Preview { files: Files::new() };
+    let g = generate_preview(&opts(root), &cache, &[]).unwrap_or_else(|d| panic!("{:?}", d.items));
+    assert_eq!(preview.apply(g, &cache), None, "the first build is a full one");
+    assert_same("first build", &preview.files, &fresh(root));
+
+    let village = root.join("content/village");
+    let edits: Vec<(&str, std::path::PathBuf, Edit)> = vec![
+        (
+            "body edit",
+            village.join("2026-yishiyiyi.md"),
+            Box::new(|p| append(p, "\n补充说明：本次修改只在正文末尾。\n")),
+        ),
+        (
+            "title edit",
+            village.join("2026-yishiyiyi.md"),
+            Box::new(|p| replace_line(p, "title", "title = \"改过标题的一事一议公开\"")),
+        ),
+        (
+            "date edit",
+            village.join("2026-road-tender.md"),
+            Box::new(|p| replace_line(p, "date", "date = 2026-03-01")),
+        ),
+        (
+            "tags edit: a new tag, an old one gone",
+            root.join("content/party/2026-q2-dues.md"),
+            Box::new(|p| replace_line(p, "tags", "tags = [\"新标签\"]")),
+        ),
+        (
+            "notice in a series (the other stages' timelines change)",
+            village.join("2026-dibao-round2.md"),
+            Box::new(|p| replace_line(p, "date", "date = 2026-09-25")),
+        ),
+        (
+            "finance posting (the series chains the quarters)",
+            root.join("content/finance/2026-q3/index.md"),
+            Box::new(|p| append(p, "\n本季度收支已全部入账。\n")),
+        ),
+        (
+            "posting with photos",
+            village.join("2026-road-repair/index.md"),
+            Box::new(|p| append(p, "\n竣工验收资料存村委会备查。\n")),
+        ),
+    ];
+    for (label, path, edit) in &edits {
+        edit(path);
+        let g = generate_preview(&opts(root), &cache, std::slice::from_ref(path))
+            .unwrap_or_else(|d| panic!("{label}: {:?}", d.items));
+        let changed = preview.apply(g, &cache);
+        assert!(changed.is_some(), "{label}: not an update");
+        assert_same(label, &preview.files, &fresh(root));
+    }
+
+    // An editor's atomic save reports its temporary file too.
+    let path = village.join("2026-yishiyiyi.md");
+    append(&path, "\n原子保存。\n");
+    let temp = village.join(".2026-yishiyiyi.md.tmp123");
+    let g = generate_preview(&opts(root), &cache, &[temp, path.clone()]).unwrap();
+    assert!(preview.apply(g, &cache).is_some(), "atomic save: not an update");
+    assert_same("atomic save", &preview.files, &fresh(root));
+
+    // A broken save fails without touching what is shown; the fix is an update again.
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("title =", "title = =", 1)).unwrap();
+    let errors = generate_preview(&opts(root), &cache, std::slice::from_ref(&path)).unwrap_err();
+    assert!(
+        errors.items.iter().any(|d| d.path.ends_with("2026-yishiyiyi.md")),
+        "{:?}",
+        errors.items
+    );
+    // Another posting saved meanwhile: the broken one is still broken.
+    let other = village.join("2026-road-decision.md");
+    append(&other, "\n另一篇也改了。\n");
+    assert!(generate_preview(&opts(root), &cache, std::slice::from_ref(&other)).is_err());
+    std::fs::write(&path, &good).unwrap();
+    let g = generate_preview(&opts(root), &cache, std::slice::from_ref(&path)).unwrap();
+    assert!(preview.apply(g, &cache).is_some(), "fix: not an update");
+    assert_same("fixed", &preview.files, &fresh(root));
+
+    // A broken link is found after the Markdown stage: the model is restored.
+    append(&path, "\n见[不存在的文件](nowhere.md)。\n");
+    let errors = generate_preview(&opts(root), &cache, std::slice::from_ref(&path)).unwrap_err();
+    assert!(errors.items.iter().any(|d| d.is_error()), "{:?}", errors.items);
+    std::fs::write(&path, &good).unwrap();
+    let g = generate_preview(&opts(root), &cache, std::slice::from_ref(&path)).unwrap();
+    assert!(preview.apply(g, &cache).is_some(), "link fix: not an update");
+    assert_same("link fixed", &preview.files, &fresh(root));
+
+    // A new posting goes through the whole pipeline.
+    let new = village.join("2026-new-notice.md");
+    std::fs::write(&new, "+++\ntitle = \"新增的公开事项\"\ndate = 2026-09-30\n+++\n\n新增内容。\n")
+        .unwrap();
+    let g = generate_preview(&opts(root), &cache, std::slice::from_ref(&new)).unwrap();
+    assert_eq!(preview.apply(g, &cache), None, "a new posting: a full build");
+    assert_same("new posting", &preview.files, &fresh(root));
+}
+
+/// A change made to a file.
+type Edit = Box<dyn Fn(&Path)>;
+
+fn append(path: &Path, text: &str) {
+    let mut s = std::fs::read_to_string(path).unwrap();
+    s.push_str(text);
+    std::fs::write(path, s).unwrap();
+}
+
+/// Replaces the first front-matter line starting with `key`.
+fn replace_line(path: &Path, key: &str, line: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let old = text.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key}"));
+    std::fs::write(path, text.replacen(old, line, 1)).unwrap();
+}

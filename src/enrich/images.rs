@@ -65,15 +65,6 @@ pub fn run(
             first_ref
                 .entry(img.path.clone())
                 .or_insert_with(|| (p.source.clone(), img.line, img.column));
-            if img.alt.trim().is_empty() {
-                diags.push(
-                    Diagnostic::warning(
-                        p.source.clone(),
-                        PhotoWarning::MissingAlt(img.path.clone()),
-                    )
-                    .with_line_snippet(&p.src.text, img.line, img.column, 1),
-                );
-            }
         }
         for (file, span) in front_matter_photos(p) {
             let rel = urls::normalize(&format!("{}/{file}", display_path(&content, &p.dir)));
@@ -132,6 +123,21 @@ pub fn run(
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out.files.dedup_by(|a, b| a.path == b.path);
     (out, diags)
+}
+
+/// Images in a published posting's body without a description (alt text), one warning each.
+pub fn missing_alt(p: &crate::site::Posting, body: &Rendered) -> Vec<Diagnostic> {
+    if !p.published {
+        return Vec::new();
+    }
+    body.images
+        .iter()
+        .filter(|img| img.alt.trim().is_empty())
+        .map(|img| {
+            Diagnostic::warning(p.source.clone(), PhotoWarning::MissingAlt(img.path.clone()))
+                .with_line_snippet(&p.src.text, img.line, img.column, 1)
+        })
+        .collect()
 }
 
 /// Photo files named in front matter (`cover`, `gallery`) with their spans.

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 /// What templates see of a notice.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct NoticeView {
     pub start: String,
     pub end: String,
@@ -33,7 +33,7 @@ pub struct NoticeView {
     pub timeline: Vec<TimelineView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TimelineView {
     pub stage: String,
     pub title: String,

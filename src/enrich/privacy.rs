@@ -51,51 +51,34 @@ pub fn run(site: Site) -> (Site, Vec<Diagnostic>) {
 /// `run`, reusing the scan of postings whose text did not change since the build that filled
 /// `cache` (site.toml, hence the allow list and mode, and the date are in its fingerprint).
 pub fn run_cached(
-    mut site: Site,
+    site: Site,
     cache: Option<&crate::incremental::Cache>,
 ) -> (Site, Vec<Diagnostic>) {
-    let allow = allow_list(&site);
-    let today = site.today;
-    let site_mode = site.config.privacy.mode;
-    let mut diags = Vec::new();
+    let (site, per_posting, mut diags) = run_split(site, cache);
+    diags.extend(per_posting.into_iter().flatten());
+    (site, diags)
+}
 
-    let results: Vec<(Replacement, Vec<Diagnostic>)> = site
-        .postings
-        .par_iter()
-        .map(|p| {
-            if !p.published {
-                return (None, Vec::new());
-            }
-            let mode = PrivacyMode::effective(site_mode, p.front.privacy);
-            let Some(cache) = cache else {
-                return check_posting_text(&p.src, p.split, &allow, today, mode);
-            };
-            let key = crate::incremental::KeyHasher::new()
-                .with(&p.src.path)
-                .with(&p.src.text)
-                .with(&(p.split.body_start, p.src.toml_offset))
-                .key();
-            let hit = cache.privacy.get_or(key, || {
-                std::sync::Arc::new(check_posting_text(&p.src, p.split, &allow, today, mode))
-            });
-            hit.downcast_ref::<(Replacement, Vec<Diagnostic>)>()
-                .cloned()
-                .unwrap_or_else(|| check_posting_text(&p.src, p.split, &allow, today, mode))
-        })
-        .collect();
-    // A posting's file (or bundle folder) name becomes its web address: always an error there.
-    for p in site.postings.iter().filter(|p| p.published) {
-        let from = p.source.strip_prefix("content/").map_or(0, |_| "content/".len());
-        diags.extend(path_diagnostics(&p.source, from, &allow, today));
-    }
+/// `run_cached` with each posting's diagnostics apart (by posting index) from the others
+/// (section and home intros, content files).
+pub fn run_split(
+    mut site: Site,
+    cache: Option<&crate::incremental::Cache>,
+) -> (Site, Vec<Vec<Diagnostic>>, Vec<Diagnostic>) {
+    let allow = allow_list(&site);
+    let results: Vec<(Replacement, Vec<Diagnostic>)> =
+        site.postings.par_iter().map(|p| check_posting(&site, &allow, p, cache)).collect();
+    let mut per_posting = Vec::with_capacity(results.len());
     for (p, (replacement, ds)) in site.postings.iter_mut().zip(results) {
-        diags.extend(ds);
+        per_posting.push(ds);
         if let Some((front, src, split)) = replacement {
             p.front = front;
             p.src = src;
             p.split = split;
         }
     }
+    let today = site.today;
+    let mut diags = Vec::new();
     for s in &site.sections {
         if let Some((src, _)) = &s.intro {
             diags.extend(privacy::diagnostics_for(
@@ -118,10 +101,45 @@ pub fn run_cached(
         .flat_map(|f| check_file(&f.source, &f.abs_path, &allow, today))
         .collect();
     diags.extend(file_diags);
-    (site, diags)
+    (site, per_posting, diags)
 }
 
-type Replacement = Option<(PostingFront, crate::diagnostic::SourceText, frontmatter::Split)>;
+/// Checks one posting (its text and its file name) and, in mask mode, returns the masked
+/// posting to use instead.
+pub fn check_posting(
+    site: &Site,
+    allow: &AllowList,
+    p: &crate::site::Posting,
+    cache: Option<&crate::incremental::Cache>,
+) -> (Replacement, Vec<Diagnostic>) {
+    if !p.published {
+        return (None, Vec::new());
+    }
+    let today = site.today;
+    let mode = PrivacyMode::effective(site.config.privacy.mode, p.front.privacy);
+    let (replacement, mut diags) = match cache {
+        None => check_posting_text(&p.src, p.split, allow, today, mode),
+        Some(cache) => {
+            let key = crate::incremental::KeyHasher::new()
+                .with(&p.src.path)
+                .with(&p.src.text)
+                .with(&(p.split.body_start, p.src.toml_offset))
+                .key();
+            let hit = cache.privacy.get_or(key, || {
+                std::sync::Arc::new(check_posting_text(&p.src, p.split, allow, today, mode))
+            });
+            hit.downcast_ref::<(Replacement, Vec<Diagnostic>)>()
+                .cloned()
+                .unwrap_or_else(|| check_posting_text(&p.src, p.split, allow, today, mode))
+        }
+    };
+    // A posting's file (or bundle folder) name becomes its web address: always an error there.
+    let from = p.source.strip_prefix("content/").map_or(0, |_| "content/".len());
+    diags.extend(path_diagnostics(&p.source, from, allow, today));
+    (replacement, diags)
+}
+
+pub type Replacement = Option<(PostingFront, crate::diagnostic::SourceText, frontmatter::Split)>;
 
 /// Checks one posting's file text; in mask mode returns the re-read, masked posting.
 fn check_posting_text(

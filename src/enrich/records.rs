@@ -40,7 +40,7 @@ pub struct HistoryView {
 }
 
 /// The stage's result: per-posting views and the verdicts for the new manifest.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Records {
     pub views: Vec<Option<RecordView>>,
     pub verdicts: Vec<ChangeVerdict>,
@@ -66,95 +66,121 @@ pub fn run_cached(
         .postings
         .par_iter()
         .enumerate()
-        .map(|(i, p)| {
-            if !p.published {
-                return None;
-            }
-            let ledger = finances[i]
-                .as_ref()
-                .and_then(|f| f.source_file.as_ref())
-                .and_then(|file| std::fs::read(p.dir.join(file)).ok())
-                .unwrap_or_default();
-            let parts = [p.src.text.as_bytes(), &ledger];
-            Some(match cache {
-                None => manifest::fingerprint(&parts),
-                Some(c) => {
-                    let key = crate::incremental::KeyHasher::new().with(&parts).key();
-                    c.fingerprints.get_or(key, || manifest::fingerprint(&parts))
-                }
-            })
-        })
-        .collect();
-    let urls: Vec<String> = site.postings.iter().map(|p| p.url()).collect();
-    let current: Vec<CurrentPosting<'_>> = site
-        .postings
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            Some(CurrentPosting {
-                source: &p.source,
-                url: &urls[i],
-                fingerprint: fingerprints[i].as_deref()?,
-                date: p.date(),
-                updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
-                changes: &p.front.changes,
-            })
-        })
+        .map(|(i, p)| fingerprint_of(p, finances[i].as_ref(), cache))
         .collect();
     let empty = Manifest::new();
-    let verdicts = manifest::detect_changes_on(previous.unwrap_or(&empty), &current, site.today);
-
+    let previous = previous.unwrap_or(&empty);
     let mut diags = Vec::new();
     let mut views: Vec<Option<RecordView>> = vec![None; site.postings.len()];
-    let by_source: std::collections::BTreeMap<&str, usize> =
-        site.postings.iter().enumerate().map(|(i, p)| (p.source.as_str(), i)).collect();
-    for v in &verdicts {
-        let Some(&i) = by_source.get(v.source()) else { continue };
-        let p = &site.postings[i];
-        if let Some(err) = v.error() {
-            let d = match &p.front.updated {
-                Some(u) => p.src.error_at(u.span(), err.clone()),
-                None => Diagnostic::error(p.source.clone(), err.clone()).with_line_snippet(
-                    &p.src.text,
-                    1,
-                    1,
-                    3,
-                ),
-            };
-            diags.push(d);
+    let mut verdicts = Vec::new();
+    for (i, fp) in fingerprints.iter().enumerate() {
+        let Some(fp) = fp else { continue };
+        let (verdict, view, ds) = judge(site, i, fp, previous);
+        verdicts.push(verdict);
+        views[i] = Some(view);
+        diags.extend(ds);
+    }
+    let current: std::collections::BTreeSet<&str> = site
+        .postings
+        .iter()
+        .zip(&fingerprints)
+        .filter(|(_, fp)| fp.is_some())
+        .map(|(p, _)| p.source.as_str())
+        .collect();
+    for (source, record) in &previous.postings {
+        if !current.contains(source.as_str()) {
+            verdicts
+                .push(ChangeVerdict::Removed { source: source.clone(), record: record.clone() });
         }
-        let fp = fingerprints[i].clone().unwrap_or_default();
-        let mut changes: Vec<ChangeView> = p
-            .front
-            .changes
-            .iter()
-            .map(|c| ChangeView { date_zh: format_zh(c.date.0), note: c.note.clone() })
-            .collect();
-        changes.reverse();
-        let history = v
-            .record()
-            .map(|r| {
-                r.history
-                    .iter()
-                    .rev()
-                    .map(|h| HistoryView {
-                        short: manifest::short(&h.fingerprint).to_string(),
-                        fingerprint: h.fingerprint.clone(),
-                        published: h.updated.clone(),
-                        replaced: h.replaced.clone(),
-                        note: h.note.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        views[i] = Some(RecordView {
-            short: manifest::short(&fp).to_string(),
-            fingerprint: fp,
-            changes,
-            history,
-        });
     }
     (Records { views, verdicts }, diags)
+}
+
+/// The public-record fingerprint of a published posting: its file and its ledger file.
+pub fn fingerprint_of(
+    p: &crate::site::Posting,
+    finance: Option<&Finance>,
+    cache: Option<&crate::incremental::Cache>,
+) -> Option<String> {
+    if !p.published {
+        return None;
+    }
+    let ledger = finance
+        .and_then(|f| f.source_file.as_ref())
+        .and_then(|file| std::fs::read(p.dir.join(file)).ok())
+        .unwrap_or_default();
+    let parts = [p.src.text.as_bytes(), &ledger];
+    Some(match cache {
+        None => manifest::fingerprint(&parts),
+        Some(c) => {
+            let key = crate::incremental::KeyHasher::new().with(&parts).key();
+            c.fingerprints.get_or(key, || manifest::fingerprint(&parts))
+        }
+    })
+}
+
+/// Compares posting `i` (fingerprint `fp`) with its previous publication: the verdict for the
+/// manifest, what its page shows, and an error when it changed without a note.
+pub fn judge(
+    site: &Site,
+    i: usize,
+    fp: &str,
+    previous: &Manifest,
+) -> (ChangeVerdict, RecordView, Vec<Diagnostic>) {
+    let p = &site.postings[i];
+    let url = p.url();
+    let cur = CurrentPosting {
+        source: &p.source,
+        url: &url,
+        fingerprint: fp,
+        date: p.date(),
+        updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
+        changes: &p.front.changes,
+    };
+    let v = manifest::detect_change(previous, &cur, site.today);
+    let mut diags = Vec::new();
+    if let Some(err) = v.error() {
+        let d = match &p.front.updated {
+            Some(u) => p.src.error_at(u.span(), err.clone()),
+            None => Diagnostic::error(p.source.clone(), err.clone()).with_line_snippet(
+                &p.src.text,
+                1,
+                1,
+                3,
+            ),
+        };
+        diags.push(d);
+    }
+    let mut changes: Vec<ChangeView> = p
+        .front
+        .changes
+        .iter()
+        .map(|c| ChangeView { date_zh: format_zh(c.date.0), note: c.note.clone() })
+        .collect();
+    changes.reverse();
+    let history = v
+        .record()
+        .map(|r| {
+            r.history
+                .iter()
+                .rev()
+                .map(|h| HistoryView {
+                    short: manifest::short(&h.fingerprint).to_string(),
+                    fingerprint: h.fingerprint.clone(),
+                    published: h.updated.clone(),
+                    replaced: h.replaced.clone(),
+                    note: h.note.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let view = RecordView {
+        short: manifest::short(fp).to_string(),
+        fingerprint: fp.to_string(),
+        changes,
+        history,
+    };
+    (v, view, diags)
 }
 
 /// `manifest.json`: every other output file with its SHA-256, and every posting's record.

@@ -125,7 +125,7 @@ pub struct Period {
 }
 
 /// Everything a template needs about the money of one posting (`page.ledger`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Finance {
     pub rows: Vec<Row>,
     pub totals: Totals,

@@ -264,8 +264,13 @@ struct DocOut<'a> {
 
 /// Builds the index files with explicit options. See the module docs for the layout.
 pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String, String)> {
+    build_index_of(docs.iter().collect(), opts)
+}
+
+/// `build_index_with` over borrowed documents (the preview keeps each in an `Arc`).
+pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String, String)> {
     // Newest first, then by url: ids are positions in this order.
-    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    let mut order = docs;
     order.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
 
     // Sections (sorted by id; title from the newest doc naming it) and years (newest first).

@@ -33,8 +33,8 @@ mod index;
 mod tokenize;
 
 pub use index::{
-    FORMAT_VERSION, IndexOptions, META_PATH, SearchDoc, build_index, build_index_with,
-    decode_numbers, encode_number, term_hash, term_shard,
+    FORMAT_VERSION, IndexOptions, META_PATH, SearchDoc, build_index, build_index_of,
+    build_index_with, decode_numbers, encode_number, term_hash, term_shard,
 };
 pub use tokenize::{
     Segment, for_each_token, is_cjk, is_word, normalize_char, query_terms, segments, tokenize,

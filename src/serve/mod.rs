@@ -25,7 +25,7 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// Threads answering HTTP requests (event streams get their own).
@@ -33,7 +33,7 @@ const WORKERS: usize = 4;
 
 /// After a batch of changes, wait this long for more before rebuilding, so a burst (unzipping,
 /// `git checkout`) that the debouncer reports in several batches still gives one rebuild.
-const SETTLE: Duration = Duration::from_millis(15);
+const SETTLE: Duration = Duration::from_millis(10);
 
 /// A burst never delays a rebuild by more than this.
 const SETTLE_MAX: Duration = Duration::from_secs(2);
@@ -79,11 +79,17 @@ impl Snapshot {
     }
 }
 
-/// State shared by the rebuild loop and the HTTP workers.
+/// State shared by the rebuild loop, the tail worker and the HTTP workers.
 pub struct Shared {
     /// Canonical site folder; files copied from disk must resolve inside it.
     pub root: PathBuf,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// Held while a new snapshot is made from the current one and put in its place, so the
+    /// rebuild loop and the tail worker never overwrite each other's.
+    publish: Mutex<()>,
+    /// Paths of the files the last finished tail made (search index, manifest): served from
+    /// the previous build until this build's are made.
+    tail_paths: Mutex<HashSet<String>>,
     pub hub: livereload::Hub,
 }
 
@@ -96,6 +102,18 @@ impl Shared {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The last steps of a preview build, made on the tail worker after the tabs reloaded.
+struct TailJob {
+    build: String,
+    pending: crate::build::Pending,
+    /// Files of the snapshot that are the previous build's tail, to be replaced.
+    carried: HashSet<String>,
+}
+
 /// The preview server; [`Server::run`] blocks, rebuilding on changes.
 pub struct Server {
     opts: ServeOptions,
@@ -104,9 +122,9 @@ pub struct Server {
     started: u64,
     next_change: Option<Date>,
     /// What the previous builds made, so a save re-does only what depends on the saved file.
-    cache: crate::incremental::Cache,
-    /// Paths of the files made after the reload (search index, manifest) by the last build.
-    tail_paths: HashSet<String>,
+    cache: Arc<crate::incremental::Cache>,
+    /// Makes the search index and the manifest of each build after its pages are shown.
+    tail: mpsc::Sender<TailJob>,
 }
 
 impl Server {
@@ -122,16 +140,21 @@ impl Server {
         let shared = Arc::new(Shared {
             root: root.clone(),
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
+            publish: Mutex::new(()),
+            tail_paths: Mutex::new(HashSet::new()),
             hub: livereload::Hub::default(),
         });
+        let cache = Arc::new(crate::incremental::Cache::new());
+        let tail = start_tail_worker(shared.clone(), cache.clone(), opts.quiet, opts.lang)
+            .map_err(|e| e.to_string())?;
         Ok(Server {
             opts: ServeOptions { root, ..opts },
             shared,
             builds: 0,
             started,
             next_change: None,
-            cache: crate::incremental::Cache::new(),
-            tail_paths: HashSet::new(),
+            cache,
+            tail,
         })
     }
 
@@ -154,53 +177,87 @@ impl Server {
         b
     }
 
-    /// Builds once and publishes the result to open tabs. `why` names what changed.
-    pub fn rebuild(&mut self, why: &str) {
+    /// Builds once and publishes the result to open tabs. `why` names what changed;
+    /// `changed` are the files saved since the last build.
+    pub fn rebuild(&mut self, why: &str, changed: &[PathBuf]) {
         let started = Instant::now();
-        let result = crate::build::generate_preview(&self.build_options(), &self.cache);
-        let ms = started.elapsed().as_millis();
+        let result = crate::build::generate_preview(&self.build_options(), &self.cache, changed);
         match result {
             Ok(mut g) => {
                 self.builds += 1;
                 let build = format!("{:x}-{}", self.started, self.builds);
                 self.next_change = g.next_change;
                 let pages = g.pages;
-                if !self.opts.quiet {
-                    report(&g.warnings, self.opts.lang);
+                let updated = g.removed.as_ref().map(|_| g.files.len());
+                if updated.is_none() {
+                    self.cache.finish(true);
                 }
+                let warnings = std::mem::take(&mut g.warnings);
                 let pending = g.pending.take();
-                let mut snapshot = Snapshot::from_generated(g, build.clone());
-                // Until this build's search index and manifest are made, the last ones are served.
-                let previous = self.shared.snapshot();
-                let mut carried = HashSet::new();
-                for path in &self.tail_paths {
-                    if let (Some(body), false) =
-                        (previous.files.get(path), snapshot.files.contains_key(path))
-                    {
-                        snapshot.files.insert(path.clone(), body.clone());
-                        carried.insert(path.clone());
-                    }
-                }
-                drop(previous);
-                self.shared.replace(snapshot);
+                let carried = {
+                    let _publishing = lock(&self.shared.publish);
+                    let previous = self.shared.snapshot();
+                    let tail_paths = lock(&self.shared.tail_paths).clone();
+                    let snapshot = match g.removed.take() {
+                        // An update: the previous files with the changed ones replaced.
+                        Some(removed) => {
+                            let mut files = previous.files.clone();
+                            for path in removed {
+                                files.remove(&path);
+                            }
+                            files.extend(Snapshot::from_generated(g, String::new()).files);
+                            Snapshot { files, build: build.clone() }
+                        }
+                        None => {
+                            let mut snapshot = Snapshot::from_generated(g, build.clone());
+                            // Until this build's search index and manifest are made, the last
+                            // ones are served.
+                            for path in &tail_paths {
+                                if let (Some(body), false) =
+                                    (previous.files.get(path), snapshot.files.contains_key(path))
+                                {
+                                    snapshot.files.insert(path.clone(), body.clone());
+                                }
+                            }
+                            snapshot
+                        }
+                    };
+                    let carried: HashSet<String> =
+                        tail_paths.into_iter().filter(|p| snapshot.files.contains_key(p)).collect();
+                    drop(previous);
+                    self.shared.replace(snapshot);
+                    carried
+                };
                 self.shared.hub.reload(&build);
-                let tail_started = Instant::now();
+                let ms = started.elapsed().as_millis();
                 if let Some(pending) = pending {
-                    let current = self.shared.snapshot();
-                    let (files, tail) = complete(&current.files, &carried, pending, &self.cache);
-                    drop(current);
-                    self.tail_paths = tail;
-                    self.shared.replace(Snapshot { files, build: build.clone() });
+                    let _ = self.tail.send(TailJob { build, pending, carried });
                 }
-                self.cache.finish(true);
-                let tail_ms = tail_started.elapsed().as_millis();
+                if !self.opts.quiet {
+                    report(&warnings, self.opts.lang);
+                }
                 let tabs = self.shared.hub.clients();
+                let what = match updated {
+                    Some(n) => self
+                        .opts
+                        .lang
+                        .pick(
+                            &format!("更新了 {n} 个文件（共 {pages} 个页面）"),
+                            &format!("{n} files updated ({pages} pages)"),
+                        )
+                        .to_string(),
+                    None => self
+                        .opts
+                        .lang
+                        .pick(&format!("{pages} 个页面"), &format!("{pages} pages"))
+                        .to_string(),
+                };
                 self.say(
                     &format!(
-                        "已更新{why}：{pages} 个页面，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面（站内搜索和校验清单随后 {tail_ms} 毫秒更新）"
+                        "已更新{why}：{what}，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面（站内搜索和校验清单随后更新）"
                     ),
                     &format!(
-                        "Rebuilt{why}: {pages} pages in {ms} ms, {tabs} tabs notified (search index and checksums {tail_ms} ms later)"
+                        "Rebuilt{why}: {what} in {ms} ms, {tabs} tabs notified (search index and checksums follow)"
                     ),
                 );
             }
@@ -239,7 +296,7 @@ impl Server {
                 format!("{}: {e}", self.opts.lang.pick("无法监视文件变化", "cannot watch files"))
             })?;
         self.say("正在生成预览…", "Building the preview…");
-        self.rebuild("");
+        self.rebuild("", &[]);
         let listener = self.bind()?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let server = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
@@ -281,6 +338,7 @@ impl Server {
                     if self.until_next_change() == Some(Duration::ZERO) {
                         self.rebuild(
                             self.opts.lang.pick("（公示状态按日期变化）", " (date changed)"),
+                            &[],
                         );
                     }
                     continue;
@@ -321,7 +379,7 @@ impl Server {
             if !changed.is_empty() {
                 self.cache.invalidate(&changed);
                 let why = self.describe(&changed);
-                self.rebuild(&why);
+                self.rebuild(&why, &changed);
             }
         }
     }
@@ -377,6 +435,63 @@ impl Server {
             .pick("找不到空闲端口，请用 --port 指定一个", "no free port found; pass --port")
             .to_string())
     }
+}
+
+/// Starts the thread that makes each build's search index and manifest after its pages are
+/// shown. It works on one build at a time, skips builds already superseded, and publishes its
+/// files only while its build is still the one being served.
+fn start_tail_worker(
+    shared: Arc<Shared>,
+    cache: Arc<crate::incremental::Cache>,
+    quiet: bool,
+    lang: Lang,
+) -> std::io::Result<mpsc::Sender<TailJob>> {
+    let (tx, rx) = mpsc::channel::<TailJob>();
+    // Its own single thread, so that the next save's pages never queue behind index work.
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(std::io::Error::other)?;
+    std::thread::Builder::new().name("gongkai-tail".into()).spawn(move || {
+        while let Ok(mut job) = rx.recv() {
+            while let Ok(newer) = rx.try_recv() {
+                job = newer;
+            }
+            let started = Instant::now();
+            let current = shared.snapshot();
+            if current.build != job.build {
+                continue;
+            }
+            let (files, tail) =
+                pool.install(|| complete(&current.files, &job.carried, job.pending, &cache));
+            drop(current);
+            let published = {
+                let _publishing = lock(&shared.publish);
+                let still = shared.snapshot().build == job.build;
+                if still {
+                    *lock(&shared.tail_paths) = tail;
+                    shared.replace(Snapshot { files, build: job.build.clone() });
+                }
+                still
+            };
+            cache.finish_tail();
+            if published && !quiet {
+                println!(
+                    "{}",
+                    lang.pick(
+                        &format!(
+                            "站内搜索和校验清单已更新（{} 毫秒）",
+                            started.elapsed().as_millis()
+                        ),
+                        &format!(
+                            "Search index and checksums updated in {} ms",
+                            started.elapsed().as_millis()
+                        ),
+                    )
+                );
+                let _ = std::io::stdout().flush();
+            }
+        }
+    })?;
+    Ok(tx)
 }
 
 /// The files of a preview build with its search index and manifest: `files` without the
@@ -512,7 +627,7 @@ mod tests {
                 .collect();
         let cache = crate::incremental::Cache::new();
         for _ in 0..2 {
-            let mut g = crate::build::generate_preview(&opts, &cache).unwrap();
+            let mut g = crate::build::generate_preview(&opts, &cache, &[]).unwrap();
             let pending = g.pending.take().unwrap();
             let snap = Snapshot::from_generated(g, String::new());
             assert!(!snap.files.contains_key(crate::manifest::MANIFEST_PATH));

@@ -22,10 +22,10 @@ pub const SOURCE_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
 /// How long the debouncer waits for a file's events to settle. An editor's save is over in a
 /// millisecond or two; a rebuild that still catches a file half-written is followed by another
 /// once the rest of it is written (and rebuilds of one file are cheap: see `incremental`).
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// How often the debouncer looks for settled events.
-const TICK: Duration = Duration::from_millis(5);
+const TICK: Duration = Duration::from_millis(4);
 
 /// A running watcher; dropping it stops watching.
 pub enum Watcher {

@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub mod edit;
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -68,24 +70,32 @@ pub struct Generated {
     pub next_change: Option<Date>,
     pub pages: usize,
     pub warnings: Diagnostics,
-    pub site: Site,
+    pub site: Arc<Site>,
     /// The search index and the manifest when the preview asked for them to be made after the
     /// pages ([`generate_preview`]); `None` when `files` is complete.
     pub pending: Option<Pending>,
+    /// `Some` when this is a preview update after an edit ([`generate_preview`]): `files` then
+    /// holds only the files that changed or are new, and this the paths of files that are gone.
+    pub removed: Option<Vec<String>>,
 }
 
 /// The last steps of a preview build, made after the pages are shown: the search index and
 /// the manifest (checksums of every other file). Nothing in them can fail the build.
 #[derive(Debug)]
 pub struct Pending {
-    docs: Vec<crate::search::SearchDoc<'static>>,
-    records: enrich::records::Records,
+    docs: Vec<Arc<crate::search::SearchDoc<'static>>>,
+    records: Arc<enrich::records::Records>,
 }
 
 impl Pending {
     /// The search index files (reused from `cache` when no document changed).
     pub fn search_files(&self, cache: &Cache) -> Vec<OutputFile> {
-        search_files_cached(&self.docs, Some(cache))
+        let docs: Vec<&crate::search::SearchDoc> = self.docs.iter().map(|d| &**d).collect();
+        let key = KeyHasher::new().with(&docs).key();
+        let files = cache
+            .search
+            .get_or(key, || Arc::new(crate::discovery::search_files_of_refs(docs.clone())));
+        Vec::clone(&files)
     }
 
     /// The manifest, from (path, SHA-256) of every other output file.
@@ -160,7 +170,18 @@ pub fn generate_cached(opts: &BuildOptions, cache: &Cache) -> Result<Generated, 
 /// `generate_cached` without the search index and the manifest, which are left in
 /// [`Generated::pending`] so the preview can show the pages first. Call
 /// [`crate::incremental::Cache::finish`] once the pending files are made.
-pub fn generate_preview(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
+///
+/// `changed` are the files saved since the last call. When they are postings that were
+/// already on the site, only their share is redone ([`edit`]) and the result is an update:
+/// [`Generated::removed`] is `Some` and `files` holds only what changed.
+pub fn generate_preview(
+    opts: &BuildOptions,
+    cache: &Cache,
+    changed: &[PathBuf],
+) -> Result<Generated, Diagnostics> {
+    if let Some(result) = edit::apply(cache, opts, changed) {
+        return result;
+    }
     cache.begin(crate::incremental::global_fingerprint(opts));
     let result = generate_with(opts, &output::Sink::Memory, Some(cache), true);
     if result.is_err() {
@@ -181,6 +202,9 @@ fn generate_with(
         d.sort();
         d
     };
+    // The preview keeps what this build made so that a save can redo only its share.
+    let keep_model = memo.is_some() && defer_tail;
+    let global = if keep_model { crate::incremental::global_fingerprint(opts) } else { 0 };
     let mut timings = Timings::new();
     let (config, config_warnings) = config::load(&opts.root).map_err(fail)?;
     let theme = Theme::new(&opts.root, &config.theme);
@@ -193,9 +217,11 @@ fn generate_with(
     .map_err(fail)?;
 
     timings.mark("load");
+    // Diagnostics of each posting's own share of the build (privacy, Markdown, photos,
+    // attachments), apart from the rest so the preview can replace one posting's.
     let mut diags: Vec<Diagnostic> = config_warnings;
     // Personal data is checked (and masked where allowed) before anything is rendered.
-    let (site, privacy_diags) = enrich::privacy::run_cached(site, memo);
+    let (site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
     diags.extend(privacy_diags);
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme);
@@ -204,42 +230,9 @@ fn generate_with(
     // A body depends on its text, where it is, and (through its links) on the whole index.
     let index_key = memo.map(|_| KeyHasher::new().with(&index).key());
 
-    let mut bodies: Vec<Rendered> = site
-        .postings
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let content_dir = content_rel_dir(&site.root, &p.dir);
-            let page = p.url();
-            let published = p.published && !opts.drafts;
-            let render = || {
-                markdown::render(&markdown::Context {
-                    src: &p.src,
-                    body_start: p.split.body_start,
-                    body_line: p.split.body_line,
-                    content_dir: &content_dir,
-                    page: &page,
-                    this: Some(i),
-                    published,
-                    index: &index,
-                    options: &md_options,
-                })
-            };
-            match memo {
-                None => render(),
-                Some(c) => {
-                    let key = KeyHasher::new()
-                        .with(&index_key)
-                        .with(&p.src.path)
-                        .with(&p.src.text)
-                        .with(&(p.split.body_start, p.split.body_line, i, published))
-                        .with(&content_dir)
-                        .with(&page)
-                        .key();
-                    Rendered::clone(&c.markdown.get_or(key, || Arc::new(render())))
-                }
-            }
-        })
+    let mut bodies: Vec<Rendered> = (0..site.postings.len())
+        .into_par_iter()
+        .map(|i| render_body(&site, i, &index, &md_options, opts.drafts, memo, index_key))
         .collect();
     timings.mark("markdown");
     let section_intros: Vec<Option<String>> = site
@@ -281,10 +274,10 @@ fn generate_with(
 
     for (i, b) in bodies.iter().enumerate() {
         if site.postings[i].published {
-            diags.extend(b.diagnostics.iter().cloned());
+            posting_diags[i].extend(b.diagnostics.iter().cloned());
         }
-        diags.extend(check_anchors(&site, &bodies, &b.anchor_checks, i));
     }
+    let anchor_diags = all_anchor_diagnostics(&site, &bodies);
 
     timings.mark("links");
     let cache = crate::images::ImageCache::new(opts.cache_dir.join("images")).map_err(|e| {
@@ -300,86 +293,46 @@ fn generate_with(
     let (photos, photo_diags) = enrich::images::run(&site, &bodies, &cache, opts.progress);
     diags.extend(photo_diags);
     for (i, b) in bodies.iter_mut().enumerate() {
-        if site.postings[i].published {
-            if let Some(html) =
-                enrich::images::fill_photos(&b.html, b, &photos, &site.postings[i].url())
-            {
-                b.html = html;
-            }
-        }
+        posting_diags[i].extend(enrich::images::missing_alt(&site.postings[i], b));
+        fill_photos(&site, i, b, &photos);
     }
 
     timings.mark("photos");
     let calendar = WorkCalendar::with_config(&site.config.calendar);
     let (notices, notice_diags) = enrich::notices::run(&site, &calendar);
-    diags.extend(notice_diags);
+    let notices_next_change = notices.next_change;
 
     timings.mark("notices");
     let (finances, finance_diags) = enrich::finance::run(&site);
-    diags.extend(finance_diags);
 
     timings.mark("finance");
-    let previous =
-        match crate::manifest::Manifest::try_read(&opts.out.join(crate::manifest::MANIFEST_PATH)) {
-            Ok(m) => m,
-            Err(e) => {
-                diags.push(Diagnostic::warning(display_path(&opts.root, &opts.out), e));
-                None
-            }
-        };
+    let previous_path = opts.out.join(crate::manifest::MANIFEST_PATH);
+    let previous_stamp = crate::incremental::Stamp::of(&previous_path);
+    let previous = match crate::manifest::Manifest::try_read(&previous_path) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(Diagnostic::warning(display_path(&opts.root, &opts.out), e));
+            None
+        }
+    };
     let (records, record_diags) =
         enrich::records::run_cached(&site, &finances, previous.as_ref(), memo);
-    diags.extend(record_diags);
 
     timings.mark("records");
     // Per-posting data for templates; charts make this worth doing in parallel.
-    let per_posting: Vec<(PostingExtras, Vec<Diagnostic>, Vec<OutputFile>)> = site
-        .postings
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut own_diags = Vec::new();
-            let mut data_files = Vec::new();
-            let mut e = posting_extras(&site, p, &mut own_diags);
-            e.notice = notices.views[i].clone();
-            e.record = records.views[i].clone();
-            // QR codes take a few microseconds each. A publishing build makes them page by page
-            // while rendering (10,000 SVGs need not be held at once); the preview keeps them.
-            e.sheet = memo.map(|c| {
-                let key = KeyHasher::new()
-                    .with(&p.url())
-                    .with(&site.sections[p.section].id)
-                    .with(&format!("{:?}", p.front.print))
-                    .key();
-                c.sheets.get_or(key, || crate::sheet::for_posting(&site, p))
-            });
-            photo_extras(&site, p, &photos, &mut e);
-            if let Some(f) = &finances[i] {
-                e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
-                if p.published && !f.rows.is_empty() {
-                    // Open data: the same numbers, machine-readable, beside the pages.
-                    let stem = format!("data/{}", p.url_dir.trim_end_matches('/'));
-                    e.data_csv = Some(format!("{stem}.csv"));
-                    e.data_json = Some(format!("{stem}.json"));
-                    data_files.push(OutputFile {
-                        path: format!("{stem}.csv"),
-                        contents: Contents::Bytes(crate::ledger::to_csv(f).into_bytes()),
-                    });
-                    data_files.push(OutputFile {
-                        path: format!("{stem}.json"),
-                        contents: Contents::Bytes(crate::ledger::to_json(f).into_bytes()),
-                    });
-                }
-                e.ledger = Some(f.clone());
-            }
-            (e, own_diags, data_files)
-        })
-        .collect();
+    let per_posting: Vec<(PostingExtras, Vec<Diagnostic>, Vec<OutputFile>)> =
+        (0..site.postings.len())
+            .into_par_iter()
+            .map(|i| {
+                extras_of(&site, i, &notices, &records, &finances, &photos, memo.map(|c| &c.sheets))
+            })
+            .collect();
     let mut extras = Vec::with_capacity(per_posting.len());
+    let mut extras_diags = Vec::with_capacity(per_posting.len());
     let mut data_files = Vec::new();
     for (e, ds, files) in per_posting {
         extras.push(e);
-        diags.extend(ds);
+        extras_diags.push(ds);
         data_files.extend(files);
     }
 
@@ -388,6 +341,7 @@ fn generate_with(
     if let Some(c) = memo {
         renderer = renderer.with_page_memo(c.pages.clone());
     }
+    let listings = render::Listings::new(&site, &bodies, &extras);
     let input = RenderInput {
         site: &site,
         bodies: &bodies,
@@ -396,32 +350,47 @@ fn generate_with(
         home_intro: home_intro.as_deref(),
         preview: opts.preview,
     };
-    let (mut files, render_diags) = render::render_pages(&renderer, &input, sink);
+    let jobs = listings.jobs(&site);
+    let (mut files, render_diags) = render::render_jobs(&renderer, &input, &listings, &jobs, sink);
     diags.extend(render_diags);
     let (board_files, board_diags) = crate::board::render(&renderer, &site, &bodies, &extras);
-    diags.extend(board_diags);
     match sink.emit_all(board_files) {
         Ok(written) => files.extend(written),
         Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
     }
-    // Pages are written; the bodies' HTML is no longer needed (feeds and search use the text).
-    for b in &mut bodies {
-        b.html = String::new();
+    if !keep_model {
+        // Pages are written; the bodies' HTML is no longer needed (feeds and search use the text).
+        for b in &mut bodies {
+            b.html = String::new();
+        }
     }
     timings.mark("render");
     let pages = files.len();
+    let page_paths: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut more = crate::discovery::sitemap(&site, &files);
-    more.extend(crate::discovery::feeds(&site, &bodies));
+    let feed_entries: Vec<Option<crate::feed::FeedEntry>> = (0..site.postings.len())
+        .map(|i| crate::discovery::feed_entry(&site, i, &bodies[i]))
+        .collect();
+    more.extend(crate::discovery::feeds_of(&site, &feed_entries));
     timings.mark("feeds");
-    let docs = crate::discovery::search_docs(&site, &mut bodies, &extras);
-    let docs = if defer_tail {
-        // The preview finishes the index after the reload, when this build's borrows are gone.
-        Some(docs.into_iter().map(crate::search::SearchDoc::into_owned).collect())
+    let docs = if keep_model {
+        // The preview finishes the index after the reload; its documents stay with the model.
+        let docs: Vec<Arc<crate::search::SearchDoc<'static>>> = listings
+            .archive
+            .iter()
+            .map(|&i| {
+                Arc::new(
+                    crate::discovery::search_doc(&site, i, bodies[i].text.clone(), &extras[i])
+                        .into_owned(),
+                )
+            })
+            .collect();
+        Some(docs)
     } else {
+        let docs = crate::discovery::search_docs(&site, &mut bodies, &extras);
         more.extend(search_files_cached(&docs, memo));
         None
     };
-    drop(bodies);
     timings.mark("search");
     let photo_sources = enrich::images::photo_sources(&site);
     more.extend(
@@ -432,15 +401,16 @@ fn generate_with(
     );
     more.extend(data_files);
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
-    more.extend(photos.files);
+    more.extend(photos.files.iter().cloned());
     match sink.emit_all(more) {
         Ok(written) => files.extend(written),
         Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.mark("other files");
-    let pending = match docs {
-        Some(docs) => Some(Pending { docs, records }),
+    let records = Arc::new(records);
+    let pending = match &docs {
+        Some(docs) => Some(Pending { docs: docs.clone(), records: records.clone() }),
         None => {
             let manifest = match memo {
                 None => enrich::records::manifest_file(&files, &records),
@@ -460,21 +430,177 @@ fn generate_with(
     timings.mark("manifest");
     timings.report();
     let mut all = Diagnostics::new();
-    all.extend(diags);
+    all.extend(diags.iter().cloned());
+    all.extend(posting_diags.iter().flatten().cloned());
+    all.extend(extras_diags.iter().flatten().cloned());
+    all.extend(board_diags.iter().cloned());
+    all.extend(anchor_diags);
+    all.extend(notice_diags.iter().cloned());
+    all.extend(finance_diags.iter().cloned());
+    all.extend(record_diags);
     all.sort();
     if all.has_errors() {
         return Err(all);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let site = Arc::new(site);
+    if let (Some(c), Some(docs)) = (memo.filter(|_| keep_model), docs) {
+        c.set_model(edit::Model {
+            opts: opts.clone(),
+            global,
+            site: site.clone(),
+            renderer: Renderer::new(theme),
+            md_options,
+            index,
+            index_key: index_key.unwrap_or_default(),
+            bodies,
+            section_intros,
+            home_intro,
+            photos,
+            notices,
+            finances,
+            previous,
+            previous_stamp,
+            records,
+            extras,
+            listings,
+            feed_entries,
+            page_paths,
+            docs,
+            posting_diags,
+            extras_diags,
+            notice_diags,
+            board_diags,
+            finance_diags,
+            other_diags: diags,
+            pages,
+            unapplied: BTreeSet::new(),
+        });
+    }
     Ok(Generated {
         files,
         pages,
         warnings: all,
         site,
-        next_change: notices.next_change,
+        next_change: notices_next_change,
         photo_keys,
         pending,
+        removed: None,
     })
+}
+
+/// The Markdown body of posting `i`, from `memo` when the same text at the same place was
+/// rendered against the same link index (`index_key`) before.
+pub(crate) fn render_body(
+    site: &Site,
+    i: usize,
+    index: &LinkIndex,
+    md_options: &comrak::Options<'static>,
+    drafts: bool,
+    memo: Option<&Cache>,
+    index_key: Option<crate::incremental::Key>,
+) -> Rendered {
+    let p = &site.postings[i];
+    let content_dir = content_rel_dir(&site.root, &p.dir);
+    let page = p.url();
+    let published = p.published && !drafts;
+    let render = || {
+        markdown::render(&markdown::Context {
+            src: &p.src,
+            body_start: p.split.body_start,
+            body_line: p.split.body_line,
+            content_dir: &content_dir,
+            page: &page,
+            this: Some(i),
+            published,
+            index,
+            options: md_options,
+        })
+    };
+    match memo {
+        None => render(),
+        Some(c) => {
+            let key = KeyHasher::new()
+                .with(&index_key)
+                .with(&p.src.path)
+                .with(&p.src.text)
+                .with(&(p.split.body_start, p.split.body_line, i, published))
+                .with(&content_dir)
+                .with(&page)
+                .key();
+            Rendered::clone(&c.markdown.get_or(key, || Arc::new(render())))
+        }
+    }
+}
+
+/// Replaces the photo placeholders of a published posting's body with `<img srcset>` tags.
+pub(crate) fn fill_photos(
+    site: &Site,
+    i: usize,
+    b: &mut Rendered,
+    photos: &enrich::images::Photos,
+) {
+    if site.postings[i].published
+        && let Some(html) = enrich::images::fill_photos(&b.html, b, photos, &site.postings[i].url())
+    {
+        b.html = html;
+    }
+}
+
+/// Anchor checks of every published posting (`#anchor` links into other postings).
+pub(crate) fn all_anchor_diagnostics(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
+    (0..bodies.len())
+        .flat_map(|i| check_anchors(site, bodies, &bodies[i].anchor_checks, i))
+        .collect()
+}
+
+/// What posting `i`'s page shows beyond its front matter and body, with its diagnostics and
+/// its open-data files.
+pub(crate) fn extras_of(
+    site: &Site,
+    i: usize,
+    notices: &enrich::notices::Notices,
+    records: &enrich::records::Records,
+    finances: &[Option<crate::ledger::Finance>],
+    photos: &enrich::images::Photos,
+    sheets: Option<&crate::incremental::Memo<crate::incremental::Key, crate::sheet::SheetView>>,
+) -> (PostingExtras, Vec<Diagnostic>, Vec<OutputFile>) {
+    let p = &site.postings[i];
+    let mut own_diags = Vec::new();
+    let mut data_files = Vec::new();
+    let mut e = posting_extras(site, p, &mut own_diags);
+    e.notice = notices.views[i].clone();
+    e.record = records.views[i].clone();
+    // QR codes take a few microseconds each. A publishing build makes them page by page while
+    // rendering (10,000 SVGs need not be held at once); the preview keeps them.
+    e.sheet = sheets.map(|m| {
+        let key = KeyHasher::new()
+            .with(&p.url())
+            .with(&site.sections[p.section].id)
+            .with(&format!("{:?}", p.front.print))
+            .key();
+        m.get_or(key, || crate::sheet::for_posting(site, p))
+    });
+    photo_extras(site, p, photos, &mut e);
+    if let Some(f) = &finances[i] {
+        e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
+        if p.published && !f.rows.is_empty() {
+            // Open data: the same numbers, machine-readable, beside the pages.
+            let stem = format!("data/{}", p.url_dir.trim_end_matches('/'));
+            e.data_csv = Some(format!("{stem}.csv"));
+            e.data_json = Some(format!("{stem}.json"));
+            data_files.push(OutputFile {
+                path: format!("{stem}.csv"),
+                contents: Contents::Bytes(crate::ledger::to_csv(f).into_bytes()),
+            });
+            data_files.push(OutputFile {
+                path: format!("{stem}.json"),
+                contents: Contents::Bytes(crate::ledger::to_json(f).into_bytes()),
+            });
+        }
+        e.ledger = Some(f.clone());
+    }
+    (e, own_diags, data_files)
 }
 
 /// Stage timings for maintainers, printed to stderr when `GONGKAI_TIMINGS` is set.

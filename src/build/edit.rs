@@ -1,0 +1,539 @@
+//! The preview's fast path: after a clerk saves postings that were already on the site, redo
+//! only their share of the build against the [`Model`] the last good preview build left
+//! behind, instead of running the whole pipeline over every posting.
+//!
+//! What one posting's edit can reach, and how each part is redone:
+//! - its text: re-read, privacy-checked, its Markdown rendered and its photos filled in;
+//! - 公示: the notices stage is cheap and series link postings, so it runs over the whole
+//!   site and every posting whose notice view changed counts as edited too; the same for the
+//!   finance stage, whenever an edited posting has (or had) a ledger, since series chain them;
+//! - the public record (fingerprint, change note) of each edited posting;
+//! - pages: the posting's own, and a listing page (section pages, tags, archive, home) only
+//!   when what it shows of a posting or its order changed; boards, feeds and the sitemap only
+//!   when something they show changed.
+//!
+//! Anything else (a new, deleted or renamed file, a changed address or draft status, a
+//! template, `site.toml`, a ledger or photo file, a new build date) goes through the whole
+//! pipeline: [`apply`] returns `None` and the caller builds with the cache as before. The
+//! result is the same set of files a fresh build makes; the tests compare them byte for byte.
+
+use super::{BuildOptions, Generated, Pending, all_anchor_diagnostics, extras_of, fill_photos};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::enrich;
+use crate::incremental::{Cache, Key, Stamp};
+use crate::markdown::{LinkIndex, Rendered};
+use crate::output;
+use crate::render::{self, Job, Listings, OutputFile, PostingExtras, RenderInput, Renderer};
+use crate::site::{Posting, Site};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the last successful preview build made, kept for the next save.
+pub struct Model {
+    pub(crate) opts: BuildOptions,
+    pub(crate) global: Key,
+    pub(crate) site: Arc<Site>,
+    pub(crate) renderer: Renderer,
+    pub(crate) md_options: comrak::Options<'static>,
+    pub(crate) index: LinkIndex,
+    pub(crate) index_key: Key,
+    /// Rendered bodies with their photos filled in.
+    pub(crate) bodies: Vec<Rendered>,
+    pub(crate) section_intros: Vec<Option<String>>,
+    pub(crate) home_intro: Option<String>,
+    pub(crate) photos: enrich::images::Photos,
+    pub(crate) notices: enrich::notices::Notices,
+    pub(crate) finances: Vec<Option<crate::ledger::Finance>>,
+    /// The published manifest the records were judged against, and its file's stamp.
+    pub(crate) previous: Option<crate::manifest::Manifest>,
+    pub(crate) previous_stamp: Option<Stamp>,
+    pub(crate) records: Arc<enrich::records::Records>,
+    pub(crate) extras: Vec<PostingExtras>,
+    pub(crate) listings: Listings,
+    pub(crate) feed_entries: Vec<Option<crate::feed::FeedEntry>>,
+    /// Pages made by the render stage (posting, listing and board pages).
+    pub(crate) page_paths: BTreeSet<String>,
+    /// Search documents in archive order.
+    pub(crate) docs: Vec<Arc<crate::search::SearchDoc<'static>>>,
+    /// Each posting's own diagnostics: privacy, Markdown, photos.
+    pub(crate) posting_diags: Vec<Vec<Diagnostic>>,
+    /// Each posting's diagnostics from its extras (attachments).
+    pub(crate) extras_diags: Vec<Vec<Diagnostic>>,
+    pub(crate) notice_diags: Vec<Diagnostic>,
+    pub(crate) finance_diags: Vec<Diagnostic>,
+    pub(crate) board_diags: Vec<Diagnostic>,
+    /// Everything else (site.toml, intros, content files, photo processing).
+    pub(crate) other_diags: Vec<Diagnostic>,
+    pub(crate) pages: usize,
+    /// Saved postings whose new text failed to load: redone with the next save.
+    pub(crate) unapplied: BTreeSet<PathBuf>,
+}
+
+/// Redoes the share of the build that the saved files `changed` reach, or returns `None` when
+/// the edit needs the whole pipeline (see the module docs). The model is left as it was when
+/// the update fails, except that a failure after rendering drops it.
+pub fn apply(
+    cache: &Cache,
+    opts: &BuildOptions,
+    changed: &[PathBuf],
+) -> Option<Result<Generated, Diagnostics>> {
+    let mut slot = cache.model();
+    let model = slot.as_mut()?;
+    let outcome = update(model, opts, changed, cache);
+    if let Some(Err(Failure::Broken(_))) = &outcome {
+        *slot = None;
+    }
+    outcome.map(|r| r.map_err(Failure::into_diagnostics))
+}
+
+enum Failure {
+    /// The edit has errors; the model still describes the last good build.
+    Rejected(Diagnostics),
+    /// Rendering failed after the model was changed: it can no longer be trusted.
+    Broken(Diagnostics),
+}
+
+impl Failure {
+    fn into_diagnostics(self) -> Diagnostics {
+        match self {
+            Failure::Rejected(d) | Failure::Broken(d) => d,
+        }
+    }
+}
+
+fn same_options(a: &BuildOptions, b: &BuildOptions) -> bool {
+    a.root == b.root
+        && a.out == b.out
+        && a.drafts == b.drafts
+        && a.today == b.today
+        && a.preview == b.preview
+        && a.cache_dir == b.cache_dir
+}
+
+fn sorted(ds: impl IntoIterator<Item = Diagnostic>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.extend(ds);
+    d.sort();
+    d
+}
+
+fn update(
+    model: &mut Model,
+    opts: &BuildOptions,
+    changed: &[PathBuf],
+    cache: &Cache,
+) -> Option<Result<Generated, Failure>> {
+    if !same_options(&model.opts, opts) {
+        return None;
+    }
+    let paths: BTreeSet<PathBuf> =
+        changed.iter().cloned().chain(model.unapplied.iter().cloned()).collect();
+    if paths.is_empty() {
+        return None;
+    }
+    // Only existing postings, still where they were. A path that is gone and was never a
+    // source under content/ is an editor's temporary file (written, then renamed over the
+    // posting): nothing to do for it.
+    let mut edited = Vec::new();
+    let content = opts.root.join("content");
+    for path in &paths {
+        if !path.exists() && path.starts_with(&content) && !was_source(&model.site, path) {
+            continue;
+        }
+        if !path.is_file() {
+            return None;
+        }
+        let i = model.site.postings.iter().position(|p| p.abs_path == *path)?;
+        edited.push(i);
+    }
+    if edited.is_empty() {
+        return None;
+    }
+    if crate::incremental::global_fingerprint(opts) != model.global
+        || Stamp::of(&opts.out.join(crate::manifest::MANIFEST_PATH)) != model.previous_stamp
+    {
+        return None;
+    }
+
+    // Read and check the saved postings before touching the model.
+    let load_opts =
+        crate::load::LoadOptions { today: opts.today, include_unpublished: opts.drafts };
+    let allow = enrich::privacy::allow_list(&model.site);
+    let mut fresh: Vec<(usize, Posting, Vec<Diagnostic>)> = Vec::new();
+    let mut load_errors = Vec::new();
+    for &i in &edited {
+        match crate::load::reload_posting(&model.site, i, load_opts) {
+            Ok(mut p) => {
+                let old = &model.site.postings[i];
+                // A new address, draft status or set of published originals changes other pages
+                // and files than this fast path redoes.
+                if p.slug != old.slug
+                    || p.published != old.published
+                    || p.front.publish_originals != old.front.publish_originals
+                {
+                    return None;
+                }
+                let (replacement, ds) =
+                    enrich::privacy::check_posting(&model.site, &allow, &p, Some(cache));
+                if let Some((front, src, split)) = replacement {
+                    p.front = front;
+                    p.src = src;
+                    p.split = split;
+                }
+                fresh.push((i, p, ds));
+            }
+            Err(ds) => load_errors.extend(ds),
+        }
+    }
+    if !load_errors.is_empty() {
+        model.unapplied = paths;
+        return Some(Err(Failure::Rejected(sorted(load_errors))));
+    }
+    let had_finance = edited.iter().any(|&i| model.finances[i].is_some());
+
+    // Swap the new postings and bodies in; swapped back if the edit has errors.
+    let site = Arc::make_mut(&mut model.site);
+    let mut old_postings = Vec::new();
+    let mut old_bodies = Vec::new();
+    let mut own_diags: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+    for (i, p, privacy_diags) in fresh {
+        old_postings.push((i, std::mem::replace(&mut site.postings[i], p)));
+        let mut body = super::render_body(
+            site,
+            i,
+            &model.index,
+            &model.md_options,
+            opts.drafts,
+            Some(cache),
+            Some(model.index_key),
+        );
+        fill_photos(site, i, &mut body, &model.photos);
+        let mut ds = privacy_diags;
+        if site.postings[i].published {
+            ds.extend(body.diagnostics.iter().cloned());
+        }
+        ds.extend(enrich::images::missing_alt(&site.postings[i], &body));
+        own_diags.insert(i, ds);
+        old_bodies.push((i, std::mem::replace(&mut model.bodies[i], body)));
+    }
+    let site: &Site = site;
+    let anchor_diags = all_anchor_diagnostics(site, &model.bodies);
+
+    // Whole-site stages that are cheap, compared posting by posting to find what they changed.
+    let calendar = crate::calendar::WorkCalendar::with_config(&site.config.calendar);
+    let (notices, notice_diags) = enrich::notices::run(site, &calendar);
+    let mut dirty: BTreeSet<usize> = edited.iter().copied().collect();
+    dirty.extend((0..site.postings.len()).filter(|&j| notices.views[j] != model.notices.views[j]));
+    let finance = (had_finance
+        || edited.iter().any(|&i| !enrich::finance::input_of(&site.postings[i]).is_empty()))
+    .then(|| enrich::finance::run(site));
+    let finances = finance.as_ref().map_or(&model.finances, |(f, _)| f);
+    if finance.is_some() {
+        dirty.extend((0..site.postings.len()).filter(|&j| finances[j] != model.finances[j]));
+    }
+
+    // The public record of each edited posting.
+    let empty = crate::manifest::Manifest::new();
+    let previous = model.previous.as_ref().unwrap_or(&empty);
+    let mut records_patch = Vec::new();
+    let mut record_diags = Vec::new();
+    for &i in &edited {
+        let fp =
+            enrich::records::fingerprint_of(&site.postings[i], finances[i].as_ref(), Some(cache));
+        if let Some(fp) = fp {
+            let (verdict, view, ds) = enrich::records::judge(site, i, &fp, previous);
+            record_diags.extend(ds);
+            records_patch.push((i, verdict, view));
+        }
+    }
+    let mut records = Arc::clone(&model.records);
+    {
+        let r = Arc::make_mut(&mut records);
+        for (i, verdict, view) in &records_patch {
+            let source = &site.postings[*i].source;
+            if let Some(v) = r.verdicts.iter_mut().find(|v| v.source() == source.as_str()) {
+                *v = verdict.clone();
+            }
+            r.views[*i] = Some(view.clone());
+        }
+    }
+
+    // Extras and open-data files of every posting the edit reached.
+    let mut new_extras: BTreeMap<usize, (PostingExtras, Vec<Diagnostic>, Vec<OutputFile>)> =
+        BTreeMap::new();
+    for &j in &dirty {
+        let e =
+            extras_of(site, j, &notices, &records, finances, &model.photos, Some(&cache.sheets));
+        new_extras.insert(j, e);
+    }
+
+    let mut all: Vec<Diagnostic> = Vec::new();
+    all.extend(model.other_diags.iter().cloned());
+    all.extend(model.board_diags.iter().cloned());
+    for (j, ds) in model.posting_diags.iter().enumerate() {
+        match own_diags.get(&j) {
+            Some(new) => all.extend(new.iter().cloned()),
+            None => all.extend(ds.iter().cloned()),
+        }
+    }
+    for (j, ds) in model.extras_diags.iter().enumerate() {
+        match new_extras.get(&j) {
+            Some((_, new, _)) => all.extend(new.iter().cloned()),
+            None => all.extend(ds.iter().cloned()),
+        }
+    }
+    all.extend(anchor_diags);
+    all.extend(notice_diags.iter().cloned());
+    match &finance {
+        Some((_, ds)) => all.extend(ds.iter().cloned()),
+        None => all.extend(model.finance_diags.iter().cloned()),
+    }
+    all.extend(record_diags);
+    let all = sorted(all);
+    if all.has_errors() {
+        let site = Arc::make_mut(&mut model.site);
+        for (i, p) in old_postings {
+            site.postings[i] = p;
+        }
+        for (i, b) in old_bodies {
+            model.bodies[i] = b;
+        }
+        model.unapplied = paths;
+        return Some(Err(Failure::Rejected(all)));
+    }
+
+    // Commit: from here on the model describes the new build.
+    model.unapplied.clear();
+    let old_notices = std::mem::replace(&mut model.notices, notices);
+    let _ = old_notices;
+    model.notice_diags = notice_diags;
+    if let Some((f, ds)) = finance {
+        model.finances = f;
+        model.finance_diags = ds;
+    }
+    model.records = records;
+    for (i, ds) in own_diags {
+        model.posting_diags[i] = ds;
+    }
+    let mut files: Vec<OutputFile> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    for (j, (e, ds, data)) in new_extras {
+        let old_data = [model.extras[j].data_csv.take(), model.extras[j].data_json.take()]
+            .into_iter()
+            .flatten();
+        removed.extend(old_data.filter(|p| !data.iter().any(|f| f.path == *p)));
+        files.extend(data);
+        model.extras[j] = e;
+        model.extras_diags[j] = ds;
+    }
+    let site = Arc::clone(&model.site);
+    let site: &Site = &site;
+
+    // Listings: summaries of the postings reached; orders only when a sort key or tag changed.
+    let mut summaries = std::mem::take(&mut model.listings.summaries);
+    let mut summary_changed = BTreeSet::new();
+    for &j in &dirty {
+        let s = render::summary_for(site, j, &model.bodies[j], &model.extras[j]);
+        if s != summaries[j] {
+            summary_changed.insert(j);
+            summaries[j] = s;
+        }
+    }
+    let reordered = old_postings.iter().any(|(i, old)| {
+        let new = &site.postings[*i];
+        new.date() != old.date()
+            || new.front.weight != old.front.weight
+            || new.title() != old.title()
+            || tag_names(new) != tag_names(old)
+    });
+    let old_listings = if reordered {
+        let old = Listings { summaries: Vec::new(), ..model.listings.clone() };
+        model.listings = Listings::from_summaries(site, summaries);
+        Some(old)
+    } else {
+        model.listings.summaries = summaries;
+        None
+    };
+    let listings = &model.listings;
+
+    let mut jobs: BTreeSet<Job> = BTreeSet::new();
+    jobs.insert(Job::Home);
+    jobs.extend(dirty.iter().filter(|&&j| site.postings[j].published).map(|&j| Job::Posting(j)));
+    let finance_dirty: BTreeSet<usize> =
+        dirty.iter().copied().filter(|&j| model.extras[j].ledger.is_some()).collect();
+    let all_jobs = listings.jobs(site);
+    let old_jobs: Option<BTreeSet<Job>> =
+        old_listings.as_ref().map(|o| o.jobs(site).into_iter().collect());
+    for job in &all_jobs {
+        let render = match job {
+            Job::Section { si, page, pages } => {
+                let ids = listings.section_page(site, *si, *page);
+                let moved = old_listings.as_ref().is_some_and(|o| {
+                    o.by_section[*si] != listings.by_section[*si]
+                        || old_jobs.as_ref().is_some_and(|old| {
+                            !old.contains(&Job::Section { si: *si, page: *page, pages: *pages })
+                        })
+                });
+                moved
+                    || ids.iter().any(|j| summary_changed.contains(j))
+                    || (*page == 1
+                        && listings.by_section[*si].iter().any(|j| finance_dirty.contains(j)))
+            }
+            Job::TagIndex => old_listings.as_ref().is_some_and(|o| {
+                o.tags.len() != listings.tags.len()
+                    || o.tags
+                        .iter()
+                        .zip(&listings.tags)
+                        .any(|(a, b)| a.0 != b.0 || a.1.len() != b.1.len())
+            }),
+            Job::Tag(t) => {
+                let ids = &listings.tags[t];
+                old_listings.as_ref().is_some_and(|o| o.tags.get(t) != Some(ids))
+                    || ids.iter().any(|j| summary_changed.contains(j))
+            }
+            Job::Archive => {
+                old_listings.as_ref().is_some_and(|o| o.archive != listings.archive)
+                    || !summary_changed.is_empty()
+            }
+            _ => false,
+        };
+        if render {
+            jobs.insert(job.clone());
+        }
+    }
+    let mut pages = model.pages;
+    if let Some(old_jobs) = &old_jobs {
+        let now: BTreeSet<String> = all_jobs.iter().map(|j| j.path(site)).collect();
+        for job in old_jobs {
+            let path = job.path(site);
+            if !now.contains(&path) {
+                model.page_paths.remove(&path);
+                removed.push(path);
+                pages -= 1;
+            }
+        }
+        for path in now {
+            if model.page_paths.insert(path) {
+                pages += 1;
+            }
+        }
+    }
+
+    let input = RenderInput {
+        site,
+        bodies: &model.bodies,
+        extras: &model.extras,
+        section_intros: &model.section_intros,
+        home_intro: model.home_intro.as_deref(),
+        preview: opts.preview,
+    };
+    let jobs: Vec<Job> = jobs.into_iter().collect();
+    let (pages_out, render_diags) =
+        render::render_jobs(&model.renderer, &input, listings, &jobs, &output::Sink::Memory);
+    if !render_diags.is_empty() {
+        return Some(Err(Failure::Broken(sorted(render_diags))));
+    }
+    files.extend(pages_out);
+    if !site.config.boards.is_empty() {
+        let (board_files, board_diags) =
+            crate::board::render(&model.renderer, site, &model.bodies, &model.extras);
+        if board_diags.iter().any(Diagnostic::is_error) {
+            return Some(Err(Failure::Broken(sorted(board_diags))));
+        }
+        for f in &board_files {
+            if model.page_paths.insert(f.path.clone()) {
+                pages += 1;
+            }
+        }
+        files.extend(board_files);
+        model.board_diags = board_diags;
+    }
+    model.pages = pages;
+
+    // Feeds and the sitemap, when what they show changed.
+    let mut feeds_changed = false;
+    for &j in &dirty {
+        let e = crate::discovery::feed_entry(site, j, &model.bodies[j]);
+        if e != model.feed_entries[j] {
+            model.feed_entries[j] = e;
+            feeds_changed = true;
+        }
+    }
+    if feeds_changed {
+        files.extend(crate::discovery::feeds_of(site, &model.feed_entries));
+    }
+    let lastmod_changed = old_postings.iter().any(|(i, old)| {
+        let new = &site.postings[*i];
+        new.date() != old.date() || new.front.updated != old.front.updated
+    });
+    if lastmod_changed || old_jobs.is_some() {
+        files.extend(crate::discovery::sitemap_of(
+            site,
+            model.page_paths.iter().map(String::as_str),
+        ));
+    }
+
+    // Search documents, in archive order.
+    {
+        let docs = &mut model.docs;
+        let doc = |j: usize| {
+            Arc::new(
+                crate::discovery::search_doc(
+                    site,
+                    j,
+                    model.bodies[j].text.clone(),
+                    &model.extras[j],
+                )
+                .into_owned(),
+            )
+        };
+        match &old_listings {
+            Some(old) if old.archive != listings.archive => {
+                let mut by_posting: BTreeMap<usize, Arc<crate::search::SearchDoc<'static>>> =
+                    old.archive.iter().copied().zip(std::mem::take(docs)).collect();
+                *docs = listings
+                    .archive
+                    .iter()
+                    .map(|&j| match by_posting.remove(&j) {
+                        Some(d) if !dirty.contains(&j) => d,
+                        _ => doc(j),
+                    })
+                    .collect();
+            }
+            _ => {
+                for (pos, &j) in listings.archive.iter().enumerate() {
+                    if dirty.contains(&j) {
+                        docs[pos] = doc(j);
+                    }
+                }
+            }
+        }
+    }
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    removed.sort();
+    removed.dedup();
+    Some(Ok(Generated {
+        files,
+        photo_keys: model.photos.processed.values().map(|p| p.key.clone()).collect(),
+        next_change: model.notices.next_change,
+        pages: model.pages,
+        warnings: all,
+        site: Arc::clone(&model.site),
+        pending: Some(Pending { docs: model.docs.clone(), records: Arc::clone(&model.records) }),
+        removed: Some(removed),
+    }))
+}
+
+/// Whether `path` is (or holds) a file the last build read.
+fn was_source(site: &Site, path: &std::path::Path) -> bool {
+    site.postings.iter().any(|p| p.abs_path.starts_with(path))
+        || site.files.iter().any(|f| f.abs_path.starts_with(path))
+        || site.sections.iter().any(|s| site.root.join(&s.source).starts_with(path))
+        || site.root.join("content").join("_index.md").starts_with(path)
+}
+
+fn tag_names(p: &Posting) -> Vec<&str> {
+    p.front.tags.iter().map(|t| t.get_ref().as_str()).collect()
+}
