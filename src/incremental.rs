@@ -22,6 +22,10 @@
 //! the options) goes into one global fingerprint; when it changes, everything is dropped, so an
 //! edit to a template or site.toml rebuilds everything. Each build keeps only the entries it
 //! used, so the cache never outgrows the site. Publishing (`gongkai build`) never uses a cache.
+//!
+//! The cache also holds the model of the last good preview build; saving postings that were
+//! already on the site goes through `build::edit` against it and never runs the whole
+//! pipeline (these memos still serve the whole-pipeline builds).
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
