@@ -9,16 +9,6 @@ use crate::search::{self, SearchDoc};
 use crate::site::Site;
 use crate::urls;
 
-/// Search index files, the search script and stylesheet. Takes the bodies' plain text (it is
-/// the last stage to need it) so the index does not hold a second copy of every text.
-pub fn search_files(
-    site: &Site,
-    bodies: &mut [Rendered],
-    extras: &[PostingExtras],
-) -> Vec<OutputFile> {
-    search_files_of(&search_docs(site, bodies, extras))
-}
-
 /// The documents of the search index (taking the bodies' plain text), newest first.
 pub fn search_docs<'a>(
     site: &'a Site,
@@ -68,12 +58,7 @@ pub fn search_doc<'a>(
 }
 
 /// Search index files of `docs`, the search script and stylesheet.
-pub fn search_files_of(docs: &[SearchDoc]) -> Vec<OutputFile> {
-    search_files_of_refs(docs.iter().collect())
-}
-
-/// `search_files_of` over borrowed documents.
-pub fn search_files_of_refs(docs: Vec<&SearchDoc>) -> Vec<OutputFile> {
+pub fn search_files_of(docs: Vec<&SearchDoc>) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = search::build_index_of(docs, &Default::default())
         .into_iter()
         .map(|(path, s)| OutputFile { path, contents: Contents::Bytes(s.into_bytes()) })
@@ -96,13 +81,6 @@ fn top_section(site: &Site, mut s: usize) -> usize {
     s
 }
 
-/// `atom.xml` for the whole site and `SECTION/atom.xml` for each top-level section.
-pub fn feeds(site: &Site, bodies: &[Rendered]) -> Vec<OutputFile> {
-    let entries: Vec<Option<FeedEntry>> =
-        (0..site.postings.len()).map(|i| feed_entry(site, i, &bodies[i])).collect();
-    feeds_of(site, &entries)
-}
-
 /// Posting `i` as a feed shows it (`None` when it is not published).
 pub fn feed_entry(site: &Site, i: usize, body: &Rendered) -> Option<FeedEntry> {
     let p = &site.postings[i];
@@ -121,7 +99,8 @@ pub fn feed_entry(site: &Site, i: usize, body: &Rendered) -> Option<FeedEntry> {
     })
 }
 
-/// The feeds from every posting's entry (by posting index).
+/// `atom.xml` for the whole site and `SECTION/atom.xml` for each top-level section, from every
+/// posting's entry (by posting index).
 pub fn feeds_of(site: &Site, entries: &[Option<FeedEntry>]) -> Vec<OutputFile> {
     let base = site.config.base();
     let mut out = Vec::new();

@@ -231,11 +231,8 @@ pub fn reload_posting(
         site.sections[old.section].id.split('/').map(str::to_string).collect();
     let named = if old.bundle { old.dir.file_name() } else { old.abs_path.file_stem() };
     let slug = named.map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let found = Found::Posting { dir_rel, path: old.abs_path.clone(), bundle: old.bundle, slug };
-    match parse_found(&site.root, found)? {
-        Parsed::Posting(p) => Ok(posting_of(*p, &site.sections, old.section, opts)),
-        _ => Err(Vec::new()),
-    }
+    let raw = parse_posting(&site.root, dir_rel, old.abs_path.clone(), old.bundle, slug)?;
+    Ok(posting_of(raw, &site.sections, old.section, opts))
 }
 
 #[derive(Clone)]
@@ -347,31 +344,35 @@ fn parse_found(root: &Path, found: Found) -> Result<Parsed, Vec<Diagnostic>> {
             Ok(Parsed::Home(HomeIntro { src: p.src, split: p.split }))
         }
         Found::Posting { dir_rel, path, bundle, slug } => {
-            let (display, text) = read_text(root, &path)?;
-            let p = frontmatter::parse::<PostingFront>(
-                &display,
-                text,
-                POSTING_KEYS,
-                &["title", "date"],
-            )?;
-            if p.front.title.get_ref().trim().is_empty() {
-                return Err(vec![p.src.error_at(
-                    p.front.title.span(),
-                    crate::frontmatter::FrontMatterError::EmptyTitle,
-                )]);
-            }
-            Ok(Parsed::Posting(Box::new(RawPosting {
-                dir_rel,
-                source: display,
-                path,
-                bundle,
-                slug,
-                front: p.front,
-                src: p.src,
-                split: p.split,
-            })))
+            Ok(Parsed::Posting(Box::new(parse_posting(root, dir_rel, path, bundle, slug)?)))
         }
     }
+}
+
+fn parse_posting(
+    root: &Path,
+    dir_rel: Vec<String>,
+    path: PathBuf,
+    bundle: bool,
+    slug: String,
+) -> Result<RawPosting, Vec<Diagnostic>> {
+    let (display, text) = read_text(root, &path)?;
+    let p = frontmatter::parse::<PostingFront>(&display, text, POSTING_KEYS, &["title", "date"])?;
+    if p.front.title.get_ref().trim().is_empty() {
+        return Err(vec![
+            p.src.error_at(p.front.title.span(), crate::frontmatter::FrontMatterError::EmptyTitle),
+        ]);
+    }
+    Ok(RawPosting {
+        dir_rel,
+        source: display,
+        path,
+        bundle,
+        slug,
+        front: p.front,
+        src: p.src,
+        split: p.split,
+    })
 }
 
 /// Walks `content/` in a stable (name-sorted) order.

@@ -466,18 +466,8 @@ fn section_page_path(site: &Site, si: usize, page: usize) -> String {
     }
 }
 
-/// Renders every page. Pages are independent, so they render in parallel.
-pub fn render_pages(
-    r: &Renderer,
-    input: &RenderInput<'_>,
-    sink: &crate::output::Sink,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let listings = Listings::new(input.site, input.bodies, input.extras);
-    let jobs = listings.jobs(input.site);
-    render_jobs(r, input, &listings, &jobs, sink)
-}
-
-/// Renders the pages `jobs` (in parallel), each from `listings`.
+/// Renders the pages `jobs`, each from `listings`. Pages are independent, so they render in
+/// parallel.
 pub fn render_jobs(
     r: &Renderer,
     input: &RenderInput<'_>,

@@ -305,8 +305,7 @@ fn update(
 
     // Commit: from here on the model describes the new build.
     model.unapplied.clear();
-    let old_notices = std::mem::replace(&mut model.notices, notices);
-    let _ = old_notices;
+    model.notices = notices;
     model.notice_diags = notice_diags;
     if let Some((f, ds)) = finance {
         model.finances = f;
@@ -347,68 +346,38 @@ fn update(
             || new.title() != old.title()
             || tag_names(new) != tag_names(old)
     });
-    let old_listings = if reordered {
+    // The listings before the edit, and their pages, when their order may have changed.
+    let old: Option<(Listings, BTreeSet<Job>)> = reordered.then(|| {
         let old = Listings { summaries: Vec::new(), ..model.listings.clone() };
+        let jobs = old.jobs(site).into_iter().collect();
+        (old, jobs)
+    });
+    if reordered {
         model.listings = Listings::from_summaries(site, summaries);
-        Some(old)
     } else {
         model.listings.summaries = summaries;
-        None
-    };
+    }
     let listings = &model.listings;
-
+    let all_jobs = listings.jobs(site);
+    let finance_dirty: BTreeSet<usize> =
+        dirty.iter().copied().filter(|&j| model.extras[j].ledger.is_some()).collect();
     let mut jobs: BTreeSet<Job> = BTreeSet::new();
     jobs.insert(Job::Home);
     jobs.extend(dirty.iter().filter(|&&j| site.postings[j].published).map(|&j| Job::Posting(j)));
-    let finance_dirty: BTreeSet<usize> =
-        dirty.iter().copied().filter(|&j| model.extras[j].ledger.is_some()).collect();
-    let all_jobs = listings.jobs(site);
-    let old_jobs: Option<BTreeSet<Job>> =
-        old_listings.as_ref().map(|o| o.jobs(site).into_iter().collect());
-    for job in &all_jobs {
-        let render = match job {
-            Job::Section { si, page, pages } => {
-                let ids = listings.section_page(site, *si, *page);
-                let moved = old_listings.as_ref().is_some_and(|o| {
-                    o.by_section[*si] != listings.by_section[*si]
-                        || old_jobs.as_ref().is_some_and(|old| {
-                            !old.contains(&Job::Section { si: *si, page: *page, pages: *pages })
-                        })
-                });
-                moved
-                    || ids.iter().any(|j| summary_changed.contains(j))
-                    || (*page == 1
-                        && listings.by_section[*si].iter().any(|j| finance_dirty.contains(j)))
-            }
-            Job::TagIndex => old_listings.as_ref().is_some_and(|o| {
-                o.tags.len() != listings.tags.len()
-                    || o.tags
-                        .iter()
-                        .zip(&listings.tags)
-                        .any(|(a, b)| a.0 != b.0 || a.1.len() != b.1.len())
-            }),
-            Job::Tag(t) => {
-                let ids = &listings.tags[t];
-                old_listings.as_ref().is_some_and(|o| o.tags.get(t) != Some(ids))
-                    || ids.iter().any(|j| summary_changed.contains(j))
-            }
-            Job::Archive => {
-                old_listings.as_ref().is_some_and(|o| o.archive != listings.archive)
-                    || !summary_changed.is_empty()
-            }
-            _ => false,
-        };
-        if render {
-            jobs.insert(job.clone());
-        }
-    }
+    jobs.extend(
+        all_jobs
+            .iter()
+            .filter(|job| {
+                listing_changed(site, job, listings, old.as_ref(), &summary_changed, &finance_dirty)
+            })
+            .cloned(),
+    );
     let mut pages = model.pages;
-    if let Some(old_jobs) = &old_jobs {
+    if let Some((_, old_jobs)) = &old {
         let now: BTreeSet<String> = all_jobs.iter().map(|j| j.path(site)).collect();
         for job in old_jobs {
             let path = job.path(site);
-            if !now.contains(&path) {
-                model.page_paths.remove(&path);
+            if !now.contains(&path) && model.page_paths.remove(&path) {
                 removed.push(path);
                 pages -= 1;
             }
@@ -467,7 +436,7 @@ fn update(
         let new = &site.postings[*i];
         new.date() != old.date() || new.front.updated != old.front.updated
     });
-    if lastmod_changed || old_jobs.is_some() {
+    if lastmod_changed || old.is_some() {
         files.extend(crate::discovery::sitemap_of(
             site,
             model.page_paths.iter().map(String::as_str),
@@ -488,8 +457,8 @@ fn update(
                 .into_owned(),
             )
         };
-        match &old_listings {
-            Some(old) if old.archive != listings.archive => {
+        match &old {
+            Some((old, _)) if old.archive != listings.archive => {
                 let mut by_posting: BTreeMap<usize, Arc<crate::search::SearchDoc<'static>>> =
                     old.archive.iter().copied().zip(std::mem::take(docs)).collect();
                 *docs = listings
@@ -524,6 +493,43 @@ fn update(
         pending: Some(Pending { docs: model.docs.clone(), records: Arc::clone(&model.records) }),
         removed: Some(removed),
     }))
+}
+
+/// Whether listing page `job` shows something else than before the edit: postings whose summary
+/// changed, a new order or membership (`old` is the listings before, when that may be), or
+/// (on a section's first page) a ledger whose figures may have changed.
+fn listing_changed(
+    site: &Site,
+    job: &Job,
+    listings: &Listings,
+    old: Option<&(Listings, BTreeSet<Job>)>,
+    summary_changed: &BTreeSet<usize>,
+    finance_dirty: &BTreeSet<usize>,
+) -> bool {
+    let shows_changed = |ids: &[usize]| ids.iter().any(|j| summary_changed.contains(j));
+    match job {
+        Job::Section { si, page, .. } => {
+            old.is_some_and(|(o, old_jobs)| {
+                o.by_section[*si] != listings.by_section[*si] || !old_jobs.contains(job)
+            }) || shows_changed(listings.section_page(site, *si, *page))
+                || (*page == 1
+                    && listings.by_section[*si].iter().any(|j| finance_dirty.contains(j)))
+        }
+        Job::TagIndex => old.is_some_and(|(o, _)| {
+            let counts = |l: &Listings| {
+                l.tags.iter().map(|(t, ids)| (t.clone(), ids.len())).collect::<Vec<_>>()
+            };
+            counts(o) != counts(listings)
+        }),
+        Job::Tag(t) => {
+            let ids = &listings.tags[t];
+            old.is_some_and(|(o, _)| o.tags.get(t) != Some(ids)) || shows_changed(ids)
+        }
+        Job::Archive => {
+            old.is_some_and(|(o, _)| o.archive != listings.archive) || !summary_changed.is_empty()
+        }
+        _ => false,
+    }
 }
 
 /// Whether `path` is (or holds) a file the last build read.

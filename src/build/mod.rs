@@ -90,12 +90,7 @@ pub struct Pending {
 impl Pending {
     /// The search index files (reused from `cache` when no document changed).
     pub fn search_files(&self, cache: &Cache) -> Vec<OutputFile> {
-        let docs: Vec<&crate::search::SearchDoc> = self.docs.iter().map(|d| &**d).collect();
-        let key = KeyHasher::new().with(&docs).key();
-        let files = cache
-            .search
-            .get_or(key, || Arc::new(crate::discovery::search_files_of_refs(docs.clone())));
-        Vec::clone(&files)
+        search_files_cached(self.docs.iter().map(|d| &**d).collect(), Some(cache))
     }
 
     /// The manifest, from (path, SHA-256) of every other output file.
@@ -104,11 +99,14 @@ impl Pending {
     }
 }
 
-fn search_files_cached(docs: &[crate::search::SearchDoc], memo: Option<&Cache>) -> Vec<OutputFile> {
+fn search_files_cached(
+    docs: Vec<&crate::search::SearchDoc>,
+    memo: Option<&Cache>,
+) -> Vec<OutputFile> {
     match memo {
         None => crate::discovery::search_files_of(docs),
         Some(c) => {
-            let key = KeyHasher::new().with(docs).key();
+            let key = KeyHasher::new().with(&docs).key();
             let files = c.search.get_or(key, || Arc::new(crate::discovery::search_files_of(docs)));
             Vec::clone(&files)
         }
@@ -161,8 +159,9 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
 /// same inputs (see [`crate::incremental`]) and leaves this build's results in it. The files
 /// are exactly those `generate` would make.
 pub fn generate_cached(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
-    cache.begin(crate::incremental::global_fingerprint(opts));
-    let result = generate_with(opts, &output::Sink::Memory, Some(cache), false);
+    let global = crate::incremental::global_fingerprint(opts);
+    cache.begin(global);
+    let result = generate_with(opts, &output::Sink::Memory, Some((cache, global)), false);
     cache.finish(result.is_ok());
     result
 }
@@ -182,8 +181,9 @@ pub fn generate_preview(
     if let Some(result) = edit::apply(cache, opts, changed) {
         return result;
     }
-    cache.begin(crate::incremental::global_fingerprint(opts));
-    let result = generate_with(opts, &output::Sink::Memory, Some(cache), true);
+    let global = crate::incremental::global_fingerprint(opts);
+    cache.begin(global);
+    let result = generate_with(opts, &output::Sink::Memory, Some((cache, global)), true);
     if result.is_err() {
         cache.finish(false);
     }
@@ -193,9 +193,10 @@ pub fn generate_preview(
 fn generate_with(
     opts: &BuildOptions,
     sink: &output::Sink,
-    memo: Option<&Cache>,
+    cached: Option<(&Cache, crate::incremental::Key)>,
     defer_tail: bool,
 ) -> Result<Generated, Diagnostics> {
+    let memo = cached.map(|(c, _)| c);
     let fail = |ds: Vec<Diagnostic>| {
         let mut d = Diagnostics::new();
         d.extend(ds);
@@ -204,7 +205,6 @@ fn generate_with(
     };
     // The preview keeps what this build made so that a save can redo only its share.
     let keep_model = memo.is_some() && defer_tail;
-    let global = if keep_model { crate::incremental::global_fingerprint(opts) } else { 0 };
     let mut timings = Timings::new();
     let (config, config_warnings) = config::load(&opts.root).map_err(fail)?;
     let theme = Theme::new(&opts.root, &config.theme);
@@ -241,35 +241,12 @@ fn generate_with(
         .map(|s| {
             let (src, split) = s.intro.as_ref()?;
             let dir = content_rel_dir(&site.root, &site.root.join(src.path.rsplit_once('/')?.0));
-            let r = markdown::render(&markdown::Context {
-                src,
-                body_start: split.body_start,
-                body_line: split.body_line,
-                content_dir: &dir,
-                page: &format!("{}index.html", s.url_dir),
-                this: None,
-                published: true,
-                index: &index,
-                options: &md_options,
-            });
-            diags.extend(r.diagnostics);
-            (!r.html.trim().is_empty()).then_some(r.html)
+            let page = format!("{}index.html", s.url_dir);
+            render_intro(src, split, &dir, &page, &index, &md_options, &mut diags)
         })
         .collect();
     let home_intro = site.home.as_ref().and_then(|h| {
-        let r = markdown::render(&markdown::Context {
-            src: &h.src,
-            body_start: h.split.body_start,
-            body_line: h.split.body_line,
-            content_dir: "",
-            page: "index.html",
-            this: None,
-            published: true,
-            index: &index,
-            options: &md_options,
-        });
-        diags.extend(r.diagnostics);
-        (!r.html.trim().is_empty()).then_some(r.html)
+        render_intro(&h.src, &h.split, "", "index.html", &index, &md_options, &mut diags)
     });
 
     for (i, b) in bodies.iter().enumerate() {
@@ -366,7 +343,9 @@ fn generate_with(
     }
     timings.mark("render");
     let pages = files.len();
-    let page_paths: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    // The preview's model lists the pages (for the sitemap after an edit).
+    let page_paths: BTreeSet<String> =
+        if keep_model { files.iter().map(|f| f.path.clone()).collect() } else { BTreeSet::new() };
     let mut more = crate::discovery::sitemap(&site, &files);
     let feed_entries: Vec<Option<crate::feed::FeedEntry>> = (0..site.postings.len())
         .map(|i| crate::discovery::feed_entry(&site, i, &bodies[i]))
@@ -388,7 +367,7 @@ fn generate_with(
         Some(docs)
     } else {
         let docs = crate::discovery::search_docs(&site, &mut bodies, &extras);
-        more.extend(search_files_cached(&docs, memo));
+        more.extend(search_files_cached(docs.iter().collect(), memo));
         None
     };
     timings.mark("search");
@@ -444,7 +423,7 @@ fn generate_with(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let site = Arc::new(site);
-    if let (Some(c), Some(docs)) = (memo.filter(|_| keep_model), docs) {
+    if let (Some((c, global)), Some(docs)) = (cached.filter(|_| keep_model), docs) {
         c.set_model(edit::Model {
             opts: opts.clone(),
             global,
@@ -487,6 +466,31 @@ fn generate_with(
         pending,
         removed: None,
     })
+}
+
+/// The HTML of a section's or the home page's introduction (`None` when it is empty).
+fn render_intro(
+    src: &crate::diagnostic::SourceText,
+    split: &crate::frontmatter::Split,
+    content_dir: &str,
+    page: &str,
+    index: &LinkIndex,
+    options: &comrak::Options<'static>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let r = markdown::render(&markdown::Context {
+        src,
+        body_start: split.body_start,
+        body_line: split.body_line,
+        content_dir,
+        page,
+        this: None,
+        published: true,
+        index,
+        options,
+    });
+    diags.extend(r.diagnostics);
+    (!r.html.trim().is_empty()).then_some(r.html)
 }
 
 /// The Markdown body of posting `i`, from `memo` when the same text at the same place was

@@ -43,24 +43,10 @@ pub fn allow_list(site: &Site) -> AllowList {
     AllowList::from_config(&site.config.privacy, site.config.contact.phone.as_deref())
 }
 
-/// Scans the whole site; returns it with masked postings re-read, and all diagnostics.
-pub fn run(site: Site) -> (Site, Vec<Diagnostic>) {
-    run_cached(site, None)
-}
-
-/// `run`, reusing the scan of postings whose text did not change since the build that filled
-/// `cache` (site.toml, hence the allow list and mode, and the date are in its fingerprint).
-pub fn run_cached(
-    site: Site,
-    cache: Option<&crate::incremental::Cache>,
-) -> (Site, Vec<Diagnostic>) {
-    let (site, per_posting, mut diags) = run_split(site, cache);
-    diags.extend(per_posting.into_iter().flatten());
-    (site, diags)
-}
-
-/// `run_cached` with each posting's diagnostics apart (by posting index) from the others
-/// (section and home intros, content files).
+/// Scans the whole site and returns it with masked postings re-read, each posting's
+/// diagnostics (by posting index) and the others (section and home intros, content files).
+/// With `cache`, the scan of postings whose text did not change since the build that filled it
+/// is reused (site.toml, hence the allow list and mode, and the date are in its fingerprint).
 pub fn run_split(
     mut site: Site,
     cache: Option<&crate::incremental::Cache>,

@@ -46,16 +46,8 @@ pub struct Records {
     pub verdicts: Vec<ChangeVerdict>,
 }
 
-/// Fingerprints every published posting and compares it with the previous publication.
-pub fn run(
-    site: &Site,
-    finances: &[Option<Finance>],
-    previous: Option<&Manifest>,
-) -> (Records, Vec<Diagnostic>) {
-    run_cached(site, finances, previous, None)
-}
-
-/// `run`, with fingerprints of unchanged postings (text and ledger file) from `cache`.
+/// Fingerprints every published posting and compares it with the previous publication;
+/// with `cache`, fingerprints of unchanged postings (text and ledger file) come from it.
 pub fn run_cached(
     site: &Site,
     finances: &[Option<Finance>],
