@@ -244,15 +244,7 @@ fn main() {
     let profile = tempfile::tempdir().unwrap();
     let t = Instant::now();
     let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-        ])
+        .args(gongkai::print::HEADLESS_FLAGS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
         .arg(format!("file://{}/bench.html?q=低保", dir.display()))

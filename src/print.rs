@@ -97,6 +97,18 @@ pub fn file_url(path: &Path) -> String {
     if joined.starts_with('/') { format!("file://{joined}") } else { format!("file:///{joined}") }
 }
 
+/// Flags for running Chromium headless and quiet: no sandbox (containers, root), no GPU, and
+/// nothing that reaches the network by itself. Tests and benchmarks use the same list.
+pub const HEADLESS_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 /// Prints the page at `url` to `pdf` with `browser`.
 pub fn print_to_pdf(browser: &Path, url: &str, pdf: &Path) -> Result<(), PrintError> {
     let profile = tempfile::tempdir().map_err(|e| PrintError::Spawn(e.to_string()))?;
@@ -107,16 +119,8 @@ pub fn print_to_pdf(browser: &Path, url: &str, pdf: &Path) -> Result<(), PrintEr
     };
     let _ = std::fs::remove_file(&pdf_abs);
     let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
+        .args(HEADLESS_FLAGS)
+        .arg("--no-pdf-header-footer")
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf_abs.display()))
         .arg(url)

@@ -120,18 +120,9 @@ fn a_real_browser_reloads_and_shows_errors() {
     let url = wait_line(&out, "预览地址 ").trim_start_matches("预览地址 ").trim().to_string();
 
     let profile = tempfile::tempdir().unwrap();
-    let mut chrome = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--remote-debugging-port=0",
-            "--remote-allow-origins=*",
-        ])
+    let mut chrome = Command::new(common::chromium())
+        .args(gongkai::print::HEADLESS_FLAGS)
+        .args(["--remote-debugging-port=0", "--remote-allow-origins=*"])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("about:blank")
         .stdout(Stdio::null())

@@ -149,16 +149,8 @@ pub fn dump_dom(url: &str) -> String {
 pub fn dump_dom_after(url: &str, wait: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            wait,
-        ])
+        .args(gongkai::print::HEADLESS_FLAGS)
+        .arg(wait)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
         .arg(url)
