@@ -6,7 +6,9 @@ use common::copy_dir;
 use gongkai::build::{BuildOptions, generate, generate_cached};
 use gongkai::incremental::Cache;
 use gongkai::render::Contents;
-use std::collections::BTreeMap;
+use gongkai::serve::http::Body;
+use gongkai::serve::{Snapshot, complete};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// The repository's example site (ledgers, notices, photos, boards) in a temp folder.
@@ -204,56 +206,42 @@ fn links_between_postings_follow_renames() {
     assert_same("heading restored", &cached(root, &cache), &fresh(root));
 }
 
-/// The preview's state as a tab sees it once the search index and manifest are made.
+/// The preview as a tab sees it once the search index and manifest are made, driven by the
+/// server's own code: [`Snapshot::next`] applies each build, [`complete`] its tail.
 struct Preview {
-    files: Files,
+    snapshot: Snapshot,
+    tail_paths: HashSet<String>,
 }
 
 impl Preview {
     /// Applies one `generate_preview` result (a full build or an update) and its tail.
-    /// Returns whether it was an update and how many files it changed.
-    fn apply(&mut self, g: gongkai::build::Generated, cache: &Cache) -> Option<usize> {
-        let mut g = g;
+    /// Returns how many files it changed when it was an update.
+    fn apply(&mut self, mut g: gongkai::build::Generated, cache: &Cache) -> Option<usize> {
         let pending = g.pending.take().expect("the preview defers the index");
-        let removed = g.removed.take();
-        let update = removed.as_ref().map(|_| g.files.len());
-        let tail_paths: Vec<String> = self
-            .files
-            .keys()
-            .filter(|p| {
-                (p.starts_with("search/") && *p != "search/index.html")
-                    || *p == "static/search.js"
-                    || *p == "static/search.css"
-                    || *p == gongkai::manifest::MANIFEST_PATH
-            })
-            .cloned()
-            .collect();
-        match removed {
-            Some(removed) => {
-                for p in removed {
-                    assert!(self.files.remove(&p).is_some(), "removed {p} was not there");
-                }
-                self.files.extend(files_of(g));
-            }
-            None => {
-                cache.finish(true);
-                self.files = files_of(g);
-            }
+        let update = g.removed.as_ref().map(|_| g.files.len());
+        if update.is_none() {
+            cache.finish(true);
         }
-        for p in tail_paths {
-            self.files.remove(&p);
-        }
-        for f in pending.search_files(cache) {
-            let Contents::Bytes(b) = f.contents else { unreachable!() };
-            self.files.insert(f.path, b);
-        }
-        let hashes =
-            self.files.iter().map(|(p, b)| (p.clone(), gongkai::manifest::sha256_hex(b))).collect();
-        let m = pending.manifest(hashes);
-        let Contents::Bytes(b) = m.contents else { unreachable!() };
-        self.files.insert(m.path, b);
+        let (snapshot, carried) = self.snapshot.next(g, &self.tail_paths, String::new());
+        let (files, tail) = complete(&snapshot.files, &carried, pending, cache);
         cache.finish_tail();
+        self.snapshot = Snapshot { files, build: String::new() };
+        self.tail_paths = tail;
         update
+    }
+
+    fn files(&self) -> Files {
+        self.snapshot
+            .files
+            .iter()
+            .map(|(p, b)| {
+                let bytes = match b {
+                    Body::Memory(m) => m.to_vec(),
+                    Body::Disk(d) => std::fs::read(d).unwrap(),
+                };
+                (p.clone(), bytes)
+            })
+            .collect()
     }
 }
 
@@ -265,10 +253,10 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
     let dir = example_site();
     let root = dir.path();
     let cache = Cache::new();
-    let mut preview = Preview { files: Files::new() };
+    let mut preview = Preview { snapshot: Snapshot::default(), tail_paths: HashSet::new() };
     let g = generate_preview(&opts(root), &cache, &[]).unwrap_or_else(|d| panic!("{:?}", d.items));
     assert_eq!(preview.apply(g, &cache), None, "the first build is a full one");
-    assert_same("first build", &preview.files, &fresh(root));
+    assert_same("first build", &preview.files(), &fresh(root));
 
     let village = root.join("content/village");
     let edits: Vec<(&str, std::path::PathBuf, Edit)> = vec![
@@ -314,7 +302,7 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
             .unwrap_or_else(|d| panic!("{label}: {:?}", d.items));
         let changed = preview.apply(g, &cache);
         assert!(changed.is_some(), "{label}: not an update");
-        assert_same(label, &preview.files, &fresh(root));
+        assert_same(label, &preview.files(), &fresh(root));
     }
 
     // An editor's atomic save reports its temporary file too.
@@ -323,7 +311,7 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
     let temp = village.join(".2026-yishiyiyi.md.tmp123");
     let g = generate_preview(&opts(root), &cache, &[temp, path.clone()]).unwrap();
     assert!(preview.apply(g, &cache).is_some(), "atomic save: not an update");
-    assert_same("atomic save", &preview.files, &fresh(root));
+    assert_same("atomic save", &preview.files(), &fresh(root));
 
     // A broken save fails without touching what is shown; the fix is an update again.
     let good = std::fs::read_to_string(&path).unwrap();
@@ -341,7 +329,7 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
     std::fs::write(&path, &good).unwrap();
     let g = generate_preview(&opts(root), &cache, std::slice::from_ref(&path)).unwrap();
     assert!(preview.apply(g, &cache).is_some(), "fix: not an update");
-    assert_same("fixed", &preview.files, &fresh(root));
+    assert_same("fixed", &preview.files(), &fresh(root));
 
     // A broken link is found after the Markdown stage: the model is restored.
     append(&path, "\n见[不存在的文件](nowhere.md)。\n");
@@ -350,7 +338,7 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
     std::fs::write(&path, &good).unwrap();
     let g = generate_preview(&opts(root), &cache, std::slice::from_ref(&path)).unwrap();
     assert!(preview.apply(g, &cache).is_some(), "link fix: not an update");
-    assert_same("link fixed", &preview.files, &fresh(root));
+    assert_same("link fixed", &preview.files(), &fresh(root));
 
     // A new posting goes through the whole pipeline.
     let new = village.join("2026-new-notice.md");
@@ -358,7 +346,7 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
         .unwrap();
     let g = generate_preview(&opts(root), &cache, std::slice::from_ref(&new)).unwrap();
     assert_eq!(preview.apply(g, &cache), None, "a new posting: a full build");
-    assert_same("new posting", &preview.files, &fresh(root));
+    assert_same("new posting", &preview.files(), &fresh(root));
 }
 
 /// A change made to a file.

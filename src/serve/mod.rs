@@ -79,6 +79,44 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// What is served after build `g` (its search index and manifest still pending): for an
+    /// update, these files with the changed ones replaced; for a full build, its files plus this
+    /// snapshot's `tail_paths` (the last search index and manifest) until its own are made.
+    /// Returns it with the tail paths it carries over, which [`complete`] replaces.
+    pub fn next(
+        &self,
+        mut g: Generated,
+        tail_paths: &HashSet<String>,
+        build: String,
+    ) -> (Snapshot, HashSet<String>) {
+        let snapshot = match g.removed.take() {
+            Some(removed) => {
+                let mut files = self.files.clone();
+                for path in removed {
+                    files.remove(&path);
+                }
+                files.extend(Snapshot::from_generated(g, String::new()).files);
+                Snapshot { files, build }
+            }
+            None => {
+                let mut snapshot = Snapshot::from_generated(g, build);
+                for path in tail_paths {
+                    if let (Some(body), false) =
+                        (self.files.get(path), snapshot.files.contains_key(path))
+                    {
+                        snapshot.files.insert(path.clone(), body.clone());
+                    }
+                }
+                snapshot
+            }
+        };
+        let carried =
+            tail_paths.iter().filter(|p| snapshot.files.contains_key(*p)).cloned().collect();
+        (snapshot, carried)
+    }
+}
+
 /// State shared by the rebuild loop, the tail worker and the HTTP workers.
 pub struct Shared {
     /// Canonical site folder; files copied from disk must resolve inside it.
@@ -198,32 +236,7 @@ impl Server {
                     let _publishing = lock(&self.shared.publish);
                     let previous = self.shared.snapshot();
                     let tail_paths = lock(&self.shared.tail_paths).clone();
-                    let snapshot = match g.removed.take() {
-                        // An update: the previous files with the changed ones replaced.
-                        Some(removed) => {
-                            let mut files = previous.files.clone();
-                            for path in removed {
-                                files.remove(&path);
-                            }
-                            files.extend(Snapshot::from_generated(g, String::new()).files);
-                            Snapshot { files, build: build.clone() }
-                        }
-                        None => {
-                            let mut snapshot = Snapshot::from_generated(g, build.clone());
-                            // Until this build's search index and manifest are made, the last
-                            // ones are served.
-                            for path in &tail_paths {
-                                if let (Some(body), false) =
-                                    (previous.files.get(path), snapshot.files.contains_key(path))
-                                {
-                                    snapshot.files.insert(path.clone(), body.clone());
-                                }
-                            }
-                            snapshot
-                        }
-                    };
-                    let carried: HashSet<String> =
-                        tail_paths.into_iter().filter(|p| snapshot.files.contains_key(p)).collect();
+                    let (snapshot, carried) = previous.next(g, &tail_paths, build.clone());
                     drop(previous);
                     self.shared.replace(snapshot);
                     carried
@@ -497,7 +510,7 @@ fn start_tail_worker(
 /// The files of a preview build with its search index and manifest: `files` without the
 /// `carried` ones (the previous build's), plus the pending files. Returns them and the paths of
 /// the files that were pending.
-fn complete(
+pub fn complete(
     files: &HashMap<String, Body>,
     carried: &HashSet<String>,
     pending: crate::build::Pending,
