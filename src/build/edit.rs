@@ -51,7 +51,7 @@ pub struct Model {
     pub(crate) records: Arc<enrich::records::Records>,
     pub(crate) extras: Vec<PostingExtras>,
     pub(crate) listings: Listings,
-    pub(crate) feed_entries: Vec<Option<crate::feed::FeedEntry>>,
+    pub(crate) feed_entries: Arc<Vec<Option<crate::feed::FeedEntry>>>,
     /// Pages made by the render stage (posting, listing and board pages).
     pub(crate) page_paths: BTreeSet<String>,
     /// Search documents in archive order.
@@ -127,6 +127,7 @@ fn update(
     if !same_options(&model.opts, opts) {
         return None;
     }
+    let mut timings = super::Timings::new();
     let paths: BTreeSet<PathBuf> =
         changed.iter().cloned().chain(model.unapplied.iter().cloned()).collect();
     if paths.is_empty() {
@@ -220,6 +221,7 @@ fn update(
     let site: &Site = site;
     let anchor_diags = all_anchor_diagnostics(site, &model.bodies);
 
+    timings.mark("edit: read");
     // Whole-site stages that are cheap, compared posting by posting to find what they changed.
     let calendar = crate::calendar::WorkCalendar::with_config(&site.config.calendar);
     let (notices, notice_diags) = enrich::notices::run(site, &calendar);
@@ -259,6 +261,7 @@ fn update(
         }
     }
 
+    timings.mark("edit: stages");
     // Extras and open-data files of every posting the edit reached.
     let mut new_extras: BTreeMap<usize, (PostingExtras, Vec<Diagnostic>, Vec<OutputFile>)> =
         BTreeMap::new();
@@ -329,6 +332,7 @@ fn update(
     let site = Arc::clone(&model.site);
     let site: &Site = &site;
 
+    timings.mark("edit: extras");
     // Listings: summaries of the postings reached; orders only when a sort key or tag changed.
     let mut summaries = std::mem::take(&mut model.listings.summaries);
     let mut summary_changed = BTreeSet::new();
@@ -389,6 +393,7 @@ fn update(
         }
     }
 
+    timings.mark("edit: listings");
     let input = RenderInput {
         site,
         bodies: &model.bodies,
@@ -420,17 +425,14 @@ fn update(
     }
     model.pages = pages;
 
+    timings.mark("edit: render");
     // Feeds and the sitemap, when what they show changed.
-    let mut feeds_changed = false;
+    // (The feeds themselves are made after the reload, see `Pending`.)
     for &j in &dirty {
         let e = crate::discovery::feed_entry(site, j, &model.bodies[j]);
         if e != model.feed_entries[j] {
-            model.feed_entries[j] = e;
-            feeds_changed = true;
+            Arc::make_mut(&mut model.feed_entries)[j] = e;
         }
-    }
-    if feeds_changed {
-        files.extend(crate::discovery::feeds_of(site, &model.feed_entries));
     }
     let lastmod_changed = old_postings.iter().any(|(i, old)| {
         let new = &site.postings[*i];
@@ -443,6 +445,7 @@ fn update(
         ));
     }
 
+    timings.mark("edit: feeds");
     // Search documents, in archive order.
     {
         let docs = &mut model.docs;
@@ -480,6 +483,8 @@ fn update(
         }
     }
 
+    timings.mark("edit: search");
+    timings.report();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     removed.sort();
     removed.dedup();
@@ -490,7 +495,12 @@ fn update(
         pages: model.pages,
         warnings: all,
         site: Arc::clone(&model.site),
-        pending: Some(Pending { docs: model.docs.clone(), records: Arc::clone(&model.records) }),
+        pending: Some(Pending {
+            site: Arc::clone(&model.site),
+            feed_entries: Arc::clone(&model.feed_entries),
+            docs: model.docs.clone(),
+            records: Arc::clone(&model.records),
+        }),
         removed: Some(removed),
     }))
 }
@@ -509,9 +519,11 @@ fn listing_changed(
     let shows_changed = |ids: &[usize]| ids.iter().any(|j| summary_changed.contains(j));
     match job {
         Job::Section { si, page, .. } => {
+            let ids = listings.section_page(site, *si, *page);
+            // A page whose postings and paginator are as before needs nothing.
             old.is_some_and(|(o, old_jobs)| {
-                o.by_section[*si] != listings.by_section[*si] || !old_jobs.contains(job)
-            }) || shows_changed(listings.section_page(site, *si, *page))
+                !old_jobs.contains(job) || o.section_page(site, *si, *page) != ids
+            }) || shows_changed(ids)
                 || (*page == 1
                     && listings.by_section[*si].iter().any(|j| finance_dirty.contains(j)))
         }

@@ -79,15 +79,22 @@ pub struct Generated {
     pub removed: Option<Vec<String>>,
 }
 
-/// The last steps of a preview build, made after the pages are shown: the search index and
-/// the manifest (checksums of every other file). Nothing in them can fail the build.
+/// The last steps of a preview build, made after the pages are shown: the feeds, the search
+/// index and the manifest (checksums of every other file). Nothing in them can fail the build.
 #[derive(Debug)]
 pub struct Pending {
+    site: Arc<Site>,
+    feed_entries: Arc<Vec<Option<crate::feed::FeedEntry>>>,
     docs: Vec<Arc<crate::search::SearchDoc<'static>>>,
     records: Arc<enrich::records::Records>,
 }
 
 impl Pending {
+    /// The Atom feeds of the site and its sections.
+    pub fn feed_files(&self) -> Vec<OutputFile> {
+        crate::discovery::feeds_of(&self.site, &self.feed_entries)
+    }
+
     /// The search index files (reused from `cache` when no document changed).
     pub fn search_files(&self, cache: &Cache) -> Vec<OutputFile> {
         search_files_cached(self.docs.iter().map(|d| &**d).collect(), Some(cache))
@@ -350,7 +357,10 @@ fn generate_with(
     let feed_entries: Vec<Option<crate::feed::FeedEntry>> = (0..site.postings.len())
         .map(|i| crate::discovery::feed_entry(&site, i, &bodies[i]))
         .collect();
-    more.extend(crate::discovery::feeds_of(&site, &feed_entries));
+    if !keep_model {
+        // The preview makes the feeds after the reload, with the search index.
+        more.extend(crate::discovery::feeds_of(&site, &feed_entries));
+    }
     timings.mark("feeds");
     let docs = if keep_model {
         // The preview finishes the index after the reload; its documents stay with the model.
@@ -388,23 +398,18 @@ fn generate_with(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.mark("other files");
     let records = Arc::new(records);
-    let pending = match &docs {
-        Some(docs) => Some(Pending { docs: docs.clone(), records: records.clone() }),
-        None => {
-            let manifest = match memo {
-                None => enrich::records::manifest_file(&files, &records),
-                Some(c) => enrich::records::manifest_file_with(&files, &records, &|b: &[u8]| {
-                    c.sha256
-                        .get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
-                }),
-            };
-            match sink.emit(manifest) {
-                Ok(m) => files.push(m),
-                Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
-            }
-            None
+    if docs.is_none() {
+        let manifest = match memo {
+            None => enrich::records::manifest_file(&files, &records),
+            Some(c) => enrich::records::manifest_file_with(&files, &records, &|b: &[u8]| {
+                c.sha256.get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
+            }),
+        };
+        match sink.emit(manifest) {
+            Ok(m) => files.push(m),
+            Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
         }
-    };
+    }
 
     timings.mark("manifest");
     timings.report();
@@ -423,6 +428,13 @@ fn generate_with(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let site = Arc::new(site);
+    let feed_entries = Arc::new(feed_entries);
+    let pending = docs.as_ref().map(|docs| Pending {
+        site: site.clone(),
+        feed_entries: feed_entries.clone(),
+        docs: docs.clone(),
+        records: records.clone(),
+    });
     if let (Some((c, global)), Some(docs)) = (cached.filter(|_| keep_model), docs) {
         c.set_model(edit::Model {
             opts: opts.clone(),
@@ -608,14 +620,14 @@ pub(crate) fn extras_of(
 }
 
 /// Stage timings for maintainers, printed to stderr when `GONGKAI_TIMINGS` is set.
-struct Timings {
+pub(crate) struct Timings {
     on: bool,
     last: Instant,
     marks: Vec<(&'static str, Duration, String)>,
 }
 
 impl Timings {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Timings {
             on: std::env::var_os("GONGKAI_TIMINGS").is_some(),
             last: Instant::now(),
@@ -623,7 +635,7 @@ impl Timings {
         }
     }
     /// Records the time since the previous mark under `label` (the stage that just ended).
-    fn mark(&mut self, label: &'static str) {
+    pub(crate) fn mark(&mut self, label: &'static str) {
         if self.on {
             let now = Instant::now();
             // Peak resident memory (Linux); shown to find the stage that needs the most.
@@ -637,7 +649,7 @@ impl Timings {
             self.last = now;
         }
     }
-    fn report(&self) {
+    pub(crate) fn report(&self) {
         if self.on {
             for (label, d, mem) in &self.marks {
                 eprintln!(

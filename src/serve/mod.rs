@@ -507,7 +507,7 @@ fn start_tail_worker(
     Ok(tx)
 }
 
-/// The files of a preview build with its search index and manifest: `files` without the
+/// The files of a preview build with its feeds, search index and manifest: `files` without the
 /// `carried` ones (the previous build's), plus the pending files. Returns them and the paths of
 /// the files that were pending.
 pub fn complete(
@@ -523,7 +523,7 @@ pub fn complete(
         .map(|(p, b)| (p.clone(), b.clone()))
         .collect();
     let mut tail = HashSet::new();
-    for f in pending.search_files(cache) {
+    for f in pending.feed_files().into_iter().chain(pending.search_files(cache)) {
         if let Contents::Bytes(b) = f.contents {
             tail.insert(f.path.clone());
             out.insert(f.path, Body::Memory(Arc::new(b)));
