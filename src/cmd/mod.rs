@@ -5,6 +5,7 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod print;
+pub mod publish;
 pub mod serve;
 
 use gongkai::diagnostic::{Diagnostics, Lang};
