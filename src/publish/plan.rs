@@ -150,8 +150,8 @@ mod tests {
         assert_eq!(
             p.uploads,
             [
-                Upload { path: "new.html".into(), replaces: false },
-                Upload { path: "index.html".into(), replaces: true }
+                Upload { path: "index.html".into(), replaces: true },
+                Upload { path: "new.html".into(), replaces: false }
             ]
         );
         assert_eq!(p.removals, ["old.html"]);
