@@ -101,29 +101,6 @@ pub fn body(resp: ureq::http::Response<ureq::Body>) -> Result<Vec<u8>, RemoteErr
     resp.into_body().with_config().limit(1 << 30).read_to_vec().map_err(map_error)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64("用户:pw".as_bytes()), "55So5oi3OnB3");
-    }
-
-    #[test]
-    fn statuses_map_to_kinds() {
-        assert_eq!(status_error(401, b"").kind, Kind::Auth);
-        assert_eq!(status_error(403, b"<Code>SignatureDoesNotMatch</Code>").kind, Kind::Auth);
-        assert_eq!(status_error(403, b"<Code>AccessDenied</Code>").kind, Kind::NotWritable);
-        assert_eq!(status_error(507, b"").kind, Kind::Quota);
-        assert!(status_error(503, b"").transient());
-    }
-}
-
 /// The Content-Type a web server or bucket should send for `path`, so pages open in the browser
 /// instead of downloading (object storage serves what the upload said).
 pub fn content_type(path: &str) -> &'static str {
@@ -148,5 +125,28 @@ pub fn content_type(path: &str) -> &'static str {
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64("用户:pw".as_bytes()), "55So5oi3OnB3");
+    }
+
+    #[test]
+    fn statuses_map_to_kinds() {
+        assert_eq!(status_error(401, b"").kind, Kind::Auth);
+        assert_eq!(status_error(403, b"<Code>SignatureDoesNotMatch</Code>").kind, Kind::Auth);
+        assert_eq!(status_error(403, b"<Code>AccessDenied</Code>").kind, Kind::NotWritable);
+        assert_eq!(status_error(507, b"").kind, Kind::Quota);
+        assert!(status_error(503, b"").transient());
     }
 }
