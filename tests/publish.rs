@@ -1,6 +1,7 @@
 //! `gongkai publish` end to end against real servers that each test starts on 127.0.0.1 with an
-//! ephemeral port (installed by scripts/setup/publish.sh): pyftpdlib (FTP), wsgidav (WebDAV),
-//! moto's server mode (S3, with signature checks on), and a folder target. For each: the first
+//! ephemeral port (installed by scripts/setup/publish.sh): pyftpdlib (FTP), OpenSSH's sshd with
+//! its own config and keys (SFTP), wsgidav (WebDAV), moto's server mode (S3, with signature
+//! checks on), and a folder target. For each: the first
 //! publish makes the remote byte-identical to public/; an edit uploads only the changed files
 //! (counted on the server side: new inodes on disk, or moto's request log); a foreign file
 //! survives; a connection cut mid-upload leaves a working site and the rerun ends identical; a
@@ -158,6 +159,8 @@ fn publish(site: &Path, url: &str, env: &[(&str, String)]) -> Output {
         .env_remove("GONGKAI_PUBLISH_PASSWORD")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("SSH_AUTH_SOCK")
+        .env_remove("GONGKAI_PUBLISH_SSH_KEY")
         .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
@@ -702,4 +705,105 @@ fn s3_publish_end_to_end() {
         .unwrap();
     ok(&run(&good));
     assert_mirror(s3.remote(), &site.path().join("public"), FOREIGN);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SFTP: OpenSSH's sshd on a high port with its own config, host key and the test's client key
+// (the system sshd is not used). The client's HOME is a temp folder holding that key.
+
+fn keygen(path: &Path) {
+    let o = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+fn sshd(dir: &Path, port: u16) -> (Server, PathBuf) {
+    let home = dir.join("home");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    keygen(&dir.join("hostkey"));
+    keygen(&home.join(".ssh/id_ed25519"));
+    std::fs::copy(home.join(".ssh/id_ed25519.pub"), dir.join("authorized_keys")).unwrap();
+    let config = dir.join("sshd_config");
+    std::fs::write(
+        &config,
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\nPidFile {d}/sshd.pid\n\
+AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPermitRootLogin yes\n\
+PasswordAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM no\n\
+Subsystem sftp internal-sftp\nLogLevel VERBOSE\n",
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    // sshd's privilege separation folder; the package makes it only when its service starts.
+    let _ = std::fs::create_dir_all("/run/sshd");
+    let mut cmd = Command::new("/usr/sbin/sshd");
+    cmd.arg("-D").arg("-e").arg("-f").arg(&config);
+    (Server::start(cmd, port, dir.join("sshd.log")), home)
+}
+
+fn user() -> String {
+    let o = Command::new("id").arg("-un").output().unwrap();
+    stdout(&o).trim().to_string()
+}
+
+#[test]
+fn sftp_publish_end_to_end() {
+    let site = site("basic");
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("www");
+    std::fs::create_dir(&root).unwrap();
+    let port = free_port();
+    let (_server, home) = sshd(work.path(), port);
+    let url = |port: u16| format!("sftp://{}@127.0.0.1:{port}{}/", user(), root.display());
+    let with_key = [("HOME", home.display().to_string())];
+
+    // No key and a wrong password: the clear error, nothing written.
+    let empty_home = work.path().join("empty-home");
+    std::fs::create_dir(&empty_home).unwrap();
+    let o = publish(
+        site.path(),
+        &url(port),
+        &[("HOME", empty_home.display().to_string()), ("GONGKAI_PUBLISH_PASSWORD", "wrong".into())],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("被拒绝：用户名或密码（或密钥）不对"), "{}", stderr(&o));
+    assert!(tree(&root).is_empty());
+
+    // First publish with the key from HOME/.ssh: byte-identical, host key recorded.
+    ok(&publish(site.path(), &url(port), &with_key));
+    assert_mirror(tree(&root), &site.path().join("public"), &[]);
+    let known = std::fs::read_to_string(home.join(".ssh/known_hosts")).unwrap();
+    assert!(known.contains(&format!("[127.0.0.1]:{port}")), "{known}");
+
+    let first = std::fs::read(site.path().join("public/manifest.json")).unwrap();
+    std::fs::write(root.join("foreign.txt"), b"township").unwrap();
+    add_posting(site.path(), "2026-new", "路灯已修好。");
+    let before = inodes(&root);
+    ok(&publish(site.path(), &url(port), &with_key));
+    let second = std::fs::read(site.path().join("public/manifest.json")).unwrap();
+    assert_eq!(
+        new_inodes(&before, &inodes(&root)),
+        changed(&manifest_files(&first), &manifest_files(&second))
+    );
+    assert_mirror(tree(&root), &site.path().join("public"), &[("foreign.txt", b"township")]);
+
+    // The SSH connection cut mid-upload (through the proxy; the proxy's port is another host
+    // entry for known_hosts, learnt the same way).
+    add_big_posting(site.path());
+    let proxy = Proxy::new(port, 150_000);
+    let o = publish(site.path(), &url(proxy.port), &with_key);
+    assert!(proxy.cut.load(Ordering::SeqCst));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("接着上次继续"), "{}", stderr(&o));
+    let new_manifest = std::fs::read(site.path().join("public/manifest.json")).unwrap();
+    let mut now = tree(&root);
+    now.retain(|p, _| !p.ends_with(".gongkai-tmp"));
+    assert_working(&now, &new_manifest);
+
+    ok(&publish(site.path(), &url(port), &with_key));
+    assert_mirror(tree(&root), &site.path().join("public"), &[("foreign.txt", b"township")]);
 }

@@ -34,16 +34,27 @@ pub fn gather(addr: &Address, interactive: bool) -> Result<Secrets, PublishError
     let mut s = Secrets::default();
     match addr {
         Address::Folder(_) => {}
-        Address::Ftp { server, .. } | Address::WebDav { server, .. } | Address::Sftp { server } => {
+        Address::Ftp { server, .. }
+        | Address::WebDav { server, .. }
+        | Address::Sftp { server, .. } => {
             // A server address without a user name logs in anonymously (FTP) or not at all.
             if let Some(user) = &server.user {
+                // SFTP logs in with a key or the SSH agent when there is one: no question then.
+                let sftp_key = match addr {
+                    Address::Sftp { key, .. } => {
+                        !super::remote::sftp::key_files(key.as_ref()).is_empty()
+                            || std::env::var_os("SSH_AUTH_SOCK").is_some()
+                    }
+                    _ => false,
+                };
                 s.password = match env(&[PASSWORD_VAR]) {
                     Some(p) => Some(p),
+                    None if sftp_key => None,
                     None if interactive => Some(prompt(&format!(
                         "请输入 {user}@{} 的密码（输入时不显示）：",
                         server.host
                     ))?),
-                    // SFTP may still log in with a key or the SSH agent.
+                    // Without a terminal SFTP still tries the key files and fails clearly.
                     None if matches!(addr, Address::Sftp { .. }) => None,
                     None => {
                         return Err(PublishError::NoSecret {

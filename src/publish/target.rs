@@ -7,10 +7,25 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Address {
     Folder(PathBuf),
-    Ftp { tls: bool, server: Server },
-    Sftp { server: Server },
-    WebDav { tls: bool, server: Server },
-    S3 { bucket: String, prefix: String, endpoint: String, region: String },
+    Ftp {
+        tls: bool,
+        server: Server,
+    },
+    /// `key`: the SSH key file from site.toml's `ssh_key`, if any.
+    Sftp {
+        server: Server,
+        key: Option<PathBuf>,
+    },
+    WebDav {
+        tls: bool,
+        server: Server,
+    },
+    S3 {
+        bucket: String,
+        prefix: String,
+        endpoint: String,
+        region: String,
+    },
 }
 
 /// Host, port, user and base folder of a server address.
@@ -81,7 +96,13 @@ impl Address {
         Ok(match scheme.as_str() {
             "ftp" => Address::Ftp { tls: false, server },
             "ftps" => Address::Ftp { tls: true, server },
-            "sftp" => Address::Sftp { server },
+            "sftp" => Address::Sftp {
+                server,
+                key: target.ssh_key.as_ref().map(|k| {
+                    let p = PathBuf::from(k);
+                    if p.is_absolute() { p } else { site.join(p) }
+                }),
+            },
             "webdav" => Address::WebDav { tls: false, server },
             "webdavs" => Address::WebDav { tls: true, server },
             _ => return Err(url.to_string()),
@@ -93,7 +114,7 @@ impl Address {
         match self {
             Address::Folder(p) => p.display().to_string(),
             Address::Ftp { server, .. }
-            | Address::Sftp { server }
+            | Address::Sftp { server, .. }
             | Address::WebDav { server, .. } => server.host.clone(),
             Address::S3 { endpoint, .. } => endpoint.clone(),
         }
@@ -175,7 +196,8 @@ mod tests {
                     port: 22,
                     user: Some("qingshi".into()),
                     path: "/var/www/qingshi/".into()
-                }
+                },
+                key: None
             }
         );
         let Address::Ftp { tls: true, server } = parse("ftps://u%40x@[::1]:2121") else { panic!() };

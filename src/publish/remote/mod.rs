@@ -8,9 +8,10 @@ mod ftp;
 mod http;
 mod local;
 mod s3;
+pub mod sftp;
 mod webdav;
 
-use super::error::{Kind, RemoteError};
+use super::error::RemoteError;
 use super::secrets::Secrets;
 use super::target::Address;
 use std::time::Duration;
@@ -65,11 +66,8 @@ pub fn connect(
         Address::S3 { bucket, prefix, endpoint, region } => {
             Box::new(s3::S3::connect(bucket, prefix, endpoint, region, secrets, net)?)
         }
-        Address::Sftp { .. } => {
-            return Err(RemoteError::new(
-                Kind::Other,
-                "sftp:// 发布还没有做好，请暂时改用 ftps://、webdavs:// 或文件夹 / sftp:// is not available yet",
-            ));
+        Address::Sftp { server, key } => {
+            Box::new(sftp::Sftp::connect(server, key.as_ref(), secrets, net)?)
         }
     })
 }
