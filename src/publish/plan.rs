@@ -89,7 +89,9 @@ pub fn plan(
         }
     }
     uploads.sort_by_key(|u| order_key(&u.path));
-    let owned: BTreeSet<String> = remote_files.keys().cloned().chain(journaled).collect();
+    // A remote manifest is not trusted to name paths outside the target (`../`, absolute).
+    let owned: BTreeSet<String> =
+        remote_files.keys().cloned().chain(journaled).filter(|p| safe_path(p)).collect();
     let removals: Vec<String> = owned
         .iter()
         .filter(|p| !local.contains_key(*p) && p.as_str() != crate::manifest::MANIFEST_PATH)
@@ -100,6 +102,13 @@ pub fn plan(
         files: owned.into_iter().chain(local.keys().cloned()).collect(),
     };
     Plan { uploads, removals, manifest_changes: !manifest_same, journal, unlisted }
+}
+
+/// A plain relative path: no `..`, `.`, empty or absolute part, no backslash or drive colon.
+pub fn safe_path(p: &str) -> bool {
+    !p.is_empty()
+        && !p.contains('\\')
+        && p.split('/').all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains(':'))
 }
 
 /// Sort key of the upload order: assets (by path), then pages, deepest first, the home page last.
@@ -177,5 +186,19 @@ mod tests {
         assert!(p.unlisted.is_empty());
         assert_eq!(p.removals, ["a.html", "gone.html"]);
         assert_eq!(Journal::parse(&p.journal.to_json()), Some(p.journal.clone()));
+    }
+
+    #[test]
+    fn a_hostile_remote_manifest_cannot_name_paths_outside_the_target() {
+        let remote = files(&[
+            ("../../etc/passwd", "1"),
+            ("/etc/x", "2"),
+            ("a/./b", "3"),
+            ("C:/x", "4"),
+            ("ok.html", "5"),
+        ]);
+        let p = plan(&BTreeMap::new(), Some(&remote), None, false);
+        assert_eq!(p.removals, ["ok.html"]);
+        assert!(!safe_path("a\\b") && safe_path("tags/修路/index.html"));
     }
 }
