@@ -42,9 +42,9 @@ fn section_for(kind: Option<&str>) -> &'static str {
 
 /// `base`, or `base-2`, `base-3`… : the first name that is neither a file nor a folder yet.
 fn free_name(dir: &Path, base: &str) -> Option<String> {
-    (1..1000).map(|n| if n == 1 { base.to_string() } else { format!("{base}-{n}") }).find(|name| {
-        !dir.join(format!("{name}.md")).exists() && !dir.join(name).exists()
-    })
+    (1..1000)
+        .map(|n| if n == 1 { base.to_string() } else { format!("{base}-{n}") })
+        .find(|name| !dir.join(format!("{name}.md")).exists() && !dir.join(name).exists())
 }
 
 pub fn run(ctx: &Ctx, file: &Path, section: Option<&str>, bundle: bool) -> ExitCode {
@@ -222,7 +222,11 @@ fn report(
         ),
         &format!(
             "  {warnings} thing(s) to check, {personal} personal number(s){}",
-            if personal > 0 { " (build refuses to publish until they are removed or masked)" } else { "" }
+            if personal > 0 {
+                " (build refuses to publish until they are removed or masked)"
+            } else {
+                ""
+            }
         ),
     );
     ctx.say(

@@ -40,13 +40,12 @@ fn read_xml(zip: &mut Zip<'_>, name: &str) -> Result<Option<Node>, String> {
     match read_part(zip, name)? {
         None => Ok(None),
         Some(bytes) => {
-            let text = String::from_utf8(bytes)
-                .or_else(|e| {
-                    // UTF-16 parts are allowed by the standard, though no common writer uses them.
-                    let b = e.into_bytes();
-                    let (cow, _, bad) = encoding_rs::UTF_16LE.decode(&b);
-                    if bad { Err(format!("{name} is not UTF-8")) } else { Ok(cow.into_owned()) }
-                })?;
+            let text = String::from_utf8(bytes).or_else(|e| {
+                // UTF-16 parts are allowed by the standard, though no common writer uses them.
+                let b = e.into_bytes();
+                let (cow, _, bad) = encoding_rs::UTF_16LE.decode(&b);
+                if bad { Err(format!("{name} is not UTF-8")) } else { Ok(cow.into_owned()) }
+            })?;
             xml::parse(&text).map(Some).map_err(|e| format!("{name}: {e}"))
         }
     }
@@ -277,8 +276,12 @@ impl Numbering {
 /// A list counter in Word's number format.
 pub(crate) fn format_number(n: u32, fmt: &str) -> String {
     match fmt {
-        "chineseCounting" | "chineseCountingThousand" | "japaneseCounting" | "taiwaneseCounting"
-        | "ideographDigital" | "taiwaneseCountingThousand" => chinese_number(n),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseCounting"
+        | "taiwaneseCounting"
+        | "ideographDigital"
+        | "taiwaneseCountingThousand" => chinese_number(n),
         "chineseLegalSimplified" => chinese_number(n)
             .chars()
             .map(|c| match c {
@@ -296,11 +299,9 @@ pub(crate) fn format_number(n: u32, fmt: &str) -> String {
                 other => other,
             })
             .collect(),
-        "ideographTraditional" => {
-            ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"]
-                [(n.max(1) as usize - 1) % 10]
-                .to_string()
-        }
+        "ideographTraditional" => ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"]
+            [(n.max(1) as usize - 1) % 10]
+            .to_string(),
         "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
             char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_else(|| n.to_string())
         }
@@ -436,9 +437,9 @@ pub struct Converter<'a> {
 impl<'a> Converter<'a> {
     /// Opens the package and reads its styles, numbering, notes and relationships.
     pub fn open(bytes: &'a [u8], file: &str) -> Result<Converter<'a>, ImportError> {
-        let corrupt =
-            |detail: String| ImportError::Corrupt { file: file.to_string(), detail };
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+        let corrupt = |detail: String| ImportError::Corrupt { file: file.to_string(), detail };
+        let mut zip =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
         let has = |zip: &Zip<'_>, n: &str| zip.index_for_name(n).is_some();
         if !has(&zip, "word/document.xml") {
             if has(&zip, "content.xml") && has(&zip, "mimetype") {
@@ -456,10 +457,9 @@ impl<'a> Converter<'a> {
             read_xml(&mut zip, "word/_rels/document.xml.rels").map_err(corrupt)?.as_ref(),
         );
         let mut notes = BTreeMap::new();
-        for (endnote, part, tag) in [
-            (false, "word/footnotes.xml", "w:footnote"),
-            (true, "word/endnotes.xml", "w:endnote"),
-        ] {
+        for (endnote, part, tag) in
+            [(false, "word/footnotes.xml", "w:footnote"), (true, "word/endnotes.xml", "w:endnote")]
+        {
             // A broken notes part loses the notes, not the document: the references say so.
             if let Ok(Some(root)) = read_xml(&mut zip, part) {
                 for n in root.nodes().filter(|n| n.name == tag) {
@@ -558,7 +558,8 @@ impl<'a> Converter<'a> {
             .or_else(|| self.styles.default_para.clone());
         let style = style_id.as_deref();
         let mut role = self.styles.role(style);
-        if let Some(o) = ppr.and_then(|x| x.child_val("w:outlineLvl")).and_then(|v| v.parse::<u8>().ok())
+        if let Some(o) =
+            ppr.and_then(|x| x.child_val("w:outlineLvl")).and_then(|v| v.parse::<u8>().ok())
         {
             role = if o < 9 { Role::Heading(o + 1) } else { Role::Body };
         }
@@ -584,8 +585,8 @@ impl<'a> Converter<'a> {
         if let Some((num_id, level)) = num.filter(|(id, _)| id != "0")
             && let Some((lvl, label)) = self.numbering.next(&num_id, level, &self.styles)
         {
-            let plain_decimal =
-                lvl.fmt == "decimal" && matches!(lvl.text.as_str(), t if t == format!("%{}.", level + 1) || t == format!("%{})", level + 1));
+            let plain_decimal = lvl.fmt == "decimal"
+                && matches!(lvl.text.as_str(), t if t == format!("%{}.", level + 1) || t == format!("%{})", level + 1));
             if lvl.fmt == "bullet" && role == Role::Body {
                 list = Some(ListItem { level, number: None });
             } else if plain_decimal && role == Role::Body {
@@ -599,7 +600,13 @@ impl<'a> Converter<'a> {
                 );
             }
         }
-        Some(Paragraph { role, list, align, inlines, at: format!("第{}段{}", self.para_no, quote(&text)) })
+        Some(Paragraph {
+            role,
+            list,
+            align,
+            inlines,
+            at: format!("第{}段{}", self.para_no, quote(&text)),
+        })
     }
 
     /// Converts the inline content of `parent` (a paragraph, hyperlink, field, …).
@@ -669,7 +676,8 @@ impl<'a> Converter<'a> {
             f.strike =
                 s.strike.or_else(|| self.styles.get(rstyle, |x| x.strike)).unwrap_or(f.strike);
         }
-        let text = |t: String| Inline::Text { text: t, bold: f.bold, italic: f.italic, strike: f.strike };
+        let text =
+            |t: String| Inline::Text { text: t, bold: f.bold, italic: f.italic, strike: f.strike };
         for c in r.nodes() {
             match c.name.as_str() {
                 "w:t" => out.push(text(c.text_raw())),
@@ -731,7 +739,12 @@ impl<'a> Converter<'a> {
             let mut one = Vec::new();
             self.inlines(p, Fmt::default(), &mut one);
             if !inlines.is_empty() && !one.is_empty() {
-                inlines.push(Inline::Text { text: " ".into(), bold: false, italic: false, strike: false });
+                inlines.push(Inline::Text {
+                    text: " ".into(),
+                    bold: false,
+                    italic: false,
+                    strike: false,
+                });
             }
             inlines.append(&mut one);
         }
@@ -847,7 +860,8 @@ impl<'a> Converter<'a> {
         let bytes = match read_part(&mut self.zip, &part) {
             Ok(Some(b)) => b,
             _ => {
-                self.warnings.push(ImportWarning::BadPicture { at, detail: format!("{part} 读不出") });
+                self.warnings
+                    .push(ImportWarning::BadPicture { at, detail: format!("{part} 读不出") });
                 return;
             }
         };
@@ -867,7 +881,8 @@ impl<'a> Converter<'a> {
             }
         };
         let index = self.images.len();
-        self.images.push(ImportedImage { name: format!("image-{}.{ext}", index + 1), bytes: clean });
+        self.images
+            .push(ImportedImage { name: format!("image-{}.{ext}", index + 1), bytes: clean });
         self.image_by_target.insert(part, index);
         out.push(Inline::Image { index, alt: alt.to_string() });
     }
@@ -875,7 +890,10 @@ impl<'a> Converter<'a> {
     fn table(&mut self, tbl: &Node) -> Option<Table> {
         self.table_no += 1;
         let t = self.table_no;
-        let grid = tbl.child("w:tblGrid").map(|g| g.nodes().filter(|c| c.name == "w:gridCol").count()).unwrap_or(0);
+        let grid = tbl
+            .child("w:tblGrid")
+            .map(|g| g.nodes().filter(|c| c.name == "w:gridCol").count())
+            .unwrap_or(0);
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         // Vertical merges still open, by grid column: (row, column, text, rows covered).
         let mut open: BTreeMap<usize, (usize, usize, String, usize)> = BTreeMap::new();
@@ -903,7 +921,9 @@ impl<'a> Converter<'a> {
                     .and_then(|v| v.parse::<usize>().ok())
                     .unwrap_or(1)
                     .clamp(1, 64);
-                let vmerge = tcpr.and_then(|p| p.child("w:vMerge")).map(|m| m.attr("w:val") == Some("restart"));
+                let vmerge = tcpr
+                    .and_then(|p| p.child("w:vMerge"))
+                    .map(|m| m.attr("w:val") == Some("restart"));
                 let inlines = self.cell(tc, t, r, col);
                 let text = super::model::plain(&inlines);
                 match vmerge {
@@ -977,10 +997,21 @@ impl<'a> Converter<'a> {
                         }
                         let mut inl = p.inlines;
                         if let Some(l) = &p.list {
-                            let marker = l.number.map(|n| format!("{n}. ")).unwrap_or_else(|| "· ".into());
-                            inl.insert(0, Inline::Text { text: marker, bold: false, italic: false, strike: false });
+                            let marker =
+                                l.number.map(|n| format!("{n}. ")).unwrap_or_else(|| "· ".into());
+                            inl.insert(
+                                0,
+                                Inline::Text {
+                                    text: marker,
+                                    bold: false,
+                                    italic: false,
+                                    strike: false,
+                                },
+                            );
                         }
-                        out.extend(inl.into_iter().map(|i| if i == Inline::Break { space() } else { i }));
+                        out.extend(
+                            inl.into_iter().map(|i| if i == Inline::Break { space() } else { i }),
+                        );
                     }
                 }
                 "w:tbl" => {
@@ -991,7 +1022,12 @@ impl<'a> Converter<'a> {
                         let text = inner
                             .rows
                             .iter()
-                            .map(|row| row.iter().map(|c| super::model::plain(&c.inlines)).collect::<Vec<_>>().join(" "))
+                            .map(|row| {
+                                row.iter()
+                                    .map(|c| super::model::plain(&c.inlines))
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            })
                             .collect::<Vec<_>>()
                             .join(" / ");
                         self.warnings.push(ImportWarning::NestedTable {
@@ -1005,7 +1041,11 @@ impl<'a> Converter<'a> {
                 }
                 "w:sdt" => {
                     if let Some(c) = n.child("w:sdtContent") {
-                        let fake = Node { name: "w:tc".into(), attrs: Vec::new(), children: c.children.clone() };
+                        let fake = Node {
+                            name: "w:tc".into(),
+                            attrs: Vec::new(),
+                            children: c.children.clone(),
+                        };
                         let mut more = self.cell(&fake, t, r, col);
                         if !out.is_empty() && !more.is_empty() {
                             out.push(space());

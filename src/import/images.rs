@@ -181,9 +181,13 @@ mod tests {
             &plain,
             &fixtures::exif_app1(Some(1), Some((30.27, 120.15))),
         );
-        assert!(exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&with_gps)).is_ok());
+        assert!(
+            exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&with_gps)).is_ok()
+        );
         let clean = strip_metadata(&with_gps).unwrap();
-        assert!(exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&clean)).is_err());
+        assert!(
+            exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&clean)).is_err()
+        );
         assert_eq!(image::load_from_memory(&clean).unwrap().width(), 64);
         assert_eq!(clean.len(), plain.len(), "only the Exif segment went");
     }

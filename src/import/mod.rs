@@ -66,7 +66,11 @@ pub struct Imported {
 
 /// Converts a .docx file's bytes. `file` names it in messages; `allow` is the site's list of
 /// numbers that are meant to be public.
-pub fn docx_to_posting(bytes: &[u8], file: &str, allow: &AllowList) -> Result<Imported, ImportError> {
+pub fn docx_to_posting(
+    bytes: &[u8],
+    file: &str,
+    allow: &AllowList,
+) -> Result<Imported, ImportError> {
     check_format(bytes, file)?;
     let mut conv = docx::Converter::open(bytes, file)?;
     conv.run(file)?;
@@ -75,6 +79,7 @@ pub fn docx_to_posting(bytes: &[u8], file: &str, allow: &AllowList) -> Result<Im
     let title = shape::take_title(&mut blocks);
     let (unit, date) = shape::take_signature(&mut blocks);
     shape::headings(&mut blocks);
+    shape::captions(&mut blocks);
     let names: Vec<String> = conv.images.iter().map(|i| i.name.clone()).collect();
     let written = write::write(&blocks, &conv.footnotes, &names);
     let kind = shape::guess_kind(title.as_deref().unwrap_or(""), &written.text);
@@ -134,7 +139,10 @@ fn check_format(bytes: &[u8], file: &str) -> Result<(), ImportError> {
         return Err(ImportError::NotWord { file: f });
     }
     if !bytes.starts_with(b"PK") {
-        return Err(ImportError::Corrupt { file: f, detail: "不是 zip 格式 / not a zip file".into() });
+        return Err(ImportError::Corrupt {
+            file: f,
+            detail: "不是 zip 格式 / not a zip file".into(),
+        });
     }
     Ok(())
 }
@@ -172,7 +180,9 @@ impl Message for ImportError {
     fn zh(&self) -> String {
         match self {
             ImportError::OldDoc { file } => {
-                format!("{file} 是旧的 Word 97-2003 格式（.doc），gongkai 只能读 .docx。{SAVE_AS_ZH}。")
+                format!(
+                    "{file} 是旧的 Word 97-2003 格式（.doc），gongkai 只能读 .docx。{SAVE_AS_ZH}。"
+                )
             }
             ImportError::Wps { file } => format!(
                 "{file} 是 WPS 自己的格式（.wps），gongkai 只能读 .docx。请在 WPS 文字里打开它，点左上角“文件”→“另存为”，\
@@ -201,7 +211,9 @@ impl Message for ImportError {
     fn en(&self) -> String {
         match self {
             ImportError::OldDoc { file } => {
-                format!("{file} is an old Word 97-2003 file (.doc); gongkai reads .docx only: {SAVE_AS_EN}.")
+                format!(
+                    "{file} is an old Word 97-2003 file (.doc); gongkai reads .docx only: {SAVE_AS_EN}."
+                )
             }
             ImportError::Wps { file } => {
                 format!("{file} is a WPS file (.wps); gongkai reads .docx only: {SAVE_AS_EN}.")
@@ -331,25 +343,35 @@ impl Message for ImportWarning {
                  Save as Picture (PNG or JPG), put it in the posting's folder and write ![caption](file) in the body"
             ),
             ImportWarning::BadPicture { at, detail } => {
-                format!("the picture in {at} is damaged ({detail}); not imported. Put the original into the folder")
+                format!(
+                    "the picture in {at} is damaged ({detail}); not imported. Put the original into the folder"
+                )
             }
             ImportWarning::LinkedPicture { at } => format!(
                 "the picture in {at} is only linked, not stored in the document; not imported. Put it into the folder"
             ),
             ImportWarning::Unmapped { at, what_en, .. } => format!("{at}: {what_en}"),
-            ImportWarning::TrackedChanges => "the document has tracked changes: imported as if all were accepted \
+            ImportWarning::TrackedChanges => {
+                "the document has tracked changes: imported as if all were accepted \
                  (deleted text left out). Check the body"
-                .into(),
+                    .into()
+            }
             ImportWarning::HiddenText => "the document has hidden text: it was not imported".into(),
             ImportWarning::Comments { count } => {
-                format!("the document has {count} comment(s): comments are not published and were not imported")
+                format!(
+                    "the document has {count} comment(s): comments are not published and were not imported"
+                )
             }
-            ImportWarning::NoTitle => "no title line found (usually the first, centred, bold line): the file name \
+            ImportWarning::NoTitle => {
+                "no title line found (usually the first, centred, bold line): the file name \
                  is used; correct it at title ="
-                .into(),
-            ImportWarning::NoDate => "no date found in the sign-off at the end (e.g. 2026年10月9日): today is used; \
+                    .into()
+            }
+            ImportWarning::NoDate => {
+                "no date found in the sign-off at the end (e.g. 2026年10月9日): today is used; \
                  correct it at date ="
-                .into(),
+                    .into()
+            }
         }
     }
 }

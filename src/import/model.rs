@@ -29,14 +29,25 @@ pub enum Align {
 /// A stretch of text with one formatting.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Inline {
-    Text { text: String, bold: bool, italic: bool, strike: bool },
+    Text {
+        text: String,
+        bold: bool,
+        italic: bool,
+        strike: bool,
+    },
     /// A line break inside the paragraph (Shift+Enter).
     Break,
-    Link { url: String, text: String },
+    Link {
+        url: String,
+        text: String,
+    },
     /// A footnote reference, by its number in the Markdown (1, 2, …).
     Footnote(usize),
     /// An embedded picture, by its index in [`super::Imported::images`].
-    Image { index: usize, alt: String },
+    Image {
+        index: usize,
+        alt: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

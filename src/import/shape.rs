@@ -49,7 +49,13 @@ fn number(s: &str) -> Option<u32> {
     }
     let ascii: String = s
         .chars()
-        .map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c) } else { c })
+        .map(|c| {
+            if ('０'..='９').contains(&c) {
+                char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c)
+            } else {
+                c
+            }
+        })
         .collect();
     if ascii.chars().all(|c| c.is_ascii_digit()) {
         return ascii.parse().ok();
@@ -80,7 +86,8 @@ pub fn parse_cn_date(line: &str) -> Option<Date> {
 /// A 文号 line such as `青村委〔2026〕12号`: part of the document, never its title.
 fn is_doc_number(text: &str) -> bool {
     let t = text.trim();
-    t.ends_with('号') && (t.contains('〔') || t.contains('[') || t.contains('［') || t.contains('（'))
+    t.ends_with('号')
+        && (t.contains('〔') || t.contains('[') || t.contains('［') || t.contains('（'))
         && t.chars().count() <= 30
 }
 
@@ -109,7 +116,8 @@ pub fn take_title(blocks: &mut Vec<Block>) -> Option<String> {
         return None;
     }
     let looks = |p: &Paragraph| {
-        short_line(p, 60) && !p.plain().trim_end().ends_with(['：', ':'])
+        short_line(p, 60)
+            && !p.plain().trim_end().ends_with(['：', ':'])
             && (p.role == Role::Title
                 || matches!(p.role, Role::Heading(_))
                 || p.align == Align::Center
@@ -156,7 +164,10 @@ pub fn take_signature(blocks: &mut Vec<Block>) -> (Option<String>, Option<Date>)
             let Some(Block::Paragraph(p)) = blocks.last() else { break };
             let t = p.plain().trim().to_string();
             let org = is_org(&t);
-            if p.list.is_none() && p.role == Role::Body && short_line(p, 30) && !t.contains(['，', ',', '：', ':'])
+            if p.list.is_none()
+                && p.role == Role::Body
+                && short_line(p, 30)
+                && !t.contains(['，', ',', '：', ':'])
                 && (org || units.is_empty() && p.align == Align::Right)
             {
                 units.push(t);
@@ -186,8 +197,20 @@ pub fn take_signature(blocks: &mut Vec<Block>) -> (Option<String>, Option<Date>)
 /// Whether a line names an organisation (村民委员会, 党支部, 合作社, 人民政府…).
 fn is_org(t: &str) -> bool {
     const ENDS: [&str; 14] = [
-        "委员会", "党支部", "支部委员会", "总支", "党委", "村委会", "居委会", "合作社", "人民政府",
-        "办公室", "小组", "公司", "中心", "站",
+        "委员会",
+        "党支部",
+        "支部委员会",
+        "总支",
+        "党委",
+        "村委会",
+        "居委会",
+        "合作社",
+        "人民政府",
+        "办公室",
+        "小组",
+        "公司",
+        "中心",
+        "站",
     ];
     let t = t.trim();
     t.chars().count() <= 30 && ENDS.iter().any(|e| t.ends_with(e))
@@ -212,13 +235,17 @@ pub fn hand_heading(p: &Paragraph) -> Option<u8> {
     for (open, close) in [("（", "）"), ("(", ")")] {
         if let Some(rest) = t.strip_prefix(open) {
             let n: String = rest.chars().take_while(|c| is_cn_numeral(*c)).collect();
-            if !n.is_empty() && rest[n.len()..].starts_with(close) && rest[n.len() + close.len()..].chars().count() > 0 {
+            if !n.is_empty()
+                && rest[n.len()..].starts_with(close)
+                && rest[n.len() + close.len()..].chars().count() > 0
+            {
                 return Some(3);
             }
         }
     }
     if let Some(rest) = t.strip_prefix('第') {
-        let n: String = rest.chars().take_while(|c| is_cn_numeral(*c) || c.is_ascii_digit()).collect();
+        let n: String =
+            rest.chars().take_while(|c| is_cn_numeral(*c) || c.is_ascii_digit()).collect();
         let tail = &rest[n.len()..];
         if !n.is_empty() && ["章", "部分", "节"].iter().any(|u| tail.starts_with(u)) {
             return Some(2);
@@ -251,6 +278,40 @@ pub fn headings(blocks: &mut [Block]) {
             Role::Body => {
                 if let Some(level) = hand_heading(p) {
                     p.role = Role::Heading(level);
+                }
+            }
+        }
+    }
+}
+
+/// A picture without a description takes the caption under it (`图1 村道硬化完工现场`) as its
+/// alternative text, which screen readers and the gallery show.
+pub fn captions(blocks: &mut [Block]) {
+    for i in 0..blocks.len().saturating_sub(1) {
+        let caption = match &blocks[i + 1] {
+            Block::Paragraph(p)
+                if p.list.is_none()
+                    && !p.has_image()
+                    && short_line(p, 40)
+                    && p.plain().trim().starts_with(['图', '照']) =>
+            {
+                p.plain().trim().to_string()
+            }
+            _ => continue,
+        };
+        if let Block::Paragraph(p) = &mut blocks[i] {
+            let images = p
+                .inlines
+                .iter()
+                .filter(|x| matches!(x, super::model::Inline::Image { .. }))
+                .count();
+            if images == 1 && p.plain().trim().is_empty() {
+                for inline in &mut p.inlines {
+                    if let super::model::Inline::Image { alt, .. } = inline
+                        && alt.is_empty()
+                    {
+                        *alt = caption.clone();
+                    }
                 }
             }
         }

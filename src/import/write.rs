@@ -61,12 +61,18 @@ pub fn write(blocks: &[Block], footnotes: &[Vec<Inline>], images: &[String]) -> 
                 indents.clear();
                 prev_list = false;
                 let start = out.len();
+                let numeric: Vec<bool> = (0..t.rows.first().map(Vec::len).unwrap_or(0))
+                    .map(|c| amounts_column(t, c))
+                    .collect();
                 for (r, row) in t.rows.iter().enumerate() {
                     out.push('|');
                     for (c, cell) in row.iter().enumerate() {
                         out.push(' ');
                         let s = out.len();
-                        let text = inlines(&cell.inlines, images, Ctx::Cell);
+                        // The header row is bold on the page already.
+                        let cell_inlines =
+                            if r == 0 { unbold(&cell.inlines) } else { cell.inlines.clone() };
+                        let text = inlines(&cell_inlines, images, Ctx::Cell);
                         out.push_str(if text.is_empty() { "" } else { &text });
                         places.push((s..out.len(), format!("{}第{}行第{}列", t.at, r + 1, c + 1)));
                         out.push_str(" |");
@@ -74,8 +80,9 @@ pub fn write(blocks: &[Block], footnotes: &[Vec<Inline>], images: &[String]) -> 
                     out.push('\n');
                     if r == 0 {
                         out.push('|');
-                        for _ in row {
-                            out.push_str(" --- |");
+                        for c in 0..row.len() {
+                            // Amounts line up on the right, as in the ledger tables.
+                            out.push_str(if numeric[c] { " ---: |" } else { " --- |" });
                         }
                         out.push('\n');
                     }
@@ -97,20 +104,44 @@ pub fn write(blocks: &[Block], footnotes: &[Vec<Inline>], images: &[String]) -> 
     Written { text: out, places }
 }
 
+/// Whether every filled cell below the header of column `c` is an amount (`48,000.00`, `¥12`).
+fn amounts_column(t: &super::model::Table, c: usize) -> bool {
+    let mut any = false;
+    for row in t.rows.iter().skip(1) {
+        let text = row.get(c).map(|cell| super::model::plain(&cell.inlines)).unwrap_or_default();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let body = text.trim_start_matches(['¥', '￥', '-']).trim_end_matches(['元', '%']);
+        if body.is_empty()
+            || !body.starts_with(|ch: char| ch.is_ascii_digit())
+            || !body.chars().all(|ch| ch.is_ascii_digit() || ch == ',' || ch == '.')
+        {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+fn unbold(items: &[Inline]) -> Vec<Inline> {
+    items
+        .iter()
+        .map(|i| match i {
+            Inline::Text { text, italic, strike, .. } => {
+                Inline::Text { text: text.clone(), bold: false, italic: *italic, strike: *strike }
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
 fn paragraph(p: &Paragraph, images: &[String], indents: &mut Vec<usize>, out: &mut String) {
     if let Role::Heading(n) = p.role {
         let level = n.clamp(1, 6) as usize;
-        let text: Vec<Inline> = p
-            .inlines
-            .iter()
-            .map(|i| match i {
-                // A heading is bold already; `**` inside it only adds noise.
-                Inline::Text { text, italic, strike, .. } => {
-                    Inline::Text { text: text.clone(), bold: false, italic: *italic, strike: *strike }
-                }
-                other => other.clone(),
-            })
-            .collect();
+        // A heading is bold already; `**` inside it only adds noise.
+        let text = unbold(&p.inlines);
         out.push_str(&"#".repeat(level));
         out.push(' ');
         out.push_str(&inlines(&text, images, Ctx::Line));
@@ -201,7 +232,8 @@ fn inlines(items: &[Inline], images: &[String], ctx: Ctx) -> String {
 /// Trims the ASCII and ideographic spaces Word paragraphs start with (first-line indents typed as
 /// `　　`), and spaces around hard breaks.
 fn tidy(s: &str, ctx: Ctx) -> String {
-    let trim = |t: &str| t.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\u{3000}').to_string();
+    let trim =
+        |t: &str| t.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\u{3000}').to_string();
     match ctx {
         Ctx::Paragraph => s
             .split("\\\n")

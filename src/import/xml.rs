@@ -205,10 +205,12 @@ pub fn parse(xml: &str) -> Result<Node, String> {
     }
     stack
         .pop()
-        .and_then(|root| root.children.into_iter().find_map(|c| match c {
-            Child::Node(n) => Some(n),
-            Child::Text(_) => None,
-        }))
+        .and_then(|root| {
+            root.children.into_iter().find_map(|c| match c {
+                Child::Node(n) => Some(n),
+                Child::Text(_) => None,
+            })
+        })
         .ok_or_else(|| "no root element".to_string())
 }
 
