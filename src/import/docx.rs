@@ -153,7 +153,9 @@ impl Styles {
             if s.name == "title" {
                 return Role::Title;
             }
-            if let Some(n) = s.name.strip_prefix("heading ").and_then(|n| n.trim().parse().ok()) {
+            // Word writes built-in names in English; hand-made styles in WPS may be 标题 1.
+            let level = s.name.strip_prefix("heading ").or_else(|| s.name.strip_prefix("标题"));
+            if let Some(n) = level.and_then(|n| n.trim().parse().ok()) {
                 return Role::Heading(n);
             }
             if let Some(o) = s.outline
@@ -682,10 +684,8 @@ impl<'a> Converter<'a> {
             match c.name.as_str() {
                 "w:t" => out.push(text(c.text_raw())),
                 "w:tab" | "w:ptab" => out.push(text(" ".into())),
-                "w:br" | "w:cr" => {
-                    if !matches!(c.attr("w:type"), Some("page" | "column")) {
-                        out.push(Inline::Break)
-                    }
+                "w:br" | "w:cr" if !matches!(c.attr("w:type"), Some("page" | "column")) => {
+                    out.push(Inline::Break)
                 }
                 "w:noBreakHyphen" => out.push(text("-".into())),
                 "w:sym" => self.warnings.push(ImportWarning::Unmapped {
@@ -818,6 +818,8 @@ impl<'a> Converter<'a> {
 
     fn text_box(&mut self, content: &Node) {
         let mut blocks = Vec::new();
+        // Named after the paragraph before it; its own paragraphs are counted after that.
+        let before = self.para_no.max(1);
         let saved = std::mem::take(&mut self.after);
         self.body_children(content, &mut blocks);
         self.after = saved;
@@ -832,10 +834,10 @@ impl<'a> Converter<'a> {
         if text.trim().is_empty() && blocks.is_empty() {
             return;
         }
-        self.warnings.push(ImportWarning::TextBox {
-            at: format!("第{}段之后", self.para_no.max(1)),
-            text: quote(&text),
-        });
+        self.warnings
+            .push(ImportWarning::TextBox {
+                at: format!("第{before}段之后"), text: quote(&text)
+            });
         self.after.extend(blocks);
     }
 

@@ -429,6 +429,93 @@ impl Imported {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    /// A .docx package from parts (as WPS or Word would write them, cut to what matters).
+    fn package(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        for (name, text) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        buf.into_inner()
+    }
+
+    const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing""#;
+
+    fn body(xml: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document {NS}><w:body>{xml}</w:body></w:document>"#
+        )
+    }
+
+    fn p(text: &str) -> String {
+        format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+    }
+
+    #[test]
+    fn what_does_not_map_is_named() {
+        let styles = format!(
+            r#"<w:styles {NS}><w:style w:type="paragraph" w:styleId="2"><w:name w:val="标题 1"/></w:style></w:styles>"#
+        );
+        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="image" Target="media/image1.emf"/></Relationships>"#;
+        let mut emf = vec![1u8, 0, 0, 0];
+        emf.resize(40, 0);
+        emf.extend_from_slice(b" EMF");
+        emf.resize(80, 0);
+        let doc = body(&format!(
+            "{title}<w:p><w:pPr><w:pStyle w:val=\"2\"/></w:pPr><w:r><w:t>概况</w:t></w:r></w:p>\
+             <w:p><w:r><w:t>勾选</w:t></w:r><w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FE\"/></w:r>\
+             <w:ins><w:r><w:t>新加的</w:t></w:r></w:ins><w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del>\
+             <w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏的</w:t></w:r></w:p>\
+             <w:p><w:r><w:drawing><wp:inline><wp:docPr id=\"1\" name=\"图表 1\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"/></a:graphic></wp:inline></w:drawing></w:r></w:p>\
+             <w:p><w:r><w:drawing><wp:inline><wp:docPr id=\"2\" name=\"图片 2\"/><a:graphic><a:graphicData uri=\"pic\"><a:blip r:embed=\"rId9\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>\
+             <w:tbl><w:tr><w:tc>{a}</w:tc><w:tc><w:tbl><w:tr><w:tc>{b}</w:tc><w:tc>{c}</w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>\
+             {one}",
+            title = "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>关于开会的通知</w:t></w:r></w:p>",
+            a = p("甲"),
+            b = p("乙"),
+            c = p("丙"),
+            one = p("1. 这一段以编号开头"),
+        ));
+        let bytes = package(&[
+            ("word/document.xml", &doc),
+            ("word/styles.xml", &styles),
+            ("word/_rels/document.xml.rels", rels),
+            ("word/media/image1.emf", &String::from_utf8_lossy(&emf)),
+            (
+                "word/comments.xml",
+                &format!("<w:comments {NS}><w:comment w:id=\"0\"/></w:comments>"),
+            ),
+        ]);
+        let got = docx_to_posting(&bytes, "通知.docx", &AllowList::new()).unwrap();
+        assert_eq!(got.front.title.as_deref(), Some("关于开会的通知"));
+        assert_eq!(
+            got.body,
+            "## 概况\n\n勾选新加的\n\n| 甲 | 乙 丙 |\n| --- | --- |\n\n1\\. 这一段以编号开头\n"
+        );
+        let codes: Vec<&str> = got.warnings.iter().map(|w| w.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "import.unmapped",
+                "import.unmapped",
+                "import.picture-format",
+                "import.nested-table",
+                "import.tracked-changes",
+                "import.hidden-text",
+                "import.comments",
+                "import.no-date",
+            ]
+        );
+        let zh: Vec<String> = got.warnings.iter().map(|w| w.zh()).collect();
+        assert!(zh[0].starts_with("第3段有特殊符号（Wingdings"), "{}", zh[0]);
+        assert!(zh[1].contains("图表，网页上不能显示"), "{}", zh[1]);
+        assert!(zh[2].contains("图片是 EMF 格式"), "{}", zh[2]);
+        assert!(zh[3].starts_with("表格1第1行第2列里还套着一个表格"), "{}", zh[3]);
+    }
 
     #[test]
     fn old_formats_are_named() {

@@ -80,9 +80,9 @@ pub fn write(blocks: &[Block], footnotes: &[Vec<Inline>], images: &[String]) -> 
                     out.push('\n');
                     if r == 0 {
                         out.push('|');
-                        for c in 0..row.len() {
+                        for right in numeric.iter().take(row.len()) {
                             // Amounts line up on the right, as in the ledger tables.
-                            out.push_str(if numeric[c] { " ---: |" } else { " --- |" });
+                            out.push_str(if *right { " ---: |" } else { " --- |" });
                         }
                         out.push('\n');
                     }
@@ -237,7 +237,7 @@ fn tidy(s: &str, ctx: Ctx) -> String {
     match ctx {
         Ctx::Paragraph => s
             .split("\\\n")
-            .map(|l| trim(l))
+            .map(&trim)
             .collect::<Vec<_>>()
             .join("\\\n")
             .trim_end_matches("\\\n")
