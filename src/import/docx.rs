@@ -381,6 +381,8 @@ fn roman(mut n: u32) -> String {
 struct Rel {
     target: String,
     external: bool,
+    /// The relationship type's last part: `image`, `hyperlink`, `header`, `footer`…
+    kind: String,
 }
 
 fn read_rels(root: Option<&Node>) -> BTreeMap<String, Rel> {
@@ -393,6 +395,11 @@ fn read_rels(root: Option<&Node>) -> BTreeMap<String, Rel> {
                     Rel {
                         target: target.to_string(),
                         external: r.attr("TargetMode") == Some("External"),
+                        kind: r
+                            .attr("Type")
+                            .and_then(|t| t.rsplit('/').next())
+                            .unwrap_or("")
+                            .to_string(),
                     },
                 );
             }
@@ -512,6 +519,41 @@ impl<'a> Converter<'a> {
         }
         if self.hidden_text {
             self.warnings.push(ImportWarning::HiddenText);
+        }
+        // Page headers and footers have no place on a web page; page numbers need no warning.
+        let mut margins: Vec<String> = Vec::new();
+        let parts: Vec<String> = self
+            .rels
+            .values()
+            .filter(|r| !r.external && (r.kind == "header" || r.kind == "footer"))
+            .map(|r| format!("word/{}", r.target.trim_start_matches('/')))
+            .collect();
+        for part in parts {
+            if let Ok(Some(x)) = read_xml(&mut self.zip, &part) {
+                let text = x.text();
+                let text = text.trim();
+                if text
+                    .chars()
+                    .any(|c| !c.is_ascii_digit() && !c.is_whitespace() && !"-—第页共/".contains(c))
+                    && !margins.iter().any(|m| m == text)
+                {
+                    margins.push(text.to_string());
+                }
+            }
+        }
+        for text in margins {
+            self.warnings.push(ImportWarning::Unmapped {
+                at: "页眉或页脚".into(),
+                what: format!(
+                    "文字{}：网页上没有页眉页脚，没有导入；需要的话请写进正文",
+                    quote(&text)
+                ),
+                what_en: format!(
+                    "the text {}: a web page has no page header or footer, so it was not imported; \
+                     write it into the body if it is needed",
+                    quote(&text)
+                ),
+            });
         }
         if let Ok(Some(c)) = read_xml(&mut self.zip, "word/comments.xml") {
             let n = c.nodes().filter(|n| n.name == "w:comment").count();

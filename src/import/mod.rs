@@ -460,7 +460,9 @@ mod tests {
         let styles = format!(
             r#"<w:styles {NS}><w:style w:type="paragraph" w:styleId="2"><w:name w:val="标题 1"/></w:style></w:styles>"#
         );
-        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="image" Target="media/image1.emf"/></Relationships>"#;
+        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="image" Target="media/image1.emf"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>"#;
+        let header = format!("<w:hdr {NS}>{}</w:hdr>", p("青石村村民委员会文件"));
+        let footer = format!("<w:ftr {NS}>{}</w:ftr>", p("第 1 页"));
         let mut emf = vec![1u8, 0, 0, 0];
         emf.resize(40, 0);
         emf.extend_from_slice(b" EMF");
@@ -484,6 +486,8 @@ mod tests {
             ("word/document.xml", &doc),
             ("word/styles.xml", &styles),
             ("word/_rels/document.xml.rels", rels),
+            ("word/header1.xml", &header),
+            ("word/footer1.xml", &footer),
             ("word/media/image1.emf", &String::from_utf8_lossy(&emf)),
             (
                 "word/comments.xml",
@@ -506,6 +510,7 @@ mod tests {
                 "import.nested-table",
                 "import.tracked-changes",
                 "import.hidden-text",
+                "import.unmapped",
                 "import.comments",
                 "import.no-date",
             ]
@@ -515,6 +520,7 @@ mod tests {
         assert!(zh[1].contains("图表，网页上不能显示"), "{}", zh[1]);
         assert!(zh[2].contains("图片是 EMF 格式"), "{}", zh[2]);
         assert!(zh[3].starts_with("表格1第1行第2列里还套着一个表格"), "{}", zh[3]);
+        assert!(zh[6].starts_with("页眉或页脚有文字“青石村村民委员会文件”"), "{}", zh[6]);
     }
 
     #[test]

@@ -151,6 +151,34 @@ pub fn take_title(blocks: &mut Vec<Block>) -> Option<String> {
 /// `青石村村民委员会 2026年10月9日`). Removed from the body: the page shows them from the front
 /// matter.
 pub fn take_signature(blocks: &mut Vec<Block>) -> (Option<String>, Option<Date>) {
+    // A few short lines may follow the 落款 (附件：…, 联系人：…): they stay in the body.
+    let is_date_line = |b: &Block| match b {
+        Block::Paragraph(p) if p.list.is_none() && p.role == Role::Body => {
+            let t = p.plain();
+            let t = t.trim();
+            parse_cn_date(t).is_some()
+                || [" / ", "/", "　", " "].iter().any(|sep| {
+                    t.rsplit_once(sep)
+                        .is_some_and(|(u, d)| parse_cn_date(d).is_some() && is_org(u.trim()))
+                })
+        }
+        _ => false,
+    };
+    let from = blocks.len().saturating_sub(4);
+    let Some(j) = (from..blocks.len()).rev().find(|&j| is_date_line(&blocks[j])) else {
+        return (None, None);
+    };
+    let short = |b: &Block| matches!(b, Block::Paragraph(p) if p.plain().chars().count() <= 60);
+    if !blocks[j + 1..].iter().all(short) {
+        return (None, None);
+    }
+    let tail = blocks.split_off(j + 1);
+    let found = signature_at_end(blocks);
+    blocks.extend(tail);
+    found
+}
+
+fn signature_at_end(blocks: &mut Vec<Block>) -> (Option<String>, Option<Date>) {
     let Some(Block::Paragraph(last)) = blocks.last() else { return (None, None) };
     let text = last.plain();
     let text = text.trim().to_string();
@@ -374,6 +402,53 @@ mod tests {
         assert_eq!(parse_cn_date("２０２６年１０月９日"), Date::new(2026, 10, 9).ok());
         assert_eq!(parse_cn_date("2026 年 2 月 30 日"), None);
         assert_eq!(parse_cn_date("截至2026年10月9日"), None);
+    }
+
+    fn para(text: &str, align: Align) -> Block {
+        Block::Paragraph(Paragraph {
+            role: Role::Body,
+            list: None,
+            align,
+            inlines: vec![super::super::model::Inline::Text {
+                text: text.into(),
+                bold: false,
+                italic: false,
+                strike: false,
+            }],
+            at: String::new(),
+        })
+    }
+
+    #[test]
+    fn signature_with_lines_after_it() {
+        let mut blocks = vec![
+            para("现将有关情况公示如下。", Align::Left),
+            para("青石村党支部", Align::Right),
+            para("青石村村民委员会", Align::Right),
+            para("二〇二六年十月九日", Align::Right),
+            para("附件：村民代表会议记录", Align::Left),
+        ];
+        let (unit, date) = take_signature(&mut blocks);
+        assert_eq!(unit.as_deref(), Some("青石村党支部、青石村村民委员会"));
+        assert_eq!(date, Date::new(2026, 10, 9).ok());
+        let left: Vec<String> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => p.plain(),
+                Block::Table(_) => String::new(),
+            })
+            .collect();
+        assert_eq!(left, ["现将有关情况公示如下。", "附件：村民代表会议记录"]);
+
+        let mut one = vec![
+            para("正文。", Align::Left),
+            para("青石村村民委员会 / 2026年10月9日", Align::Right),
+        ];
+        assert_eq!(
+            take_signature(&mut one),
+            (Some("青石村村民委员会".into()), Date::new(2026, 10, 9).ok())
+        );
+        assert_eq!(one.len(), 1);
     }
 
     #[test]
