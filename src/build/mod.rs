@@ -42,6 +42,9 @@ pub struct BuildOptions {
     pub cache_dir: PathBuf,
     /// Show a progress bar for long photo processing.
     pub progress: bool,
+    /// Build into an output folder that is not empty and holds no gongkai manifest (its files
+    /// are kept).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -55,6 +58,7 @@ impl BuildOptions {
             today,
             preview: false,
             progress: false,
+            force: false,
         }
     }
 }
@@ -664,26 +668,33 @@ impl Timings {
 /// `generate`, then publish atomically to `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    check_out_dir(opts)?;
     let output_error = |e: output::OutputError| {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::error(display_path(&opts.root, &opts.out), e));
+        d.push(Diagnostic::error(opts.out.display().to_string(), e));
         d
     };
+    output::check_target(&opts.root, &opts.out).map_err(output_error)?;
     // Files are written into a staging folder while they are generated (memory stays flat);
-    // the published folder is replaced only when everything succeeded.
-    let staging = output::staging_for(&opts.out).map_err(output_error)?;
-    let generated = match generate_into(opts, &output::Sink::Dir(staging.clone())) {
-        Ok(g) => g,
-        Err(d) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(d);
-        }
-    };
+    // the output is locked, and replaced only when everything succeeded.
+    let prepared = output::prepare(&opts.out, opts.force).map_err(output_error)?;
+    let mut generated =
+        match generate_into(opts, &output::Sink::Dir(prepared.staging.clone())) {
+            Ok(g) => g,
+            Err(d) => {
+                prepared.abandon();
+                return Err(d);
+            }
+        };
     let swap_started = Instant::now();
-    output::swap_in(&opts.out, &staging).map_err(output_error)?;
+    let kept = prepared.swap_in().map_err(output_error)?;
     if std::env::var_os("GONGKAI_TIMINGS").is_some() {
         eprintln!("timing         swap: {:7.1} ms", swap_started.elapsed().as_secs_f64() * 1000.0);
+    }
+    if !kept.is_empty() {
+        generated.warnings.push(Diagnostic::warning(
+            opts.out.display().to_string(),
+            output::KeptForeign(kept),
+        ));
     }
     // Only a published build decides what the cache no longer needs.
     if let Ok(cache) = crate::images::ImageCache::new(opts.cache_dir.join("images")) {
@@ -696,26 +707,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: generated.warnings,
         elapsed: started.elapsed(),
     })
-}
-
-/// Refuses to replace the site folder itself or a source folder with the output.
-fn check_out_dir(opts: &BuildOptions) -> Result<(), Diagnostics> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let out = canon(&opts.out);
-    let root = canon(&opts.root);
-    let forbidden = ["content", "templates", "themes", "static"].map(|d| root.join(d));
-    if out == root
-        || forbidden.iter().any(|f| out == *f || out.starts_with(f))
-        || root.starts_with(&out)
-    {
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::error(
-            opts.out.display().to_string(),
-            output::OutputError::Unsafe(opts.out.display().to_string()),
-        ));
-        return Err(d);
-    }
-    Ok(())
 }
 
 /// Content-relative folder (`village/2026-road`) of an absolute folder under `content/`.
