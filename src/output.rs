@@ -335,7 +335,8 @@ fn recover_locked(t: &Target) -> Result<(), OutputError> {
     let journal = t.journal();
     let Ok(text) = std::fs::read_to_string(&journal) else { return Ok(()) };
     let mut lines = text.lines();
-    let (Some("gongkai-swap-v1"), Some(new), Some(old)) = (lines.next(), lines.next(), lines.next())
+    let (Some("gongkai-swap-v1"), Some(new), Some(old)) =
+        (lines.next(), lines.next(), lines.next())
     else {
         // Written only partly: the swap had not started.
         return remove_journal(t);
@@ -607,10 +608,8 @@ fn fault_point(name: &str) {
     if let Some(at) = std::env::var_os("GONGKAI_TEST_PAUSE_AT")
         && at.to_string_lossy().split(',').any(|a| a == name)
     {
-        let ms = std::env::var("GONGKAI_TEST_PAUSE_MS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(300);
+        let ms =
+            std::env::var("GONGKAI_TEST_PAUSE_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
         std::thread::sleep(Duration::from_millis(ms));
     }
 }

@@ -186,11 +186,10 @@ fn kill_test(postings: usize, kinds: &[(Kill, usize)], fail_every: usize) {
     let full = started.elapsed();
     std::fs::create_dir_all(root.join("public/.git")).unwrap();
     std::fs::write(root.join("public/.git/HEAD"), "ref: refs/heads/main\n").unwrap();
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
+    let seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+            as u64
+            | 1;
     eprintln!("kill test: {postings} postings, full build {full:?}, seed {seed}");
     let mut rng = Rng(seed);
     let mut current = digest_tree(&root.join("public"));
@@ -208,7 +207,11 @@ fn kill_test(postings: usize, kinds: &[(Kill, usize)], fail_every: usize) {
                 std::fs::write(&bad, "+++\ntitle = \n+++\n").unwrap();
                 let o = build(root, TODAY, &["-q"]);
                 assert!(!o.status.success(), "the broken posting must fail the build");
-                assert_eq!(digest_tree(&root.join("public")), current, "failed build changed public/");
+                assert_eq!(
+                    digest_tree(&root.join("public")),
+                    current,
+                    "failed build changed public/"
+                );
                 std::fs::remove_file(&bad).unwrap();
             }
         }

@@ -172,6 +172,7 @@ fn update(
                 if p.slug != old.slug
                     || p.published != old.published
                     || p.front.publish_originals != old.front.publish_originals
+                    || !enrich::bundle_files::same_names(old, &p)
                 {
                     return None;
                 }

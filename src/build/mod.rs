@@ -232,8 +232,11 @@ fn generate_with(
     // attachments), apart from the rest so the preview can replace one posting's.
     let mut diags: Vec<Diagnostic> = config_warnings;
     // Personal data is checked (and masked where allowed) before anything is rendered.
-    let (site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
+    let (mut site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
     diags.extend(privacy_diags);
+    // Drafts, future postings and files a bundle holds but its posting does not name publish
+    // nothing; every later stage sees only the files that may go online.
+    diags.extend(enrich::bundle_files::select(&mut site));
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme);
     let index = link_index(&site, &statics);
@@ -677,24 +680,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Files are written into a staging folder while they are generated (memory stays flat);
     // the output is locked, and replaced only when everything succeeded.
     let prepared = output::prepare(&opts.out, opts.force).map_err(output_error)?;
-    let mut generated =
-        match generate_into(opts, &output::Sink::Dir(prepared.staging.clone())) {
-            Ok(g) => g,
-            Err(d) => {
-                prepared.abandon();
-                return Err(d);
-            }
-        };
+    let mut generated = match generate_into(opts, &output::Sink::Dir(prepared.staging.clone())) {
+        Ok(g) => g,
+        Err(d) => {
+            prepared.abandon();
+            return Err(d);
+        }
+    };
     let swap_started = Instant::now();
     let kept = prepared.swap_in().map_err(output_error)?;
     if std::env::var_os("GONGKAI_TIMINGS").is_some() {
         eprintln!("timing         swap: {:7.1} ms", swap_started.elapsed().as_secs_f64() * 1000.0);
     }
     if !kept.is_empty() {
-        generated.warnings.push(Diagnostic::warning(
-            opts.out.display().to_string(),
-            output::KeptForeign(kept),
-        ));
+        generated
+            .warnings
+            .push(Diagnostic::warning(opts.out.display().to_string(), output::KeptForeign(kept)));
     }
     // Only a published build decides what the cache no longer needs.
     if let Ok(cache) = crate::images::ImageCache::new(opts.cache_dir.join("images")) {
