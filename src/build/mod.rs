@@ -45,9 +45,19 @@ pub struct BuildOptions {
     /// Build into an output folder that is not empty and holds no gongkai manifest (its files
     /// are kept).
     pub force: bool,
+    /// A published posting changed without an `updated` date and a `[[changes]]` note is an
+    /// error (`publish`, and `build` of a site without publish targets); otherwise a warning
+    /// (the preview never refuses to show an edit).
+    pub enforce_change_notes: bool,
 }
 
 impl BuildOptions {
+    /// The manifest of what is already published (see [`crate::published`]).
+    pub fn previous_manifest(&self) -> PathBuf {
+        crate::published::baseline_path(&self.root, &self.out)
+            .unwrap_or_else(|| self.out.join(crate::manifest::MANIFEST_PATH))
+    }
+
     pub fn new(root: impl Into<PathBuf>, today: Date) -> Self {
         let root = root.into();
         BuildOptions {
@@ -59,6 +69,7 @@ impl BuildOptions {
             preview: false,
             progress: false,
             force: false,
+            enforce_change_notes: true,
         }
     }
 }
@@ -297,17 +308,22 @@ fn generate_with(
     let (finances, finance_diags) = enrich::finance::run(&site);
 
     timings.mark("finance");
-    let previous_path = opts.out.join(crate::manifest::MANIFEST_PATH);
+    let previous_path = opts.previous_manifest();
     let previous_stamp = crate::incremental::Stamp::of(&previous_path);
     let previous = match crate::manifest::Manifest::try_read(&previous_path) {
         Ok(m) => m,
         Err(e) => {
-            diags.push(Diagnostic::warning(display_path(&opts.root, &opts.out), e));
+            diags.push(Diagnostic::warning(display_path(&opts.root, &previous_path), e));
             None
         }
     };
-    let (records, record_diags) =
-        enrich::records::run_cached(&site, &finances, previous.as_ref(), memo);
+    let (records, record_diags) = enrich::records::run_cached(
+        &site,
+        &finances,
+        previous.as_ref(),
+        memo,
+        opts.enforce_change_notes,
+    );
 
     timings.mark("records");
     // Per-posting data for templates; charts make this worth doing in parallel.

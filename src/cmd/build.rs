@@ -15,6 +15,8 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
     }
     opts.drafts = drafts;
     opts.force = force;
+    // A site with publish targets is checked for change notes when it is published.
+    opts.enforce_change_notes = !gongkai::published::has_targets(&ctx.root);
     match build::build(&opts) {
         Ok(report) => {
             if !ctx.quiet {

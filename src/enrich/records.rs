@@ -53,6 +53,7 @@ pub fn run_cached(
     finances: &[Option<Finance>],
     previous: Option<&Manifest>,
     cache: Option<&crate::incremental::Cache>,
+    enforce: bool,
 ) -> (Records, Vec<Diagnostic>) {
     let fingerprints: Vec<Option<String>> = site
         .postings
@@ -67,7 +68,7 @@ pub fn run_cached(
     let mut verdicts = Vec::new();
     for (i, fp) in fingerprints.iter().enumerate() {
         let Some(fp) = fp else { continue };
-        let (verdict, view, ds) = judge(site, i, fp, previous);
+        let (verdict, view, ds) = judge(site, i, fp, previous, enforce);
         verdicts.push(verdict);
         views[i] = Some(view);
         diags.extend(ds);
@@ -118,6 +119,7 @@ pub fn judge(
     i: usize,
     fp: &str,
     previous: &Manifest,
+    enforce: bool,
 ) -> (ChangeVerdict, RecordView, Vec<Diagnostic>) {
     let p = &site.postings[i];
     let url = p.url();
@@ -129,10 +131,10 @@ pub fn judge(
         updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
         changes: &p.front.changes,
     };
-    let v = manifest::detect_change(previous, &cur, site.today);
+    let mut v = manifest::detect_change(previous, &cur, site.today);
     let mut diags = Vec::new();
     if let Some(err) = v.error() {
-        let d = match &p.front.updated {
+        let mut d = match &p.front.updated {
             Some(u) => p.src.error_at(u.span(), err.clone()),
             None => Diagnostic::error(p.source.clone(), err.clone()).with_line_snippet(
                 &p.src.text,
@@ -141,6 +143,20 @@ pub fn judge(
                 3,
             ),
         };
+        if !enforce {
+            // Shown, not refused (the preview, a build before `publish`): the local output
+            // records this version with the published history; `publish` enforces the note.
+            d.severity = crate::diagnostic::Severity::Warning;
+            let prev = previous.postings.get(&p.source);
+            let record = manifest::PostingRecord {
+                url: url.clone(),
+                fingerprint: fp.to_string(),
+                date: crate::date::format_iso(p.date()),
+                updated: p.front.updated.as_ref().map(|u| crate::date::format_iso(u.get_ref().0)),
+                history: prev.map(|r| r.history.clone()).unwrap_or_default(),
+            };
+            v = ChangeVerdict::Changed { source: p.source.clone(), record };
+        }
         diags.push(d);
     }
     let mut changes: Vec<ChangeView> = p

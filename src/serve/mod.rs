@@ -212,6 +212,8 @@ impl Server {
         let mut b = BuildOptions::new(&self.opts.root, today);
         b.drafts = true;
         b.preview = true;
+        // The preview shows every edit; a missing change note is a warning until publishing.
+        b.enforce_change_notes = false;
         b
     }
 
