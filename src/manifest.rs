@@ -88,12 +88,31 @@ pub struct Manifest {
     /// Source path of a posting (relative to the site root) → what was published.
     #[serde(default)]
     pub postings: BTreeMap<String, PostingRecord>,
+    /// Page URL of a posting that was published and is gone from there → what its address
+    /// shows for good (carried from build to build).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub moved: BTreeMap<String, Moved>,
 }
 
 impl Default for Manifest {
     fn default() -> Self {
-        Manifest { version: MANIFEST_VERSION, files: BTreeMap::new(), postings: BTreeMap::new() }
+        Manifest {
+            version: MANIFEST_VERSION,
+            files: BTreeMap::new(),
+            postings: BTreeMap::new(),
+            moved: BTreeMap::new(),
+        }
     }
+}
+
+/// What the old address of a published posting shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Moved {
+    /// Renamed or moved (found by its fingerprint): a redirect to the new page URL.
+    Redirect { to: String },
+    /// Withdrawn with a note: a notice with the last published fingerprint.
+    Withdrawn { title: String, date: String, note: String, fingerprint: String },
 }
 
 /// One published posting.

@@ -382,8 +382,14 @@ pub fn prepare(out: &Path, force: bool) -> Result<Prepared, OutputError> {
     let lock = lock(&target)?;
     recover_locked(&target)?;
     clean_leftovers(&target);
-    let owned = crate::manifest::Manifest::read(&target.dir.join(crate::manifest::MANIFEST_PATH))
-        .map(|m| m.files.into_keys().collect::<BTreeSet<_>>());
+    let manifest_path = target.dir.join(crate::manifest::MANIFEST_PATH);
+    let owned = match crate::manifest::Manifest::read(&manifest_path) {
+        Some(m) => Some(m.files.into_keys().collect::<BTreeSet<_>>()),
+        // A damaged manifest (the build warns about it): the folder is gongkai's, and what
+        // it cannot tell apart, it keeps only for hidden names (`.git`, `.htaccess`).
+        None if manifest_path.exists() => Some(visible_files(&target.dir)),
+        None => None,
+    };
     if owned.is_none() && !force {
         let mut names: Vec<String> = std::fs::read_dir(&target.dir)
             .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
@@ -644,6 +650,18 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         // Written by a Sink into this very folder already.
         Contents::Written { .. } => Ok(()),
     })
+}
+
+/// Every file under `dir` outside hidden folders and without a hidden name.
+fn visible_files(dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| crate::diagnostic::display_path(dir, e.path()))
+        .collect()
 }
 
 /// Removes staging or old folders left behind by an interrupted build (under the lock, so no

@@ -313,7 +313,8 @@ fn generate_with(
     let previous = match crate::manifest::Manifest::try_read(&previous_path) {
         Ok(m) => m,
         Err(e) => {
-            diags.push(Diagnostic::warning(display_path(&opts.root, &previous_path), e));
+            let folder = previous_path.parent().unwrap_or(&opts.out);
+            diags.push(Diagnostic::warning(display_path(&opts.root, folder), e));
             None
         }
     };
@@ -412,6 +413,7 @@ fn generate_with(
             .map(|(path, contents)| OutputFile { path, contents }),
     );
     more.extend(data_files);
+    more.extend(enrich::moved::pages(&site, &records.moved));
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
     more.extend(photos.files.iter().cloned());
     match sink.emit_all(more) {

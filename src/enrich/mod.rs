@@ -4,6 +4,7 @@
 pub mod bundle_files;
 pub mod finance;
 pub mod images;
+pub mod moved;
 pub mod notices;
 pub mod privacy;
 pub mod records;

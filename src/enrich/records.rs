@@ -44,6 +44,8 @@ pub struct HistoryView {
 pub struct Records {
     pub views: Vec<Option<RecordView>>,
     pub verdicts: Vec<ChangeVerdict>,
+    /// What old addresses show (withdrawn and renamed postings), for the manifest and pages.
+    pub moved: std::collections::BTreeMap<String, manifest::Moved>,
 }
 
 /// Fingerprints every published posting and compares it with the previous publication;
@@ -86,7 +88,9 @@ pub fn run_cached(
                 .push(ChangeVerdict::Removed { source: source.clone(), record: record.clone() });
         }
     }
-    (Records { views, verdicts }, diags)
+    let (moved, moved_diags) = super::moved::run(site, previous, &verdicts, enforce);
+    diags.extend(moved_diags);
+    (Records { views, verdicts, moved }, diags)
 }
 
 /// The public-record fingerprint of a published posting: its file and its ledger file.
@@ -224,6 +228,7 @@ pub fn manifest_of_hashes(hashes: Vec<(String, String)>, records: &Records) -> O
     let mut m = Manifest::new();
     m.files = hashes.into_iter().collect();
     m.add_postings(&records.verdicts);
+    m.moved = records.moved.clone();
     OutputFile {
         path: manifest::MANIFEST_PATH.to_string(),
         contents: Contents::Bytes(m.to_json().into_bytes()),
