@@ -206,3 +206,29 @@ fn with_publish_targets_published_means_what_publish_recorded() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("已经发布过，但文件被删除了"), "a warning until publish");
 }
+
+#[test]
+fn init_gitignore_agrees_with_the_readme_about_public_and_the_published_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("新村");
+    let o = common::gongkai().arg("init").arg(&site).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    let rules: Vec<&str> = ignore.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rules, ["/public", "/.public.gongkai-*", "/.gongkai-cache"]);
+    assert!(ignore.contains("请在这台电脑上保留它") && ignore.contains(".gongkai/published.json"));
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    assert!(readme.contains(".gitignore 不提交它，但请保留这个文件夹"));
+    assert!(readme.contains("`.gongkai/published.json`"));
+    assert!(!readme.contains("不要提交到 git）"), "the old contradiction is gone");
+    // The new site builds, and its lock and staging names are the ones ignored.
+    let o = build(&site, TODAY, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert_eq!(names, [".public.gongkai-lock"]);
+}

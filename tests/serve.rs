@@ -651,7 +651,9 @@ fn an_edit_of_a_built_posting_is_shown_not_blocked() {
                 let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
                 std::fs::write(
                     root.join("site.toml"),
-                    format!("{toml}\n[[publish]]\nname = \"县政务网\"\nurl = \"ftp://127.0.0.1/\"\n"),
+                    format!(
+                        "{toml}\n[[publish]]\nname = \"县政务网\"\nurl = \"ftp://127.0.0.1/\"\n"
+                    ),
                 )
                 .unwrap();
             }

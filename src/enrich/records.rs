@@ -71,7 +71,12 @@ pub fn run_cached(
     for (i, fp) in fingerprints.iter().enumerate() {
         let Some(fp) = fp else { continue };
         let (verdict, view, ds) = judge(site, i, fp, previous, enforce);
-        verdicts.push(verdict);
+        // A `--drafts` build shows drafts and future postings but does not publish them: the
+        // manifest keeps the record of what is really public.
+        let p = &site.postings[i];
+        if !p.is_draft() && p.date() <= site.today {
+            verdicts.push(verdict);
+        }
         views[i] = Some(view);
         diags.extend(ds);
     }
