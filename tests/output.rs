@@ -314,6 +314,13 @@ fn foreign_files_in_public_are_kept_and_mentioned_and_a_clash_is_an_error() {
     assert!(err.contains(".git、.htaccess、village"), "{err}");
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(!manifest.contains(".htaccess") && !manifest.contains("百度验证"), "not gongkai's");
+    // Mentioned once: the next build is quiet about the same files, and speaks up for a new one.
+    let o = build(root, TODAY, &[]);
+    assert!(!stderr(&o).contains("不是 gongkai 生成的文件"), "{}", stderr(&o));
+    std::fs::write(out.join("google123.html"), "google-site-verification").unwrap();
+    let o = build(root, TODAY, &[]);
+    assert!(stderr(&o).contains(".git、.htaccess、google123.html、village"), "{}", stderr(&o));
+    assert!(out.join("google123.html").is_file());
 
     // A host's own file where gongkai now writes one: an error, nothing changed.
     std::fs::remove_file(out.join("robots.txt")).unwrap();

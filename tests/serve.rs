@@ -669,6 +669,21 @@ fn an_edit_of_a_built_posting_is_shown_not_blocked() {
         std::fs::write(&file, posting("关于修路的决议", "改了一个错字：路面宽六米。")).unwrap();
         // A blocked edit would send `builderror` and no reload.
         ev.expect("reload", REBUILD);
+        // The reloaded page hears what publishing will require, as a bar, not an overlay.
+        let again = Events::connect(p.port);
+        let got = again.collect(Duration::from_millis(700));
+        assert_eq!(count(&got, "builderror"), 0, "{got:?}");
+        let warned: Vec<&(String, String)> =
+            got.iter().filter(|(n, _)| n == "buildwarning").collect();
+        if targets {
+            assert!(warned.is_empty(), "nothing was published: {got:?}");
+        } else {
+            assert_eq!(warned.len(), 1, "{got:?}");
+            let v: serde_json::Value = serde_json::from_str(&warned[0].1).unwrap();
+            let text = v["text"].as_str().unwrap();
+            assert!(text.contains("content/village/road.md") && text.contains("警告"), "{text}");
+            assert!(text.contains("[[changes]]"), "{text}");
+        }
         assert!(p.get("/village/road/").text().contains("路面宽六米"), "targets {targets}");
     }
 }

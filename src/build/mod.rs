@@ -710,10 +710,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if std::env::var_os("GONGKAI_TIMINGS").is_some() {
         eprintln!("timing         swap: {:7.1} ms", swap_started.elapsed().as_secs_f64() * 1000.0);
     }
-    if !kept.is_empty() {
+    // Mentioned once: again only when the set of kept names changes.
+    let seen_path = opts.cache_dir.join("kept-foreign.txt");
+    let seen = kept.join("\n");
+    if !kept.is_empty() && std::fs::read_to_string(&seen_path).ok().as_deref() != Some(&seen) {
         generated
             .warnings
             .push(Diagnostic::warning(opts.out.display().to_string(), output::KeptForeign(kept)));
+    }
+    if std::fs::create_dir_all(&opts.cache_dir).is_ok() {
+        let _ = std::fs::write(&seen_path, seen);
     }
     // Only a published build decides what the cache no longer needs.
     if let Ok(cache) = crate::images::ImageCache::new(opts.cache_dir.join("images")) {

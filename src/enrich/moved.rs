@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Gone {
     pub source: String,
     pub url: String,
-    /// The file is still there (made a draft or future-dated again).
+    /// The file is still there (made a draft again).
     pub still_there: bool,
 }
 
@@ -27,7 +27,7 @@ impl Message for Gone {
     }
     fn zh(&self) -> String {
         let what = if self.still_there {
-            "已经发布过，不能改回草稿或未到日期"
+            "已经发布过，不能改回草稿"
         } else {
             "已经发布过，但文件被删除了（或改了名又改了内容）"
         };
@@ -95,6 +95,8 @@ pub fn run(
                     );
                 }
             }
+            // Built as of a day before its date (`--today` in the past): not the clerk's doing.
+            Some(p) if !p.is_draft() && p.date() > site.today => {}
             None if new_by_fingerprint.contains_key(record.fingerprint.as_str()) => {
                 let to = new_by_fingerprint[record.fingerprint.as_str()].to_string();
                 moved.insert(record.url.clone(), Moved::Redirect { to });
