@@ -55,7 +55,10 @@ pub fn select(site: &mut Site) -> Vec<Diagnostic> {
             keep[k] = false;
         } else if !names(p, &f.abs_path) {
             keep[k] = false;
-            left_out.push(f.source.clone());
+            // A file name may itself hold a phone or ID number: never print it in full.
+            let allow = crate::privacy::AllowList::new();
+            let findings = crate::privacy::scan(&f.source, &allow);
+            left_out.push(crate::privacy::mask_text(&f.source, &findings));
         }
     }
     let files = std::mem::take(&mut site.files);
