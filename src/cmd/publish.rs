@@ -51,7 +51,9 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
     let label = publish::label(&addr, &target.url);
 
     // The normal build, with every check: a site with errors is never published.
-    let opts = BuildOptions::new(&ctx.root, ctx.today);
+    let mut opts = BuildOptions::new(&ctx.root, ctx.today);
+    // What goes online must carry a note for every change to a published posting.
+    opts.enforce_change_notes = true;
     match build::build(&opts) {
         Ok(report) => {
             if !ctx.quiet {

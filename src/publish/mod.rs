@@ -25,8 +25,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use target::Address;
 
-/// Where the last published manifest is copied, relative to the site folder.
-pub const PUBLISHED_COPY: &str = ".gongkai/published.json";
+/// Where the last published manifest is copied, relative to the site folder (the build reads
+/// it as what is already published).
+pub const PUBLISHED_COPY: &str = crate::published::PUBLISHED_PATH;
 
 /// The built site about to be published.
 pub struct Local {
