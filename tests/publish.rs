@@ -303,12 +303,6 @@ fn folder_target_mirrors_updates_only_changes_and_keeps_foreign_files() {
     let expect = changed(&manifest_files(&first), &manifest_files(&second));
     assert_eq!(new_inodes(&before, &inodes(&dest)), expect);
     assert_mirror(tree(&dest), &site.path().join("public"), &[("foreign.txt", b"not ours")]);
-
-    // A removed posting's files go; the foreign one stays.
-    std::fs::remove_file(site.path().join("content/village/2026-new.md")).unwrap();
-    ok(&publish(site.path(), &url, &[]));
-    assert!(!dest.join("village/2026-new/index.html").exists());
-    assert_mirror(tree(&dest), &site.path().join("public"), &[("foreign.txt", b"not ours")]);
 }
 
 #[test]
