@@ -51,6 +51,7 @@ pub struct PostingExtras {
     /// Site-relative paths of the ledger as open data.
     pub data_csv: Option<String>,
     pub data_json: Option<String>,
+    pub data_xlsx: Option<String>,
     /// The printed sheet: paper, sign-off, online URL and its QR code (`page.sheet`).
     pub sheet: Option<crate::sheet::SheetView>,
 }
@@ -820,6 +821,7 @@ impl<'a> Pages<'a> {
                 chart_svg => e.chart_svg.clone().map(Value::from_safe_string),
                 data_csv => e.data_csv.as_ref().map(|d| urls::relative(path, d)),
                 data_json => e.data_json.as_ref().map(|d| urls::relative(path, d)),
+                data_xlsx => e.data_xlsx.as_ref().map(|d| urls::relative(path, d)),
                 ledger_download => e.ledger.as_ref().and_then(|l| l.source_file.as_ref()).and_then(|f| {
                     let rel = urls::normalize(&format!("{}/{f}", crate::diagnostic::display_path(&site.root.join("content"), &p.dir)))?;
                     Some(urls::relative(path, &rel))

@@ -613,6 +613,10 @@ pub(crate) fn extras_of(
                 path: format!("{stem}.json"),
                 contents: Contents::Bytes(crate::ledger::to_json(f).into_bytes()),
             });
+            if let Some(xlsx) = crate::ledger::to_xlsx(f) {
+                e.data_xlsx = Some(format!("{stem}.xlsx"));
+                data_files.push(OutputFile { path: format!("{stem}.xlsx"), contents: Contents::Bytes(xlsx) });
+            }
         }
         e.ledger = Some(f.clone());
     }
