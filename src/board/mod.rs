@@ -486,6 +486,7 @@ pub fn render(
                     reason => r.zh(),
                     notice => sv(&extras[i].notice),
                     ledger => sv(&extras[i].ledger),
+                    record => sv(&extras[i].record),
                     sheet => sv(extras[i].sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, &site.postings[i])))),
                     content => Value::from_safe_string(rebase_html(&bodies[i].html, &page_path, &p.url())),
                 }

@@ -599,7 +599,9 @@ pub(crate) fn extras_of(
     });
     photo_extras(site, p, photos, &mut e);
     if let Some(f) = &finances[i] {
-        e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
+        // A chart of one month in one 科目 (or all 未分类) says nothing the totals do not.
+        let worth_a_chart = f.by_month.len() > 1 || f.by_category.len() > 1;
+        e.chart_svg = (!f.rows.is_empty() && worth_a_chart).then(|| crate::ledger::chart_svg(f));
         if p.published && !f.rows.is_empty() {
             // Open data: the same numbers, machine-readable, beside the pages.
             let stem = format!("data/{}", p.url_dir.trim_end_matches('/'));
