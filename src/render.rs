@@ -814,7 +814,7 @@ impl<'a> Pages<'a> {
                 notice => v(&e.notice),
                 ledger => v(&e.ledger),
                 record => v(&e.record),
-                cover => e.cover.clone().map(Value::from_safe_string),
+                cover => e.cover.clone().filter(|c| !cover_in_body(c, &body.html)).map(Value::from_safe_string),
                 gallery => e.gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
                 // Made here, page by page: 10,000 QR codes need not be held at once.
                 sheet => v(e.sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, p)))),
@@ -840,4 +840,13 @@ pub fn tag_path(tag: &str) -> String {
         .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
         .collect();
     format!("tags/{}/index.html", clean.to_lowercase())
+}
+
+/// Whether the body already shows the cover photo (same `src`): then the page does not show it
+/// twice, once above the text and again in it.
+fn cover_in_body(cover: &str, body: &str) -> bool {
+    cover
+        .split_once("src=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .is_some_and(|(src, _)| body.contains(&format!("src=\"{src}\"")))
 }

@@ -205,11 +205,9 @@ pub fn issuer(settings: &SheetSettings, unit: &str, section_id: &str) -> String 
         return i.clone();
     }
     if section_id.split('/').next() == Some("party") {
-        for (suffix, branch) in
-            [("村民委员会", "村党支部"), ("村委会", "村党支部"), ("居民委员会", "党支部"), ("居委会", "党支部")]
-        {
+        for suffix in ["村民委员会", "村委会", "居民委员会", "居委会"] {
             if let Some(stem) = unit.strip_suffix(suffix) {
-                return format!("{stem}{branch}");
+                return format!("{stem}党支部");
             }
         }
         return format!("{unit}党支部");
