@@ -296,12 +296,16 @@ mod tests {
         assert_eq!(issuer(&plain, "青石镇青石村村民委员会", "party/dues"), "青石镇青石村党支部");
         assert_eq!(issuer(&plain, "青石镇青石村村民委员会", "village"), "青石镇青石村村民委员会");
         assert_eq!(issuer(&plain, "东风社区居民委员会", "party"), "东风社区党支部");
-        let c = cfg("issuer = \"青石村两委\"\n[sections.party]\nissuer = \"中共青石村支部委员会\"\n");
+        let c =
+            cfg("issuer = \"青石村两委\"\n[sections.party]\nissuer = \"中共青石村支部委员会\"\n");
         let set = resolve(&c, None, "party/dues", None);
         assert_eq!(issuer(&set, "青石村村民委员会", "party/dues"), "中共青石村支部委员会");
         let site = resolve(&c, None, "village", None);
         assert_eq!(issuer(&site, "青石村村民委员会", "village"), "青石村两委");
-        let front = PrintSettings { issuer: Some("青石村民主理财小组".into()), ..Default::default() };
+        let front = PrintSettings {
+            issuer: Some("青石村民主理财小组".into()),
+            ..Default::default()
+        };
         let own = resolve(&c, None, "party", Some(&front));
         assert_eq!(issuer(&own, "青石村村民委员会", "party"), "青石村民主理财小组");
     }

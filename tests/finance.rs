@@ -271,7 +271,8 @@ fn open_data_carries_the_same_numbers() {
 
     // The .xlsx: the same entries, amounts as numbers, between an opening and a 合计 row.
     use calamine::{Data, Reader as _};
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("data/finance/2026-q3.xlsx")).unwrap();
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(out.join("data/finance/2026-q3.xlsx")).unwrap();
     let sheet = wb.worksheet_range("收支明细").unwrap();
     let cells: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
     assert_eq!(cells[0][0], Data::String("日期".into()));

@@ -22,8 +22,8 @@ fn run(cmd: &mut Command) -> Vec<u8> {
 
 /// Text of each page, whitespace removed (CJK comes out with layout spaces).
 fn page_texts(pdf: &Path) -> Vec<String> {
-    let out = String::from_utf8(run(Command::new("pdftotext").arg("-layout").arg(pdf).arg("-")))
-        .unwrap();
+    let out =
+        String::from_utf8(run(Command::new("pdftotext").arg("-layout").arg(pdf).arg("-"))).unwrap();
     let mut pages: Vec<String> =
         out.split('\u{c}').map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()).collect();
     if pages.last().is_some_and(|p| p.is_empty()) {
@@ -130,14 +130,20 @@ fn every_sheet_keeps_its_sign_off_with_text_and_wastes_no_paper() {
         let texts = page_texts(pdf);
         let last = texts.last().cloned().unwrap_or_default();
         let pages = texts.len();
-        if !(last.contains("特此公示。") || last.contains("特此公开。")) || !last.contains("（签字）") {
+        if !(last.contains("特此公示。") || last.contains("特此公开。"))
+            || !last.contains("（签字）")
+        {
             problems.push(format!("{s}: the last page lacks 特此公示/公开 or the sign-off"));
         }
         // The closing paragraph (how to object) prints with the signatures.
         if !last.contains("对公开内容有疑问或异议") {
             problems.push(format!("{s}: the sign-off stands alone on page {pages}"));
         }
-        let issuer = if s.starts_with("party/") { "中共青石村支部委员会" } else { "青石镇青石村村民委员会" };
+        let issuer = if s.starts_with("party/") {
+            "中共青石村支部委员会"
+        } else {
+            "青石镇青石村村民委员会"
+        };
         if !last.contains(issuer) {
             problems.push(format!("{s}: the last page does not name the issuer {issuer}"));
         }
@@ -150,7 +156,11 @@ fn every_sheet_keeps_its_sign_off_with_text_and_wastes_no_paper() {
         assert_eq!(blank.len(), pages, "{s}: one image per page");
         for (i, b) in blank.iter().enumerate().take(pages.saturating_sub(1)) {
             if *b > 0.7 {
-                problems.push(format!("{s}: page {} of {pages} is {:.0} % blank", i + 1, b * 100.0));
+                problems.push(format!(
+                    "{s}: page {} of {pages} is {:.0} % blank",
+                    i + 1,
+                    b * 100.0
+                ));
             }
         }
         // Dates and voucher numbers print whole: no line of a table cell ends at the hyphen
@@ -205,7 +215,11 @@ fn every_board_card_carries_qr_fingerprint_issuer_and_date() {
                 .map(|p| p.text().collect::<String>())
                 .collect::<Vec<_>>();
             assert_eq!(issuer.len(), 2, "{board} «{title}»: issuer and date");
-            let want = if text.contains("党务公开") { "中共青石村支部委员会" } else { "青石镇青石村村民委员会" };
+            let want = if text.contains("党务公开") {
+                "中共青石村支部委员会"
+            } else {
+                "青石镇青石村村民委员会"
+            };
             assert_eq!(issuer[0], want, "{board} «{title}»");
             assert!(issuer[1].starts_with("2026年"), "{board} «{title}»: date {}", issuer[1]);
         }

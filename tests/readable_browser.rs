@@ -361,3 +361,71 @@ fn every_page_type_is_readable_on_phones_and_with_enlarged_text() {
     assert!(cards_seen >= 6 && tables_seen >= 1, "cards {cards_seen}, tables {tables_seen}");
     eprintln!("screenshots in {}", shots.display());
 }
+
+/// `new Date()` in the page as `y-m-d` noon, local time (DevTools script before any other).
+fn fake_today(y: u32, m: u32, d: u32) -> String {
+    format!(
+        "(function(){{var T=new Date({y},{},{d},12,0,0).getTime(),D=Date;\
+         function F(){{if(!(this instanceof F))return new D(T).toString();\
+         return arguments.length?new(Function.prototype.bind.apply(D,[null].concat([].slice.call(arguments)))):new D(T);}}\
+         F.now=function(){{return T}};F.prototype=D.prototype;F.UTC=D.UTC;F.parse=D.parse;Date=F;}})()",
+        m - 1
+    )
+}
+
+/// A 公示 page built on 27 November and read later, as from a USB stick or a host nobody
+/// rebuilds: the script works out the status from the embedded counted days; without
+/// JavaScript the build day's text stays, saying which day it was true for.
+#[test]
+fn notice_status_follows_the_readers_day() {
+    let site = common::example_site();
+    let o = common::build(site.path(), "2026-11-27", &[]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let page = site.path().join("public/village/2026-yishiyiyi/index.html");
+    let home = site.path().join("public/index.html");
+    let heading = "document.querySelector('#notice-h').innerText.replace(/\\s+/g, ' ')";
+    let card = "Array.from(document.querySelectorAll('.notice-card')).map(c => c.querySelector('.notice-end').innerText.replace(/\\s+/g, ' ') + ' ' + c.querySelector('.posting-link').innerText).join('|')";
+    let mut seen = Vec::new();
+    for (day, js) in [(Some((2026, 11, 30)), true), (Some((2026, 12, 2)), true), (None, false)] {
+        let (_chrome, mut cdp, _profile) = browser(16);
+        cdp.call("Page.enable", json!({}));
+        if let Some((y, m, d)) = day {
+            cdp.call(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({"source": fake_today(y, m, d)}),
+            );
+        }
+        if !js {
+            cdp.call("Emulation.setScriptExecutionDisabled", json!({"value": true}));
+        }
+        for (file, expr) in [(&page, heading), (&home, card)] {
+            let url = common::file_url(file, "");
+            cdp.call("Page.navigate", json!({"url": url}));
+            let ready = format!(
+                "document.readyState === 'complete' && location.href === {}",
+                serde_json::to_string(&url).unwrap()
+            );
+            // With scripts off, evaluation still works (DevTools runs outside the page).
+            cdp.wait_for("the page", &ready);
+            let asof = cdp.eval(
+                "Array.from(document.querySelectorAll('.notice-asof, .notices-asof')).filter(e => !e.hidden).map(e => e.innerText).join('|')",
+            );
+            seen.push((
+                cdp.eval(expr).as_str().unwrap_or("").to_string(),
+                asof.as_str().unwrap_or("").to_string(),
+            ));
+        }
+    }
+    let [(p30, a30), (h30, _), (p2, a2), (h2, _), (p_nojs, a_nojs), (h_nojs, ah_nojs)] =
+        <[(String, String); 6]>::try_from(seen).unwrap();
+    assert_eq!(p30, "公示中 第 6 天 / 共 7 个工作日，12月1日截止");
+    assert_eq!(a30, "", "the build-day note hides once the script has worked it out");
+    assert!(h30.contains("公示中 第 6 天 / 共 7 个工作日，12月1日截止 "), "{h30}");
+    assert_eq!(p2, "公示期满 已于 12月1日期满");
+    assert_eq!(a2, "");
+    assert!(h2.contains("公示期满 已于 12月1日期满"), "{h2}");
+    assert_eq!(p_nojs, "公示中 剩余 2 个工作日 / 截止 12月1日");
+    assert_eq!(a_nojs, "（截至 11月27日）");
+    assert!(h_nojs.contains("公示中 剩余 2 个工作日 / 截止 12月1日"), "{h_nojs}");
+    assert_eq!(ah_nojs, "以下为 11月27日 的公示状态。");
+}

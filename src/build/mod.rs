@@ -617,7 +617,10 @@ pub(crate) fn extras_of(
             });
             if let Some(xlsx) = crate::ledger::to_xlsx(f) {
                 e.data_xlsx = Some(format!("{stem}.xlsx"));
-                data_files.push(OutputFile { path: format!("{stem}.xlsx"), contents: Contents::Bytes(xlsx) });
+                data_files.push(OutputFile {
+                    path: format!("{stem}.xlsx"),
+                    contents: Contents::Bytes(xlsx),
+                });
             }
         }
         e.ledger = Some(f.clone());

@@ -48,10 +48,19 @@ pub fn to_xlsx(f: &Finance) -> Option<Vec<u8>> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let yuan = |v: crate::money::Fen| v.0 as f64 / 100.0;
     let ymd = |d: jiff::civil::Date| {
-        ExcelDateTime::from_ymd(d.year().try_into().ok()?, d.month().try_into().ok()?, d.day().try_into().ok()?).ok()
+        ExcelDateTime::from_ymd(
+            d.year().try_into().ok()?,
+            d.month().try_into().ok()?,
+            d.day().try_into().ok()?,
+        )
+        .ok()
     };
     let mut wb = Workbook::new();
-    let created = f.rows.last().and_then(|r| ymd(r.date)).or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).ok())?;
+    let created = f
+        .rows
+        .last()
+        .and_then(|r| ymd(r.date))
+        .or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).ok())?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let head = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
