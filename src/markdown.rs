@@ -274,8 +274,11 @@ fn wrap_tables(html: String) -> String {
     if opens == 0 || opens != html.matches("</table>").count() || html.contains("<table ") {
         return html;
     }
-    html.replace("<table>", r#"<div class="table-wrap" role="region" aria-label="表格" tabindex="0"><table>"#)
-        .replace("</table>", "</table></div>")
+    html.replace(
+        "<table>",
+        r#"<div class="table-wrap" role="region" aria-label="表格" tabindex="0"><table>"#,
+    )
+    .replace("</table>", "</table></div>")
 }
 
 fn collect_plain_text<'a>(root: &'a AstNode<'a>, out: &mut String) {

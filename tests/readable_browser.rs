@@ -466,3 +466,56 @@ fn notice_status_follows_the_readers_day() {
     assert!(h_nojs.contains("公示中 剩余 2 个工作日 / 截止 12月1日"), "{h_nojs}");
     assert_eq!(ah_nojs, "以下为 11月27日 的公示状态。");
 }
+
+/// The 2,400 mm board printed as A3 tiles: every card's QR code shows whole on at least one
+/// tile (none is only ever cut by a seam), and no printed tile is without board content.
+#[test]
+fn tiles_keep_qr_codes_whole_and_print_no_empty_sheet() {
+    let site = common::example_site();
+    let o = common::build(site.path(), "2026-11-27", &[]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let tiles = site.path().join("public/boards/main-board/tiles.html");
+    let (_chrome, mut cdp, _profile) = browser(16);
+    cdp.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let url = common::file_url(&tiles, "");
+    cdp.call("Page.navigate", json!({"url": url}));
+    let ready = format!(
+        "document.readyState === 'complete' && location.href === {}",
+        serde_json::to_string(&url).unwrap()
+    );
+    cdp.wait_for("tiles.html", &ready);
+    let report = cdp.eval(
+        r#"(function () {
+  var shown = Array.prototype.filter.call(document.querySelectorAll('.tile[data-x]'), function (t) { return !t.hidden; });
+  var hidden = document.querySelectorAll('.tile[data-x][hidden]').length;
+  var whole = {}, empty = [], cards = 0;
+  shown.forEach(function (t) {
+    var w = t.querySelector('.tile-window').getBoundingClientRect();
+    var cs = t.querySelectorAll('.card');
+    cards = Math.max(cards, cs.length);
+    var used = false;
+    t.querySelectorAll('.board-head, .card').forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (r.left < w.right && r.right > w.left && r.top < w.bottom && r.bottom > w.top) used = true;
+    });
+    if (!used) empty.push(t.dataset.label);
+    Array.prototype.forEach.call(cs, function (c, i) {
+      var q = c.querySelector('svg.qr');
+      if (!q) return;
+      var r = q.getBoundingClientRect();
+      if (r.left >= w.left - 0.5 && r.right <= w.right + 0.5 && r.top >= w.top - 0.5 && r.bottom <= w.bottom + 0.5) whole[i] = true;
+    });
+  });
+  var cut = [];
+  for (var i = 0; i < cards; i++) if (!whole[i]) cut.push(i + 1);
+  return JSON.stringify({ shown: shown.length, hidden: hidden, cards: cards, cut: cut, empty: empty,
+    size: document.documentElement.outerHTML.length });
+})()"#,
+    );
+    let r: Value = serde_json::from_str(report.as_str().unwrap()).unwrap();
+    assert!(r["cards"].as_u64().unwrap() >= 4, "{r}");
+    assert_eq!(r["cut"], json!([]), "cards whose QR code no tile shows whole: {r}");
+    assert_eq!(r["empty"], json!([]), "tiles printed without board content: {r}");
+    assert!(r["hidden"].as_u64().unwrap() >= 1, "the blank tiles are left out: {r}");
+    assert_eq!(r["shown"].as_u64().unwrap() + r["hidden"].as_u64().unwrap(), 35, "{r}");
+}

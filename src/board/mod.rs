@@ -237,8 +237,7 @@ pub fn validate(
     let mut out = Vec::new();
     for (i, b) in boards.iter().enumerate() {
         let mut err = |e: BoardError| out.push(src.error_at(span_of(i), e));
-        if b.name.is_empty()
-            || !b.name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        if b.name.is_empty() || !b.name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
         {
             err(BoardError::Name(b.name.clone()));
         }
