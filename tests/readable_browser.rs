@@ -198,7 +198,7 @@ const MEASURE: &str = r#"(function () {
   while ((n = walk.nextNode())) {
     if (!n.textContent.trim()) continue;
     var el = n.parentElement;
-    // Charts are images with a text alternative (role="img" + title/desc): named fine print.
+    // SVG text is measured through its chart's scale below; QR codes have none.
     if (el.closest('script, style, noscript, svg, .skip-link, .print-only')) continue;
     if (!visible(el)) continue;
     var fs = parseFloat(getComputedStyle(el).fontSize);
@@ -206,6 +206,12 @@ const MEASURE: &str = r#"(function () {
       out.text.push(el.tagName + '.' + el.className + ' ' + fs.toFixed(1) + 'px «'
         + n.textContent.trim().slice(0, 12) + '»');
   }
+  // SVG text scales with its chart: 16 units in a 640-unit viewBox.
+  document.querySelectorAll('.chart svg').forEach(function (svg) {
+    var w = svg.getBoundingClientRect().width, vb = svg.viewBox.baseVal.width;
+    var px = 16 * w / vb;
+    if (px < out.root * 0.888 - 0.01) out.text.push('chart text ' + px.toFixed(1) + 'px');
+  });
   document.querySelectorAll('.ledger-table').forEach(function (t) {
     out.ledgers++;
     var head = t.querySelector('thead');
