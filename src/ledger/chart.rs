@@ -2,7 +2,7 @@
 //! JavaScript, scales with its container (viewBox, width 100%), accessible (`role="img"`,
 //! `<title>`, `<desc>`), Chinese labels. Every bar carries its value, and expense bars are
 //! hatched, so the series differ by more than colour; text is 16 units in a 640-unit-wide
-//! chart that the theme never draws narrower than 36em, so it grows with the font setting.
+//! chart that the theme never draws narrower than 36rem, so it grows with the font setting.
 
 use std::fmt::Write;
 
