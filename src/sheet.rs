@@ -263,7 +263,11 @@ pub fn for_posting(site: &crate::site::Site, p: &crate::site::Posting) -> SheetV
         p.front.print.as_ref(),
     );
     let section = &site.sections[p.section].id;
-    let issuer = issuer(&settings, &site.config.unit, section);
+    // The posting's own `unit` (公开单位, e.g. from an imported document) names it exactly.
+    let issuer = match p.front.unit.as_deref().map(str::trim) {
+        Some(u) if !u.is_empty() => u.to_string(),
+        _ => issuer(&settings, &site.config.unit, section),
+    };
     SheetView::new(
         &settings,
         ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())),

@@ -594,6 +594,7 @@ pub(crate) fn extras_of(
             .with(&p.url())
             .with(&site.sections[p.section].id)
             .with(&format!("{:?}", p.front.print))
+            .with(&format!("{:?}", p.front.unit))
             .key();
         m.get_or(key, || crate::sheet::for_posting(site, p))
     });
