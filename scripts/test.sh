@@ -17,6 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 scripts/setup/publish.sh
+scripts/setup/a11y.sh
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

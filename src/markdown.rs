@@ -258,11 +258,27 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
     let mut html = String::with_capacity(body.len() * 2);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, ctx.options, &mut html);
+    let mut html = wrap_tables(html);
     // Thousands of bodies stay alive until their pages are rendered: keep no spare capacity.
     html.shrink_to_fit();
     out.text.shrink_to_fit();
     out.html = html;
     out
+}
+
+/// Puts each table in a box that scrolls sideways on a phone and that the keyboard can reach
+/// (a scrolling region needs `tabindex`); only when every `<table>` is comrak's own, so a raw
+/// HTML table with attributes never leaves a box unclosed.
+fn wrap_tables(html: String) -> String {
+    let opens = html.matches("<table>").count();
+    if opens == 0 || opens != html.matches("</table>").count() || html.contains("<table ") {
+        return html;
+    }
+    html.replace(
+        "<table>",
+        r#"<div class="table-wrap" role="region" aria-label="表格" tabindex="0"><table>"#,
+    )
+    .replace("</table>", "</table></div>")
 }
 
 fn collect_plain_text<'a>(root: &'a AstNode<'a>, out: &mut String) {

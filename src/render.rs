@@ -51,6 +51,7 @@ pub struct PostingExtras {
     /// Site-relative paths of the ledger as open data.
     pub data_csv: Option<String>,
     pub data_json: Option<String>,
+    pub data_xlsx: Option<String>,
     /// The printed sheet: paper, sign-off, online URL and its QR code (`page.sheet`).
     pub sheet: Option<crate::sheet::SheetView>,
 }
@@ -814,13 +815,14 @@ impl<'a> Pages<'a> {
                 notice => v(&e.notice),
                 ledger => v(&e.ledger),
                 record => v(&e.record),
-                cover => e.cover.clone().map(Value::from_safe_string),
+                cover => e.cover.clone().filter(|c| !cover_in_body(c, &body.html)).map(Value::from_safe_string),
                 gallery => e.gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
                 // Made here, page by page: 10,000 QR codes need not be held at once.
                 sheet => v(e.sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, p)))),
                 chart_svg => e.chart_svg.clone().map(Value::from_safe_string),
                 data_csv => e.data_csv.as_ref().map(|d| urls::relative(path, d)),
                 data_json => e.data_json.as_ref().map(|d| urls::relative(path, d)),
+                data_xlsx => e.data_xlsx.as_ref().map(|d| urls::relative(path, d)),
                 ledger_download => e.ledger.as_ref().and_then(|l| l.source_file.as_ref()).and_then(|f| {
                     let rel = urls::normalize(&format!("{}/{f}", crate::diagnostic::display_path(&site.root.join("content"), &p.dir)))?;
                     Some(urls::relative(path, &rel))
@@ -839,4 +841,13 @@ pub fn tag_path(tag: &str) -> String {
         .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
         .collect();
     format!("tags/{}/index.html", clean.to_lowercase())
+}
+
+/// Whether the body already shows the cover photo (same `src`): then the page does not show it
+/// twice, once above the text and again in it.
+fn cover_in_body(cover: &str, body: &str) -> bool {
+    cover
+        .split_once("src=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .is_some_and(|(src, _)| body.contains(&format!("src=\"{src}\"")))
 }

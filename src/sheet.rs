@@ -3,7 +3,9 @@
 //! Paper and sign-off come, most specific first, from the posting's `print = { … }`, the
 //! section's `[print.sections.ID]` (the nearest ancestor section that has one), the site's
 //! `[print]`, and the defaults (A4 portrait; 审核人 and the supervision committee, plus
-//! 民主理财小组 for finance postings; a stamp box).
+//! 民主理财小组 for finance postings; a stamp box). The issuer (发布单位) comes the same way
+//! (`issuer = "中共青石村支部委员会"`): a 党务 posting is issued by the party branch, not by the
+//! village committee; without a setting, `party` postings name the unit's 党支部.
 
 use crate::toml_keys::{Key, Shape};
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ pub const PRINT_SETTING_KEYS: &[Key] = &[
     Key("orientation", Shape::Value),
     Key("signoff", Shape::Value),
     Key("stamp", Shape::Value),
+    Key("issuer", Shape::Value),
 ];
 
 /// Keys of `[print]` in site.toml.
@@ -23,6 +26,7 @@ pub const PRINT_KEYS: &[Key] = &[
     Key("orientation", Shape::Value),
     Key("signoff", Shape::Value),
     Key("stamp", Shape::Value),
+    Key("issuer", Shape::Value),
     Key("sections", Shape::Map(&Shape::Table(PRINT_SETTING_KEYS))),
 ];
 
@@ -98,6 +102,9 @@ pub struct PrintSettings {
     /// A box for the publishing unit's stamp (盖章处).
     #[serde(default)]
     pub stamp: Option<bool>,
+    /// The issuing unit named on the page, the sheet and the board.
+    #[serde(default)]
+    pub issuer: Option<String>,
 }
 
 /// `[print]` in site.toml.
@@ -112,6 +119,8 @@ pub struct PrintConfig {
     pub signoff: Option<Vec<String>>,
     #[serde(default)]
     pub stamp: Option<bool>,
+    #[serde(default)]
+    pub issuer: Option<String>,
     /// Per section id (`finance`, `village/roads`).
     #[serde(default)]
     pub sections: BTreeMap<String, PrintSettings>,
@@ -124,6 +133,8 @@ pub struct SheetSettings {
     pub orientation: Orientation,
     pub signoff: Vec<String>,
     pub stamp: bool,
+    /// `None`: the site's unit (or, for 党务, its party branch).
+    pub issuer: Option<String>,
 }
 
 impl SheetSettings {
@@ -171,6 +182,7 @@ pub fn resolve(
         orientation: config.orientation,
         signoff: config.signoff.clone(),
         stamp: config.stamp,
+        issuer: config.issuer.clone(),
     };
     layers.push(&site);
     let top = section_id.split('/').next().unwrap_or("");
@@ -182,7 +194,25 @@ pub fn resolve(
             .find_map(|l| l.signoff.clone())
             .unwrap_or_else(|| default_signoff(top, committee)),
         stamp: layers.iter().find_map(|l| l.stamp).unwrap_or(true),
+        issuer: layers.iter().find_map(|l| l.issuer.clone()).filter(|i| !i.trim().is_empty()),
     }
+}
+
+/// The issuing unit of a sheet: the setting, else the site's unit; for 党务 without a setting
+/// the unit's party branch (`青石镇青石村村民委员会` → `青石镇青石村党支部`).
+pub fn issuer(settings: &SheetSettings, unit: &str, section_id: &str) -> String {
+    if let Some(i) = &settings.issuer {
+        return i.clone();
+    }
+    if section_id.split('/').next() == Some("party") {
+        for suffix in ["村民委员会", "村委会", "居民委员会", "居委会"] {
+            if let Some(stem) = unit.strip_suffix(suffix) {
+                return format!("{stem}党支部");
+            }
+        }
+        return format!("{unit}党支部");
+    }
+    unit.to_string()
 }
 
 /// What templates see as `page.sheet`.
@@ -196,6 +226,8 @@ pub struct SheetView {
     pub label: String,
     pub signoff: Vec<String>,
     pub stamp: bool,
+    /// The issuing unit (发布单位), see [`issuer`].
+    pub issuer: String,
     /// The posting's online address (from base_url, ASCII), which the QR code encodes.
     pub url: String,
     /// The same address as people read it (`https://example.org/青石村/…`).
@@ -205,7 +237,7 @@ pub struct SheetView {
 }
 
 impl SheetView {
-    pub fn new(settings: &SheetSettings, url: String) -> SheetView {
+    pub fn new(settings: &SheetSettings, url: String, issuer: String) -> SheetView {
         let qr_svg = crate::qr::svg(&url, "二维码：扫码查看网上原文").unwrap_or_default();
         SheetView {
             paper: settings.paper.name(),
@@ -214,6 +246,7 @@ impl SheetView {
             label: settings.label(),
             signoff: settings.signoff.clone(),
             stamp: settings.stamp,
+            issuer,
             display_url: crate::urls::decode(&url),
             url,
             qr_svg,
@@ -229,7 +262,17 @@ pub fn for_posting(site: &crate::site::Site, p: &crate::site::Posting) -> SheetV
         &site.sections[p.section].id,
         p.front.print.as_ref(),
     );
-    SheetView::new(&settings, ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())))
+    let section = &site.sections[p.section].id;
+    // The posting's own `unit` (公开单位, e.g. from an imported document) names it exactly.
+    let issuer = match p.front.unit.as_deref().map(str::trim) {
+        Some(u) if !u.is_empty() => u.to_string(),
+        _ => issuer(&settings, &site.config.unit, section),
+    };
+    SheetView::new(
+        &settings,
+        ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())),
+        issuer,
+    )
 }
 
 /// Percent-encodes every byte outside printable ASCII, so a QR code holds a plain ASCII URL
@@ -250,6 +293,26 @@ pub fn ascii_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn party_postings_are_issued_by_the_branch() {
+        let plain = resolve(&PrintConfig::default(), None, "party/dues", None);
+        assert_eq!(issuer(&plain, "青石镇青石村村民委员会", "party/dues"), "青石镇青石村党支部");
+        assert_eq!(issuer(&plain, "青石镇青石村村民委员会", "village"), "青石镇青石村村民委员会");
+        assert_eq!(issuer(&plain, "东风社区居民委员会", "party"), "东风社区党支部");
+        let c =
+            cfg("issuer = \"青石村两委\"\n[sections.party]\nissuer = \"中共青石村支部委员会\"\n");
+        let set = resolve(&c, None, "party/dues", None);
+        assert_eq!(issuer(&set, "青石村村民委员会", "party/dues"), "中共青石村支部委员会");
+        let site = resolve(&c, None, "village", None);
+        assert_eq!(issuer(&site, "青石村村民委员会", "village"), "青石村两委");
+        let front = PrintSettings {
+            issuer: Some("青石村民主理财小组".into()),
+            ..Default::default()
+        };
+        let own = resolve(&c, None, "party", Some(&front));
+        assert_eq!(issuer(&own, "青石村村民委员会", "party"), "青石村民主理财小组");
+    }
 
     fn cfg(s: &str) -> PrintConfig {
         toml::from_str(s).unwrap()

@@ -429,6 +429,14 @@ fn init_and_new_make_a_site_that_builds() {
     // The new posting starts as a draft: a normal build leaves it out.
     assert!(build(&root, "2026-11-25", &[]).status.success());
     assert!(!root.join("public/village/2026-11-25-关于-村道硬化-的决议").exists());
+    // A new site has a working A4 board with a Chinese name, showing the party posting issued
+    // by the party branch.
+    let board = html(&root.join("public/boards/公开栏/index.html"));
+    assert_eq!(text_of(&board, ".board-title"), "某某村三务公开栏");
+    let cards: Vec<String> =
+        board.select(&sel(".card-title")).map(|e| e.text().collect::<String>()).collect();
+    assert!(cards.contains(&"党费收缴情况公开".to_string()), "{cards:?}");
+    assert!(text_of(&board, ".card-facts").contains("中共某某村支部委员会"));
 }
 
 #[test]

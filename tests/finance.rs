@@ -229,7 +229,10 @@ fn open_data_carries_the_same_numbers() {
     assert!(links.contains(&"../../data/finance/2026-q3.csv".to_string()), "{links:?}");
     assert!(links.contains(&"../../data/finance/2026-q3.json".to_string()), "{links:?}");
 
+    assert!(links.contains(&"../../data/finance/2026-q3.xlsx".to_string()), "{links:?}");
     let text = std::fs::read_to_string(out.join("data/finance/2026-q3.csv")).unwrap();
+    // Excel on Chinese Windows needs the byte-order mark to read UTF-8.
+    assert!(text.starts_with('\u{feff}'), "no BOM");
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         rdr.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -265,6 +268,22 @@ fn open_data_carries_the_same_numbers() {
     assert_eq!(summary(&doc)[3].1, format_money(closing));
     assert_eq!(json["period"]["from"], "2026-07-01");
     assert_eq!(json["period"]["to"], "2026-09-30");
+
+    // The .xlsx: the same entries, amounts as numbers, between an opening and a 合计 row.
+    use calamine::{Data, Reader as _};
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(out.join("data/finance/2026-q3.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("收支明细").unwrap();
+    let cells: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(cells[0][0], Data::String("日期".into()));
+    assert_eq!(cells.len(), rows.len() + 3, "header, opening, entries, total");
+    for (x, h) in cells[2..].iter().zip(&rows) {
+        assert_eq!(x[1], Data::String(h[1].clone()));
+        assert_eq!(x[2], Data::String(h[2].clone()));
+        let bal = parse_amount(&h[6]).unwrap().0 as f64 / 100.0;
+        assert_eq!(x[6], Data::Float(bal), "{h:?}");
+    }
+    assert_eq!(cells.last().unwrap()[2], Data::String("本期合计".into()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +428,7 @@ fn every_ledger_format_renders_the_same_table() {
         // The original file is offered for download next to the page (not for inline rows).
         let download = doc.select(&sel(".downloads a")).next().unwrap();
         if page == "inline/index.html" {
-            assert_eq!(download.text().collect::<String>(), "CSV");
+            assert_eq!(download.text().collect::<String>(), "Excel 表格");
         } else {
             assert_eq!(download.text().collect::<String>(), "原始账表");
             let href = download.value().attr("href").unwrap();

@@ -36,7 +36,7 @@ const PAGE: &str = r#"<!doctype html>
 <body>
 <div id="gongkai-search" data-root="../">
   <form id="search-form" role="search">
-    <input id="search-q" name="q" type="search">
+    <input id="search-q" name="q" type="search" placeholder="例如：低保、修路、党费 2025">
     <select id="search-section" name="section"><option value="">全部栏目</option></select>
     <select id="search-year" name="year"><option value="">全部年份</option></select>
   </form>
@@ -120,12 +120,12 @@ fn finds_and_ranks_from_file_url() {
             (
                 "2026年第三季度低保金发放公示".to_string(),
                 "../finance/2026-dibao/index.html".to_string(),
-                "2026-10-08".to_string()
+                "2026年10月8日".to_string()
             ),
             (
                 "低保户年度复核结果".to_string(),
                 "../village/2025-dibao-review/index.html".to_string(),
-                "2025-12-20".to_string()
+                "2025年12月20日".to_string()
             ),
         ]
     );
@@ -194,4 +194,30 @@ document.getElementById('out').textContent =
     let js: Vec<Vec<String>> = serde_json::from_str(&out).expect("tokens JSON");
     let rust: Vec<Vec<String>> = samples.iter().map(|s| tokenize(s)).collect();
     assert_eq!(js, rust);
+}
+
+/// The placeholder's own example works: a year in the query filters by year (AND with the
+/// words), the example names a year the site has, and dates read as 年月日.
+#[test]
+fn a_year_in_the_query_filters_by_year() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path());
+    let hits = results(&dump_dom(&page_url(dir.path(), "q=低保%202025")));
+    assert_eq!(
+        hits,
+        [(
+            "低保户年度复核结果".to_string(),
+            "../village/2025-dibao-review/index.html".to_string(),
+            "2025年12月20日".to_string()
+        )]
+    );
+    let hits = results(&dump_dom(&page_url(dir.path(), "q=2026年%20低保")));
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].2, "2026年10月8日");
+    // A year the site does not have stays a word: nothing matches it.
+    assert!(results(&dump_dom(&page_url(dir.path(), "q=低保%201999"))).is_empty());
+    let dom = dump_dom(&page_url(dir.path(), ""));
+    let doc = Html::parse_document(&dom);
+    let input = doc.select(&Selector::parse("#search-q").unwrap()).next().unwrap();
+    assert!(input.value().attr("placeholder").unwrap().contains("党费 2026"), "{dom}");
 }

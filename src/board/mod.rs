@@ -171,7 +171,7 @@ impl BoardConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BoardError {
-    #[error("board name `{0}` must use only letters, digits, `-` and `_`")]
+    #[error("board name `{0}` must use only letters (Chinese too), digits, `-` and `_`")]
     Name(String),
     #[error("two boards are named `{0}`")]
     Duplicate(String),
@@ -192,7 +192,7 @@ impl Message for BoardError {
     fn zh(&self) -> String {
         match self {
             BoardError::Name(n) => format!(
-                "公开栏名称 name = \"{n}\" 只能用英文字母、数字、- 和 _（它是输出文件夹的名字），例如 name = \"main-board\""
+                "公开栏名称 name = \"{n}\" 只能用汉字、字母、数字、- 和 _（它是输出文件夹的名字，不能有空格、/ 或 .），例如 name = \"公开栏\" 或 name = \"main-board\""
             ),
             BoardError::Duplicate(n) => format!("有两个公开栏都叫 \"{n}\"，请改掉一个的 name"),
             BoardError::Empty(n) => format!(
@@ -237,8 +237,7 @@ pub fn validate(
     let mut out = Vec::new();
     for (i, b) in boards.iter().enumerate() {
         let mut err = |e: BoardError| out.push(src.error_at(span_of(i), e));
-        if b.name.is_empty()
-            || !b.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        if b.name.is_empty() || !b.name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
         {
             err(BoardError::Name(b.name.clone()));
         }
@@ -486,6 +485,7 @@ pub fn render(
                     reason => r.zh(),
                     notice => sv(&extras[i].notice),
                     ledger => sv(&extras[i].ledger),
+                    record => sv(&extras[i].record),
                     sheet => sv(extras[i].sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, &site.postings[i])))),
                     content => Value::from_safe_string(rebase_html(&bodies[i].html, &page_path, &p.url())),
                 }
@@ -739,13 +739,13 @@ mod tests {
                 .is_empty()
         );
         let errs = site_errors(
-            "[[boards]]\nname = \"公开栏\"\ntitle = \"A\"\nactive_notices = true\n\
+            "[[boards]]\nname = \"公开 栏\"\ntitle = \"A\"\nactive_notices = true\n\
              [[boards]]\nname = \"b\"\ntitle = \"B\"\n\
              [[boards]]\nname = \"b\"\ntitle = \"C\"\nlatest_finance = true\ncolumns = 0\n",
         );
         assert_eq!(errs.len(), 4, "{errs:#?}");
         assert!(
-            errs[0].starts_with("site.toml:5:1") && errs[0].contains("只能用英文字母"),
+            errs[0].starts_with("site.toml:5:1") && errs[0].contains("只能用汉字、字母、数字"),
             "{errs:#?}"
         );
         assert!(
@@ -754,6 +754,11 @@ mod tests {
         );
         assert!(errs.iter().any(|e| e.starts_with("site.toml:12:1") && e.contains("有两个公开栏")));
         assert!(errs.iter().any(|e| e.contains("columns")));
+        // Chinese names work, as they do for postings (the folder is boards/公开栏/).
+        assert!(
+            site_errors("[[boards]]\nname = \"公开栏\"\ntitle = \"A\"\nsections = [\"party\"]\n")
+                .is_empty()
+        );
         let typo = site_errors(
             "[[boards]]\nname = \"a\"\ntitle = \"A\"\nmax_itmes = 3\nsections = [\"x\"]\n",
         );

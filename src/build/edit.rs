@@ -324,9 +324,9 @@ fn update(
     let mut files: Vec<OutputFile> = Vec::new();
     let mut removed: Vec<String> = Vec::new();
     for (j, (e, ds, data)) in new_extras {
-        let old_data = [model.extras[j].data_csv.take(), model.extras[j].data_json.take()]
-            .into_iter()
-            .flatten();
+        let old = &mut model.extras[j];
+        let old_data =
+            [old.data_csv.take(), old.data_json.take(), old.data_xlsx.take()].into_iter().flatten();
         removed.extend(old_data.filter(|p| !data.iter().any(|f| f.path == *p)));
         files.extend(data);
         model.extras[j] = e;

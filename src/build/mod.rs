@@ -619,12 +619,15 @@ pub(crate) fn extras_of(
             .with(&p.url())
             .with(&site.sections[p.section].id)
             .with(&format!("{:?}", p.front.print))
+            .with(&format!("{:?}", p.front.unit))
             .key();
         m.get_or(key, || crate::sheet::for_posting(site, p))
     });
     photo_extras(site, p, photos, &mut e);
     if let Some(f) = &finances[i] {
-        e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
+        // A chart of one month in one 科目 (or all 未分类) says nothing the totals do not.
+        let worth_a_chart = f.by_month.len() > 1 || f.by_category.len() > 1;
+        e.chart_svg = (!f.rows.is_empty() && worth_a_chart).then(|| crate::ledger::chart_svg(f));
         if p.published && !f.rows.is_empty() {
             // Open data: the same numbers, machine-readable, beside the pages.
             let stem = format!("data/{}", p.url_dir.trim_end_matches('/'));
@@ -638,6 +641,13 @@ pub(crate) fn extras_of(
                 path: format!("{stem}.json"),
                 contents: Contents::Bytes(crate::ledger::to_json(f).into_bytes()),
             });
+            if let Some(xlsx) = crate::ledger::to_xlsx(f) {
+                e.data_xlsx = Some(format!("{stem}.xlsx"));
+                data_files.push(OutputFile {
+                    path: format!("{stem}.xlsx"),
+                    contents: Contents::Bytes(xlsx),
+                });
+            }
         }
         e.ledger = Some(f.clone());
     }

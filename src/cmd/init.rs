@@ -24,6 +24,33 @@ paginate = 20
 phone = "0000-0000000"
 address = "某某镇人民政府纪检办"
 committee = "某某村村务监督委员会"
+
+# 打印：每篇都能用“打印本页”打印成张贴用纸（默认 A4 纵向，带签字栏、盖章处和二维码）。
+[print]
+paper = "A4"               # A4 或 A3
+orientation = "portrait"   # portrait（纵向）或 landscape（横向）
+
+# 党务由党支部发布：这个栏目的网页、用纸和公开栏上写这个单位。
+[print.sections.party]
+issuer = "中共某某村支部委员会"
+
+# 公开栏：把选中的内容排成一张可以打印张贴的公开栏，在 public/boards/ 下。
+# 可以有好几块，每块以 [[boards]] 开头。
+[[boards]]
+name = "公开栏"            # 名称，也是文件夹名（可以用中文）
+title = "某某村三务公开栏"  # 印在公开栏顶部的标题
+paper = "A4"               # A4、A3，或者实际尺寸 { width_mm = 2400, height_mm = 1200 }
+columns = 1                # 分几栏
+active_notices = true      # 放上正在公示的内容
+latest_finance = true      # 放上最新一期财务公开
+sections = ["party"]       # 再放上这些栏目……
+latest = 2                 # ……里最新的几篇
+# kinds = ["决议公开"]      # 也可以按类别选
+# max_items = 10           # 最多放几篇
+# 大公开栏分张打印后拼贴：
+# [boards.tiles]
+# paper = "A3"
+# overlap_mm = 10
 "#;
 
 const FILES: &[(&str, &str)] = &[

@@ -204,7 +204,40 @@ pub fn fill_photos(html: &str, body: &Rendered, photos: &Photos, page: &str) -> 
         rest = &after[end..];
     }
     result.push_str(rest);
-    Some(result)
+    Some(with_captions(&result))
+}
+
+/// A photo alone in its paragraph becomes a figure whose description shows under it
+/// (施工前… / 竣工后…): villagers see it, not only screen readers.
+fn with_captions(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(start) = rest.find("<p><img ") {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start + 3..];
+        let Some(end) = tag.find('>') else { break };
+        let (img, after) = tag.split_at(end + 1);
+        let alt = img
+            .split_once(" alt=\"")
+            .and_then(|(_, a)| a.split_once('"'))
+            .map(|(a, _)| a)
+            .unwrap_or("");
+        match after.strip_prefix("</p>") {
+            Some(tail) if !alt.trim().is_empty() => {
+                out.push_str("<figure class=\"photo\">");
+                out.push_str(img);
+                // The alt text is attribute-escaped (& < > "), which is also valid as text.
+                out.push_str(&format!("<figcaption>{alt}</figcaption></figure>"));
+                rest = tail;
+            }
+            _ => {
+                out.push_str(&rest[start..start + 3 + end + 1]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Site-relative paths of photos, which must not be copied as they are.

@@ -31,6 +31,14 @@ pub struct NoticeView {
     pub stage: Option<String>,
     /// The other stages of the same matter, in order (includes this one, marked `current`).
     pub timeline: Vec<TimelineView>,
+    /// The counted days of the period (ISO, space-separated: working days for a working-day
+    /// count), so the page's script works out the status on the reader's own day; the build
+    /// date's text stays as the fallback without JavaScript.
+    pub counted: String,
+    /// `个工作日` or `天`.
+    pub unit: &'static str,
+    /// The build date, `12月1日`: the fallback text says on which day it was true.
+    pub as_of: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -132,6 +140,9 @@ pub fn run(site: &Site, cal: &WorkCalendar) -> (Notices, Vec<Diagnostic>) {
                 series: n.series.clone(),
                 stage: n.stage.clone(),
                 timeline,
+                counted: counted_days(n, cal),
+                unit: n.count.unit_zh(),
+                as_of: format_zh_short(site.today),
             })
         })
         .collect();
@@ -151,4 +162,26 @@ pub fn run(site: &Site, cal: &WorkCalendar) -> (Notices, Vec<Diagnostic>) {
     let next_change =
         [notice::next_change(&published, site.today), appear].into_iter().flatten().min();
     (Notices { notices, views, next_change }, diags)
+}
+
+/// The days that count towards `n`'s period: after the day of posting, through the end; for a
+/// working-day count only working days (a day without calendar data counts, as the period's
+/// end itself was already checked against the calendar).
+fn counted_days(n: &Notice, cal: &WorkCalendar) -> String {
+    let mut out = Vec::new();
+    let mut d = n.start;
+    while let Ok(next) = d.tomorrow() {
+        if next > n.end || out.len() > 400 {
+            break;
+        }
+        d = next;
+        let counts = match n.count {
+            notice::Count::Working => cal.is_working_day(d).unwrap_or(true),
+            _ => true,
+        };
+        if counts {
+            out.push(format_iso(d));
+        }
+    }
+    out.join(" ")
 }

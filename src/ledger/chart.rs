@@ -1,6 +1,8 @@
 //! A per-month (or per-科目) income/expense bar chart as inline SVG: deterministic, no
 //! JavaScript, scales with its container (viewBox, width 100%), accessible (`role="img"`,
-//! `<title>`, `<desc>`), Chinese labels.
+//! `<title>`, `<desc>`), Chinese labels. Every bar carries its value, and expense bars are
+//! hatched, so the series differ by more than colour; text is 16 units in a 640-unit-wide
+//! chart that the theme never draws narrower than 36rem, so it grows with the font setting.
 
 use std::fmt::Write;
 
@@ -9,7 +11,7 @@ use crate::money::{Fen, format_money};
 
 const W: f64 = 640.0;
 const H: f64 = 320.0;
-const LEFT: f64 = 64.0;
+const LEFT: f64 = 76.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 44.0;
 const BOTTOM: f64 = 36.0;
@@ -57,7 +59,7 @@ pub fn chart_svg(f: &Finance) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="100%" role="img" aria-labelledby="ledger-chart-title ledger-chart-desc" font-family="sans-serif" font-size="12">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="100%" role="img" aria-labelledby="ledger-chart-title ledger-chart-desc" font-family="sans-serif" font-size="16">"#
     );
     let _ = write!(s, r#"<title id="ledger-chart-title">{}</title>"#, esc(&title));
     let desc: Vec<String> = buckets
@@ -68,19 +70,24 @@ pub fn chart_svg(f: &Finance) -> String {
         .collect();
     let desc = if desc.is_empty() { "无收支数据".to_string() } else { desc.join("；") };
     let _ = write!(s, r#"<desc id="ledger-chart-desc">{}</desc>"#, esc(&desc));
+    // Expense bars are hatched: the two series differ by more than red and green.
+    let _ = write!(
+        s,
+        r##"<defs><pattern id="ledger-chart-hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="7" height="7" fill="{EXPENSE}"/><line x1="0" y1="0" x2="0" y2="7" stroke="#fff" stroke-width="3"/></pattern></defs>"##
+    );
     // Legend
     let _ = write!(
         s,
-        r#"<rect x="{LEFT}" y="12" width="12" height="12" fill="{INCOME}"/><text x="{}" y="22">收入</text><rect x="{}" y="12" width="12" height="12" fill="{EXPENSE}"/><text x="{}" y="22">支出</text>"#,
-        LEFT + 16.0,
-        LEFT + 64.0,
-        LEFT + 80.0
+        r#"<rect x="{LEFT}" y="10" width="16" height="16" fill="{INCOME}"/><text x="{}" y="24">收入</text><rect x="{}" y="10" width="16" height="16" fill="url(#ledger-chart-hatch)" stroke="{EXPENSE}"/><text x="{}" y="24">支出</text>"#,
+        LEFT + 20.0,
+        LEFT + 72.0,
+        LEFT + 92.0
     );
     let max = buckets.iter().map(|b| b.income.0.max(b.expense.0)).max().unwrap_or(0).max(0);
     let top = nice_max(max.max(1));
     let wan = top >= 10_000_000; // ≥ 10 万元: axis in 万元
     let unit = if wan { "万元" } else { "元" };
-    let _ = write!(s, r#"<text x="{}" y="22" text-anchor="end">单位：{unit}</text>"#, W - RIGHT);
+    let _ = write!(s, r#"<text x="{}" y="24" text-anchor="end">单位：{unit}</text>"#, W - RIGHT);
     let plot_h = H - TOP - BOTTOM;
     let plot_w = W - LEFT - RIGHT;
     let y_of = |v: i64| TOP + plot_h - (v as f64 / top as f64) * plot_h;
@@ -110,7 +117,9 @@ pub fn chart_svg(f: &Finance) -> String {
     for (i, b) in buckets.iter().enumerate() {
         let cx = LEFT + group * (i as f64 + 0.5);
         for (k, (v, color, what)) in
-            [(b.income, INCOME, "收入"), (b.expense, EXPENSE, "支出")].into_iter().enumerate()
+            [(b.income, INCOME, "收入"), (b.expense, "url(#ledger-chart-hatch)", "支出")]
+                .into_iter()
+                .enumerate()
         {
             let x = if k == 0 { cx - bar - 1.0 } else { cx + 1.0 };
             let y = y_of(v.0.max(0));
@@ -121,6 +130,16 @@ pub fn chart_svg(f: &Finance) -> String {
                 esc(&b.label),
                 format_money(v)
             );
+            if v.0 > 0 {
+                // The value over its bar, in the axis unit; small so neighbours do not touch.
+                let _ = write!(
+                    s,
+                    r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="13">{}</text>"#,
+                    x + bar / 2.0,
+                    y - 4.0,
+                    axis_label(v.0, wan)
+                );
+            }
         }
         let _ = write!(
             s,

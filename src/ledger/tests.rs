@@ -554,7 +554,7 @@ fn chart_csv_and_json() {
     assert!(svg.contains(r#"viewBox="0 0 640 320""#) && !svg.contains("script"));
     assert!(svg.contains("7月：收入¥12,000.00，支出¥1,800.00"), "{svg}");
     let csv = to_csv(&f);
-    assert!(csv.starts_with("日期,凭证号,摘要,科目,收入,支出,余额,经办人,备注\n2026-07-01,记-0701,收土地承包费,承包收入,12000.00,,13000.00,张会计,\n"), "{csv}");
+    assert!(csv.starts_with("\u{feff}日期,凭证号,摘要,科目,收入,支出,余额,经办人,备注\n2026-07-01,记-0701,收土地承包费,承包收入,12000.00,,13000.00,张会计,\n"), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&to_json(&f)).unwrap();
     assert_eq!(json["totals"]["income"]["fen"], 1_550_050);
     assert_eq!(json["totals"]["income"]["text"], "15,500.50");

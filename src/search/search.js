@@ -229,8 +229,16 @@
    * Resolves to {terms, hits: [{id, title, tags, tf}]} ranked: more query terms in the title
    * first, then in tags, then term frequency (bucketed), then newer first. */
   async function search(query, filters) {
-    filters = filters || {};
+    filters = Object.assign({}, filters || {});
     var meta = await loadMeta();
+    // A year in the query ("党费 2025", "2026年 低保") filters by publication year, as the year
+    // select does, instead of being looked for as a word.
+    query = String(query).replace(/(^|\s)((?:19|20)\d\d)年?(?=\s|$)/g, function (all, sp, y) {
+      if (meta.years.indexOf(Number(y)) < 0) return all;
+      if (filters.year && filters.year !== y) filters.year = 'none';
+      else filters.year = y;
+      return sp;
+    });
     var terms = queryTerms(query);
     if (!terms.length) return { terms: terms, hits: [] };
     var shards = Array.from(new Set(terms.map(termShard)));
@@ -386,6 +394,12 @@
     return u >= 0xdc00 && u <= 0xdfff;
   }
 
+  /* 2026-07-01 → 2026年7月1日, as everywhere else on the site. */
+  function dateZh(iso) {
+    var p = String(iso).split('-');
+    return p.length === 3 ? p[0] + '年' + Number(p[1]) + '月' + Number(p[2]) + '日' : iso;
+  }
+
   /* A window of the excerpt around its first match. */
   function snippet(excerpt, terms) {
     var ranges = matchRanges(excerpt, terms);
@@ -486,7 +500,7 @@
       var time = document.createElement('time');
       time.className = 'search-hit-date';
       time.dateTime = d.d;
-      time.textContent = d.d;
+      time.textContent = dateZh(d.d);
       info.appendChild(time);
       if (d.st) {
         var st = document.createElement('span');
@@ -608,6 +622,11 @@
             return [String(y), y + '年'];
           }),
         );
+        // The placeholder's example names a year the site has, so trying it finds something.
+        var latest = Math.max.apply(null, meta.years);
+        if (ui.input && /\d{4}/.test(ui.input.placeholder) && isFinite(latest)) {
+          ui.input.placeholder = ui.input.placeholder.replace(/\d{4}/, String(latest));
+        }
         if (ui.section) {
           ui.section.value = fromUrl.section;
           if (ui.section.value !== fromUrl.section) ui.section.value = '';
