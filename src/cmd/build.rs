@@ -11,8 +11,13 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool) -> ExitCode {
         opts.out = out;
     }
     opts.drafts = drafts;
+    // Placeholders left from `gongkai init` do not stop a build (the clerk may be trying things
+    // out), but every build names them until they are replaced.
+    let placeholders = gongkai::placeholders::find(&ctx.root);
     match build::build(&opts) {
-        Ok(report) => {
+        Ok(mut report) => {
+            report.warnings.extend(placeholders);
+            report.warnings.sort();
             if !ctx.quiet {
                 ctx.report(&report.warnings);
             }
@@ -50,7 +55,9 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(diags) => {
+        Err(mut diags) => {
+            diags.extend(placeholders);
+            diags.sort();
             ctx.report(&diags);
             let n = diags.error_count();
             eprintln!(

@@ -2,10 +2,12 @@
 
 pub mod build;
 pub mod check;
+pub mod console;
 pub mod init;
 pub mod new;
 pub mod print;
 pub mod serve;
+pub mod start;
 
 use gongkai::diagnostic::{Diagnostics, Lang};
 use jiff::civil::Date;
