@@ -85,16 +85,17 @@ pub fn find(root: &Path) -> Vec<Diagnostic> {
     if let Ok(text) = std::fs::read_to_string(root.join("site.toml")) {
         out.extend(in_site_toml(&text));
     }
-    let mut samples: Vec<(String, std::path::PathBuf)> = walkdir::WalkDir::new(root.join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy();
-            name.ends_with(".md") && name.starts_with(SAMPLE_PREFIX)
-        })
-        .map(|e| (crate::diagnostic::display_path(root, e.path()), e.path().to_path_buf()))
-        .collect();
+    let mut samples: Vec<(String, std::path::PathBuf)> =
+        walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy();
+                name.ends_with(".md") && name.starts_with(SAMPLE_PREFIX)
+            })
+            .map(|e| (crate::diagnostic::display_path(root, e.path()), e.path().to_path_buf()))
+            .collect();
     samples.sort();
     for (rel, path) in samples {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -124,8 +125,11 @@ pub fn in_site_toml(text: &str) -> Vec<Diagnostic> {
         let key = if table.is_empty() { key.to_string() } else { format!("[{table}] {key}") };
         let begin = start + value_at + at;
         out.push(
-            Diagnostic::warning("site.toml", Placeholder::Setting { key, found: found.clone(), kind })
-                .at_span(text, begin..begin + found.len()),
+            Diagnostic::warning(
+                "site.toml",
+                Placeholder::Setting { key, found: found.clone(), kind },
+            )
+            .at_span(text, begin..begin + found.len()),
         );
     }
     out

@@ -201,10 +201,19 @@ mod tests {
     fn windows_paths_become_file_urls_without_backslashes() {
         let cun = "%E9%9D%92%E7%9F%B3%E6%9D%91"; // 青石村
         let cases = [
-            (r"C:\Users\文书\青石村\public\index.html", format!("file:///C:/Users/%E6%96%87%E4%B9%A6/{cun}/public/index.html")),
-            (r"\\?\D:\三务 公开\a.html", "file:///D:/%E4%B8%89%E5%8A%A1%20%E5%85%AC%E5%BC%80/a.html".to_string()),
+            (
+                r"C:\Users\文书\青石村\public\index.html",
+                format!("file:///C:/Users/%E6%96%87%E4%B9%A6/{cun}/public/index.html"),
+            ),
+            (
+                r"\\?\D:\三务 公开\a.html",
+                "file:///D:/%E4%B8%89%E5%8A%A1%20%E5%85%AC%E5%BC%80/a.html".to_string(),
+            ),
             (r"\\server\share\青石村\index.html", format!("file://server/share/{cun}/index.html")),
-            (r"\\?\UNC\server\share\青石村\index.html", format!("file://server/share/{cun}/index.html")),
+            (
+                r"\\?\UNC\server\share\青石村\index.html",
+                format!("file://server/share/{cun}/index.html"),
+            ),
             (r"D:/发布/a:b.html", "file:///D:/%E5%8F%91%E5%B8%83/a%3Ab.html".to_string()),
         ];
         for (path, want) in cases {
@@ -231,5 +240,4 @@ mod tests {
         assert!(paths[4].ends_with(r"Google\Chrome\Application\chrome.exe"), "{paths:?}");
         assert!(install_paths_under(|_| None).is_empty());
     }
-
 }

@@ -28,11 +28,17 @@ fn a_new_site_warns_about_each_placeholder_until_replaced() {
     for (at, what) in [
         ("site.toml:5:10: 警告: title 还是示例内容“某某”", "title"),
         ("site.toml:7:9: 警告: unit 还是示例内容“某某”", "unit"),
-        ("site.toml:10:13: 警告: base_url 还是示例内容“https://example.org/mouzhuang/”", "base_url"),
+        (
+            "site.toml:10:13: 警告: base_url 还是示例内容“https://example.org/mouzhuang/”",
+            "base_url",
+        ),
         ("site.toml:18:10: 警告: [contact] phone 还是示例内容“0000-0000000”", "phone"),
         ("site.toml:19:12: 警告: [contact] address 还是示例内容“某某”", "address"),
         ("site.toml:20:14: 警告: [contact] committee 还是示例内容“某某”", "committee"),
-        ("content/village/示例-村民代表会议决议.md:2:1: 警告: 这是 gongkai init 生成的示例内容“关于村内道路维修的决议公开”", "village"),
+        (
+            "content/village/示例-村民代表会议决议.md:2:1: 警告: 这是 gongkai init 生成的示例内容“关于村内道路维修的决议公开”",
+            "village",
+        ),
         ("content/party/示例-党费收缴情况.md:2:1", "party"),
         ("content/finance/示例-财务收支公开.md:2:1", "finance"),
     ] {

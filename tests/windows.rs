@@ -62,7 +62,16 @@ fn cross_build(repo: &Path, dir: &Path) -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(repo)
-        .args(["build", "--locked", "--profile", "wine-test", "--bin", "gongkai", "--target", TARGET])
+        .args([
+            "build",
+            "--locked",
+            "--profile",
+            "wine-test",
+            "--bin",
+            "gongkai",
+            "--target",
+            TARGET,
+        ])
         .arg("--target-dir")
         .arg(dir)
         .env("CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER", "x86_64-w64-mingw32-gcc")
@@ -162,7 +171,8 @@ fn the_exe_builds_the_example_site_like_the_linux_binary() {
     let win_tree = tree(&root.join("public"));
     let linux_tree = tree(&linux.path().join("public"));
     assert!(win_tree.len() > 50, "only {} files", win_tree.len());
-    let names = |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    let names =
+        |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&win_tree), names(&linux_tree), "the file lists differ");
     for (path, bytes) in &win_tree {
         assert!(&linux_tree[path] == bytes, "{path} differs between the Windows and Linux builds");
@@ -273,6 +283,8 @@ fn a_double_click_offers_a_new_site_and_previews_it() {
     assert!(said.contains("我的公开栏"), "{said}");
     assert!(said.contains("关闭这个窗口（或按 Ctrl+C）就停止预览"), "{said}");
     assert!(folder.join("我的公开栏/site.toml").is_file(), "{said}");
+    assert!(said.contains("还有 9 处示例内容要改成真实的"), "{said}");
+    assert!(said.contains("site.toml:18:10  [contact] phone 还是示例内容“0000-0000000”"), "{said}");
     let (status, body) = get(port, "/");
     assert!(status.contains("200"), "{status}");
     assert!(title(&body).contains("某某村三务公开栏"), "{body}");

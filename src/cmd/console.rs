@@ -40,7 +40,10 @@ fn own_window() -> bool {
 /// Before a double-clicked window closes, waits for Enter so the clerk can read what happened.
 pub fn finish(ctx: &Ctx, code: ExitCode) -> ExitCode {
     if own_window() {
-        println!("{}", ctx.lang.pick("按回车键关闭这个窗口。", "Press Enter to close this window."));
+        println!(
+            "{}",
+            ctx.lang.pick("按回车键关闭这个窗口。", "Press Enter to close this window.")
+        );
         let mut line = String::new();
         let _ = std::io::stdin().read_line(&mut line);
     }

@@ -44,6 +44,19 @@ pub fn run(ctx: &Ctx, root_given: bool) -> ExitCode {
             site.display()
         ),
     );
+    let left = gongkai::placeholders::find(&site);
+    if !left.is_empty() && !ctx.quiet {
+        println!(
+            "{}",
+            ctx.lang.pick(
+                &format!("还有 {} 处示例内容要改成真实的（改完之前网站不能发布）：", left.len()),
+                &format!("{} placeholders left to replace before publishing:", left.len()),
+            )
+        );
+        for d in &left {
+            println!("  {}  {}", d.location(), d.message.text(ctx.lang));
+        }
+    }
     let ctx = Ctx { root: site, quiet: ctx.quiet, today: ctx.today, lang: ctx.lang };
     let code = super::serve::run(
         &ctx,
@@ -110,7 +123,8 @@ fn choose(ctx: &Ctx, dirs: &[PathBuf]) -> Option<PathBuf> {
         println!("  {}. {}", i + 1, d.file_name().unwrap_or(d.as_os_str()).to_string_lossy());
     }
     let answer = ask(ctx.lang.pick("请输入要预览的编号，然后按回车：", "Number to preview: "))?;
-    let picked = answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| dirs.get(i));
+    let picked =
+        answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| dirs.get(i));
     if picked.is_none() {
         eprintln!("{}", ctx.lang.pick("没有这个编号。", "No such number."));
     }
@@ -130,7 +144,10 @@ fn offer_new(ctx: &Ctx, base: &Path) -> Option<PathBuf> {
             "这里还没有网站文件夹（含 site.toml 的文件夹）。\n可以新建一个带示例内容的网站：{}",
             dir.display()
         ),
-        &format!("No site folder here. A new site with example content can be created: {}", dir.display()),
+        &format!(
+            "No site folder here. A new site with example content can be created: {}",
+            dir.display()
+        ),
     );
     let prompt = ctx.lang.pick(
         "要新建吗？直接按回车表示“是”，输入 n 再按回车表示“否”：",
