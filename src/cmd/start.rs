@@ -64,11 +64,17 @@ pub fn run(ctx: &Ctx, root_given: bool) -> ExitCode {
             port: 1313,
             bind: "127.0.0.1".into(),
             open: std::env::var_os("GONGKAI_NO_BROWSER").is_none(),
-            poll: false,
+            // A share does not report file changes: check the files instead (as `--poll`).
+            poll: on_network_share(&ctx.root.to_string_lossy()),
             fixed_today: false,
         },
     );
     super::console::finish(&ctx, code)
+}
+
+/// A UNC path such as `\\server\share\青石村` (also in its `\\?\UNC\` form).
+pub fn on_network_share(path: &str) -> bool {
+    path.starts_with(r"\\?\UNC\") || (path.starts_with(r"\\") && !path.starts_with(r"\\?\"))
 }
 
 /// Where a site was found.
@@ -196,6 +202,15 @@ mod tests {
         assert_eq!(find_site(&here, Some(&exe)), Found::One(exe.clone()));
         std::fs::write(here.join("site.toml"), "").unwrap();
         assert_eq!(find_site(&here, Some(&exe)), Found::One(here.clone()));
+    }
+
+    #[test]
+    fn sites_on_a_share_are_polled() {
+        assert!(on_network_share(r"\\server\share\青石村"));
+        assert!(on_network_share(r"\\?\UNC\server\share\青石村"));
+        assert!(!on_network_share(r"\\?\C:\Users\文书\我的公开栏"));
+        assert!(!on_network_share(r"D:\青石村"));
+        assert!(!on_network_share("/home/文书/青石村"));
     }
 
     #[test]
