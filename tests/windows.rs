@@ -242,7 +242,10 @@ fn the_exe_serves_the_preview_on_loopback() {
     let parent = tempfile::tempdir().unwrap();
     let root = parent.path().join("青石村");
     copy_dir(site.path(), &root);
-    let child = exe(&["serve", "--root", &z(&root), "--port", "0", "--today", TODAY])
+    // The `\\?\` form that Windows' canonicalize returns (and that UNC shares take):
+    // the server must still find and serve files under it.
+    let verbatim = format!(r"\\?\{}", z(&root));
+    let child = exe(&["serve", "--root", &verbatim, "--port", "0", "--today", TODAY])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
