@@ -38,6 +38,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("publish_originals", Shape::Value),
     Key("privacy", Shape::Value),
     Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
+    Key("withdrawn", Shape::Table(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
     Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
 ];
 
@@ -130,6 +131,10 @@ pub struct PostingFront {
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
+    /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
+    /// withdrawal notice with the note, for good.
+    #[serde(default)]
+    pub withdrawn: Option<crate::manifest::ChangeNote>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
