@@ -17,6 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 scripts/setup/windows.sh  # Windows target, mingw-w64 and Wine for tests/windows.rs
+scripts/setup/publish.sh
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

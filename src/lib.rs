@@ -26,6 +26,7 @@ pub mod output;
 pub mod placeholders;
 pub mod print;
 pub mod privacy;
+pub mod publish;
 pub mod published;
 pub mod qr;
 pub mod render;

@@ -7,6 +7,7 @@ pub mod import;
 pub mod init;
 pub mod new;
 pub mod print;
+pub mod publish;
 pub mod serve;
 pub mod start;
 
