@@ -16,6 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+scripts/setup/windows.sh  # Windows target, mingw-w64 and Wine for tests/windows.rs
 scripts/setup/publish.sh
 scripts/setup/a11y.sh
 

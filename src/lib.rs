@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod money;
 pub mod notice;
 pub mod output;
+pub mod placeholders;
 pub mod print;
 pub mod privacy;
 pub mod publish;

@@ -42,7 +42,7 @@ mod allocator_tuning {
     version,
     about = "把 Markdown 写的三务公开内容生成公开栏网站 / Build a transparency-board website from Markdown",
     long_about = None,
-    after_help = "常用示例 / Examples:\n  gongkai build                    生成网站到 public/ 文件夹\n  gongkai build --root D:\\青石村     生成指定文件夹里的网站\n  gongkai serve --open             边改边在浏览器里预览\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai init 青石村               新建一个网站文件夹\n\n出错时会列出文件、行号和改法；public/ 里已发布的内容不会被改动。\n设置 GONGKAI_LANG=en 显示英文信息。"
+    after_help = "常用示例 / Examples:\n  gongkai                          （或双击 gongkai.exe）找到网站文件夹，在浏览器里预览\n  gongkai build                    生成网站到 public/ 文件夹\n  gongkai build --root D:\\青石村     生成指定文件夹里的网站\n  gongkai serve --open             边改边在浏览器里预览\n  gongkai new village \"关于村道硬化工程的决议公开\"\n  gongkai init 青石村               新建一个网站文件夹\n\n出错时会列出文件、行号和改法；public/ 里已发布的内容不会被改动。\n设置 GONGKAI_LANG=en 显示英文信息。"
 )]
 struct Cli {
     /// 网站文件夹（含 site.toml），默认当前文件夹 / Site folder
@@ -54,8 +54,9 @@ struct Cli {
     /// 按这一天生成（YYYY-MM-DD，默认北京时间今天）/ Build as of this date
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     today: Option<String>,
+    /// 不写命令（例如双击 gongkai.exe）：找到网站文件夹并在浏览器里预览
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -181,6 +182,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    cmd::console::setup();
     let cli = Cli::parse();
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     let ctx = cmd::Ctx::new(root, cli.quiet, cli.today.as_deref());
@@ -196,7 +198,10 @@ fn main() -> ExitCode {
     if let Err(e) = gongkai::output::recover(&ctx.root.join("public")) {
         eprintln!("{}", ctx.lang.pick(&gongkai::diagnostic::Message::zh(&e), &e.to_string()));
     }
-    match cli.command {
+    let Some(command) = cli.command else {
+        return cmd::start::run(&ctx, cli.root.is_some());
+    };
+    match command {
         Command::Build { out, drafts, force } => cmd::build::run(&ctx, out, drafts, force),
         Command::Check { format } => cmd::check::run(&ctx, format == "json"),
         Command::Serve { port, bind, open, poll } => cmd::serve::run(

@@ -71,7 +71,34 @@ pub fn find_browser() -> Result<PathBuf, PrintError> {
             return Ok(p);
         }
     }
-    INSTALL_PATHS.iter().map(PathBuf::from).find(|p| p.is_file()).ok_or(PrintError::NoBrowser)
+    windows_install_paths()
+        .into_iter()
+        .chain(INSTALL_PATHS.iter().map(PathBuf::from))
+        .find(|p| p.is_file())
+        .ok_or(PrintError::NoBrowser)
+}
+
+/// Edge and Chrome where Windows actually put them: under `%ProgramFiles%`,
+/// `%ProgramFiles(x86)%` (not always on drive C:) and, for Chrome installed without
+/// administrator rights, `%LOCALAPPDATA%`. Empty where those variables are not set.
+pub fn windows_install_paths() -> Vec<PathBuf> {
+    install_paths_under(|var| std::env::var_os(var))
+}
+
+fn install_paths_under(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<PathBuf> {
+    const APPS: &[&str] = &[
+        r"Microsoft\Edge\Application\msedge.exe",
+        r"Google\Chrome\Application\chrome.exe",
+        r"Chromium\Application\chrome.exe",
+    ];
+    let mut out = Vec::new();
+    for var_name in ["ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA"] {
+        let Some(base) = var(var_name).filter(|v| !v.is_empty()) else { continue };
+        for app in APPS {
+            out.push(PathBuf::from(&base).join(app));
+        }
+    }
+    out
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {
@@ -90,11 +117,32 @@ fn on_path(name: &str) -> Option<PathBuf> {
 /// A `file://` URL for a local file.
 pub fn file_url(path: &Path) -> String {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let s = abs.to_string_lossy().replace('\\', "/");
-    let s = s.trim_start_matches("//?/");
-    let encoded: Vec<String> = s.split('/').map(crate::urls::encode_segment).collect();
-    let joined = encoded.join("/").replacen("%3A", ":", 1);
-    if joined.starts_with('/') { format!("file://{joined}") } else { format!("file:///{joined}") }
+    file_url_of(&abs.to_string_lossy())
+}
+
+/// The `file://` URL of an absolute path written the Unix or the Windows way: `C:\村\a.html`,
+/// the `\\?\C:\…` form `canonicalize` returns on Windows, and UNC shares `\\server\share\…`
+/// (also as `\\?\UNC\server\share\…`), which become `file://server/share/…`.
+pub fn file_url_of(path: &str) -> String {
+    let s = path.replace('\\', "/");
+    let (host, rest) = if let Some(unc) = s.strip_prefix("//?/UNC/") {
+        unc.split_once('/').unwrap_or((unc, ""))
+    } else if let Some(local) = s.strip_prefix("//?/") {
+        ("", local)
+    } else if let Some(unc) = s.strip_prefix("//") {
+        unc.split_once('/').unwrap_or((unc, ""))
+    } else {
+        ("", s.as_str())
+    };
+    let rest = rest.trim_start_matches('/');
+    let encoded: Vec<String> = rest.split('/').map(crate::urls::encode_segment).collect();
+    let mut joined = encoded.join("/");
+    // Keep a drive letter's colon: `C:/`, not `C%3A/`.
+    let bytes = rest.as_bytes();
+    if host.is_empty() && bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        joined = joined.replacen("%3A", ":", 1);
+    }
+    format!("file://{}/{joined}", crate::urls::encode_segment(host))
 }
 
 /// Flags for running Chromium headless and quiet: no sandbox (containers, root), no GPU, and
@@ -147,5 +195,49 @@ mod tests {
     fn file_urls_are_encoded() {
         let u = file_url(Path::new("/tmp/青石 村/index.html"));
         assert_eq!(u, "file:///tmp/%E9%9D%92%E7%9F%B3%20%E6%9D%91/index.html");
+    }
+
+    #[test]
+    fn windows_paths_become_file_urls_without_backslashes() {
+        let cun = "%E9%9D%92%E7%9F%B3%E6%9D%91"; // 青石村
+        let cases = [
+            (
+                r"C:\Users\文书\青石村\public\index.html",
+                format!("file:///C:/Users/%E6%96%87%E4%B9%A6/{cun}/public/index.html"),
+            ),
+            (
+                r"\\?\D:\三务 公开\a.html",
+                "file:///D:/%E4%B8%89%E5%8A%A1%20%E5%85%AC%E5%BC%80/a.html".to_string(),
+            ),
+            (r"\\server\share\青石村\index.html", format!("file://server/share/{cun}/index.html")),
+            (
+                r"\\?\UNC\server\share\青石村\index.html",
+                format!("file://server/share/{cun}/index.html"),
+            ),
+            (r"D:/发布/a:b.html", "file:///D:/%E5%8F%91%E5%B8%83/a%3Ab.html".to_string()),
+        ];
+        for (path, want) in cases {
+            let got = file_url_of(path);
+            assert_eq!(got, want, "{path}");
+            assert!(!got.contains('\\'), "{got}");
+        }
+    }
+
+    #[test]
+    fn windows_browsers_are_looked_for_where_windows_installed_them() {
+        let env = |var: &str| match var {
+            "ProgramFiles" => Some(r"D:\Program Files".into()),
+            "LOCALAPPDATA" => Some(r"C:\Users\文书\AppData\Local".into()),
+            _ => None,
+        };
+        let paths: Vec<String> =
+            install_paths_under(env).iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        assert_eq!(paths.len(), 6, "{paths:?}");
+        // Edge first: every Windows 10/11 PC has it.
+        assert!(paths[0].starts_with(r"D:\Program Files"), "{paths:?}");
+        assert!(paths[0].ends_with(r"Microsoft\Edge\Application\msedge.exe"), "{paths:?}");
+        assert!(paths[4].starts_with(r"C:\Users\文书\AppData\Local"), "{paths:?}");
+        assert!(paths[4].ends_with(r"Google\Chrome\Application\chrome.exe"), "{paths:?}");
+        assert!(install_paths_under(|_| None).is_empty());
     }
 }

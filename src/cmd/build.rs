@@ -17,8 +17,13 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
     opts.force = force;
     // A site with publish targets is checked for change notes when it is published.
     opts.enforce_change_notes = !gongkai::published::has_targets(&ctx.root);
+    // Placeholders left from `gongkai init` do not stop a build (the clerk may be trying things
+    // out), but every build names them until they are replaced.
+    let placeholders = gongkai::placeholders::find(&ctx.root);
     match build::build(&opts) {
-        Ok(report) => {
+        Ok(mut report) => {
+            report.warnings.extend(placeholders);
+            report.warnings.sort();
             if !ctx.quiet {
                 ctx.report(&report.warnings);
             }
@@ -56,7 +61,9 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
             }
             ExitCode::SUCCESS
         }
-        Err(diags) => {
+        Err(mut diags) => {
+            diags.extend(placeholders);
+            diags.sort();
             ctx.report(&diags);
             let n = diags.error_count();
             eprintln!(

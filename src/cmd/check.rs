@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, json: bool) -> ExitCode {
     let opts = BuildOptions::new(&ctx.root, ctx.today);
-    let (diags, pages) = match build::generate(&opts) {
+    let (mut diags, pages) = match build::generate(&opts) {
         Ok(g) => (g.warnings, Some(g.pages)),
         Err(d) => (d, None),
     };
+    diags.extend(gongkai::placeholders::find(&ctx.root));
+    diags.sort();
     let errors = diags.error_count();
     let warnings = diags.warning_count();
     if json {

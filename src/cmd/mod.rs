@@ -2,12 +2,14 @@
 
 pub mod build;
 pub mod check;
+pub mod console;
 pub mod import;
 pub mod init;
 pub mod new;
 pub mod print;
 pub mod publish;
 pub mod serve;
+pub mod start;
 
 use gongkai::diagnostic::{Diagnostics, Lang};
 use jiff::civil::Date;
