@@ -30,6 +30,7 @@ pub mod search;
 pub mod serve;
 pub mod sheet;
 pub mod site;
+pub mod sitepath;
 pub mod theme;
 pub mod toml_keys;
 pub mod urls;

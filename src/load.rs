@@ -425,7 +425,28 @@ fn walk_dir(
         }
         let path = entry.path();
         let Ok(ft) = entry.file_type() else { continue };
-        if ft.is_dir() {
+        // A link is followed only when its target is inside the site: nothing outside is read.
+        let is_dir = match crate::sitepath::check_link(root, &path, &display_path(root, &path)) {
+            Err(e) => {
+                diags.push(Diagnostic::error(display_path(root, &path), e));
+                continue;
+            }
+            Ok(true) => {
+                let Ok(meta) = std::fs::metadata(&path) else { continue };
+                // A link to a folder that holds it would be walked forever.
+                let loops = meta.is_dir()
+                    && std::fs::canonicalize(dir)
+                        .ok()
+                        .zip(std::fs::canonicalize(&path).ok())
+                        .is_some_and(|(d, target)| d.starts_with(target));
+                if loops {
+                    continue;
+                }
+                meta.is_dir()
+            }
+            Ok(false) => ft.is_dir(),
+        };
+        if is_dir {
             let mut child = rel.to_vec();
             child.push(name);
             let child_bundle =
