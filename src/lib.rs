@@ -16,6 +16,7 @@ pub mod frontmatter;
 pub mod images;
 pub mod incremental;
 pub mod ledger;
+pub mod limits;
 pub mod load;
 pub mod manifest;
 pub mod markdown;

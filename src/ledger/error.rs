@@ -5,6 +5,8 @@ use crate::money::{AmountError, Fen, format_wan, format_yuan};
 
 #[derive(Debug, Clone)]
 pub enum LedgerError {
+    /// Beyond one of the limits in [`crate::limits`].
+    Limit(crate::limits::LimitError),
     BadAmount { column: String, value: String, reason: AmountError },
     BothIncomeAndExpense { income: String, expense: String },
     NegativeInWrongColumn { column: String, value: String, other: String },
@@ -52,6 +54,7 @@ impl Message for LedgerError {
     fn code(&self) -> &'static str {
         use LedgerError::*;
         match self {
+            Limit(l) => l.code(),
             BadAmount { .. } => "ledger.bad-amount",
             BothIncomeAndExpense { .. } => "ledger.both-income-and-expense",
             NegativeInWrongColumn { .. } => "ledger.negative-amount",
@@ -95,6 +98,7 @@ impl Message for LedgerError {
     fn zh(&self) -> String {
         use LedgerError::*;
         match self {
+            Limit(l) => l.zh(),
             BadAmount { column, value, reason } => {
                 format!("{column} \"{value}\" 不是有效金额（{}）", reason.zh())
             }
@@ -216,6 +220,7 @@ impl Message for LedgerError {
     fn en(&self) -> String {
         use LedgerError::*;
         match self {
+            Limit(l) => l.en(),
             BadAmount { column, value, reason } => {
                 format!("{column} \"{value}\" is not a valid amount ({})", reason.en())
             }
