@@ -25,17 +25,25 @@ pub const MAX_CELLS: u64 = 2_000_000;
 /// A file beyond one of the limits.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
-    #[error("this file is {size}, more than the limit of {limit} for one posting; split it into several postings or attach the long list as a file")]
+    #[error(
+        "this file is {size}, more than the limit of {limit} for one posting; split it into several postings or attach the long list as a file"
+    )]
     PostingSize { size: String, limit: String },
-    #[error("lists or quotes are nested {depth} levels deep here, more than the limit of {limit}; nest fewer levels")]
+    #[error(
+        "lists or quotes are nested {depth} levels deep here, more than the limit of {limit}; nest fewer levels"
+    )]
     Nesting { depth: usize, limit: usize },
     #[error("this file is {size}, more than the limit of {limit} for a file gongkai reads")]
     FileSize { size: String, limit: String },
     #[error("this ledger has more than {limit} rows (the limit); split it by year or by quarter")]
     LedgerRows { limit: usize },
-    #[error("this file unpacks to more than {limit} (the limit); it is damaged or not a real document (a \"zip bomb\")")]
+    #[error(
+        "this file unpacks to more than {limit} (the limit); it is damaged or not a real document (a \"zip bomb\")"
+    )]
     Inflated { limit: String },
-    #[error("this spreadsheet has more than {limit} cells (the limit); keep only the sheets to publish")]
+    #[error(
+        "this spreadsheet has more than {limit} cells (the limit); keep only the sheets to publish"
+    )]
     Cells { limit: u64 },
 }
 
@@ -67,9 +75,9 @@ impl Message for LimitError {
             LimitError::Inflated { limit } => format!(
                 "这个文件解压后超过 {limit} 的上限，可能已损坏，或不是正常的文档（“压缩炸弹”）。请用 WPS 或 Excel 打开后重新另存"
             ),
-            LimitError::Cells { limit } => format!(
-                "这个表格超过了 {limit} 个单元格的上限。请只保留要公开的工作表后另存"
-            ),
+            LimitError::Cells { limit } => {
+                format!("这个表格超过了 {limit} 个单元格的上限。请只保留要公开的工作表后另存")
+            }
         }
     }
     fn en(&self) -> String {
@@ -168,4 +176,57 @@ mod tests {
         let quotes = format!("{}深\n", "> ".repeat(40));
         assert_eq!(deep_nesting(&quotes).map(|d| d.1), Some(33));
     }
+}
+
+/// Checks a zip-based file (xlsx, docx, ods, an attached .zip) before anything unpacks it: the
+/// sizes its directory declares, then the bytes each worksheet really inflates to and its cell
+/// count, streamed through a small buffer (constant memory, one pass). Not a zip: `Ok`.
+pub fn check_zip(path: &std::path::Path) -> Result<(), LimitError> {
+    use std::io::Read;
+    let inflated = || LimitError::Inflated { limit: size_text(MAX_INFLATED_BYTES) };
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return Ok(()) };
+    let mut declared: u64 = 0;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            declared = declared.saturating_add(f.size());
+        }
+    }
+    if declared > MAX_INFLATED_BYTES {
+        return Err(inflated());
+    }
+    // Declared sizes can lie: count what really comes out, and the cells of each sheet.
+    let (mut total, mut cells) = (0u64, 0u64);
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        let sheet = name.ends_with(".xml") && name.contains("worksheets/");
+        let mut last = [0u8; 2];
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            total += n as u64;
+            if total > MAX_INFLATED_BYTES {
+                return Err(inflated());
+            }
+            if sheet {
+                // `<c ` and `<c>` open a cell; the two bytes before the buffer join it.
+                let chunk = &buf[..n];
+                let opens = |w: &[u8]| w[0] == b'<' && w[1] == b'c' && matches!(w[2], b' ' | b'>');
+                let joined = [last[0], last[1], chunk[0], *chunk.get(1).unwrap_or(&0)];
+                cells += joined.windows(3).take(2).filter(|w| opens(w)).count() as u64;
+                cells += chunk.windows(3).filter(|w| opens(w)).count() as u64;
+                if n >= 2 {
+                    last = [chunk[n - 2], chunk[n - 1]];
+                }
+                if cells > MAX_CELLS {
+                    return Err(LimitError::Cells { limit: MAX_CELLS });
+                }
+            }
+        }
+    }
+    Ok(())
 }

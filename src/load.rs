@@ -264,8 +264,9 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnosti
     use crate::limits::{self, LimitError};
     use std::io::Read;
     let display = display_path(root, path);
-    let unreadable =
-        |e: std::io::Error| vec![Diagnostic::error(display.clone(), LoadError::Unreadable(e.to_string()))];
+    let unreadable = |e: std::io::Error| {
+        vec![Diagnostic::error(display.clone(), LoadError::Unreadable(e.to_string()))]
+    };
     // Read at most one byte past the limit: a huge file is refused without being held.
     let mut bytes = Vec::new();
     std::fs::File::open(path)

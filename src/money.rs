@@ -140,7 +140,9 @@ pub enum AmountError {
     TooLarge,
     #[error("not a finite number")]
     NotFinite,
-    #[error("Excel shows the error value {shown}: the cell's formula is wrong ({meaning}); fix the formula in Excel and save again")]
+    #[error(
+        "Excel shows the error value {shown}: the cell's formula is wrong ({meaning}); fix the formula in Excel and save again"
+    )]
     ExcelFormula { shown: String, meaning: &'static str },
 }
 

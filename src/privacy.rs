@@ -283,7 +283,7 @@ struct Ch {
 /// The characters of `text` that matter to the scan, decoded, in one linear pass. Invisible and
 /// formatting characters (see [`is_transparent`]), Markdown backslash escapes and TOML line
 /// continuations are left out, so the digits on either side of them meet.
-fn tokenize(text: &str) -> Vec<Ch> {
+fn tokenize(text: &str, kind: TextKind) -> Vec<Ch> {
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 2);
     let mut i = 0;
@@ -291,6 +291,15 @@ fn tokenize(text: &str) -> Vec<Ch> {
         let c = b[i];
         if c < 0x80 {
             let (len, decoded) = match c {
+                // Markup: an inline tag (`<span>`, `<w:t>`) is nothing, so `<b>138</b>1234`
+                // reads as one number; any other tag ends a line (table cells stay apart).
+                b'<' if kind == TextKind::Markup => {
+                    let len = b[i..].iter().position(|&c| c == b'>').map_or(1, |p| p + 1);
+                    let inline = len > 1 && is_inline_tag(&text[i..i + len]);
+                    (len, (len > 1 && !inline).then_some('\n').or((len == 1).then_some('<')))
+                }
+                b'\\' if kind == TextKind::Rtf => rtf_control(&text[i..]),
+                b'{' | b'}' if kind == TextKind::Rtf => (1, None),
                 // Emphasis is `*` or `**`; three or more stars are what masking writes, and
                 // show as they are.
                 b'*' => {
@@ -365,6 +374,102 @@ fn is_marker(c: char) -> bool {
         '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{2070}'..='\u{209F}' | '\u{2460}'..='\u{24FF}'
             | '\u{2776}'..='\u{2793}' | '\u{3251}'..='\u{32BF}'
     )
+}
+
+/// What kind of text is scanned: what counts as invisible formatting in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// Markdown, TOML, CSV, plain text.
+    Plain,
+    /// HTML, XML, SVG and the XML inside Office files: tags are formatting.
+    Markup,
+    /// RTF: control words and groups are formatting.
+    Rtf,
+}
+
+/// Tags that sit inside a line of text (`<span>`, `<b>`, `<w:r>`, `<w:t>`, `<tspan>`…).
+fn is_inline_tag(tag: &str) -> bool {
+    let name: String = tag
+        .trim_start_matches(['<', '/'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let local = name.rsplit(':').next().unwrap_or(&name);
+    matches!(
+        local,
+        "span"
+            | "b"
+            | "i"
+            | "u"
+            | "s"
+            | "em"
+            | "strong"
+            | "a"
+            | "font"
+            | "sub"
+            | "sup"
+            | "small"
+            | "big"
+            | "mark"
+            | "code"
+            | "kbd"
+            | "abbr"
+            | "tspan"
+            | "r"
+            | "t"
+            | "rpr"
+            | "rfonts"
+            | "sz"
+            | "szcs"
+            | "color"
+            | "lang"
+            | "proofErr"
+            | "prooferr"
+            | "bookmarkstart"
+            | "bookmarkend"
+            | "rt"
+            | "is"
+    ) || tag.starts_with("<!--")
+        || tag.starts_with("<?")
+}
+
+/// An RTF control word or symbol at the start of `s`: a paragraph, line, cell or tab mark is a
+/// line break, `\'hh` the character it encodes when ASCII, `\uN` the character N; the rest is
+/// formatting.
+fn rtf_control(s: &str) -> (usize, Option<char>) {
+    let b = s.as_bytes();
+    match b.get(1) {
+        Some(b'\'') => {
+            let v = s.get(2..4).and_then(|h| u8::from_str_radix(h, 16).ok());
+            (4.min(b.len()), v.filter(u8::is_ascii).map(|v| v as char))
+        }
+        Some(c) if c.is_ascii_alphabetic() => {
+            let word = b[1..].iter().take_while(|c| c.is_ascii_alphabetic()).count();
+            let mut j = 1 + word;
+            if b.get(j) == Some(&b'-') {
+                j += 1;
+            }
+            let num_start = j;
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            let arg: Option<i64> = s[num_start..j].parse().ok();
+            // One space ends a control word and belongs to it.
+            if b.get(j) == Some(&b' ') {
+                j += 1;
+            }
+            let ch = match &s[1..1 + word] {
+                "par" | "line" | "cell" | "row" | "sect" | "page" => Some('\n'),
+                "tab" => Some('\t'),
+                "u" => arg.and_then(|v| char::from_u32(v.rem_euclid(65536) as u32)),
+                _ => None,
+            };
+            (j, ch)
+        }
+        Some(&c) => (2, Some(c as char).filter(|c| !matches!(c, '\\' | '{' | '}' | '*'))),
+        None => (1, None),
+    }
 }
 
 /// An HTML character reference at the start of `s`: its length and the character (`None` for
@@ -470,7 +575,12 @@ pub fn scan(text: &str, allow: &AllowList) -> Vec<Finding> {
 
 /// [`scan`] as of a given day (birth dates after it are impossible); builds pass their `--today`.
 pub fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
-    let mut chars = tokenize(text);
+    scan_kind(text, allow, today, TextKind::Plain)
+}
+
+/// [`scan_on`] for a text of the given kind (markup, RTF).
+pub fn scan_kind(text: &str, allow: &AllowList, today: Date, kind: TextKind) -> Vec<Finding> {
+    let mut chars = tokenize(text, kind);
     let mut hidden = vec![false; chars.len()];
 
     // Find candidates, hide their digits, and look again until nothing new turns up: digits left
@@ -522,6 +632,34 @@ pub fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
         });
     }
     findings
+}
+
+/// [`scan_on`] over a long text (a file) in pieces of about 256 KiB cut at line breaks that no
+/// number can span (no digit on either side), so memory stays small whatever the file's size.
+pub fn scan_long(text: &str, allow: &AllowList, today: Date, kind: TextKind) -> Vec<Finding> {
+    const PIECE: usize = 256 * 1024;
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < b.len() {
+        let mut end = (start + PIECE).min(b.len());
+        while end < b.len() {
+            // A line break, comma, bar or tag bracket with no digit on either side; a text with
+            // none for another piece's length is cut anyway (at a character boundary).
+            let safe = b"\n,|<>;".contains(&b[end])
+                && !b[end - 1].is_ascii_digit()
+                && !b.get(end + 1).is_some_and(u8::is_ascii_digit);
+            if safe || (end - start > 2 * PIECE && text.is_char_boundary(end)) {
+                break;
+            }
+            end += 1;
+        }
+        for f in scan_kind(&text[start..end], allow, today, kind) {
+            out.push(Finding { range: f.range.start + start..f.range.end + start, ..f });
+        }
+        start = end;
+    }
+    out
 }
 
 /// The source text of `chars[first..=last]` with every hidden character written as one `*` per

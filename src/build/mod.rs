@@ -252,6 +252,20 @@ fn generate_with(
     diags.extend(privacy_diags);
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme, &mut diags);
+    // The site's own static/ files are published as they are: scan them like content files.
+    let site_static = site.root.join("static");
+    let allow = enrich::privacy::allow_list(&site);
+    let static_diags: Vec<Diagnostic> = statics
+        .par_iter()
+        .filter_map(|(_, c)| match c {
+            Contents::Copy(p) if p.starts_with(&site_static) => Some(p),
+            _ => None,
+        })
+        .flat_map(|p| {
+            enrich::privacy::check_file(&display_path(&site.root, p), p, &allow, site.today)
+        })
+        .collect();
+    diags.extend(static_diags);
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
     // A body depends on its text, where it is, and (through its links) on the whole index.

@@ -141,6 +141,10 @@ pub(crate) fn read_ledger(
             super::columns::grid_records(grid, cols, &origin, diags)
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
+            if let Err(e) = limits::check_zip(&full) {
+                diags.push(origin.error(&Loc::File, LedgerError::Limit(e)));
+                return None;
+            }
             let (sheet_name, grid) = match read_xlsx::grid(&full, sheet.as_deref()) {
                 Ok(x) => x,
                 Err(e) => {
