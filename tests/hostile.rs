@@ -289,3 +289,137 @@ fn a_million_row_csv_ledger_is_refused_fast_with_little_memory() {
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     assert_peak_under_500_mib("1,000,000-row ledger");
 }
+
+/// Builds a site whose posting bundle holds `files` (name, bytes) and returns stderr of the
+/// failing build.
+fn privacy_fails_with(files: &[(&str, Vec<u8>)]) -> String {
+    let site = one_posting("", "正文。\n");
+    for (name, bytes) in files {
+        let p = site.path().join("content/village/2026-road").join(name);
+        std::fs::write(p, bytes).unwrap();
+    }
+    fails(site.path())
+}
+
+fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        z.start_file(*name, SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut z, text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+const B: &str = "content/village/2026-road";
+
+#[test]
+fn attachments_of_every_text_kind_are_scanned() {
+    let err = privacy_fails_with(&[
+        (
+            "名单.html",
+            "<table><tr><td>张三</td><td><b>138</b>1234&nbsp;5678</td></tr></table>\n".into(),
+        ),
+        ("名单.xml", "<户><姓名>李四</姓名>\n<证件>11010519491231002X</证件></户>\n".into()),
+        ("名单.json", "{\"name\": \"王五\",\n \"phone\": \"\\u0031\\u00338 1234 5678\"}\n".into()),
+        (
+            "图.svg",
+            "<svg><text><tspan>卡号 6222 0212</tspan><tspan> 3456 7890 128</tspan></text></svg>\n"
+                .into(),
+        ),
+        ("名单.rtf", "{\\rtf1\\ansi{\\b 139}\\'31\\'32\\'33\\'34 5678\\par}\n".into()),
+        ("电话.csv", "姓名,电话,金额\n赵六,13712345678.0,1234.00\n".into()),
+    ]);
+    for want in [
+        format!("{B}/名单.html:1:30: 错误: 发现手机号码：138**** 5678（此处已遮盖）"),
+        format!("{B}/名单.xml:2:5: 错误: 发现身份证号：**************002X（此处已遮盖）"),
+        format!("{B}/名单.json:2:12: 错误: 发现手机号码：138 **** 5678（此处已遮盖）"),
+        format!("{B}/图.svg:1:22: 错误: 发现银行卡号：**** **** **** ***0 128（此处已遮盖）"),
+        format!("{B}/名单.rtf:1:16: 错误: 发现手机号码：139**** 5678（此处已遮盖）"),
+        format!("{B}/电话.csv:2:4: 错误: 发现手机号码：137****5678（此处已遮盖）"),
+    ] {
+        assert!(err.contains(&want), "missing {want:?} in\n{err}");
+    }
+    assert_eq!(err.matches("错误:").count(), 6, "{err}");
+}
+
+#[test]
+fn office_files_archives_static_files_and_site_toml_are_scanned() {
+    use rust_xlsxwriter::{DocProperties, Note, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("a.xlsx");
+    let mut wb = Workbook::new();
+    wb.set_properties(&DocProperties::new().set_author("联系 13912345678"));
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "１３８１２３４５６７８").unwrap();
+    ws.insert_note(1, 1, &Note::new("户主身份证 11010519491231002X")).unwrap();
+    ws.set_header("&C卡号 4111 1111 1111 1111");
+    wb.save(&xlsx).unwrap();
+    let xlsx = std::fs::read(&xlsx).unwrap();
+    let docx = zip_of(&[
+        (
+            "word/document.xml",
+            "<w:document><w:body><w:p><w:r><w:t>电话 137</w:t></w:r><w:r><w:t>1234 5678</w:t></w:r></w:p></w:body></w:document>",
+        ),
+        ("word/header1.xml", "<w:hdr><w:p><w:r><w:t>440524188001010014</w:t></w:r></w:p></w:hdr>"),
+    ]);
+    let archive = zip_of(&[("内/名单.txt", "户主 王五 15912345678\n")]);
+    let site = one_posting("", "正文。\n");
+    let b = site.path().join(B);
+    std::fs::write(b.join("表.xlsx"), &xlsx).unwrap();
+    std::fs::write(b.join("表.et"), &xlsx).unwrap();
+    std::fs::write(b.join("说明.docx"), &docx).unwrap();
+    std::fs::write(b.join("材料.zip"), &archive).unwrap();
+    write(site.path(), "static/公告.txt", "监督 18812345678\n");
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("测试镇人民政府", "测试镇人民政府 张主任 13612345678"))
+        .unwrap();
+    let err = fails(site.path());
+    for name in ["表.xlsx", "表.et"] {
+        for want in [
+            format!("{B}/{name}:Sheet1!A1: 错误: 发现手机号码：１３８****５６７８（此处已遮盖）"),
+            format!("{B}/{name}: 错误: 发现身份证号：**************002X（此处已遮盖）"),
+            format!("{B}/{name}: 错误: 发现银行卡号：**** **** **** 1111（此处已遮盖）"),
+            format!("{B}/{name}: 错误: 发现手机号码：139****5678（此处已遮盖）"),
+        ] {
+            assert!(err.contains(&want), "missing {want:?} in\n{err}");
+        }
+    }
+    for want in [
+        format!("{B}/说明.docx: 错误: 发现手机号码：137**** 5678（此处已遮盖）"),
+        format!("{B}/说明.docx: 错误: 发现身份证号：**************0014（此处已遮盖）"),
+        format!("{B}/材料.zip/内/名单.txt:1:7: 错误: 发现手机号码：159****5678（此处已遮盖）"),
+        "static/公告.txt:1:4: 错误: 发现手机号码：188****5678（此处已遮盖）".to_string(),
+        "site.toml:7:24: 错误: 发现手机号码：136****5678（此处已遮盖）".to_string(),
+    ] {
+        assert!(err.contains(&want), "missing {want:?} in\n{err}");
+    }
+    for full in ["13812345678", "11010519491231002X", "4111 1111 1111 1111", "13912345678"] {
+        assert!(!err.contains(full), "{full} shown:\n{err}");
+    }
+}
+
+#[test]
+fn disguised_numbers_in_a_posting_are_reported_at_their_source_position() {
+    let body = "\
+联系电话：**138**1234\u{200B}5678。
+户主身份证：110105·1949·1231·002X
+[拨打](tel:%2B86%20139%201234%205678)
+卡号 6222&nbsp;0212&nbsp;3456&nbsp;7890&nbsp;128
+金额 1234567.89 元，日期 2026.10.13，凭证 记-0301。
+";
+    let site = one_posting("summary = \"电话 137\\u0031234 5678\"\n", body);
+    let err = fails(site.path());
+    let p = "content/village/2026-road/index.md";
+    for want in [
+        format!("{p}:4:15: 错误: 发现手机号码：137**** 5678（此处已遮盖）"),
+        format!("{p}:6:8: 错误: 发现手机号码：138****5678（此处已遮盖）"),
+        format!("{p}:7:7: 错误: 发现身份证号：******·****·****·002X（此处已遮盖）"),
+        format!("{p}:8:10: 错误: 发现手机号码：+86 139 **** 5678（此处已遮盖）"),
+        format!("{p}:9:4: 错误: 发现银行卡号：**** **** **** ***0 128（此处已遮盖）"),
+    ] {
+        assert!(err.contains(&want), "missing {want:?} in\n{err}");
+    }
+    assert_eq!(err.matches("错误:").count(), 5, "{err}");
+}

@@ -265,9 +265,8 @@ fn check_bytes(
     match ext {
         "xlsx" | "xlsm" | "xls" | "ods" | "et" => {
             let mut out = check_spreadsheet(display, bytes, allow, today);
-            if ext != "xls" && ext != "et" {
-                out.extend(check_zip_parts(display, bytes, allow, today, &SHEET_PARTS));
-            }
+            // xls (and most .et) files are not zips: nothing more to read there.
+            out.extend(check_zip_parts(display, bytes, allow, today, &SHEET_PARTS));
             out
         }
         "docx" | "docm" => check_zip_parts(display, bytes, allow, today, &WORD_PARTS),
