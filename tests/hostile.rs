@@ -423,3 +423,29 @@ fn disguised_numbers_in_a_posting_are_reported_at_their_source_position() {
     }
     assert_eq!(err.matches("错误:").count(), 5, "{err}");
 }
+
+#[test]
+fn a_template_using_an_undefined_variable_or_attribute_is_an_error_at_its_line() {
+    let page = std::fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    for (edit, line, what) in [
+        (page.replacen("{{ page.title }} - ", "{{ page.titel }} - ", 1), 2, "page.titel"),
+        (page.replacen("{{ page.title }} - ", "{{ pgae.title }} - ", 1), 2, "pgae.title"),
+        (
+            page.replacen("<article class=\"posting\">", "<article class=\"{{ kind }}\">", 1),
+            6,
+            "kind",
+        ),
+    ] {
+        let site = one_posting("", "正文。\n");
+        write(site.path(), "templates/page.html", &edit);
+        let err = fails(site.path());
+        let want =
+            format!("templates/page.html:{line}:1: 错误: 模板出错：用到了没有定义的变量或属性（");
+        assert!(err.contains(&want), "{what}: missing {want:?} in\n{err}");
+        assert!(err.contains("undefined"), "{what}: {err}");
+    }
+    // The default theme itself renders under strict mode (the example site builds).
+    let site = example_site();
+    let o = build(site.path(), TODAY, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
