@@ -449,3 +449,35 @@ fn a_template_using_an_undefined_variable_or_attribute_is_an_error_at_its_line()
     let o = build(site.path(), TODAY, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn excel_error_cells_show_what_excel_shows_and_which_formula_to_fix() {
+    use rust_xlsxwriter::{Formula, Workbook};
+    let site = one_posting("ledger = \"l.xlsx\"\nopening_balance = \"0\"\n", "正文。\n");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["日期", "凭证号", "摘要", "收入", "支出"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "2026-07-01").unwrap();
+    ws.write_string(1, 1, "记-0701").unwrap();
+    ws.write_string(1, 2, "土地承包费").unwrap();
+    ws.write_formula(1, 3, Formula::new("=F2/G2").set_result("#DIV/0!")).unwrap();
+    ws.write_string(2, 0, "2026-07-02").unwrap();
+    ws.write_string(2, 1, "记-0702").unwrap();
+    ws.write_string(2, 2, "保洁工资").unwrap();
+    ws.write_formula(2, 4, Formula::new("=#REF!*2").set_result("#REF!")).unwrap();
+    wb.save(site.path().join(B).join("l.xlsx")).unwrap();
+    let err = fails(site.path());
+    for want in [
+        format!(
+            "{B}/l.xlsx:Sheet1!D2: 错误: 收入 \"#DIV/0!\" 不是有效金额（Excel 里这个单元格显示错误值 #DIV/0!，说明公式里的除数是 0 或空白单元格。请在 Excel 或 WPS 里点这个单元格，改好它的公式后重新保存）"
+        ),
+        format!(
+            "{B}/l.xlsx:Sheet1!E3: 错误: 支出 \"#REF!\" 不是有效金额（Excel 里这个单元格显示错误值 #REF!，说明公式引用的单元格已被删除。"
+        ),
+    ] {
+        assert!(err.contains(&want), "missing {want:?} in\n{err}");
+    }
+    assert!(!err.contains("Div0"), "{err}");
+}
