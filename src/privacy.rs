@@ -8,20 +8,35 @@
 //!   (`110105 19491231 002X`).
 //! - **Old resident ID (15 digits)**: province code, `YYMMDD` (19YY) a real date, 3-digit sequence.
 //! - **Mobile**: `1[3-9]` + 9 digits, also `138 1234 5678`, `138-1234-5678`, `1381234 5678`,
-//!   `138 12345678`, with an optional `+86`, `86` or `0086` prefix (`+86 138…`, `86-138…`,
-//!   `+8613812345678`).
+//!   `138 12345678`, `1381 2345 678`, `138 123 45678` (up to 4 groups of 3 or more digits),
+//!   with an optional `+86`, `86` or `0086` prefix (`+86 138…`, `86-138…`, `+8613812345678`).
 //! - **Bank card**: 16–19 digits passing the Luhn check, first digit 2–6 or 9 (UnionPay 62…,
-//!   Visa 4…, Mastercard 2…/5…, JCB/Amex 3…, old domestic 9…), written in one piece or in groups
-//!   of 4 (the last group 1–4 digits) separated by one kind of separator.
+//!   Visa 4…, Mastercard 2…/5…, JCB/Amex 3…, old domestic 9…), in one piece or in groups of 3
+//!   or more digits (the last any length): `6222 0212 3456 7890 128`, `622202 1234567890128`.
 //!
-//! Full-width digits `０-９` and full-width `Ｘ` count. Separators are one space (ASCII, no-break or
-//! ideographic) or one dash (`-`, `－`, `‐`, `‑`, `‒`, `–`).
+//! # How text is read
+//! The scan reads a number as a reader sees it, in one linear pass ([`tokenize`]):
+//! - Separators between digit groups, in any grouping and mixed: spaces (ASCII, no-break,
+//!   ideographic, thin, several in a row), tabs, dashes, dots, middle dots `·`, slashes,
+//!   underscores, and at most one line break inside a number. Groups shorter than 3 digits
+//!   (except the last) do not join: that keeps dates (`2026-07-15`) apart.
+//! - Left out, so the digits around them meet: zero-width spaces and joiners, word joiners, soft
+//!   hyphens, BOMs; Markdown emphasis (`*`, `**`), inline code marks and `~`; Markdown backslash
+//!   escapes; TOML line continuations. Three or more `*` are text (what masking writes).
+//! - Decoded: HTML character references (`&#49;`, `&#x31;`, `&nbsp;`), TOML `\u`/`\U`
+//!   escapes, percent-encoding in URLs (`tel:%2B86%20138…`), full-width and other compatibility
+//!   digits (NFKC; superscripts and circled numbers are marks, not digits).
+//! - In markup ([`TextKind::Markup`]) inline tags are nothing and other tags end a line; in RTF,
+//!   control words are nothing.
+//!
+//! Findings keep the byte range of the source, so messages point at the source position.
 //!
 //! # What is not found (no false alarms)
 //! A match is made of whole runs of digits: an 18-digit number inside a 25-digit number is not an ID.
-//! Any non-digit around it is a boundary, so `身份证号11010519491231002X，` is found. Digits next to
-//! a decimal point followed or preceded by a digit are amounts (`1234567.89`), never personal data.
-//! Dates, voucher numbers and landlines (`0571-88886666`) do not match any pattern.
+//! Any non-digit around it is a boundary, so `身份证号11010519491231002X，` is found. Two runs
+//! joined by one dot are an amount (`1234567.89`), unless both are long and sit in a chain of
+//! separated groups (`6222 0212-3456.7890 128`). Dates, voucher numbers and landlines
+//! (`0571-88886666`) do not match any pattern; numbers failing their checksum are not findings.
 //!
 //! # Overlaps
 //! Candidates that overlap become one finding covering all of them, and every digit any of them
@@ -738,7 +753,11 @@ fn detect(chars: &[Ch], today: Date) -> Vec<Candidate> {
         // Unless both parts are long and the pair sits in a longer chain of separated groups
         // (`6222 0212-3456.7890 128`): amounts have short fractions or stand alone.
         if k == start + 1 {
-            let joined = |a: usize, b: usize| joins(&chars[runs[a].last + 1..runs[b].first]);
+            // On one line: a CSV row's amount must not chain with the next row's date.
+            let joined = |a: usize, b: usize| {
+                let gap = &chars[runs[a].last + 1..runs[b].first];
+                joins(gap) && gap.iter().all(|c| c.class != Class::Newline)
+            };
             let in_chain =
                 (start > 0 && joined(start - 1, start)) || (k + 1 < runs.len() && joined(k, k + 1));
             let long = runs[start].digits.len() >= 3 && runs[k].digits.len() >= 3;
@@ -1653,6 +1672,8 @@ mod tests {
 公开期间 2026.10.13 至 2026.10.20，2026/10/13 张贴，2026_10_13 存档。
 | 2026-07-01 | 记-0301 | 期初余额 | 289 546.52 | 1 524 114.41 |
 凭证号 记·0301 记·0302 记·0303，第 1/2 页，版本 1.2.3，面积 120m²。
+2026-07-03,记-0702,保洁员工资,保洁费,,1800.005
+2026-07-04,记-0703,保洁员工资,保洁费,,1800.00
 合计 1234567.89 元；13812345678.00 元；7890.128 元；
 日期 2026-07-15 2026-09-30 2026-10-01；编号 0301 0302 0303 0304；
 4111 1111 1111 1112（校验不通过）；110105 19491231 0021（校验不通过）；

@@ -20,23 +20,34 @@ use std::path::Path;
 pub enum PrivacyNote {
     #[error("{count} personal numbers masked")]
     Masked { count: usize, ids: usize, mobiles: usize, cards: usize },
+    #[error(
+        "this PDF has no text layer (a scan): it could not be checked for personal numbers; review it by eye before publishing"
+    )]
+    ScannedPdf,
 }
 
 impl Message for PrivacyNote {
     fn code(&self) -> &'static str {
-        "privacy.masked"
+        match self {
+            PrivacyNote::Masked { .. } => "privacy.masked",
+            PrivacyNote::ScannedPdf => "privacy.scanned-pdf",
+        }
     }
     fn zh(&self) -> String {
-        let PrivacyNote::Masked { count, ids, mobiles, cards } = self;
-        format!(
-            "按 privacy = \"mask\" 的设置，已遮盖 {count} 处个人信息（身份证号 {ids}、手机号码 {mobiles}、银行卡号 {cards}）后发布"
-        )
+        match self {
+            PrivacyNote::Masked { count, ids, mobiles, cards } => format!(
+                "按 privacy = \"mask\" 的设置，已遮盖 {count} 处个人信息（身份证号 {ids}、手机号码 {mobiles}、银行卡号 {cards}）后发布"
+            ),
+            PrivacyNote::ScannedPdf => "这个 PDF 是扫描件（没有文字层），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对，必要时用黑块遮住后重新扫描".into(),
+        }
     }
     fn en(&self) -> String {
-        let PrivacyNote::Masked { count, ids, mobiles, cards } = self;
-        format!(
-            "privacy = \"mask\": {count} numbers published masked ({ids} ID, {mobiles} mobile, {cards} bank card)"
-        )
+        match self {
+            PrivacyNote::Masked { count, ids, mobiles, cards } => format!(
+                "privacy = \"mask\": {count} numbers published masked ({ids} ID, {mobiles} mobile, {cards} bank card)"
+            ),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -217,7 +228,7 @@ pub fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) ->
         return out;
     }
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" | "et" | "docx" | "docm" => {
+        "xlsx" | "xlsm" | "xls" | "ods" | "et" | "docx" | "docm" | "pdf" => {
             if let Err(e) = limits::check_zip(path) {
                 out.push(Diagnostic::error(display, e));
                 return out;
@@ -270,6 +281,11 @@ fn check_bytes(
             out
         }
         "docx" | "docm" => check_zip_parts(display, bytes, allow, today, &WORD_PARTS),
+        // A PDF's text is not read yet (see README); a scan, with images and no fonts, cannot
+        // be read at all: say so, so that it is checked by eye.
+        "pdf" if is_scanned_pdf(bytes) => {
+            vec![Diagnostic::warning(display, PrivacyNote::ScannedPdf)]
+        }
         "zip" if depth == 0 => check_archive(display, bytes, allow, today),
         _ => Vec::new(),
     }
@@ -343,6 +359,13 @@ fn check_archive(display: &str, bytes: &[u8], allow: &AllowList, today: Date) ->
         out.extend(check_bytes(&shown, &ext, &member, allow, today, 1));
     }
     out
+}
+
+/// A PDF with images and no fonts (a scan). Fonts listed inside compressed object streams are
+/// not visible here, so a PDF that has object streams is never called a scan.
+fn is_scanned_pdf(bytes: &[u8]) -> bool {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    bytes.starts_with(b"%PDF") && has(b"/Image") && !has(b"/Font") && !has(b"/ObjStm")
 }
 
 /// Numbers Excel exported as floats (`13812345678.0`) in a CSV: the `.0…` becomes commas (same
