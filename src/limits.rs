@@ -160,24 +160,6 @@ pub fn deep_nesting(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nesting_of_real_boards_passes_and_deep_nesting_is_found() {
-        let ok = "- 一\n  - 二\n    - 三\n      1. 四\n> 引用\n> > 二层\n\n    代码块\n";
-        assert_eq!(deep_nesting(ok), None);
-        let deep: String = (0..100).map(|i| format!("{}- 第{i}层\n", "  ".repeat(i))).collect();
-        let (at, depth) = deep_nesting(&deep).unwrap();
-        assert_eq!(depth, MAX_NESTING + 1);
-        // Line 33 (0-based 32) is the first deeper than 32: 32 indent steps + 1 mark.
-        assert_eq!(deep[..at].matches('\n').count(), 32);
-        let quotes = format!("{}深\n", "> ".repeat(40));
-        assert_eq!(deep_nesting(&quotes).map(|d| d.1), Some(33));
-    }
-}
-
 /// Checks a zip-based file (xlsx, docx, ods, an attached .zip) before anything unpacks it: the
 /// sizes its directory declares, then the bytes each worksheet really inflates to and its cell
 /// count, streamed through a small buffer (constant memory, one pass). Not a zip: `Ok`.
@@ -229,4 +211,22 @@ pub fn check_zip(path: &std::path::Path) -> Result<(), LimitError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_of_real_boards_passes_and_deep_nesting_is_found() {
+        let ok = "- 一\n  - 二\n    - 三\n      1. 四\n> 引用\n> > 二层\n\n    代码块\n";
+        assert_eq!(deep_nesting(ok), None);
+        let deep: String = (0..100).map(|i| format!("{}- 第{i}层\n", "  ".repeat(i))).collect();
+        let (at, depth) = deep_nesting(&deep).unwrap();
+        assert_eq!(depth, MAX_NESTING + 1);
+        // Line 33 (0-based 32) is the first deeper than 32: 32 indent steps + 1 mark.
+        assert_eq!(deep[..at].matches('\n').count(), 32);
+        let quotes = format!("{}深\n", "> ".repeat(40));
+        assert_eq!(deep_nesting(&quotes).map(|d| d.1), Some(33));
+    }
 }

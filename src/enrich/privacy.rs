@@ -205,25 +205,25 @@ pub fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) ->
     let name = display.rsplit('/').next().unwrap_or(display);
     out.extend(path_diagnostics(display, display.len() - name.len(), allow, today));
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    let read = || -> Result<Vec<u8>, Diagnostic> {
+    let read = || -> Result<Vec<u8>, Box<Diagnostic>> {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size > limits::MAX_TEXT_FILE_BYTES {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 display,
                 limits::LimitError::FileSize {
                     size: limits::size_text(size),
                     limit: limits::size_text(limits::MAX_TEXT_FILE_BYTES),
                 },
-            ));
+            )));
         }
         std::fs::read(path).map_err(|e| {
-            Diagnostic::error(display, crate::load::LoadError::Unreadable(e.to_string()))
+            Box::new(Diagnostic::error(display, crate::load::LoadError::Unreadable(e.to_string())))
         })
     };
     if text_kind(&ext).is_some() || ext == "zip" {
         match read() {
             Ok(bytes) => out.extend(check_bytes(display, &ext, &bytes, allow, today, 0)),
-            Err(d) => out.push(d),
+            Err(d) => out.push(*d),
         }
         return out;
     }
@@ -235,7 +235,7 @@ pub fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) ->
             }
             match read() {
                 Ok(bytes) => out.extend(check_bytes(display, &ext, &bytes, allow, today, 0)),
-                Err(d) => out.push(d),
+                Err(d) => out.push(*d),
             }
         }
         _ => {}
