@@ -117,6 +117,10 @@ fn symlinks_leaving_the_site_are_errors_naming_the_link_and_nothing_is_published
     std::os::unix::fs::symlink(secret.path(), bundle.join("docs")).unwrap();
     std::fs::create_dir_all(root.join("static")).unwrap();
     std::os::unix::fs::symlink(secret.path().join("passwd"), root.join("static/x.txt")).unwrap();
+    std::fs::write(secret.path().join("page.html"), "SECRET-OUTSIDE {{ page.title }}").unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::os::unix::fs::symlink(secret.path().join("page.html"), root.join("templates/page.html"))
+        .unwrap();
     let err = fails(root);
     for link in [
         "content/village/2026-road/名单.txt",
@@ -130,13 +134,17 @@ fn symlinks_leaving_the_site_are_errors_naming_the_link_and_nothing_is_published
     }
     assert!(!err.contains("SECRET-OUTSIDE"), "{err}");
 
-    // Without the content links, the static link is reported and nothing is published.
+    // Without the content links, the static and template links are reported and nothing is
+    // published.
     for l in ["名单.txt", "stray.log", "docs"] {
         std::fs::remove_file(bundle.join(l)).unwrap();
     }
     std::fs::write(bundle.join("名单.txt"), "名单\n").unwrap();
     let err = fails(root);
     assert!(err.contains("static/x.txt: 错误: `static/x.txt` 是一个快捷方式（符号链接）"), "{err}");
+    let want = "templates/page.html: 错误: `templates/page.html` 是一个快捷方式（符号链接）";
+    assert!(err.contains(want), "{err}");
+    std::fs::remove_file(root.join("templates/page.html")).unwrap();
 
     // A link that stays inside the site is fine and published as its target.
     std::fs::remove_file(root.join("static/x.txt")).unwrap();

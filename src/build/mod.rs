@@ -252,6 +252,18 @@ fn generate_with(
     diags.extend(privacy_diags);
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme, &mut diags);
+    // Templates are read on demand; a link among them leading out of the site is refused (see
+    // `Theme::template`) and reported here, once, naming the link.
+    for dir in ["templates", "themes"].map(|d| site.root.join(d)) {
+        for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if e.path_is_symlink() {
+                let shown = display_path(&site.root, e.path());
+                if let Err(err) = crate::sitepath::check_link(&site.root, e.path(), &shown) {
+                    diags.push(Diagnostic::error(shown, err));
+                }
+            }
+        }
+    }
     // The site's own static/ files are published as they are: scan them like content files.
     let site_static = site.root.join("static");
     let allow = enrich::privacy::allow_list(&site);
