@@ -493,18 +493,48 @@ fn excel_error_cells_show_what_excel_shows_and_which_formula_to_fix() {
 }
 
 #[test]
-fn a_scanned_pdf_without_a_text_layer_gets_a_warning_to_check_it_by_eye() {
+fn pdf_text_layers_are_scanned_and_a_scan_gets_a_warning_to_check_it_by_eye() {
+    // A 低保 list printed to PDF by headless Chromium (a text layer, like Word's export).
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("list.html");
+    std::fs::write(
+        &html,
+        "<meta charset=utf-8><h1>低保名单</h1><p>王五 电话 13812345678</p><p>李四 身份证 11010519491231002X</p>",
+    )
+    .unwrap();
+    let pdf = dir.path().join("list.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(chromium())
+        .args(gongkai::print::HEADLESS_FLAGS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(file_url(&html, ""))
+        .output()
+        .unwrap();
+    assert!(pdf.exists(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
+
     let scan = b"%PDF-1.4\n1 0 obj << /Type /XObject /Subtype /Image /Width 8 /Height 8 >> endobj\n%%EOF\n";
-    let text = b"%PDF-1.4\n1 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n1 0 obj << /Subtype /Image >> endobj\n%%EOF\n";
     let site = one_posting("", "正文。\n");
     std::fs::write(site.path().join(B).join("低保名单扫描件.pdf"), scan).unwrap();
-    std::fs::write(site.path().join(B).join("导出.pdf"), text).unwrap();
-    let o = build(site.path(), TODAY, &[]);
-    let err = stderr(&o);
-    assert!(o.status.success(), "{err}");
-    let want = format!(
-        "{B}/低保名单扫描件.pdf: 警告: 这个 PDF 是扫描件（没有文字层），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对"
+    std::fs::copy(&pdf, site.path().join(B).join("低保名单.pdf")).unwrap();
+    let err = fails(site.path());
+    for want in [
+        format!("{B}/低保名单.pdf（第1页）: 错误: 发现手机号码：138****5678（此处已遮盖）"),
+        format!("{B}/低保名单.pdf（第1页）: 错误: 发现身份证号：**************002X（此处已遮盖）"),
+        format!("{B}/低保名单扫描件.pdf: 警告: 这个 PDF"),
+    ] {
+        assert!(err.contains(&want), "missing {want:?} in\n{err}");
+    }
+    assert!(
+        err.contains("gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对"),
+        "{err}"
     );
-    assert!(err.contains(&want), "missing {want:?} in\n{err}");
-    assert!(!err.contains("导出.pdf"), "{err}");
+    assert!(!err.contains("13812345678"), "{err}");
+
+    // Without the list, the scan's warning alone does not stop the build.
+    std::fs::remove_file(site.path().join(B).join("低保名单.pdf")).unwrap();
+    let o = build(site.path(), TODAY, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("低保名单扫描件.pdf: 警告: "), "{}", stderr(&o));
 }

@@ -24,6 +24,10 @@ pub enum PrivacyNote {
         "this PDF has no text layer (a scan): it could not be checked for personal numbers; review it by eye before publishing"
     )]
     ScannedPdf,
+    #[error(
+        "this PDF could not be read: it could not be checked for personal numbers; review it by eye before publishing"
+    )]
+    UnreadablePdf,
 }
 
 impl Message for PrivacyNote {
@@ -31,6 +35,7 @@ impl Message for PrivacyNote {
         match self {
             PrivacyNote::Masked { .. } => "privacy.masked",
             PrivacyNote::ScannedPdf => "privacy.scanned-pdf",
+            PrivacyNote::UnreadablePdf => "privacy.unreadable-pdf",
         }
     }
     fn zh(&self) -> String {
@@ -39,6 +44,7 @@ impl Message for PrivacyNote {
                 "按 privacy = \"mask\" 的设置，已遮盖 {count} 处个人信息（身份证号 {ids}、手机号码 {mobiles}、银行卡号 {cards}）后发布"
             ),
             PrivacyNote::ScannedPdf => "这个 PDF 是扫描件（没有文字层），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对，必要时用黑块遮住后重新扫描".into(),
+            PrivacyNote::UnreadablePdf => "这个 PDF 无法读取（可能已损坏或加了密码），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对".into(),
         }
     }
     fn en(&self) -> String {
@@ -281,11 +287,7 @@ fn check_bytes(
             out
         }
         "docx" | "docm" => check_zip_parts(display, bytes, allow, today, &WORD_PARTS),
-        // A PDF's text is not read yet (see README); a scan, with images and no fonts, cannot
-        // be read at all: say so, so that it is checked by eye.
-        "pdf" if is_scanned_pdf(bytes) => {
-            vec![Diagnostic::warning(display, PrivacyNote::ScannedPdf)]
-        }
+        "pdf" => check_pdf(display, bytes, allow, today),
         "zip" if depth == 0 => check_archive(display, bytes, allow, today),
         _ => Vec::new(),
     }
@@ -357,6 +359,31 @@ fn check_archive(display: &str, bytes: &[u8], allow: &AllowList, today: Date) ->
         out.extend(path_diagnostics(&shown, shown.len() - file.len(), allow, today));
         let ext = file.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
         out.extend(check_bytes(&shown, &ext, &member, allow, today, 1));
+    }
+    out
+}
+
+/// The text layer of a PDF, page by page (a list exported from Word or WPS has one). A scan has
+/// none and cannot be checked: a warning says so, so that it is checked by eye. The PDF reader
+/// runs behind `catch_unwind`: a damaged file must not end the build.
+fn check_pdf(display: &str, bytes: &[u8], allow: &AllowList, today: Date) -> Vec<Diagnostic> {
+    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    let pages = match pages {
+        Ok(Ok(pages)) => pages,
+        _ if is_scanned_pdf(bytes) => {
+            return vec![Diagnostic::warning(display, PrivacyNote::ScannedPdf)];
+        }
+        _ => return vec![Diagnostic::warning(display, PrivacyNote::UnreadablePdf)],
+    };
+    if pages.iter().all(|p| p.trim().is_empty()) {
+        return vec![Diagnostic::warning(display, PrivacyNote::ScannedPdf)];
+    }
+    let mut out = Vec::new();
+    for (n, page) in pages.iter().enumerate() {
+        for f in privacy::scan_long(page, allow, today, privacy::TextKind::Plain) {
+            let msg = privacy::PrivacyError::Found { kind: f.kind, masked: f.masked };
+            out.push(Diagnostic::error(format!("{display}（第{}页）", n + 1), msg));
+        }
     }
     out
 }
