@@ -31,6 +31,8 @@ pub const SITE_KEYS: &[Key] = &[
     ),
     Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
     Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
+    // `[[publish]]` targets of `gongkai publish`, checked where they are read.
+    Key("publish", Shape::Value),
 ];
 
 const CALENDAR_KEYS: &[Key] = &[
@@ -96,6 +98,9 @@ pub struct SiteConfig {
     /// Physical boards to lay out for printing (`[[boards]]`).
     #[serde(default)]
     pub boards: Vec<crate::board::BoardConfig>,
+    /// `[[publish]]` targets, read by `gongkai publish` (here only accepted).
+    #[serde(default)]
+    pub publish: Option<toml::Value>,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).

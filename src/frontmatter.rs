@@ -20,6 +20,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("tags", Shape::Value),
     Key("kind", Shape::Value),
     Key("period", Shape::Value),
+    Key("unit", Shape::Value),
     Key("attachments", Shape::Tables(ATTACHMENT_KEYS)),
     Key("weight", Shape::Value),
     Key("slug", Shape::Value),
@@ -37,6 +38,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("publish_originals", Shape::Value),
     Key("privacy", Shape::Value),
     Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
+    Key("withdrawn", Shape::Table(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
     Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
 ];
 
@@ -80,6 +82,10 @@ pub struct PostingFront {
     /// The time span the posting covers, e.g. 2026年第三季度.
     #[serde(default)]
     pub period: Option<Spanned<String>>,
+    /// The publishing unit (公开单位) when it is not the site's, e.g. 青石村党支部 (from an
+    /// imported document's 落款).
+    #[serde(default)]
+    pub unit: Option<String>,
     #[serde(default)]
     pub attachments: Vec<AttachmentSpec>,
     #[serde(default)]
@@ -125,6 +131,10 @@ pub struct PostingFront {
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
+    /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
+    /// withdrawal notice with the note, for good.
+    #[serde(default)]
+    pub withdrawn: Option<crate::manifest::ChangeNote>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
