@@ -227,8 +227,11 @@ pub fn locate(source: &str, offset: usize) -> Located {
 }
 
 /// Shows a path relative to `root` with `/` separators, as users see it in messages on any OS.
+/// A path outside `root` (an absolute `--out`) is shown as given, not as `//tmp/...`.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let Ok(rel) = path.strip_prefix(root) else {
+        return path.to_string_lossy().into_owned();
+    };
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()

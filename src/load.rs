@@ -263,12 +263,38 @@ enum Parsed {
 }
 
 fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnostic>> {
+    use crate::limits::{self, LimitError};
+    use std::io::Read;
     let display = display_path(root, path);
-    let bytes = std::fs::read(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         vec![Diagnostic::error(display.clone(), LoadError::Unreadable(e.to_string()))]
-    })?;
+    };
+    // Read at most one byte past the limit: a huge file is refused without being held.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits::MAX_POSTING_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limits::MAX_POSTING_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(vec![Diagnostic::error(
+            display.clone(),
+            LimitError::PostingSize {
+                size: limits::size_text(size),
+                limit: limits::size_text(limits::MAX_POSTING_BYTES),
+            },
+        )]);
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| vec![Diagnostic::error(display.clone(), LoadError::NotUtf8)])?;
+    // Deep nesting costs the Markdown parser memory in proportion: refuse it before parsing.
+    if let Some((at, depth)) = limits::deep_nesting(&text) {
+        let d = Diagnostic::error(
+            display.clone(),
+            LimitError::Nesting { depth, limit: limits::MAX_NESTING },
+        )
+        .at_span(&text, at..at);
+        return Err(vec![d]);
+    }
     Ok((display, text))
 }
 
@@ -427,7 +453,28 @@ fn walk_dir(
         }
         let path = entry.path();
         let Ok(ft) = entry.file_type() else { continue };
-        if ft.is_dir() {
+        // A link is followed only when its target is inside the site: nothing outside is read.
+        let is_dir = match crate::sitepath::check_link(root, &path, &display_path(root, &path)) {
+            Err(e) => {
+                diags.push(Diagnostic::error(display_path(root, &path), e));
+                continue;
+            }
+            Ok(true) => {
+                let Ok(meta) = std::fs::metadata(&path) else { continue };
+                // A link to a folder that holds it would be walked forever.
+                let loops = meta.is_dir()
+                    && std::fs::canonicalize(dir)
+                        .ok()
+                        .zip(std::fs::canonicalize(&path).ok())
+                        .is_some_and(|(d, target)| d.starts_with(target));
+                if loops {
+                    continue;
+                }
+                meta.is_dir()
+            }
+            Ok(false) => ft.is_dir(),
+        };
+        if is_dir {
             let mut child = rel.to_vec();
             child.push(name);
             let child_bundle =

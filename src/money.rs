@@ -140,6 +140,10 @@ pub enum AmountError {
     TooLarge,
     #[error("not a finite number")]
     NotFinite,
+    #[error(
+        "Excel shows the error value {shown}: the cell's formula is wrong ({meaning}); fix the formula in Excel and save again"
+    )]
+    ExcelFormula { shown: String, meaning: &'static str },
 }
 
 impl AmountError {
@@ -153,12 +157,47 @@ impl AmountError {
             AmountError::Malformed => "数字格式不对".into(),
             AmountError::TooLarge => "金额过大".into(),
             AmountError::NotFinite => "不是有限数值".into(),
+            AmountError::ExcelFormula { shown, .. } => format!(
+                "Excel 里这个单元格显示错误值 {shown}，{}。请在 Excel 或 WPS 里点这个单元格，改好它的公式后重新保存",
+                excel_error_zh(shown)
+            ),
         }
     }
 
     pub fn en(&self) -> String {
         self.to_string()
     }
+}
+
+/// What an Excel error value means, for clerks.
+fn excel_error_zh(shown: &str) -> &'static str {
+    match shown {
+        "#DIV/0!" => "说明公式里的除数是 0 或空白单元格",
+        "#N/A" => "说明公式要查找的值找不到",
+        "#NAME?" => "说明公式里的函数名或名称写错了",
+        "#NULL!" => "说明公式里的两个区域没有交叉",
+        "#NUM!" => "说明公式算出的数字无效",
+        "#REF!" => "说明公式引用的单元格已被删除",
+        "#VALUE!" => "说明公式里有文字参与了计算",
+        _ => "说明公式出错",
+    }
+}
+
+/// The Excel error value `shown` (`#DIV/0!`, `#REF!`…) as an [`AmountError`], or `None` when
+/// `shown` is not one.
+pub fn excel_error(shown: &str) -> Option<AmountError> {
+    let meaning = match shown {
+        "#DIV/0!" => "division by zero or by an empty cell",
+        "#N/A" => "a looked-up value was not found",
+        "#NAME?" => "a misspelt function or name",
+        "#NULL!" => "two ranges that do not intersect",
+        "#NUM!" => "an invalid number",
+        "#REF!" => "a reference to a deleted cell",
+        "#VALUE!" => "text used in a calculation",
+        "#GETTING_DATA" => "data still loading",
+        _ => return None,
+    };
+    Some(AmountError::ExcelFormula { shown: shown.to_string(), meaning })
 }
 
 fn normalize_char(c: char) -> char {

@@ -108,7 +108,9 @@ impl Renderer {
         let mut env = Environment::new();
         // Keeps source snippets in template errors for clerks editing their own templates.
         env.set_debug(true);
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        // A misspelt variable or an attribute of an undefined value is an error at the template's
+        // line, not an empty spot on the page; `{% if x %}` on an undefined `x` stays allowed.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
         // minijinja's HTML escaping also turns `/` into `&#x2f;`, which bloats every relative URL
         // (`..&#x2f;..&#x2f;`). Escaping the five HTML-significant characters is enough.
         env.set_formatter(|out, state, value| match (state.auto_escape(), value.as_str()) {
@@ -185,6 +187,10 @@ impl Renderer {
         let mut detail = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
         if e.kind() == minijinja::ErrorKind::TemplateNotFound {
             detail = format!("找不到模板 {name} / template {name} not found");
+        } else if e.kind() == minijinja::ErrorKind::UndefinedError {
+            detail = format!(
+                "用到了没有定义的变量或属性（{detail}）。请核对名字的拼写，或写成 {{% if 名字 is defined %}}…{{% endif %}}"
+            );
         }
         let d = Diagnostic::error(display, TemplateError { detail });
         Box::new(match e.line() {

@@ -13,6 +13,7 @@ pub struct Theme {
     pub name: String,
     site_templates: PathBuf,
     theme_dir: PathBuf,
+    site_root: PathBuf,
 }
 
 /// A static file of the theme or site, to be copied into the output.
@@ -28,6 +29,7 @@ impl Theme {
             name: name.to_string(),
             site_templates: site_root.join("templates"),
             theme_dir: site_root.join("themes").join(name),
+            site_root: site_root.to_path_buf(),
         }
     }
 
@@ -45,7 +47,14 @@ impl Theme {
             (&self.site_templates, format!("templates/{name}")),
             (&self.theme_dir.join("templates"), format!("themes/{}/templates/{name}", self.name)),
         ] {
-            if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+            let path = dir.join(name);
+            // A template linked from outside the site is not read (see `sitepath`).
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+                && !crate::sitepath::inside(&self.site_root, &path)
+            {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path) {
                 return Some((text, display));
             }
         }
@@ -65,7 +74,8 @@ impl Theme {
         let disk = self.theme_dir.join("static");
         if disk.is_dir() {
             for entry in walkdir::WalkDir::new(&disk).sort_by_file_name().into_iter().flatten() {
-                if entry.file_type().is_file() {
+                // Links too: the build checks that they stay inside the site.
+                if entry.file_type().is_file() || entry.path_is_symlink() {
                     let rel = crate::diagnostic::display_path(&disk, entry.path());
                     out.insert(format!("static/{rel}"), StaticSource::Disk(entry.into_path()));
                 }

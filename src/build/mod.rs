@@ -149,14 +149,34 @@ pub struct BuildReport {
 pub enum AttachmentError {
     #[error("attachment `{0}` not found")]
     Missing(String),
+    #[error("{key} photo `{file}` not found{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    PhotoMissing { key: &'static str, file: String, suggestion: Option<String> },
 }
 
 impl Message for AttachmentError {
     fn code(&self) -> &'static str {
-        "attachment.missing"
+        match self {
+            AttachmentError::Missing(_) => "attachment.missing",
+            AttachmentError::PhotoMissing { .. } => "photo.missing",
+        }
     }
     fn zh(&self) -> String {
         match self {
+            AttachmentError::PhotoMissing { key, file, suggestion } => {
+                let what = if *key == "cover" {
+                    "封面照片（cover）"
+                } else {
+                    "相册照片（gallery）"
+                };
+                let hint = match suggestion {
+                    Some(s) => format!("。文件夹里有 `{s}`，是不是这个？请改成 {key} 里写 \"{s}\""),
+                    None => {
+                        "。请把照片放在这篇内容所在的文件夹里，并核对文件名（包括扩展名 .jpg/.png）"
+                            .to_string()
+                    }
+                };
+                format!("{what} `{file}` 不存在{hint}")
+            }
             AttachmentError::Missing(f) => format!(
                 "附件 `{f}` 不存在。请把文件放在这篇内容所在的文件夹里（建议用“文件夹/index.md”的形式，把附件和 index.md 放在一起），并核对文件名"
             ),
@@ -249,7 +269,33 @@ fn generate_with(
     // nothing; every later stage sees only the files that may go online.
     diags.extend(enrich::bundle_files::select(&mut site));
     timings.mark("privacy");
-    let statics = static_outputs(&site, &theme);
+    let statics = static_outputs(&site, &theme, &mut diags);
+    // Templates are read on demand; a link among them leading out of the site is refused (see
+    // `Theme::template`) and reported here, once, naming the link.
+    for dir in ["templates", "themes"].map(|d| site.root.join(d)) {
+        for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if e.path_is_symlink() {
+                let shown = display_path(&site.root, e.path());
+                if let Err(err) = crate::sitepath::check_link(&site.root, e.path(), &shown) {
+                    diags.push(Diagnostic::error(shown, err));
+                }
+            }
+        }
+    }
+    // The site's own static/ files are published as they are: scan them like content files.
+    let site_static = site.root.join("static");
+    let allow = enrich::privacy::allow_list(&site);
+    let static_diags: Vec<Diagnostic> = statics
+        .par_iter()
+        .filter_map(|(_, c)| match c {
+            Contents::Copy(p) if p.starts_with(&site_static) => Some(p),
+            _ => None,
+        })
+        .flat_map(|p| {
+            enrich::privacy::check_file(&display_path(&site.root, p), p, &allow, site.today)
+        })
+        .collect();
+    diags.extend(static_diags);
     let index = link_index(&site, &statics);
     let md_options = markdown::options(site.config.unsafe_html);
     // A body depends on its text, where it is, and (through its links) on the whole index.
@@ -623,7 +669,7 @@ pub(crate) fn extras_of(
             .key();
         m.get_or(key, || crate::sheet::for_posting(site, p))
     });
-    photo_extras(site, p, photos, &mut e);
+    photo_extras(site, p, photos, &mut e, &mut own_diags);
     if let Some(f) = &finances[i] {
         // A chart of one month in one 科目 (or all 未分类) says nothing the totals do not.
         let worth_a_chart = f.by_month.len() > 1 || f.by_category.len() > 1;
@@ -750,12 +796,23 @@ fn content_rel_dir(root: &Path, dir: &Path) -> String {
 }
 
 /// Theme static files, the site's own `static/` folder and content files, by output path.
-fn static_outputs(site: &Site, theme: &Theme) -> Vec<(String, Contents)> {
+fn static_outputs(
+    site: &Site,
+    theme: &Theme,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Contents)> {
     let mut out: BTreeMap<String, Contents> = BTreeMap::new();
     for (path, src) in theme.static_files() {
         let c = match src {
             StaticSource::Embedded(b) => Contents::Bytes(b.to_vec()),
-            StaticSource::Disk(p) => Contents::Copy(p),
+            StaticSource::Disk(p) => {
+                let shown = display_path(&site.root, &p);
+                if let Err(err) = crate::sitepath::check_link(&site.root, &p, &shown) {
+                    diags.push(Diagnostic::error(shown, err));
+                    continue;
+                }
+                Contents::Copy(p)
+            }
         };
         out.insert(path, c);
     }
@@ -763,7 +820,23 @@ fn static_outputs(site: &Site, theme: &Theme) -> Vec<(String, Contents)> {
     if site_static.is_dir() {
         for e in walkdir::WalkDir::new(&site_static).sort_by_file_name().into_iter().flatten() {
             let name = e.file_name().to_string_lossy();
-            if e.file_type().is_file() && !load::is_ignored_name(&name) {
+            if load::is_ignored_name(&name) {
+                continue;
+            }
+            // A link inside the site is published as its target; one leading out is an error.
+            let is_file = if e.path_is_symlink() {
+                let shown = display_path(&site.root, e.path());
+                match crate::sitepath::check_link(&site.root, e.path(), &shown) {
+                    Ok(_) => e.path().is_file(),
+                    Err(err) => {
+                        diags.push(Diagnostic::error(shown, err));
+                        false
+                    }
+                }
+            } else {
+                e.file_type().is_file()
+            };
+            if is_file {
                 out.insert(display_path(&site_static, e.path()), Contents::Copy(e.into_path()));
             }
         }
@@ -842,7 +915,16 @@ fn posting_extras(
     let content = site.root.join("content");
     for a in &p.front.attachments {
         let file = a.file.get_ref();
-        let path = p.dir.join(file);
+        // Nothing outside the site is read or even measured.
+        let path = match crate::sitepath::resolve_named(&site.root, &content, &p.dir, file) {
+            Ok(path) => path,
+            Err(e) => {
+                if p.published {
+                    diags.push(p.src.error_at(a.file.span(), e));
+                }
+                continue;
+            }
+        };
         let info = path.is_file().then(|| crate::images::describe(&path).ok()).flatten();
         let rel = crate::urls::normalize(&display_path(&content, &path));
         match (info, rel) {
@@ -879,28 +961,70 @@ fn posting_extras(
     extras
 }
 
-/// Cover and gallery images of a posting as ready `<img>` tags.
+/// Cover and gallery images of a posting as ready `<img>` tags; a path that leaves the site or
+/// names no file is an error at its line.
 fn photo_extras(
     site: &Site,
     p: &crate::site::Posting,
     photos: &enrich::images::Photos,
     e: &mut PostingExtras,
+    diags: &mut Vec<Diagnostic>,
 ) {
     let content = site.root.join("content");
     let dir = display_path(&content, &p.dir);
     let resolve = |file: &str| crate::urls::normalize(&format!("{dir}/{file}"));
+    let mut check = |file: &str, span: std::ops::Range<usize>, key: &'static str| -> bool {
+        let found = match crate::sitepath::resolve_named(&site.root, &content, &p.dir, file) {
+            Ok(path) => path.is_file(),
+            Err(err) => {
+                if p.published {
+                    diags.push(p.src.error_at(span, err));
+                }
+                return false;
+            }
+        };
+        if !found && p.published {
+            let missing = AttachmentError::PhotoMissing {
+                key,
+                file: file.to_string(),
+                suggestion: closest_file(&p.dir, file),
+            };
+            diags.push(p.src.error_at(span, missing));
+        }
+        found
+    };
     if let Some(cover) = &p.front.cover
+        && check(cover.get_ref(), cover.span(), "cover")
         && let Some(rel) = resolve(cover.get_ref())
     {
         e.cover = enrich::images::tag_for(photos, &rel, p.title(), &p.url());
     }
     if let Some(g) = &p.front.gallery {
         for item in g.get_ref() {
-            if let Some(rel) = resolve(item.file())
+            if check(item.file(), g.span(), "gallery")
+                && let Some(rel) = resolve(item.file())
                 && let Some(html) = enrich::images::tag_for(photos, &rel, item.alt(), &p.url())
             {
                 e.gallery.push(render::GalleryCtx { html, caption: item.alt().to_string() });
             }
         }
     }
+}
+
+/// The file in `dir` whose name is closest to `file` (a likely misspelling), if any is close.
+fn closest_file(dir: &Path, file: &str) -> Option<String> {
+    let wanted = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| (strsim::levenshtein(&n.to_lowercase(), &wanted.to_lowercase()), n))
+        .filter(|(d, n)| *d <= 3.max(n.chars().count() / 4))
+        .min()
+        .map(|(_, n)| n)
 }

@@ -161,6 +161,9 @@ fn report(
             kind: p.kind,
             range: p.range.start + offset..p.range.end + offset,
             masked: p.masked.clone(),
+            // The imported body is plain text written by gongkai: no escapes to keep.
+            replacement: p.masked.clone(),
+            replacement_md: p.masked.replace('*', "\\*"),
         };
         for mut d in privacy::diagnostics_for(rel, text, &[finding]) {
             d.severity = Severity::Warning;

@@ -8,33 +8,52 @@
 
 use crate::diagnostic::{Diagnostic, Message};
 use crate::frontmatter::{self, POSTING_KEYS, PostingFront};
+use crate::limits;
 use crate::privacy::{self, AllowList, PiiKind, PrivacyMode};
 use crate::site::Site;
 use jiff::civil::Date;
 use rayon::prelude::*;
+use std::io::Read;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrivacyNote {
     #[error("{count} personal numbers masked")]
     Masked { count: usize, ids: usize, mobiles: usize, cards: usize },
+    #[error(
+        "this PDF has no text layer (a scan): it could not be checked for personal numbers; review it by eye before publishing"
+    )]
+    ScannedPdf,
+    #[error(
+        "this PDF could not be read: it could not be checked for personal numbers; review it by eye before publishing"
+    )]
+    UnreadablePdf,
 }
 
 impl Message for PrivacyNote {
     fn code(&self) -> &'static str {
-        "privacy.masked"
+        match self {
+            PrivacyNote::Masked { .. } => "privacy.masked",
+            PrivacyNote::ScannedPdf => "privacy.scanned-pdf",
+            PrivacyNote::UnreadablePdf => "privacy.unreadable-pdf",
+        }
     }
     fn zh(&self) -> String {
-        let PrivacyNote::Masked { count, ids, mobiles, cards } = self;
-        format!(
-            "按 privacy = \"mask\" 的设置，已遮盖 {count} 处个人信息（身份证号 {ids}、手机号码 {mobiles}、银行卡号 {cards}）后发布"
-        )
+        match self {
+            PrivacyNote::Masked { count, ids, mobiles, cards } => format!(
+                "按 privacy = \"mask\" 的设置，已遮盖 {count} 处个人信息（身份证号 {ids}、手机号码 {mobiles}、银行卡号 {cards}）后发布"
+            ),
+            PrivacyNote::ScannedPdf => "这个 PDF 是扫描件（没有文字层），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对，必要时用黑块遮住后重新扫描".into(),
+            PrivacyNote::UnreadablePdf => "这个 PDF 无法读取（可能已损坏或加了密码），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对".into(),
+        }
     }
     fn en(&self) -> String {
-        let PrivacyNote::Masked { count, ids, mobiles, cards } = self;
-        format!(
-            "privacy = \"mask\": {count} numbers published masked ({ids} ID, {mobiles} mobile, {cards} bank card)"
-        )
+        match self {
+            PrivacyNote::Masked { count, ids, mobiles, cards } => format!(
+                "privacy = \"mask\": {count} numbers published masked ({ids} ID, {mobiles} mobile, {cards} bank card)"
+            ),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -80,6 +99,11 @@ pub fn run_split(
             &h.src.text,
             &privacy::scan_on(&h.src.text, &allow, today),
         ));
+    }
+    // site.toml's values (title, description, contact, board titles) are published too.
+    if let Ok(text) = std::fs::read_to_string(site.root.join("site.toml")) {
+        let findings = privacy::scan_on(&text, &allow, today);
+        diags.extend(privacy::diagnostics_for("site.toml", &text, &findings));
     }
     let file_diags: Vec<Diagnostic> = site
         .files
@@ -178,26 +202,229 @@ fn check_posting_text(
     }
 }
 
-/// File names of every published file, and the text of CSV/TXT/TOML files and spreadsheet cells.
-fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) -> Vec<Diagnostic> {
+/// File names of every published file, and the text of every text-bearing kind: plain text
+/// (CSV, TXT, TOML, JSON, Markdown), markup (HTML, XML, SVG), RTF, spreadsheet cells, comments,
+/// headers and properties (xlsx, xls, WPS .et, ods), Word documents (docx: body, headers,
+/// footers, comments, properties) and the members of zip archives.
+pub fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let name = display.rsplit('/').next().unwrap_or(display);
     out.extend(path_diagnostics(display, display.len() - name.len(), allow, today));
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" | "txt" | "toml" | "tsv" => {
-            if let Ok(bytes) = std::fs::read(path) {
-                let text = decode_text(&bytes);
-                let findings = privacy::scan_on(&text, allow, today);
-                out.extend(privacy::diagnostics_for(display, &text, &findings));
-            }
+    let read = || -> Result<Vec<u8>, Box<Diagnostic>> {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > limits::MAX_TEXT_FILE_BYTES {
+            return Err(Box::new(Diagnostic::error(
+                display,
+                limits::LimitError::FileSize {
+                    size: limits::size_text(size),
+                    limit: limits::size_text(limits::MAX_TEXT_FILE_BYTES),
+                },
+            )));
         }
-        "xlsx" | "xlsm" | "xls" | "ods" => {
-            out.extend(check_spreadsheet(display, path, allow, today))
+        std::fs::read(path).map_err(|e| {
+            Box::new(Diagnostic::error(display, crate::load::LoadError::Unreadable(e.to_string())))
+        })
+    };
+    if text_kind(&ext).is_some() || ext == "zip" {
+        match read() {
+            Ok(bytes) => out.extend(check_bytes(display, &ext, &bytes, allow, today, 0)),
+            Err(d) => out.push(*d),
+        }
+        return out;
+    }
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" | "et" | "docx" | "docm" | "pdf" => {
+            if let Err(e) = limits::check_zip(path) {
+                out.push(Diagnostic::error(display, e));
+                return out;
+            }
+            match read() {
+                Ok(bytes) => out.extend(check_bytes(display, &ext, &bytes, allow, today, 0)),
+                Err(d) => out.push(*d),
+            }
         }
         _ => {}
     }
     out
+}
+
+/// How the text of a file with extension `ext` is scanned, for plain and markup files.
+fn text_kind(ext: &str) -> Option<privacy::TextKind> {
+    use privacy::TextKind::*;
+    Some(match ext {
+        "csv" | "txt" | "toml" | "tsv" | "json" | "log" | "ini" | "yaml" | "yml" | "js" | "css" => {
+            Plain
+        }
+        "html" | "htm" | "xml" | "svg" | "xhtml" => Markup,
+        "rtf" => Rtf,
+        _ => return None,
+    })
+}
+
+/// Checks the bytes of one file (or zip member) named `display`; `depth` counts zips inside
+/// zips (one level is scanned).
+fn check_bytes(
+    display: &str,
+    ext: &str,
+    bytes: &[u8],
+    allow: &AllowList,
+    today: Date,
+    depth: usize,
+) -> Vec<Diagnostic> {
+    if let Some(kind) = text_kind(ext) {
+        let mut text = decode_text(bytes);
+        if matches!(ext, "csv" | "tsv") {
+            text = unfloat_csv(text);
+        }
+        let findings = privacy::scan_long(&text, allow, today, kind);
+        return privacy::diagnostics_for(display, &text, &findings);
+    }
+    match ext {
+        "xlsx" | "xlsm" | "xls" | "ods" | "et" => {
+            let mut out = check_spreadsheet(display, bytes, allow, today);
+            // xls (and most .et) files are not zips: nothing more to read there.
+            out.extend(check_zip_parts(display, bytes, allow, today, &SHEET_PARTS));
+            out
+        }
+        "docx" | "docm" => check_zip_parts(display, bytes, allow, today, &WORD_PARTS),
+        "pdf" => check_pdf(display, bytes, allow, today),
+        "zip" if depth == 0 => check_archive(display, bytes, allow, today),
+        _ => Vec::new(),
+    }
+}
+
+/// Parts of an xlsx scanned as markup besides the cells: comments, notes, headers and footers
+/// (in the sheet XML), document properties.
+const SHEET_PARTS: [&str; 4] =
+    ["xl/comments", "xl/threadedComments/", "xl/worksheets/", "docProps/"];
+/// Parts of a docx: body, headers, footers, footnotes, comments, properties.
+const WORD_PARTS: [&str; 2] = ["word/", "docProps/"];
+
+/// Scans the XML parts of an Office file whose names start with one of `prefixes`; findings
+/// point at the file (a part's line means nothing to a clerk), with the number masked.
+fn check_zip_parts(
+    display: &str,
+    bytes: &[u8],
+    allow: &AllowList,
+    today: Date,
+    prefixes: &[&str],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return out };
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        if !name.ends_with(".xml") || !prefixes.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        // Sheet cells are scanned through calamine (numbers as typed); here only their text
+        // parts matter, but a sheet's headers and footers live in the same XML.
+        let mut xml = String::new();
+        if f.take(limits::MAX_INFLATED_BYTES).read_to_string(&mut xml).is_err() {
+            continue;
+        }
+        let xml = if name.starts_with("xl/worksheets/") { sheet_header_footer(&xml) } else { xml };
+        for f in privacy::scan_long(&xml, allow, today, privacy::TextKind::Markup) {
+            let msg = privacy::PrivacyError::Found { kind: f.kind, masked: f.masked };
+            out.push(Diagnostic::error(display, msg));
+        }
+    }
+    out
+}
+
+/// The `<headerFooter>` element of a worksheet's XML (page headers and footers), if any.
+fn sheet_header_footer(xml: &str) -> String {
+    match (xml.find("<headerFooter"), xml.find("</headerFooter>")) {
+        (Some(a), Some(b)) if b > a => xml[a..b].to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Scans each member of a zip archive by its extension, named `archive.zip/member`.
+fn check_archive(display: &str, bytes: &[u8], allow: &AllowList, today: Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return out };
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        if f.is_dir() {
+            continue;
+        }
+        let shown = format!("{display}/{name}");
+        let mut member = Vec::new();
+        if f.take(limits::MAX_INFLATED_BYTES).read_to_end(&mut member).is_err() {
+            continue;
+        }
+        let file = name.rsplit('/').next().unwrap_or(&name);
+        out.extend(path_diagnostics(&shown, shown.len() - file.len(), allow, today));
+        let ext = file.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        out.extend(check_bytes(&shown, &ext, &member, allow, today, 1));
+    }
+    out
+}
+
+/// The text layer of a PDF, page by page (a list exported from Word or WPS has one). A scan has
+/// none and cannot be checked: a warning says so, so that it is checked by eye. The PDF reader
+/// runs behind `catch_unwind`: a damaged file must not end the build.
+fn check_pdf(display: &str, bytes: &[u8], allow: &AllowList, today: Date) -> Vec<Diagnostic> {
+    // Messages never show a full number, not even in a file name.
+    let masked_name = privacy::mask_text(display, &privacy::scan_on(display, allow, today));
+    let display = masked_name.as_str();
+    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    let pages = match pages {
+        Ok(Ok(pages)) => pages,
+        _ if is_scanned_pdf(bytes) => {
+            return vec![Diagnostic::warning(display, PrivacyNote::ScannedPdf)];
+        }
+        // Not a PDF the reader understands and no sign of a scan: nothing to say (fixtures and
+        // placeholder files are like this).
+        _ => return Vec::new(),
+    };
+    if pages.iter().all(|p| p.trim().is_empty()) {
+        return vec![Diagnostic::warning(display, PrivacyNote::ScannedPdf)];
+    }
+    let mut out = Vec::new();
+    for (n, page) in pages.iter().enumerate() {
+        for f in privacy::scan_long(page, allow, today, privacy::TextKind::Plain) {
+            let msg = privacy::PrivacyError::Found { kind: f.kind, masked: f.masked };
+            out.push(Diagnostic::error(format!("{display}（第{}页）", n + 1), msg));
+        }
+    }
+    out
+}
+
+/// A PDF with images and no fonts (a scan). Fonts listed inside compressed object streams are
+/// not visible here, so a PDF that has object streams is never called a scan.
+fn is_scanned_pdf(bytes: &[u8]) -> bool {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    bytes.starts_with(b"%PDF") && has(b"/Image") && !has(b"/Font") && !has(b"/ObjStm")
+}
+
+/// Numbers Excel exported as floats (`13812345678.0`) in a CSV: the `.0…` becomes commas (same
+/// length, so positions hold) when the whole part is 11 digits or more; amounts are shorter.
+fn unfloat_csv(text: String) -> String {
+    if !text.contains(".0") {
+        return text;
+    }
+    let mut b = text.into_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'.' && b.get(i + 1) == Some(&b'0') {
+            let digits = b[..i].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+            let zeros = b[i + 1..].iter().take_while(|&&c| c == b'0').count();
+            let end = i + 1 + zeros;
+            let field_ends = b.get(end).is_none_or(|c| b",;\t\r\n\"".contains(c));
+            if digits >= 11 && field_ends {
+                b[i..end].fill(b',');
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII: still UTF-8.
+    String::from_utf8(b).unwrap_or_default()
 }
 
 /// Findings in the part of a path from byte `from` on (a file name, or a posting's path below
@@ -234,12 +461,13 @@ fn decode_text(bytes: &[u8]) -> String {
 
 fn check_spreadsheet(
     display: &str,
-    path: &Path,
+    bytes: &[u8],
     allow: &AllowList,
     today: Date,
 ) -> Vec<Diagnostic> {
     use calamine::{Data, Reader};
-    let Ok(mut book) = calamine::open_workbook_auto(path) else {
+    // By content, not extension: a WPS `.et` is an xls or xlsx inside.
+    let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
         return Vec::new();
     };
     let mut cells: Vec<(String, String, String)> = Vec::new();
@@ -249,13 +477,16 @@ fn check_spreadsheet(
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let text = match cell {
+                    // Full-width text cells too: the scanner folds full-width digits.
                     Data::String(s) => s.clone(),
                     Data::Int(i) => i.to_string(),
                     // Whole numbers as Excel stores long digit strings typed without a quote.
                     Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e19 => format!("{f:.0}"),
                     _ => continue,
                 };
-                if text.chars().filter(|c| c.is_ascii_digit()).count() >= 11 {
+                if text.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count()
+                    >= 11
+                {
                     cells.push((sheet.clone(), cell_name(r0 as usize + r, c0 as usize + c), text));
                 }
             }

@@ -17,7 +17,11 @@ use crate::money::{AmountError, Fen, parse_amount};
 pub(crate) fn val_money(v: &Val) -> Result<Option<Fen>, AmountError> {
     match v {
         Val::Empty => Ok(None),
-        Val::Text(s) | Val::Float(s) => parse_amount(s).map(Some),
+        // An Excel error value (`#DIV/0!`): the formula needs fixing, not the number.
+        Val::Text(s) | Val::Float(s) => match crate::money::excel_error(s) {
+            Some(e) => Err(e),
+            None => parse_amount(s).map(Some),
+        },
         Val::Num(f) => Fen::from_excel(*f).map(Some),
         Val::Int(i) => i.checked_mul(100).map(|f| Some(Fen(f))).ok_or(AmountError::TooLarge),
         Val::ExcelDate(_) | Val::Date(_) | Val::Bool(_) => Err(AmountError::Malformed),

@@ -5,42 +5,131 @@ use crate::money::{AmountError, Fen, format_wan, format_yuan};
 
 #[derive(Debug, Clone)]
 pub enum LedgerError {
-    BadAmount { column: String, value: String, reason: AmountError },
-    BothIncomeAndExpense { income: String, expense: String },
-    NegativeInWrongColumn { column: String, value: String, other: String },
-    BadDirection { value: String },
-    BadDate { column: String, value: String },
+    /// Beyond one of the limits in [`crate::limits`].
+    Limit(crate::limits::LimitError),
+    BadAmount {
+        column: String,
+        value: String,
+        reason: AmountError,
+    },
+    BothIncomeAndExpense {
+        income: String,
+        expense: String,
+    },
+    NegativeInWrongColumn {
+        column: String,
+        value: String,
+        other: String,
+    },
+    BadDirection {
+        value: String,
+    },
+    BadDate {
+        column: String,
+        value: String,
+    },
     MissingDate,
     MissingAmount,
-    DateOutsidePeriod { date: String, period: String },
-    NoHeader { accepted: String },
-    MissingColumns { header_row: String, missing: Vec<String> },
-    UnknownKey { key: String, table: String, suggestion: Option<String> },
-    WrongType { key: String, expected: &'static str },
-    CannotRead { file: String, reason: String },
-    NotInSite { file: String },
-    SheetNotFound { sheet: String, available: Vec<String> },
-    UnsupportedFormat { file: String },
-    UnknownEncoding { encoding: String },
-    BadEncoding { encoding: String },
-    TomlSyntax { reason: String },
-    CsvSyntax { reason: String },
+    DateOutsidePeriod {
+        date: String,
+        period: String,
+    },
+    NoHeader {
+        accepted: String,
+    },
+    MissingColumns {
+        header_row: String,
+        missing: Vec<String>,
+    },
+    UnknownKey {
+        key: String,
+        table: String,
+        suggestion: Option<String>,
+    },
+    WrongType {
+        key: String,
+        expected: &'static str,
+    },
+    CannotRead {
+        file: String,
+        reason: String,
+    },
+    NotInSite {
+        file: String,
+    },
+    SheetNotFound {
+        sheet: String,
+        available: Vec<String>,
+    },
+    UnsupportedFormat {
+        file: String,
+    },
+    UnknownEncoding {
+        encoding: String,
+    },
+    BadEncoding {
+        encoding: String,
+    },
+    TomlSyntax {
+        reason: String,
+    },
+    CsvSyntax {
+        reason: String,
+    },
     BothFileAndRows,
     NoLedgerSource,
-    UnknownField { header: String, field: String },
-    BalanceMismatch { declared: Fen, computed: Fen },
-    ClosingMismatch { opening: Fen, income: Fen, expense: Fen, declared: Fen },
-    TotalMismatch { what: &'static str, declared: Fen, computed: Fen },
+    UnknownField {
+        header: String,
+        field: String,
+    },
+    BalanceMismatch {
+        declared: Fen,
+        computed: Fen,
+    },
+    ClosingMismatch {
+        opening: Fen,
+        income: Fen,
+        expense: Fen,
+        declared: Fen,
+    },
+    TotalMismatch {
+        what: &'static str,
+        declared: Fen,
+        computed: Fen,
+    },
     OpeningMissing,
     Unsorted,
-    PeriodUnknown { text: String },
+    PeriodUnknown {
+        text: String,
+    },
     PeriodReversed,
-    SeriesOpening { previous: String, previous_period: String, previous_closing: Fen, opening: Fen },
-    SeriesGap { previous_period: String, period: String, missing_from: String },
-    SeriesOverlap { previous: String, period: String },
-    BudgetSourcesGap { total: Fen, sources: Fen },
-    BudgetItemsMismatch { total: Fen, items: Fen },
-    BudgetUnmatched { category: String, amount: Fen },
+    SeriesOpening {
+        previous: String,
+        previous_period: String,
+        previous_closing: Fen,
+        opening: Fen,
+    },
+    SeriesGap {
+        previous_period: String,
+        period: String,
+        missing_from: String,
+    },
+    SeriesOverlap {
+        previous: String,
+        period: String,
+    },
+    BudgetSourcesGap {
+        total: Fen,
+        sources: Fen,
+    },
+    BudgetItemsMismatch {
+        total: Fen,
+        items: Fen,
+    },
+    BudgetUnmatched {
+        category: String,
+        amount: Fen,
+    },
     BudgetNoTotal,
 }
 
@@ -52,6 +141,7 @@ impl Message for LedgerError {
     fn code(&self) -> &'static str {
         use LedgerError::*;
         match self {
+            Limit(l) => l.code(),
             BadAmount { .. } => "ledger.bad-amount",
             BothIncomeAndExpense { .. } => "ledger.both-income-and-expense",
             NegativeInWrongColumn { .. } => "ledger.negative-amount",
@@ -95,6 +185,7 @@ impl Message for LedgerError {
     fn zh(&self) -> String {
         use LedgerError::*;
         match self {
+            Limit(l) => l.zh(),
             BadAmount { column, value, reason } => {
                 format!("{column} \"{value}\" 不是有效金额（{}）", reason.zh())
             }
@@ -216,6 +307,7 @@ impl Message for LedgerError {
     fn en(&self) -> String {
         use LedgerError::*;
         match self {
+            Limit(l) => l.en(),
             BadAmount { column, value, reason } => {
                 format!("{column} \"{value}\" is not a valid amount ({})", reason.en())
             }

@@ -423,6 +423,10 @@ pub(crate) fn resolve_file(
         return None;
     }
     let full = posting_dir.join(p);
+    // A link to a file outside the site is refused like a `..` path: nothing outside is read.
+    if std::fs::symlink_metadata(&full).is_ok() && !crate::sitepath::inside(site_root, &full) {
+        return None;
+    }
     let shown = display_path(site_root, &full);
     Some((full, shown))
 }

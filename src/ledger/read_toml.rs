@@ -8,6 +8,7 @@ use super::error::LedgerError;
 use super::node::{self, Kind, Node};
 use super::{Loc, Origin, read_csv, read_xlsx, resolve_file};
 use crate::diagnostic::Diagnostic;
+use crate::limits::{self, LimitError};
 
 pub(crate) struct LedgerRead {
     pub records: Vec<Record>,
@@ -91,6 +92,16 @@ pub(crate) fn read_ledger(
         diags.push(post.error(&Loc::Span(n.span.clone()), LedgerError::NotInSite { file }));
         return None;
     };
+    // A ledger beyond the limits is refused before it is read or parsed.
+    let size = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+    if size > limits::MAX_TEXT_FILE_BYTES {
+        let e = LimitError::FileSize {
+            size: limits::size_text(size),
+            limit: limits::size_text(limits::MAX_TEXT_FILE_BYTES),
+        };
+        diags.push(post.error(&Loc::Span(n.span.clone()), LedgerError::Limit(e)));
+        return None;
+    }
     let bytes = match std::fs::read(&full) {
         Ok(b) => b,
         Err(e) => {
@@ -113,6 +124,13 @@ pub(crate) fn read_ledger(
                 }
             };
             origin.text = text;
+            // Counting lines is one cheap pass; building a million rows is not.
+            let lines = memchr_count(origin.text.as_bytes());
+            if lines > limits::MAX_LEDGER_ROWS + 1 {
+                let e = LimitError::LedgerRows { limit: limits::MAX_LEDGER_ROWS };
+                diags.push(origin.error(&Loc::File, LedgerError::Limit(e)));
+                return None;
+            }
             let grid = match read_csv::grid(&origin.text) {
                 Ok(g) => g,
                 Err(e) => {
@@ -123,6 +141,10 @@ pub(crate) fn read_ledger(
             super::columns::grid_records(grid, cols, &origin, diags)
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
+            if let Err(e) = limits::check_zip(&full) {
+                diags.push(origin.error(&Loc::File, LedgerError::Limit(e)));
+                return None;
+            }
             let (sheet_name, grid) = match read_xlsx::grid(&full, sheet.as_deref()) {
                 Ok(x) => x,
                 Err(e) => {
@@ -131,6 +153,11 @@ pub(crate) fn read_ledger(
                 }
             };
             origin.sheet = Some(sheet_name);
+            if grid.len() > limits::MAX_LEDGER_ROWS + 1 {
+                let e = LimitError::LedgerRows { limit: limits::MAX_LEDGER_ROWS };
+                diags.push(origin.error(&Loc::File, LedgerError::Limit(e)));
+                return None;
+            }
             super::columns::grid_records(grid, cols, &origin, diags)
         }
         "toml" => {
@@ -208,4 +235,9 @@ fn read_toml_file(origin: &Origin, cols: &mut Columns, diags: &mut Vec<Diagnosti
         Some(rows) => toml_records(rows, "[[rows]]", cols, origin, diags),
         None => Vec::new(),
     }
+}
+
+/// Lines in `b` (a last line without a line break counts).
+fn memchr_count(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count() + usize::from(!b.is_empty() && !b.ends_with(b"\n"))
 }

@@ -51,6 +51,22 @@ fn val(d: &Data) -> Val {
         Data::Bool(b) => Val::Bool(*b),
         Data::DateTime(dt) => Val::ExcelDate(dt.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Val::Text(s.clone()),
-        Data::Error(e) => Val::Text(format!("#{e:?}")),
+        // As Excel shows it (`#DIV/0!`), not calamine's name for it (`Div0`).
+        Data::Error(e) => Val::Text(excel_error_text(e).to_string()),
+    }
+}
+
+/// The text Excel shows for an error value.
+pub(crate) fn excel_error_text(e: &calamine::CellErrorType) -> &'static str {
+    use calamine::CellErrorType::*;
+    match e {
+        Div0 => "#DIV/0!",
+        NA => "#N/A",
+        Name => "#NAME?",
+        Null => "#NULL!",
+        Num => "#NUM!",
+        Ref => "#REF!",
+        Value => "#VALUE!",
+        GettingData => "#GETTING_DATA",
     }
 }

@@ -1,0 +1,232 @@
+//! Limits a real board never reaches, so that one bad or hostile file (a 50 MB posting, a list
+//! nested 10,000 levels deep, a spreadsheet zip bomb, a million-row ledger) is a located error
+//! naming the limit instead of gigabytes of memory and minutes of work. Each limit is far above
+//! what a village writes in a year (the largest example posting is a few KB; a year's ledger a
+//! few thousand rows) and keeps the peak memory for any single file well under 500 MiB.
+//!
+//! This module imports nothing above `diagnostic`.
+
+use crate::diagnostic::Message;
+
+/// A posting, section intro or home page: 4 MiB of text (about two million Chinese characters).
+pub const MAX_POSTING_BYTES: u64 = 4 << 20;
+/// Lists and block quotes inside each other: 32 levels (a board uses 3 or 4).
+pub const MAX_NESTING: usize = 32;
+/// A ledger or any text file read for checking: 64 MiB.
+pub const MAX_TEXT_FILE_BYTES: u64 = 64 << 20;
+/// Rows of one ledger: 50,000 (a village records a few thousand a year; a 50,000-row ledger
+/// builds in about 150 MiB).
+pub const MAX_LEDGER_ROWS: usize = 50_000;
+/// A spreadsheet (or any zip: docx, an attached .zip) inflated: 256 MiB in all.
+pub const MAX_INFLATED_BYTES: u64 = 256 << 20;
+/// Cells of one spreadsheet: 2,000,000.
+pub const MAX_CELLS: u64 = 2_000_000;
+
+/// A file beyond one of the limits.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    #[error(
+        "this file is {size}, more than the limit of {limit} for one posting; split it into several postings or attach the long list as a file"
+    )]
+    PostingSize { size: String, limit: String },
+    #[error(
+        "lists or quotes are nested {depth} levels deep here, more than the limit of {limit}; nest fewer levels"
+    )]
+    Nesting { depth: usize, limit: usize },
+    #[error("this file is {size}, more than the limit of {limit} for a file gongkai reads")]
+    FileSize { size: String, limit: String },
+    #[error("this ledger has more than {limit} rows (the limit); split it by year or by quarter")]
+    LedgerRows { limit: usize },
+    #[error(
+        "this file unpacks to more than {limit} (the limit); it is damaged or not a real document (a \"zip bomb\")"
+    )]
+    Inflated { limit: String },
+    #[error(
+        "this spreadsheet has more than {limit} cells (the limit); keep only the sheets to publish"
+    )]
+    Cells { limit: u64 },
+}
+
+impl Message for LimitError {
+    fn code(&self) -> &'static str {
+        match self {
+            LimitError::PostingSize { .. } => "limit.posting-size",
+            LimitError::Nesting { .. } => "limit.nesting",
+            LimitError::FileSize { .. } => "limit.file-size",
+            LimitError::LedgerRows { .. } => "limit.ledger-rows",
+            LimitError::Inflated { .. } => "limit.inflated",
+            LimitError::Cells { .. } => "limit.cells",
+        }
+    }
+    fn zh(&self) -> String {
+        match self {
+            LimitError::PostingSize { size, limit } => format!(
+                "这个文件有 {size}，超过了一篇内容的上限 {limit}。请把它拆成几篇，或把很长的名单做成附件"
+            ),
+            LimitError::Nesting { depth, limit } => format!(
+                "这里的列表或引用套了 {depth} 层，超过了上限 {limit} 层。请减少嵌套层数（公开栏一般不超过 3 层）"
+            ),
+            LimitError::FileSize { size, limit } => {
+                format!("这个文件有 {size}，超过了 gongkai 读取文件的上限 {limit}")
+            }
+            LimitError::LedgerRows { limit } => {
+                format!("这个账本超过了 {limit} 行的上限。请按年度或季度拆成几个账本")
+            }
+            LimitError::Inflated { limit } => format!(
+                "这个文件解压后超过 {limit} 的上限，可能已损坏，或不是正常的文档（“压缩炸弹”）。请用 WPS 或 Excel 打开后重新另存"
+            ),
+            LimitError::Cells { limit } => {
+                format!("这个表格超过了 {limit} 个单元格的上限。请只保留要公开的工作表后另存")
+            }
+        }
+    }
+    fn en(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// `4.0 MB`, `50.0 MB`, `850 KB` for messages (1024-based, as Windows shows sizes).
+pub fn size_text(bytes: u64) -> String {
+    const K: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < K * K {
+        format!("{} KB", (b / K).ceil() as u64)
+    } else if b < K * K * K {
+        format!("{:.1} MB", b / (K * K))
+    } else {
+        format!("{:.1} GB", b / (K * K * K))
+    }
+}
+
+/// The first place in Markdown `text` where lists and block quotes nest deeper than
+/// [`MAX_NESTING`]: its byte offset and the depth there. One linear pass over the lines, before
+/// the Markdown parser sees the text (the parser's memory grows with the depth).
+///
+/// The depth of a line is its container marks (`>`, `-`, `*`, `+`, `1.`, `1)`) at the start,
+/// plus its indentation (before the first mark, or after the last) in steps of two columns,
+/// which is how nested list items are written.
+pub fn deep_nesting(text: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let b = line.as_bytes();
+        let (mut i, mut depth, mut indent, mut lead) = (0, 0, 0, 0);
+        loop {
+            match b.get(i) {
+                Some(b' ') => {
+                    indent += 1;
+                    i += 1;
+                }
+                Some(b'\t') => {
+                    indent += 4;
+                    i += 1;
+                }
+                // After a mark, only the indentation after it counts.
+                Some(b'>') => {
+                    lead = if depth == 0 { indent } else { lead };
+                    depth += 1;
+                    indent = 0;
+                    i += 1;
+                }
+                Some(b'-' | b'*' | b'+') if matches!(b.get(i + 1), Some(b' ' | b'\t')) => {
+                    lead = if depth == 0 { indent } else { lead };
+                    depth += 1;
+                    indent = 0;
+                    i += 2;
+                }
+                Some(c) if c.is_ascii_digit() => {
+                    let n = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                    if n <= 9
+                        && matches!(b.get(i + n), Some(b'.' | b')'))
+                        && matches!(b.get(i + n + 1), Some(b' ' | b'\t'))
+                    {
+                        lead = if depth == 0 { indent } else { lead };
+                        depth += 1;
+                        indent = 0;
+                        i += n + 2;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+            // Indentation alone (a code block, a continued paragraph) is not nesting.
+            let level = depth + (lead + indent) / 2;
+            if depth > 0 && level > MAX_NESTING {
+                return Some((offset + i.min(line.len()), level));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Checks a zip-based file (xlsx, docx, ods, an attached .zip) before anything unpacks it: the
+/// sizes its directory declares, then the bytes each worksheet really inflates to and its cell
+/// count, streamed through a small buffer (constant memory, one pass). Not a zip: `Ok`.
+pub fn check_zip(path: &std::path::Path) -> Result<(), LimitError> {
+    use std::io::Read;
+    let inflated = || LimitError::Inflated { limit: size_text(MAX_INFLATED_BYTES) };
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return Ok(()) };
+    let mut declared: u64 = 0;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            declared = declared.saturating_add(f.size());
+        }
+    }
+    if declared > MAX_INFLATED_BYTES {
+        return Err(inflated());
+    }
+    // Declared sizes can lie: count what really comes out, and the cells of each sheet.
+    let (mut total, mut cells) = (0u64, 0u64);
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        let sheet = name.ends_with(".xml") && name.contains("worksheets/");
+        let mut last = [0u8; 2];
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            total += n as u64;
+            if total > MAX_INFLATED_BYTES {
+                return Err(inflated());
+            }
+            if sheet {
+                // `<c ` and `<c>` open a cell; the two bytes before the buffer join it.
+                let chunk = &buf[..n];
+                let opens = |w: &[u8]| w[0] == b'<' && w[1] == b'c' && matches!(w[2], b' ' | b'>');
+                let joined = [last[0], last[1], chunk[0], *chunk.get(1).unwrap_or(&0)];
+                cells += joined.windows(3).take(2).filter(|w| opens(w)).count() as u64;
+                cells += chunk.windows(3).filter(|w| opens(w)).count() as u64;
+                if n >= 2 {
+                    last = [chunk[n - 2], chunk[n - 1]];
+                }
+                if cells > MAX_CELLS {
+                    return Err(LimitError::Cells { limit: MAX_CELLS });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_of_real_boards_passes_and_deep_nesting_is_found() {
+        let ok = "- 一\n  - 二\n    - 三\n      1. 四\n> 引用\n> > 二层\n\n    代码块\n";
+        assert_eq!(deep_nesting(ok), None);
+        let deep: String = (0..100).map(|i| format!("{}- 第{i}层\n", "  ".repeat(i))).collect();
+        let (at, depth) = deep_nesting(&deep).unwrap();
+        assert_eq!(depth, MAX_NESTING + 1);
+        // Line 33 (0-based 32) is the first deeper than 32: 32 indent steps + 1 mark.
+        assert_eq!(deep[..at].matches('\n').count(), 32);
+        let quotes = format!("{}深\n", "> ".repeat(40));
+        assert_eq!(deep_nesting(&quotes).map(|d| d.1), Some(33));
+    }
+}
