@@ -31,6 +31,7 @@ pub const SITE_KEYS: &[Key] = &[
     ),
     Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
     Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
+    Key("signoff", Shape::Table(crate::signoff::CONFIG_KEYS)),
 ];
 
 const CALENDAR_KEYS: &[Key] = &[
@@ -96,6 +97,9 @@ pub struct SiteConfig {
     /// Physical boards to lay out for printing (`[[boards]]`).
     #[serde(default)]
     pub boards: Vec<crate::board::BoardConfig>,
+    /// Which postings need a recorded review before publication (`[signoff]`).
+    #[serde(default)]
+    pub signoff: crate::signoff::SignoffConfig,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).

@@ -38,6 +38,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("privacy", Shape::Value),
     Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
     Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
+    Key("signoff", Shape::Tables(crate::signoff::SIGNOFF_KEYS)),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -125,6 +126,9 @@ pub struct PostingFront {
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
+    /// The review before publication (`[[signoff]]`: body, reviewers, date, opinion).
+    #[serde(default)]
+    pub signoff: Vec<crate::signoff::SignoffSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

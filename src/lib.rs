@@ -29,6 +29,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod sheet;
+pub mod signoff;
 pub mod site;
 pub mod theme;
 pub mod toml_keys;

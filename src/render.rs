@@ -53,6 +53,8 @@ pub struct PostingExtras {
     pub data_json: Option<String>,
     /// The printed sheet: paper, sign-off, online URL and its QR code (`page.sheet`).
     pub sheet: Option<crate::sheet::SheetView>,
+    /// The review before publication (`page.signoff`).
+    pub signoff: Vec<crate::signoff::Signoff>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -813,6 +815,7 @@ impl<'a> Pages<'a> {
                 notice => v(&e.notice),
                 ledger => v(&e.ledger),
                 record => v(&e.record),
+                signoff => v(&e.signoff),
                 cover => e.cover.clone().map(Value::from_safe_string),
                 gallery => e.gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
                 // Made here, page by page: 10,000 QR codes need not be held at once.

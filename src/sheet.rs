@@ -202,6 +202,9 @@ pub struct SheetView {
     pub display_url: String,
     /// Inline SVG of the QR code.
     pub qr_svg: String,
+    /// Recorded reviews (`[[signoff]]`), printed in place of the blank lines of their roles;
+    /// `signoff` then keeps only the roles still to sign by hand.
+    pub signed: Vec<crate::signoff::Signoff>,
 }
 
 impl SheetView {
@@ -217,6 +220,7 @@ impl SheetView {
             display_url: crate::urls::decode(&url),
             url,
             qr_svg,
+            signed: Vec::new(),
         }
     }
 }
@@ -229,7 +233,13 @@ pub fn for_posting(site: &crate::site::Site, p: &crate::site::Posting) -> SheetV
         &site.sections[p.section].id,
         p.front.print.as_ref(),
     );
-    SheetView::new(&settings, ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())))
+    let mut view = SheetView::new(
+        &settings,
+        ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())),
+    );
+    view.signed = crate::signoff::views(&p.front.signoff, p.date(), &p.src);
+    view.signoff = crate::signoff::unfilled_roles(&view.signoff, &view.signed);
+    view
 }
 
 /// Percent-encodes every byte outside printable ASCII, so a QR code holds a plain ASCII URL

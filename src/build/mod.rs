@@ -594,10 +594,16 @@ pub(crate) fn extras_of(
             .with(&p.url())
             .with(&site.sections[p.section].id)
             .with(&format!("{:?}", p.front.print))
+            .with(&format!("{:?}", p.front.signoff))
             .key();
         m.get_or(key, || crate::sheet::for_posting(site, p))
     });
     photo_extras(site, p, photos, &mut e);
+    let cfg = &site.config.signoff;
+    let need = crate::signoff::required(cfg, finances[i].is_some(), p.front.kind.as_deref());
+    let what = if finances[i].is_some() { "财务公开" } else { "这类公开内容" };
+    e.signoff =
+        crate::signoff::check(&p.front.signoff, need, what, p.date(), &p.src, &mut own_diags);
     if let Some(f) = &finances[i] {
         e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
         if p.published && !f.rows.is_empty() {

@@ -129,7 +129,19 @@ pub fn judge(
         updated: p.front.updated.as_ref().map(|u| u.get_ref().0),
         changes: &p.front.changes,
     };
-    let v = manifest::detect_change(previous, &cur, site.today);
+    let mut v = manifest::detect_change(previous, &cur, site.today);
+    if let Some(r) = v.record_mut() {
+        // The review of the version published now, as the posting records it.
+        r.signoff = crate::signoff::views(&p.front.signoff, p.date(), &p.src)
+            .into_iter()
+            .map(|s| manifest::SignoffRecord {
+                body: s.body,
+                reviewers: s.reviewers,
+                date: s.date,
+                opinion: s.opinion,
+            })
+            .collect();
+    }
     let mut diags = Vec::new();
     if let Some(err) = v.error() {
         let d = match &p.front.updated {
