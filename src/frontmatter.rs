@@ -39,6 +39,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
     Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
     Key("signoff", Shape::Tables(crate::signoff::SIGNOFF_KEYS)),
+    Key("fulfils", Shape::Value),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -129,6 +130,10 @@ pub struct PostingFront {
     /// The review before publication (`[[signoff]]`: body, reviewers, date, opinion).
     #[serde(default)]
     pub signoff: Vec<crate::signoff::SignoffSpec>,
+    /// The 公开目录 item this posting fulfils (`fulfils = "finance.income-expense"`); its
+    /// `period` says for which period. Inferred from `kind` when unambiguous.
+    #[serde(default)]
+    pub fulfils: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

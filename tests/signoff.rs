@@ -87,7 +87,10 @@ fn kinds_listed_in_site_toml_need_one_too() {
     assert_eq!(code, Some(1), "{out}");
     let errs = errors(&out);
     assert_eq!(errs.len(), 1, "{out}");
-    assert!(errs[0].starts_with("content/village/dibao.md:1:1: 错误: 这类公开内容须经审核"), "{out}");
+    assert!(
+        errs[0].starts_with("content/village/dibao.md:1:1: 错误: 这类公开内容须经审核"),
+        "{out}"
+    );
     let village = "\n[[signoff]]\nbody = \"村务监督委员会\"\nreviewers = \"赵德明\"\n\
                    date = 2026-10-09\nopinion = \"名单经入户核实\"\n";
     let dir = site(kinds, SIGNOFF, village);
@@ -111,9 +114,7 @@ fn a_review_after_publication_and_missing_keys_are_located() {
             format!(
                 "{p}:12:8: 错误: 审核日期 2026-10-10 晚于发布日期 2026-10-09：公开内容须先审核、后公开，请核对审核日期或发布日期"
             ),
-            format!(
-                "{p}:15:1: 错误: 审核记录缺少审核日期：请加上 date = 2026-10-08"
-            ),
+            format!("{p}:15:1: 错误: 审核记录缺少审核日期：请加上 date = 2026-10-08"),
             format!(
                 "{p}:15:1: 错误: 审核记录缺少审核意见：请加上 opinion = \"经逐笔审核，收支属实\""
             ),
@@ -187,10 +188,10 @@ fn the_signoff_is_in_the_manifest_and_the_fingerprint() {
     let (code, out) = run(dir.path());
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("content/finance/q3.md"), "{out}");
-    let with_note = std::fs::read_to_string(&path).unwrap().replace(
-        "kind = \"财务收支\"\n",
-        "kind = \"财务收支\"\nupdated = 2026-10-12\n",
-    ) + "";
+    let with_note = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("kind = \"财务收支\"\n", "kind = \"财务收支\"\nupdated = 2026-10-12\n")
+        + "";
     let with_note = with_note.replacen(
         "\n+++\n\n收支如下。",
         "\n\n[[changes]]\ndate = 2026-10-12\nnote = \"更正审核意见\"\n+++\n\n收支如下。",

@@ -502,6 +502,7 @@ fn update(
             records: Arc::clone(&model.records),
         }),
         removed: Some(removed),
+        catalogue: None,
     }))
 }
 

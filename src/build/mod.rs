@@ -77,6 +77,8 @@ pub struct Generated {
     /// `Some` when this is a preview update after an edit ([`generate_preview`]): `files` then
     /// holds only the files that changed or are new, and this the paths of files that are gone.
     pub removed: Option<Vec<String>>,
+    /// The 公开目录 as of the build date (`None` for a preview update).
+    pub catalogue: Option<Arc<crate::catalogue::Report>>,
 }
 
 /// The last steps of a preview build, made after the pages are shown: the feeds, the search
@@ -128,6 +130,8 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Diagnostics,
     pub elapsed: Duration,
+    /// The 公开目录 as of the build date.
+    pub catalogue: Option<Arc<crate::catalogue::Report>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -228,8 +232,17 @@ fn generate_with(
     // attachments), apart from the rest so the preview can replace one posting's.
     let mut diags: Vec<Diagnostic> = config_warnings;
     // Personal data is checked (and masked where allowed) before anything is rendered.
-    let (site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
+    let (mut site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
     diags.extend(privacy_diags);
+    // The 公开目录: kinds it marks need a sign-off like finance postings.
+    let (catalogue, soon_days) = crate::catalogue::load(&opts.root, &mut diags);
+    for item in catalogue.items.iter().filter(|i| i.signoff) {
+        for k in &item.kinds {
+            if !site.config.signoff.kinds.contains(k) {
+                site.config.signoff.kinds.push(k.clone());
+            }
+        }
+    }
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme);
     let index = link_index(&site, &statics);
@@ -290,6 +303,9 @@ fn generate_with(
     let (finances, finance_diags) = enrich::finance::run(&site);
 
     timings.mark("finance");
+    let (catalogue, catalogue_diags) =
+        crate::catalogue::status(&site, &catalogue, soon_days, &calendar);
+    diags.extend(catalogue_diags);
     let previous_path = opts.out.join(crate::manifest::MANIFEST_PATH);
     let previous_stamp = crate::incremental::Stamp::of(&previous_path);
     let previous = match crate::manifest::Manifest::try_read(&previous_path) {
@@ -477,6 +493,7 @@ fn generate_with(
         photo_keys,
         pending,
         removed: None,
+        catalogue: Some(Arc::new(catalogue)),
     })
 }
 
@@ -701,6 +718,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         files: generated.files.len(),
         warnings: generated.warnings,
         elapsed: started.elapsed(),
+        catalogue: generated.catalogue,
     })
 }
 
