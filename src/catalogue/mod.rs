@@ -89,7 +89,7 @@ pub enum CatalogueError {
     BadFrequency { value: String },
     BadDeadline { reason: String },
     DuplicateId { id: String },
-    UnknownItem { id: String, suggestion: Option<String> },
+    UnknownItem { id: String, suggestion: Option<String>, ids: Vec<String> },
     BadPeriod { text: String, id: String, expected: &'static str },
 }
 
@@ -125,9 +125,9 @@ impl Message for CatalogueError {
             CatalogueError::DuplicateId { id } => {
                 format!("公开目录中 id “{id}” 出现了两次：每项的 id 要各不相同")
             }
-            CatalogueError::UnknownItem { id, suggestion } => match suggestion {
+            CatalogueError::UnknownItem { id, suggestion, ids } => match suggestion {
                 Some(s) => format!("公开目录里没有 “{id}” 这一项，是不是 “{s}”？"),
-                None => format!("公开目录里没有 “{id}” 这一项：请对照公开目录页面上的编号填写"),
+                None => format!("公开目录里没有 “{id}” 这一项：可用的编号有 {}", ids.join("、")),
             },
             CatalogueError::BadPeriod { text, id, expected } => format!(
                 "“{id}”按{expected}公开，期间 “{text}” 对不上：请写作如 {}",
@@ -152,7 +152,7 @@ impl Message for CatalogueError {
                 "bad deadline ({reason}): use days_after_period, working_days_after_period, day_of_next_month or working_days_after_event"
             ),
             CatalogueError::DuplicateId { id } => format!("catalogue id \"{id}\" appears twice"),
-            CatalogueError::UnknownItem { id, suggestion } => match suggestion {
+            CatalogueError::UnknownItem { id, suggestion, .. } => match suggestion {
                 Some(s) => format!("no catalogue item \"{id}\"; did you mean \"{s}\"?"),
                 None => format!("no catalogue item \"{id}\""),
             },

@@ -161,6 +161,7 @@ fn fulfilment(
                 CatalogueError::UnknownItem {
                     id: id.clone(),
                     suggestion: crate::toml_keys::suggest(id, ids.iter().copied()),
+                    ids: ids.iter().map(|s| s.to_string()).collect(),
                 },
             ));
             return None;
