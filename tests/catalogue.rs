@@ -40,21 +40,20 @@ fn site() -> tempfile::TempDir {
     // Inferred: late by 5 days (due 07-20).
     posting(r, "q2", "2026-07-25", "kind = \"季报\"\nperiod = \"2026年第二季度\"\n");
     // Explicit, with a kind the catalogue does not name: on time (due 10-20).
-    posting(r, "q3", "2026-10-15", "kind = \"其他\"\nfulfils = \"q\"\nperiod = \"2026年7月至9月\"\n");
+    posting(
+        r,
+        "q3",
+        "2026-10-15",
+        "kind = \"其他\"\nfulfils = \"q\"\nperiod = \"2026年7月至9月\"\n",
+    );
     // A period that is not a quarter fulfils nothing.
     posting(r, "half", "2026-07-02", "kind = \"季报\"\nperiod = \"2026年上半年\"\n");
     dir
 }
 
 fn check(root: &Path, today: &str) -> (Option<i32>, String, String) {
-    let o = gongkai()
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .arg("--today")
-        .arg(today)
-        .output()
-        .unwrap();
+    let o =
+        gongkai().arg("check").arg("--root").arg(root).arg("--today").arg(today).output().unwrap();
     (o.status.code(), stdout(&o), stderr(&o))
 }
 
@@ -85,8 +84,16 @@ fn every_status_as_of_the_build_date() {
     let (_, out, _) = check(dir.path(), "2027-01-01");
     assert!(out.contains("2027年"), "the year of the build date: {out}");
     let (_, out, _) = check(dir.path(), "2026-12-30");
-    assert!(out.contains("逾期未公开：月度事项（2026年11月），应于 2026-12-05 前公开，已逾期 25 天 [m]"), "{out}");
-    assert!(out.contains("即将到期：月度事项（2026年12月），应于 2027-01-05 前公开，还有 6 天 [m]"), "{out}");
+    assert!(
+        out.contains(
+            "逾期未公开：月度事项（2026年11月），应于 2026-12-05 前公开，已逾期 25 天 [m]"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("即将到期：月度事项（2026年12月），应于 2027-01-05 前公开，还有 6 天 [m]"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -107,7 +114,9 @@ fn bad_fulfils_and_periods_are_located() {
     let (code, out, err) = check(dir.path(), "2026-12-05");
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(
-        err.contains("content/village/typo.md:4:11: 错误: 公开目录里没有 “m2” 这一项：可用的编号有 q、m"),
+        err.contains(
+            "content/village/typo.md:4:11: 错误: 公开目录里没有 “m2” 这一项：可用的编号有 q、m"
+        ),
         "{err}"
     );
     assert!(
@@ -130,7 +139,9 @@ fn a_bad_catalogue_rule_fails_the_build_at_its_line() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("catalogue.toml:15:12: 错误: 公开时限写得不对（days_after_period 的值应为整数）"),
+        err.contains(
+            "catalogue.toml:15:12: 错误: 公开时限写得不对（days_after_period 的值应为整数）"
+        ),
         "{err}"
     );
 }
@@ -140,12 +151,69 @@ fn build_prints_a_one_line_summary_and_the_example_shows_overdue_and_upcoming() 
     let dir = site();
     let o = build(dir.path(), "2026-12-05", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o).lines().filter(|l| l.starts_with("公开目录")).count(), 1, "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).lines().filter(|l| l.starts_with("公开目录")).count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
 
     let ex = example_site();
     std::fs::copy(repo().join("catalogue.toml"), ex.path().join("catalogue.toml")).unwrap();
     let (code, out, err) = check(ex.path(), "2026-12-05");
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("逾期未公开：党费收缴、使用和管理情况（2026年第一季度），应于 2026-04-20 前公开"), "{out}");
-    assert!(out.contains("即将到期：低保金、补贴发放情况（2026年11月），应于 2026-12-10 前公开，还有 5 天"), "{out}");
+    assert!(
+        out.contains(
+            "逾期未公开：党费收缴、使用和管理情况（2026年第一季度），应于 2026-04-20 前公开"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "即将到期：低保金、补贴发放情况（2026年11月），应于 2026-12-10 前公开，还有 5 天"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_catalogue_page_shows_the_year_table_with_each_state() {
+    let dir = site();
+    let o = build(dir.path(), "2026-12-05", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = html(&dir.path().join("public/catalogue/index.html"));
+    let rows = |id: &str| -> Vec<Vec<String>> {
+        doc.select(&sel(&format!("#item-{id} tbody tr")))
+            .map(|r| {
+                r.select(&sel("th, td"))
+                    .map(|c| c.text().collect::<String>().trim().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(
+        rows("q"),
+        vec![
+            vec!["2026年第一季度", "2026-04-20", "已公开", "q1（2026-04-10）"],
+            vec!["2026年第二季度", "2026-07-20", "已公开（逾期）（5 天）", "q2（2026-07-25）"],
+            vec!["2026年第三季度", "2026-10-20", "已公开", "q3（2026-10-15）"],
+            vec!["2026年第四季度", "2027-01-20", "未到期", "—"],
+        ]
+    );
+    // Only the months since the rule took effect.
+    assert_eq!(
+        rows("m"),
+        vec![
+            vec!["2026年10月", "2026-11-05", "逾期未公开（30 天）", "—"],
+            vec!["2026年11月", "2026-12-05", "即将到期（还有 0 天）", "—"],
+            vec!["2026年12月", "2027-01-05", "未到期", "—"],
+        ]
+    );
+    // The fulfilling posting is linked.
+    let a = doc.select(&sel("#item-q tbody tr a")).next().unwrap();
+    assert_eq!(a.value().attr("href"), Some("../village/q1/index.html"));
+    assert!(dir.path().join("public/village/q1/index.html").exists());
+    // The home page links to it.
+    let home = html(&dir.path().join("public/index.html"));
+    assert!(home.select(&sel("a[href='catalogue/index.html']")).next().is_some());
 }

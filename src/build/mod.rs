@@ -353,7 +353,15 @@ fn generate_with(
     let jobs = listings.jobs(&site);
     let (mut files, render_diags) = render::render_jobs(&renderer, &input, &listings, &jobs, sink);
     diags.extend(render_diags);
-    let (board_files, board_diags) = crate::board::render(&renderer, &site, &bodies, &extras);
+    let (mut board_files, mut board_diags) =
+        crate::board::render(&renderer, &site, &bodies, &extras);
+    if !catalogue.items.is_empty() {
+        let site_ctx = crate::board::site_value(&site);
+        match crate::catalogue::page::render(&renderer, &site, site_ctx, &catalogue) {
+            Ok(f) => board_files.push(f),
+            Err(d) => board_diags.push(*d),
+        }
+    }
     match sink.emit_all(board_files) {
         Ok(written) => files.extend(written),
         Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
