@@ -320,6 +320,8 @@ pub struct RenderInput<'a> {
     pub section_intros: &'a [Option<String>],
     pub home_intro: Option<&'a str>,
     pub preview: bool,
+    /// The 公开目录 as of the build date, for the home page's 本期应公开 panel.
+    pub catalogue: Option<&'a crate::catalogue::Report>,
 }
 
 /// The listings every page draws from: each posting as listings show it, and which postings
@@ -641,7 +643,12 @@ impl<'a> Pages<'a> {
                     })
                     .collect();
                 let ctx = minijinja::context! {
-                    home => minijinja::context! { intro => input.home_intro, sections => sections, notices => notice_groups },
+                    home => minijinja::context! {
+                        intro => input.home_intro,
+                        sections => sections,
+                        notices => notice_groups,
+                        due_now => input.catalogue.map(|c| v(c.panel())),
+                    },
                     ..self.base(&path, "")
                 };
                 ("index.html", ctx)

@@ -216,4 +216,17 @@ fn the_catalogue_page_shows_the_year_table_with_each_state() {
     // The home page links to it.
     let home = html(&dir.path().join("public/index.html"));
     assert!(home.select(&sel("a[href='catalogue/index.html']")).next().is_some());
+    // 本期应公开: overdue first, then due soon, then each item's latest ended period.
+    let panel: Vec<String> = home
+        .select(&sel(".due-now li"))
+        .map(|li| li.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        panel,
+        [
+            "逾期未公开（30 天） 月度事项（2026年10月），应于 2026-11-05 前公开",
+            "即将到期（还有 0 天） 月度事项（2026年11月），应于 2026-12-05 前公开",
+            "已公开 季度事项（2026年第三季度）：q3",
+        ]
+    );
 }

@@ -31,6 +31,8 @@ use std::sync::Arc;
 
 /// What the last successful preview build made, kept for the next save.
 pub struct Model {
+    /// The 公开目录 of the full build (an edit does not recompute it).
+    pub(crate) catalogue: Option<Arc<crate::catalogue::Report>>,
     pub(crate) opts: BuildOptions,
     pub(crate) global: Key,
     pub(crate) site: Arc<Site>,
@@ -401,6 +403,7 @@ fn update(
         section_intros: &model.section_intros,
         home_intro: model.home_intro.as_deref(),
         preview: opts.preview,
+        catalogue: model.catalogue.as_deref(),
     };
     let jobs: Vec<Job> = jobs.into_iter().collect();
     let (pages_out, render_diags) =

@@ -305,6 +305,7 @@ fn generate_with(
     timings.mark("finance");
     let (catalogue, catalogue_diags) =
         crate::catalogue::status(&site, &catalogue, soon_days, &calendar);
+    let catalogue = Arc::new(catalogue);
     diags.extend(catalogue_diags);
     let previous_path = opts.out.join(crate::manifest::MANIFEST_PATH);
     let previous_stamp = crate::incremental::Stamp::of(&previous_path);
@@ -349,6 +350,7 @@ fn generate_with(
         section_intros: &section_intros,
         home_intro: home_intro.as_deref(),
         preview: opts.preview,
+        catalogue: Some(&catalogue),
     };
     let jobs = listings.jobs(&site);
     let (mut files, render_diags) = render::render_jobs(&renderer, &input, &listings, &jobs, sink);
@@ -461,6 +463,7 @@ fn generate_with(
     });
     if let (Some((c, global)), Some(docs)) = (cached.filter(|_| keep_model), docs) {
         c.set_model(edit::Model {
+            catalogue: Some(Arc::clone(&catalogue)),
             opts: opts.clone(),
             global,
             site: site.clone(),
@@ -501,7 +504,7 @@ fn generate_with(
         photo_keys,
         pending,
         removed: None,
-        catalogue: Some(Arc::new(catalogue)),
+        catalogue: Some(catalogue),
     })
 }
 

@@ -20,7 +20,7 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Message, SourceText};
 
 pub use rule::{Deadline, Frequency, PeriodSlot};
-pub use status::{Cell, ItemReport, Report, State, Summary, status};
+pub use status::{Cell, ItemReport, PanelEntry, Report, State, Summary, status};
 
 /// The catalogue file a site may add.
 pub const FILE: &str = "catalogue.toml";

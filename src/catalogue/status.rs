@@ -53,6 +53,16 @@ pub struct Cell {
     pub days: i64,
     /// The posting that fulfils it: title, page path, publication date.
     pub posting: Option<(String, String, String)>,
+    /// The period is over as of the build date.
+    pub ended: bool,
+}
+
+/// One line of the home page's 本期应公开 panel.
+#[derive(Clone, Debug, Serialize)]
+pub struct PanelEntry {
+    pub id: String,
+    pub name: String,
+    pub cell: Cell,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -119,6 +129,27 @@ impl Report {
                 }
             })
             .collect()
+    }
+
+    /// 本期应公开: for each periodic item its latest ended period (published or not) and every
+    /// overdue or due-soon period, overdue first.
+    pub fn panel(&self) -> Vec<PanelEntry> {
+        let mut out = Vec::new();
+        for it in &self.items {
+            let latest = it.cells.iter().rposition(|c| c.ended && c.due.is_some());
+            for (k, c) in it.cells.iter().enumerate() {
+                if Some(k) == latest || matches!(c.state, State::Overdue | State::DueSoon) {
+                    out.push(PanelEntry { id: it.id.clone(), name: it.name.clone(), cell: c.clone() });
+                }
+            }
+        }
+        out.sort_by_key(|e| match e.cell.state {
+            State::Overdue => 0,
+            State::DueSoon => 1,
+            State::NotDue | State::Unknown => 2,
+            State::Late | State::OnTime => 3,
+        });
+        out
     }
 
     pub fn line_en(&self) -> String {
@@ -254,6 +285,7 @@ pub fn status(
                     state_zh: State::OnTime.zh(),
                     days: 0,
                     posting: Some((p.title().to_string(), p.url(), format_iso(p.date()))),
+                    ended: true,
                 });
             }
         }
@@ -305,6 +337,7 @@ pub fn status(
                     let p = &site.postings[pi];
                     (p.title().to_string(), p.url(), format_iso(d))
                 }),
+                ended: slot.to < today,
             });
         }
         items.push(ItemReport {
