@@ -78,7 +78,7 @@ pub struct Signoff {
 
 #[derive(Debug, Clone)]
 pub enum SignoffError {
-    Missing { what: &'static str, example_date: String },
+    Missing { what: String, example_date: String },
     NoBody,
     NoReviewers,
     NoDate,
@@ -155,7 +155,7 @@ pub fn required(cfg: &SignoffConfig, is_finance: bool, kind: Option<&str>) -> bo
 pub fn check(
     specs: &[SignoffSpec],
     need: bool,
-    what: &'static str,
+    what: &str,
     published: jiff::civil::Date,
     src: &crate::diagnostic::SourceText,
     diags: &mut Vec<Diagnostic>,
@@ -165,7 +165,10 @@ pub fn check(
             diags.push(
                 Diagnostic::error(
                     src.path.clone(),
-                    SignoffError::Missing { what, example_date: format_iso(published) },
+                    SignoffError::Missing {
+                        what: what.to_string(),
+                        example_date: format_iso(published),
+                    },
                 )
                 .with_line_snippet(&src.text, 1, 1, 3),
             );

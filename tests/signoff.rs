@@ -88,7 +88,7 @@ fn kinds_listed_in_site_toml_need_one_too() {
     let errs = errors(&out);
     assert_eq!(errs.len(), 1, "{out}");
     assert!(
-        errs[0].starts_with("content/village/dibao.md:1:1: 错误: 这类公开内容须经审核"),
+        errs[0].starts_with("content/village/dibao.md:1:1: 错误: “低保公示”类公开内容须经审核"),
         "{out}"
     );
     let village = "\n[[signoff]]\nbody = \"村务监督委员会\"\nreviewers = \"赵德明\"\n\

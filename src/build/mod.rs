@@ -235,8 +235,8 @@ fn generate_with(
     let (mut site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
     diags.extend(privacy_diags);
     // The 公开目录: kinds it marks need a sign-off like finance postings.
-    let (catalogue, soon_days) = crate::catalogue::load(&opts.root, &mut diags);
-    for item in catalogue.items.iter().filter(|i| i.signoff) {
+    let catalogue_def = Arc::new(crate::catalogue::load(&opts.root, &mut diags));
+    for item in catalogue_def.0.items.iter().filter(|i| i.signoff) {
         for k in &item.kinds {
             if !site.config.signoff.kinds.contains(k) {
                 site.config.signoff.kinds.push(k.clone());
@@ -304,7 +304,7 @@ fn generate_with(
 
     timings.mark("finance");
     let (catalogue, catalogue_diags) =
-        crate::catalogue::status(&site, &catalogue, soon_days, &calendar);
+        crate::catalogue::status(&site, &catalogue_def.0, catalogue_def.1, &calendar);
     let catalogue = Arc::new(catalogue);
     diags.extend(catalogue_diags);
     let previous_path = opts.out.join(crate::manifest::MANIFEST_PATH);
@@ -464,6 +464,7 @@ fn generate_with(
     if let (Some((c, global)), Some(docs)) = (cached.filter(|_| keep_model), docs) {
         c.set_model(edit::Model {
             catalogue: Some(Arc::clone(&catalogue)),
+            catalogue_def: Arc::clone(&catalogue_def),
             opts: opts.clone(),
             global,
             site: site.clone(),
@@ -629,9 +630,13 @@ pub(crate) fn extras_of(
     photo_extras(site, p, photos, &mut e);
     let cfg = &site.config.signoff;
     let need = crate::signoff::required(cfg, finances[i].is_some(), p.front.kind.as_deref());
-    let what = if finances[i].is_some() { "财务公开" } else { "这类公开内容" };
+    let what = match (&finances[i], &p.front.kind) {
+        (Some(_), _) => "财务公开".to_string(),
+        (None, Some(k)) => format!("“{k}”类公开内容"),
+        (None, None) => "这篇公开内容".to_string(),
+    };
     e.signoff =
-        crate::signoff::check(&p.front.signoff, need, what, p.date(), &p.src, &mut own_diags);
+        crate::signoff::check(&p.front.signoff, need, &what, p.date(), &p.src, &mut own_diags);
     if let Some(f) = &finances[i] {
         e.chart_svg = (!f.rows.is_empty()).then(|| crate::ledger::chart_svg(f));
         if p.published && !f.rows.is_empty() {

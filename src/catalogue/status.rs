@@ -42,7 +42,7 @@ impl State {
 }
 
 /// One item × period.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cell {
     pub period: String,
     pub short: String,
@@ -65,7 +65,7 @@ pub struct PanelEntry {
     pub cell: Cell,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemReport {
     pub id: String,
     pub name: String,
@@ -85,7 +85,7 @@ pub struct Summary {
 }
 
 /// The catalogue's state for the build year.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub year: i16,
     pub items: Vec<ItemReport>,
@@ -139,7 +139,11 @@ impl Report {
             let latest = it.cells.iter().rposition(|c| c.ended && c.due.is_some());
             for (k, c) in it.cells.iter().enumerate() {
                 if Some(k) == latest || matches!(c.state, State::Overdue | State::DueSoon) {
-                    out.push(PanelEntry { id: it.id.clone(), name: it.name.clone(), cell: c.clone() });
+                    out.push(PanelEntry {
+                        id: it.id.clone(),
+                        name: it.name.clone(),
+                        cell: c.clone(),
+                    });
                 }
             }
         }

@@ -49,7 +49,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/finance/示例-财务收支公开.md",
-        "+++\ntitle = \"财务收支情况公开\"\ndate = {date}\nkind = \"财务收支\"\n+++\n\n| 日期 | 摘要 | 收入（元） | 支出（元） |\n| --- | --- | ---: | ---: |\n| {date} | 示例 | 1,000.00 | |\n",
+        "+++\ntitle = \"财务收支情况公开\"\ndate = {date}\nkind = \"财务收支\"\n\n# 审核记录：公开前经民主理财小组审核（审核日期不能晚于 date）。请改成真实的审核人和意见。\n[[signoff]]\nbody = \"民主理财小组\"\nreviewers = [\"（审核人姓名）\"]\ndate = {date}\nopinion = \"经逐笔审核，收支属实\"\n+++\n\n| 日期 | 摘要 | 收入（元） | 支出（元） |\n| --- | --- | ---: | ---: |\n| {date} | 示例 | 1,000.00 | |\n",
     ),
     (".gitignore", "/public\n/.gongkai-cache\n"),
 ];
