@@ -20,6 +20,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("tags", Shape::Value),
     Key("kind", Shape::Value),
     Key("period", Shape::Value),
+    Key("unit", Shape::Value),
     Key("attachments", Shape::Tables(ATTACHMENT_KEYS)),
     Key("weight", Shape::Value),
     Key("slug", Shape::Value),
@@ -82,6 +83,10 @@ pub struct PostingFront {
     /// The time span the posting covers, e.g. 2026年第三季度.
     #[serde(default)]
     pub period: Option<Spanned<String>>,
+    /// The publishing unit (公开单位) when it is not the site's, e.g. 青石村党支部 (from an
+    /// imported document's 落款).
+    #[serde(default)]
+    pub unit: Option<String>,
     #[serde(default)]
     pub attachments: Vec<AttachmentSpec>,
     #[serde(default)]

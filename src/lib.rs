@@ -15,6 +15,7 @@ pub mod enrich;
 pub mod feed;
 pub mod frontmatter;
 pub mod images;
+pub mod import;
 pub mod incremental;
 pub mod ledger;
 pub mod load;

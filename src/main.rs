@@ -121,6 +121,20 @@ enum Command {
         #[arg(long)]
         bundle: bool,
     },
+    /// 把 Word 文件（.docx）导入为一篇草稿 / Import a Word file as a draft posting
+    #[command(
+        after_help = "示例：\n  gongkai import 通知.docx\n  gongkai import D:\\文件\\财务公示.docx --section finance\n  gongkai import 决议公开.docx --bundle   建成文件夹（可再放附件、照片）\n\n标题、落款的单位和日期、类别从文档里找；正文变成 Markdown，表格、加粗、列表、脚注和图片都保留。\n合并单元格、文本框等网页上没有的东西会逐条提醒，不会悄悄丢掉。已有的内容不会被覆盖。\n.doc 和 .wps 文件请先在 Word 或 WPS 里另存为 .docx。"
+    )]
+    Import {
+        /// Word 文件（.docx）/ The .docx file
+        file: PathBuf,
+        /// 栏目，默认按类别猜：village、party 或 finance / Section (guessed from the kind)
+        #[arg(long)]
+        section: Option<String>,
+        /// 建成文件夹（有图片时总是建文件夹）/ Create a bundle folder
+        #[arg(long)]
+        bundle: bool,
+    },
     /// 把公开栏或一篇内容打印成 PDF（用本机的 Chromium/Chrome/Edge）/ Print a board or posting to PDF
     #[command(
         after_help = "示例：\n  gongkai print gongkaolan-a4 --pdf 公开栏.pdf\n  gongkai print main-board --tiles --pdf 大公开栏拼贴.pdf\n  gongkai print content/village/2026-road-decision.md --pdf 决议公开.pdf\n\n不改动 public/。找浏览器的顺序：环境变量 GONGKAI_BROWSER，PATH 里的 chromium、google-chrome、msedge，\n再到 Program Files 下的常见安装位置。在浏览器里按“打印本页”手动打印，效果相同。"
@@ -160,6 +174,9 @@ fn main() -> ExitCode {
         ),
         Command::Init { dir } => cmd::init::run(&ctx, &dir),
         Command::New { section, title, bundle } => cmd::new::run(&ctx, &section, &title, bundle),
+        Command::Import { file, section, bundle } => {
+            cmd::import::run(&ctx, &file, section.as_deref(), bundle)
+        }
         Command::Print { target, pdf, tiles, drafts } => {
             cmd::print::run(&ctx, target, pdf, tiles, drafts)
         }

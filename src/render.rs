@@ -804,6 +804,7 @@ impl<'a> Pages<'a> {
                 summary => summary_of(p, body),
                 kind => p.front.kind.clone(),
                 period => p.front.period.as_ref().map(|x| x.get_ref().clone()),
+                unit => p.front.unit.clone(),
                 content => body.html.clone(),
                 headings => body.headings.iter().map(|(l, t, id)| minijinja::context!{ level => l, text => t, id => id }).collect::<Vec<_>>(),
                 url => enc(path),
