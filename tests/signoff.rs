@@ -77,6 +77,12 @@ fn a_finance_posting_without_signoff_fails_unless_the_site_opts_out() {
     let dir = site("\n[signoff]\nrequired = false\n", "", "");
     let (code, out) = run(dir.path());
     assert_eq!(code, Some(0), "{out}");
+
+    // A draft may still be waiting for its review: it is required before publication only.
+    let dir = site("", "draft = true\n", "");
+    let o = build(dir.path(), "2026-10-12", &["--drafts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("public/finance/q3/index.html").is_file());
 }
 
 #[test]

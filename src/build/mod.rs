@@ -629,7 +629,10 @@ pub(crate) fn extras_of(
     });
     photo_extras(site, p, photos, &mut e);
     let cfg = &site.config.signoff;
-    let need = crate::signoff::required(cfg, finances[i].is_some(), p.front.kind.as_deref());
+    // Required before publication: a draft or a future posting may still be waiting for it.
+    let need = !p.is_draft()
+        && p.date() <= site.today
+        && crate::signoff::required(cfg, finances[i].is_some(), p.front.kind.as_deref());
     let what = match (&finances[i], &p.front.kind) {
         (Some(_), _) => "财务公开".to_string(),
         (None, Some(k)) => format!("“{k}”类公开内容"),
