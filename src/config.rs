@@ -32,6 +32,8 @@ pub const SITE_KEYS: &[Key] = &[
     Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
     Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
     Key("signoff", Shape::Table(crate::signoff::CONFIG_KEYS)),
+    // `[[publish]]` targets of `gongkai publish`, checked where they are read.
+    Key("publish", Shape::Value),
 ];
 
 const CALENDAR_KEYS: &[Key] = &[
@@ -100,6 +102,9 @@ pub struct SiteConfig {
     /// Which postings need a recorded review before publication (`[signoff]`).
     #[serde(default)]
     pub signoff: crate::signoff::SignoffConfig,
+    /// `[[publish]]` targets, read by `gongkai publish` (here only accepted).
+    #[serde(default)]
+    pub publish: Option<toml::Value>,
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).

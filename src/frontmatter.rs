@@ -38,6 +38,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("publish_originals", Shape::Value),
     Key("privacy", Shape::Value),
     Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
+    Key("withdrawn", Shape::Table(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
     Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
     Key("signoff", Shape::Tables(crate::signoff::SIGNOFF_KEYS)),
     Key("fulfils", Shape::Value),
@@ -139,6 +140,10 @@ pub struct PostingFront {
     /// `period` says for which period. Inferred from `kind` when unambiguous.
     #[serde(default)]
     pub fulfils: Option<Spanned<String>>,
+    /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
+    /// withdrawal notice with the note, for good.
+    #[serde(default)]
+    pub withdrawn: Option<crate::manifest::ChangeNote>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

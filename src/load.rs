@@ -203,7 +203,9 @@ fn posting_of(p: RawPosting, sections: &[Section], section: usize, opts: LoadOpt
     let slug = p.front.slug.as_ref().map(|s| s.get_ref().clone()).unwrap_or(p.slug);
     let url_dir = format!("{}{}/", sections[section].url_dir, slug);
     let date = p.front.date.get_ref().0;
-    let published = opts.include_unpublished || (!p.front.draft && date <= opts.today);
+    // A withdrawn posting is not published again; its address shows the withdrawal notice.
+    let published = p.front.withdrawn.is_none()
+        && (opts.include_unpublished || (!p.front.draft && date <= opts.today));
     Posting {
         source: p.source,
         abs_path: p.path.clone(),

@@ -80,6 +80,9 @@ enum Command {
         /// 包括草稿和未到日期的内容 / Include drafts and future postings
         #[arg(long)]
         drafts: bool,
+        /// 输出文件夹里已有别的文件、却没有 gongkai 的清单时，仍然生成到这里（原有文件保留）/ Build into a non-empty folder gongkai did not make
+        #[arg(long)]
+        force: bool,
     },
     /// 边改边看：在浏览器里预览网站，保存后自动刷新 / Live preview
     #[command(
@@ -165,8 +168,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A build killed in the middle of replacing public/ (where the OS has no atomic exchange)
+    // is completed first, whatever this command is.
+    if let Err(e) = gongkai::output::recover(&ctx.root.join("public")) {
+        eprintln!("{}", ctx.lang.pick(&gongkai::diagnostic::Message::zh(&e), &e.to_string()));
+    }
     match cli.command {
-        Command::Build { out, drafts } => cmd::build::run(&ctx, out, drafts),
+        Command::Build { out, drafts, force } => cmd::build::run(&ctx, out, drafts, force),
         Command::Check { format } => cmd::check::run(&ctx, format == "json"),
         Command::Serve { port, bind, open, poll } => cmd::serve::run(
             &ctx,

@@ -88,12 +88,31 @@ pub struct Manifest {
     /// Source path of a posting (relative to the site root) → what was published.
     #[serde(default)]
     pub postings: BTreeMap<String, PostingRecord>,
+    /// Page URL of a posting that was published and is gone from there → what its address
+    /// shows for good (carried from build to build).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub moved: BTreeMap<String, Moved>,
 }
 
 impl Default for Manifest {
     fn default() -> Self {
-        Manifest { version: MANIFEST_VERSION, files: BTreeMap::new(), postings: BTreeMap::new() }
+        Manifest {
+            version: MANIFEST_VERSION,
+            files: BTreeMap::new(),
+            postings: BTreeMap::new(),
+            moved: BTreeMap::new(),
+        }
     }
+}
+
+/// What the old address of a published posting shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Moved {
+    /// Renamed or moved (found by its fingerprint): a redirect to the new page URL.
+    Redirect { to: String },
+    /// Withdrawn with a note: a notice with the last published fingerprint.
+    Withdrawn { title: String, date: String, note: String, fingerprint: String },
 }
 
 /// One published posting.
@@ -382,8 +401,8 @@ impl Message for ChangeError {
     fn zh(&self) -> String {
         match self {
             ChangeError::MissingUpdate { source, change: c } => format!(
-                "{source} 已于 {} 发布（指纹 {}），现在内容有改动（指纹 {}），但没有写更新日期和更正\
-                 说明。已公开的内容不能悄悄修改：请在前置信息顶层（任何 [[changes]] 之前）加上 \
+                "{source} 已于 {} 发布（核验码 {}），现在内容有改动（核验码 {}），但没有写更新日期和更正\
+                 说明。已公开的内容不能悄悄修改：请在开头的设置（+++ 之间）顶层（任何 [[changes]] 之前）加上 \
                  updated，并在末尾加一条 [[changes]] 说明改了什么，例如：{}",
                 c.published,
                 c.previous,
@@ -391,7 +410,7 @@ impl Message for ChangeError {
                 example(&c.suggest, true)
             ),
             ChangeError::UpdateTooEarly { source, updated, not_before, change: c } => format!(
-                "{source} 的内容有改动（指纹 {} → {}），但 updated = {updated} 早于 {not_before}\
+                "{source} 的内容有改动（核验码 {} → {}），但 updated = {updated} 早于 {not_before}\
                  （本篇日期或上次发布的日期）。请把 updated 改为修改当天，并加一条 [[changes]] \
                  说明，例如：{}",
                 c.previous,
@@ -399,8 +418,8 @@ impl Message for ChangeError {
                 example(&c.suggest, true)
             ),
             ChangeError::MissingNote { source, updated, change: c } => format!(
-                "{source} 的内容在 {} 发布后有改动（指纹 {} → {}），已写 updated = {updated}，但没有 \
-                 {} 以后的 [[changes]] 说明。请在前置信息末尾加上一条，写明改了什么，例如：{}",
+                "{source} 的内容在 {} 发布后有改动（核验码 {} → {}），已写 updated = {updated}，但没有 \
+                 {} 以后的 [[changes]] 说明。请在开头的设置（+++ 之间）末尾加上一条，写明改了什么，例如：{}",
                 c.published,
                 c.previous,
                 c.current,

@@ -1,14 +1,40 @@
-//! Writes a finished build so that `public/` is never half-written.
+//! Writes a finished build so that the output folder is never missing, partial or a mix of two
+//! builds, and so that gongkai replaces only what it wrote there.
 //!
-//! Everything goes into a fresh staging folder beside the output; only when every file is
-//! written is the old output swapped out and the new one renamed into place. A failed or
-//! interrupted build leaves the published site exactly as it was, and files whose source is gone
-//! disappear because the output is replaced as a whole.
+//! Everything goes into a fresh staging folder beside the output. When every file is written
+//! and synced to disk, the staging folder and the output are exchanged in one atomic step
+//! (Linux `renameat2(RENAME_EXCHANGE)`, macOS `renamex_np(RENAME_SWAP)`). Where the OS or the
+//! file system has no exchange (Windows, some network drives), two renames are needed; a small
+//! journal beside the output records them first, and the next gongkai command of any kind
+//! ([`recover`]) completes the swap before it does anything else.
+//!
+//! The output is locked for the whole build (a second run waits a few seconds, then says that
+//! another gongkai is running). Files the previous manifest does not list (`.git`, `.htaccess`,
+//! a host's own files) are not gongkai's: they are carried into the new output as hard links,
+//! so at every instant one complete copy of them is in the output. A folder that is not empty
+//! and holds no gongkai manifest is refused unless the user says `--force`. An output that is a
+//! symbolic link (or a Windows junction) is followed: its target gets the new site, the link
+//! stays.
 
 use crate::diagnostic::Message;
 use crate::render::{Contents, OutputFile};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Why the output folder is not a place gongkai may write the site to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsafeOut {
+    /// `--out` names an existing file.
+    File,
+    /// `--out` is the site folder itself.
+    Site,
+    /// `--out` is (inside) one of the site's source folders, e.g. `content`.
+    Source(&'static str),
+    /// `--out` is a folder that contains the site.
+    ContainsSite,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -16,8 +42,20 @@ pub enum OutputError {
     Write { path: String, source: std::io::Error },
     #[error("cannot replace {path}: {source}")]
     Swap { path: String, source: std::io::Error },
-    #[error("output path {0} is not a folder gongkai may replace")]
-    Unsafe(String),
+    #[error("output path {path} is not a folder gongkai may write the site to ({why:?})")]
+    Unsafe { path: String, why: UnsafeOut },
+    #[error("another gongkai is building or publishing into {0}; try again when it has finished")]
+    Locked(String),
+    #[error(
+        "{path} is not empty and holds no gongkai manifest.json (it has {examples}); use an \
+         empty folder, or add --force to build into it (its files are kept)"
+    )]
+    NotOurs { path: String, examples: String },
+    #[error(
+        "{path} in the output folder was not written by gongkai, but this build makes a file of \
+         the same name; move it away, or add --force to replace it"
+    )]
+    Collision { path: String },
 }
 
 impl Message for OutputError {
@@ -25,7 +63,10 @@ impl Message for OutputError {
         match self {
             OutputError::Write { .. } => "output.write",
             OutputError::Swap { .. } => "output.swap",
-            OutputError::Unsafe(_) => "output.unsafe",
+            OutputError::Unsafe { .. } => "output.unsafe",
+            OutputError::Locked(_) => "output.locked",
+            OutputError::NotOurs { .. } => "output.not-ours",
+            OutputError::Collision { .. } => "output.collision",
         }
     }
     fn zh(&self) -> String {
@@ -36,13 +77,53 @@ impl Message for OutputError {
             OutputError::Swap { path, source } => format!(
                 "无法替换输出文件夹 {path}：{source}。可能有程序（资源管理器、网页服务器）正在使用它，请关闭后重试；已发布的网站没有改动"
             ),
-            OutputError::Unsafe(p) => format!(
-                "输出位置 {p} 不能是网站文件夹本身或 content 等源文件夹，请换一个（默认是 public）"
+            OutputError::Unsafe { path, why } => {
+                let what = match why {
+                    UnsafeOut::File => "是一个文件，不是文件夹".to_string(),
+                    UnsafeOut::Site => "就是网站文件夹本身".to_string(),
+                    UnsafeOut::Source(d) => format!("在网站的源文件夹 {d} 里"),
+                    UnsafeOut::ContainsSite => "包含了网站文件夹".to_string(),
+                };
+                format!(
+                    "输出位置 {path} {what}，gongkai 不能把网站生成到这里（什么都没有写入）。请换一个单独的文件夹，例如 --out public（默认就是 public）"
+                )
+            }
+            OutputError::Locked(p) => format!(
+                "另一个 gongkai 正在生成或发布 {p}（例如定时生成，或另一个窗口里的 gongkai build / publish）。请等它结束后再运行；已发布的网站没有改动"
+            ),
+            OutputError::NotOurs { path, examples } => format!(
+                "输出文件夹 {path} 里已经有文件（{examples}），但没有 gongkai 的清单 manifest.json，不像是 gongkai 生成的文件夹。为了不动您的文件，这次没有写入。请换一个空文件夹；确定要生成到这里时，加上 --force（里面原有的文件会保留）"
+            ),
+            OutputError::Collision { path } => format!(
+                "输出文件夹里的 {path} 不是 gongkai 生成的，但这次生成要写一个同名文件。请把它移到别处或改名；确定要用生成的文件替换它时，加上 --force。已发布的网站没有改动"
             ),
         }
     }
     fn en(&self) -> String {
         self.to_string()
+    }
+}
+
+/// The warning that files not made by gongkai were kept in the output (top-level names).
+#[derive(Debug, Clone)]
+pub struct KeptForeign(pub Vec<String>);
+
+impl Message for KeptForeign {
+    fn code(&self) -> &'static str {
+        "output.kept-foreign"
+    }
+    fn zh(&self) -> String {
+        format!(
+            "输出文件夹里有不是 gongkai 生成的文件：{}。它们已原样保留（gongkai 只替换它自己上次生成的文件）",
+            self.0.join("、")
+        )
+    }
+    fn en(&self) -> String {
+        format!(
+            "files not made by gongkai are in the output folder: {}. They are kept as they are \
+             (gongkai replaces only the files it wrote)",
+            self.0.join(", ")
+        )
     }
 }
 
@@ -91,28 +172,53 @@ fn write_one(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
         .map_err(|source| OutputError::Write { path: path.to_string(), source })
 }
 
-/// A fresh staging folder beside `out` (leftovers of interrupted builds are removed first).
-pub fn staging_for(out: &Path) -> Result<PathBuf, OutputError> {
-    let (parent, name) = parent_and_name(out);
-    std::fs::create_dir_all(&parent)
-        .map_err(|source| OutputError::Write { path: parent.display().to_string(), source })?;
-    clean_leftovers(&parent, &name);
-    let staging = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging)
-        .map_err(|source| OutputError::Write { path: staging.display().to_string(), source })?;
-    Ok(staging)
+/// The output folder as the user named it and the folder actually written (a symbolic link or
+/// junction followed), with the parent and name the staging folder, lock and journal use.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// As given (shown in messages).
+    pub shown: PathBuf,
+    /// The real folder: `shown`, or the target of the link `shown` is.
+    pub dir: PathBuf,
+    parent: PathBuf,
+    name: String,
 }
 
-/// Swaps a completely written staging folder in as `out`; on failure the staging folder is
-/// removed and `out` is left as it was.
-pub fn swap_in(out: &Path, staging: &Path) -> Result<(), OutputError> {
-    let (parent, name) = parent_and_name(out);
-    let result = swap(out, staging, &parent, &name);
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(staging);
+impl Target {
+    /// Resolves `out`, following it when it is a link (creating a missing link target).
+    pub fn resolve(out: &Path) -> Result<Target, OutputError> {
+        let mut dir = out.to_path_buf();
+        let is_link = std::fs::symlink_metadata(out).map(|m| m.file_type().is_symlink());
+        if let Ok(true) = is_link {
+            if std::fs::metadata(out).is_err()
+                && let Ok(to) = std::fs::read_link(out)
+            {
+                // A dangling link (the web root was removed): make its target, keep the link.
+                let to = match out.parent() {
+                    Some(p) if to.is_relative() => p.join(to),
+                    _ => to,
+                };
+                std::fs::create_dir_all(&to)
+                    .map_err(|source| OutputError::Write { path: shown(out), source })?;
+            }
+            dir = std::fs::canonicalize(out)
+                .map_err(|source| OutputError::Write { path: shown(out), source })?;
+        }
+        let (parent, name) = parent_and_name(&dir);
+        Ok(Target { shown: out.to_path_buf(), dir, parent, name })
     }
-    result
+
+    fn sibling(&self, what: &str) -> PathBuf {
+        self.parent.join(format!(".{}.gongkai-{what}", self.name))
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.sibling("journal")
+    }
+}
+
+fn shown(p: &Path) -> String {
+    p.display().to_string()
 }
 
 fn parent_and_name(out: &Path) -> (PathBuf, String) {
@@ -127,25 +233,404 @@ fn parent_and_name(out: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-/// Names that are kept from the old output when it is replaced (a deploy repository).
-const KEEP: &[&str] = &[".git"];
-
-/// Writes `files` to a staging folder, then swaps it in as `out`.
-pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(&parent)
-        .map_err(|source| OutputError::Write { path: parent.display().to_string(), source })?;
-    clean_leftovers(&parent, &name);
-    let staging = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
-    let result = write_all(&staging, files).and_then(|()| swap(out, &staging, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+/// Refuses an output that is a file, the site folder, inside a source folder of the site, or a
+/// folder containing the site; checked before anything is written.
+pub fn check_target(root: &Path, out: &Path) -> Result<(), OutputError> {
+    let unsafe_out = |why| Err(OutputError::Unsafe { path: shown(out), why });
+    if std::fs::metadata(out).map(|m| !m.is_dir()).unwrap_or(false) {
+        return unsafe_out(UnsafeOut::File);
     }
-    result
+    let out = absolute_canonical(out);
+    let root = absolute_canonical(root);
+    if out == root {
+        return unsafe_out(UnsafeOut::Site);
+    }
+    for d in SOURCE_FOLDERS {
+        if out.starts_with(root.join(d)) {
+            return unsafe_out(UnsafeOut::Source(d));
+        }
+    }
+    if root.starts_with(&out) {
+        return unsafe_out(UnsafeOut::ContainsSite);
+    }
+    Ok(())
+}
+
+/// Folders of a site that hold what the user wrote (never an output).
+const SOURCE_FOLDERS: [&str; 7] =
+    ["content", "templates", "themes", "static", "data", ".gongkai", ".gongkai-cache"];
+
+/// `p` made absolute with links resolved, also when its last parts do not exist yet.
+fn absolute_canonical(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(cur) {
+            let mut c = c;
+            for part in rest.iter().rev() {
+                c.push(part);
+            }
+            return c;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// How long a second run waits for the first to finish before it gives up.
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// An exclusive lock on an output folder, released when dropped (also when the process dies).
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+/// Locks `t` against other gongkai runs, waiting up to [`LOCK_WAIT`]. The OS releases the
+/// lock when the process ends in any way, so a killed build never leaves the site locked.
+// `File::try_lock` is Rust 1.89; the crate already needs 1.88 (let chains). Raising
+// `rust-version` would also turn on clippy's let-chain lints across the whole tree.
+#[allow(clippy::incompatible_msrv)]
+pub fn lock(t: &Target) -> Result<OutputLock, OutputError> {
+    std::fs::create_dir_all(&t.parent)
+        .map_err(|source| OutputError::Write { path: shown(&t.parent), source })?;
+    let path = t.sibling("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| OutputError::Write { path: shown(&path), source })?;
+    let started = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(OutputLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(OutputError::Locked(shown(&t.shown)));
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(OutputError::Write { path: shown(&path), source });
+            }
+        }
+    }
+}
+
+/// Completes a swap a killed run left half done (see the module docs). Every gongkai command
+/// calls it first for the site's output; it does nothing when there is no journal.
+pub fn recover(out: &Path) -> Result<(), OutputError> {
+    let t = Target::resolve(out)?;
+    if !t.journal().exists() {
+        return Ok(());
+    }
+    let _lock = lock(&t)?;
+    recover_locked(&t)
+}
+
+fn recover_locked(t: &Target) -> Result<(), OutputError> {
+    let journal = t.journal();
+    let Ok(text) = std::fs::read_to_string(&journal) else { return Ok(()) };
+    let mut lines = text.lines();
+    let (Some("gongkai-swap-v1"), Some(new), Some(old)) =
+        (lines.next(), lines.next(), lines.next())
+    else {
+        // Written only partly: the swap had not started.
+        return remove_journal(t);
+    };
+    let (new, old) = (t.parent.join(new), t.parent.join(old));
+    if !t.dir.exists() {
+        // Killed between the two renames: the staging folder is complete (it was synced
+        // before the journal was written), so finish the swap.
+        let from = if new.is_dir() { &new } else { &old };
+        std::fs::rename(from, &t.dir)
+            .map_err(|source| OutputError::Swap { path: shown(&t.shown), source })?;
+        sync_dir(&t.parent);
+    }
+    remove_journal(t)
+}
+
+fn remove_journal(t: &Target) -> Result<(), OutputError> {
+    match std::fs::remove_file(t.journal()) {
+        Ok(()) => {
+            sync_dir(&t.parent);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OutputError::Swap { path: shown(&t.shown), source }),
+    }
+}
+
+/// A locked output with a fresh staging folder to write the new build into.
+#[derive(Debug)]
+pub struct Prepared {
+    pub target: Target,
+    pub staging: PathBuf,
+    /// Paths the previous manifest lists (gongkai's own files); `None` when there was none.
+    owned: Option<BTreeSet<String>>,
+    force: bool,
+    _lock: OutputLock,
+}
+
+/// Locks the output, finishes an interrupted swap, removes leftover staging folders, checks
+/// that the output is gongkai's (or `force`), and makes a fresh staging folder.
+pub fn prepare(out: &Path, force: bool) -> Result<Prepared, OutputError> {
+    let target = Target::resolve(out)?;
+    let lock = lock(&target)?;
+    recover_locked(&target)?;
+    clean_leftovers(&target);
+    let manifest_path = target.dir.join(crate::manifest::MANIFEST_PATH);
+    let owned = match crate::manifest::Manifest::read(&manifest_path) {
+        Some(m) => Some(m.files.into_keys().collect::<BTreeSet<_>>()),
+        // A damaged manifest (the build warns about it): the folder is gongkai's, and what
+        // it cannot tell apart, it keeps only for hidden names (`.git`, `.htaccess`).
+        None if manifest_path.exists() => Some(visible_files(&target.dir)),
+        None => None,
+    };
+    if owned.is_none() && !force {
+        let mut names: Vec<String> = std::fs::read_dir(&target.dir)
+            .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        if !names.is_empty() {
+            names.sort();
+            let more = names.len().saturating_sub(3);
+            let mut examples = names.into_iter().take(3).collect::<Vec<_>>().join("、");
+            if more > 0 {
+                examples.push_str(&format!(" 等 {} 项", more + 3));
+            }
+            return Err(OutputError::NotOurs { path: shown(out), examples });
+        }
+    }
+    let staging = target.sibling(&format!("new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)
+        .map_err(|source| OutputError::Write { path: shown(&staging), source })?;
+    Ok(Prepared { target, staging, owned, force, _lock: lock })
+}
+
+impl Prepared {
+    /// Gives up: removes the staging folder; the output stays as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+
+    /// Swaps the completely written staging folder in as the output, carrying over the files
+    /// that are not gongkai's. Returns those files' top-level names (for one warning). On
+    /// failure the staging folder is removed and the output is left as it was.
+    pub fn swap_in(self) -> Result<Vec<String>, OutputError> {
+        let result = self.swap_steps();
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        result
+    }
+
+    fn swap_steps(&self) -> Result<Vec<String>, OutputError> {
+        let t = &self.target;
+        let had_old = t.dir.is_dir();
+        let kept = if had_old { self.carry_foreign()? } else { Vec::new() };
+        sync_tree(&self.staging);
+        fault_point("swap");
+        if !had_old {
+            std::fs::rename(&self.staging, &t.dir)
+                .map_err(|source| OutputError::Swap { path: shown(&t.shown), source })?;
+            sync_dir(&t.parent);
+            return Ok(kept);
+        }
+        match exchange(&self.staging, &t.dir) {
+            Ok(()) => sync_dir(&t.parent),
+            Err(_) => self.swap_with_journal()?,
+        }
+        fault_point("swapped");
+        // The staging folder's name now holds the previous build.
+        let _ = std::fs::remove_dir_all(&self.staging);
+        Ok(kept)
+    }
+
+    /// Two renames, recorded first in a journal that [`recover`] reads after a crash.
+    fn swap_with_journal(&self) -> Result<(), OutputError> {
+        let t = &self.target;
+        let swap_err = |source| OutputError::Swap { path: shown(&t.shown), source };
+        let old = t.sibling(&format!("old-{}", std::process::id()));
+        let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+        let (Some(new_name), Some(old_name)) = (name(&self.staging), name(&old)) else {
+            return Err(swap_err(std::io::Error::other("no folder name")));
+        };
+        write_synced(&t.journal(), format!("gongkai-swap-v1\n{new_name}\n{old_name}\n").as_bytes())
+            .map_err(swap_err)?;
+        sync_dir(&t.parent);
+        std::fs::rename(&t.dir, &old).map_err(|e| {
+            let _ = remove_journal(t);
+            swap_err(e)
+        })?;
+        fault_point("swap-mid");
+        if let Err(e) = std::fs::rename(&self.staging, &t.dir) {
+            let _ = std::fs::rename(&old, &t.dir);
+            let _ = remove_journal(t);
+            return Err(swap_err(e));
+        }
+        sync_dir(&t.parent);
+        remove_journal(t)?;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+
+    /// Hard-links (or copies) into the staging folder every file and folder of the output that
+    /// the previous manifest does not list. Returns their top-level names.
+    fn carry_foreign(&self) -> Result<Vec<String>, OutputError> {
+        let empty = BTreeSet::new();
+        let owned = self.owned.as_ref().unwrap_or(&empty);
+        let mut top: BTreeSet<String> = BTreeSet::new();
+        for entry in walkdir::WalkDir::new(&self.target.dir).min_depth(1) {
+            let Ok(e) = entry else { continue };
+            let rel = crate::diagnostic::display_path(&self.target.dir, e.path());
+            if rel == crate::manifest::MANIFEST_PATH {
+                continue;
+            }
+            let ft = e.file_type();
+            let to = self.staging.join(e.path().strip_prefix(&self.target.dir).unwrap_or(e.path()));
+            if ft.is_dir() {
+                let prefix = format!("{rel}/");
+                let has_owned =
+                    owned.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix));
+                if !has_owned {
+                    // Wholly foreign (e.g. `.git`): make it now, its files follow.
+                    std::fs::create_dir_all(&to)
+                        .map_err(|source| OutputError::Write { path: rel.clone(), source })?;
+                    top.insert(rel.split('/').next().unwrap_or(&rel).to_string());
+                }
+                continue;
+            }
+            if owned.contains(&rel) {
+                continue;
+            }
+            top.insert(rel.split('/').next().unwrap_or(&rel).to_string());
+            if std::fs::symlink_metadata(&to).is_ok() {
+                if self.force {
+                    continue;
+                }
+                return Err(OutputError::Collision { path: rel });
+            }
+            if let Some(p) = to.parent() {
+                std::fs::create_dir_all(p)
+                    .map_err(|source| OutputError::Write { path: rel.clone(), source })?;
+            }
+            if std::fs::hard_link(e.path(), &to).is_err() {
+                std::fs::copy(e.path(), &to)
+                    .map_err(|source| OutputError::Write { path: rel.clone(), source })?;
+            }
+        }
+        Ok(top.into_iter().collect())
+    }
+}
+
+/// Swaps two folders atomically; an error means the OS or file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    if std::env::var_os("GONGKAI_TEST_NO_EXCHANGE").is_some() {
+        return Err(std::io::Error::other("exchange disabled for a test"));
+    }
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: two NUL-terminated paths that outlive the call.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+#[cfg(target_os = "macos")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: two NUL-terminated paths that outlive the call.
+    let r = unsafe { libc::renamex_np(a.as_ptr(), b.as_ptr(), libc::RENAME_SWAP) };
+    if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Flushes every staged file and folder to disk before the swap makes them the output.
+#[cfg(target_os = "linux")]
+fn sync_tree(dir: &Path) {
+    use std::os::fd::AsRawFd;
+    // One syncfs flushes the whole file system, far cheaper than an fsync per file.
+    if let Ok(f) = std::fs::File::open(dir) {
+        // SAFETY: a valid open descriptor.
+        unsafe { libc::syncfs(f.as_raw_fd()) };
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_tree(dir: &Path) {
+    for e in walkdir::WalkDir::new(dir).contents_first(true).into_iter().flatten() {
+        if e.file_type().is_file() {
+            if let Ok(f) = std::fs::OpenOptions::new().write(true).open(e.path()) {
+                let _ = f.sync_all();
+            }
+        } else if e.file_type().is_dir() {
+            sync_dir(e.path());
+        }
+    }
+}
+
+/// Makes a folder's entries (renames, new files) durable; not possible on Windows, where the
+/// file system journals them.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// A test-only fault-injection point: with `GONGKAI_TEST_PAUSE_AT` naming it, the build sleeps
+/// here for `GONGKAI_TEST_PAUSE_MS` (default 300) so a test can kill it inside the swap window.
+fn fault_point(name: &str) {
+    if let Some(at) = std::env::var_os("GONGKAI_TEST_PAUSE_AT")
+        && at.to_string_lossy().split(',').any(|a| a == name)
+    {
+        let ms =
+            std::env::var("GONGKAI_TEST_PAUSE_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+/// Writes `files` to a fresh folder `out` (the print command's temporary site).
+pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    let p = prepare(out, true)?;
+    if let Err(e) = write_all(&p.staging, files) {
+        p.abandon();
+        return Err(e);
+    }
+    p.swap_in().map(|_| ())
 }
 
 /// Writes files into `dir` (created fresh), in parallel.
@@ -170,37 +655,28 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     })
 }
 
-fn swap(out: &Path, staging: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
-    let old = parent.join(format!(".{name}.gongkai-old-{}", std::process::id()));
-    let had_old = out.exists();
-    if had_old {
-        for keep in KEEP {
-            let from = out.join(keep);
-            if from.exists() {
-                let _ = std::fs::rename(&from, staging.join(keep));
-            }
-        }
-        std::fs::rename(out, &old)
-            .map_err(|source| OutputError::Swap { path: out.display().to_string(), source })?;
-    }
-    if let Err(source) = std::fs::rename(staging, out) {
-        if had_old {
-            let _ = std::fs::rename(&old, out);
-        }
-        return Err(OutputError::Swap { path: out.display().to_string(), source });
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(())
+/// Every file under `dir` outside hidden folders and without a hidden name.
+fn visible_files(dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| crate::diagnostic::display_path(dir, e.path()))
+        .collect()
 }
 
-/// Removes staging or old folders left behind by an interrupted build.
-fn clean_leftovers(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.gongkai-");
-    if let Ok(entries) = std::fs::read_dir(parent) {
+/// Removes staging or old folders left behind by an interrupted build (under the lock, so no
+/// running build's staging folder is touched).
+fn clean_leftovers(t: &Target) {
+    let prefix = format!(".{}.gongkai-", t.name);
+    if let Ok(entries) = std::fs::read_dir(&t.parent) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(rest) = name.strip_prefix(&prefix)
+                && (rest.starts_with("new-") || rest.starts_with("old-"))
+            {
                 let _ = std::fs::remove_dir_all(e.path());
             }
         }
@@ -215,17 +691,74 @@ mod tests {
         OutputFile { path: path.into(), contents: Contents::Bytes(s.as_bytes().to_vec()) }
     }
 
+    fn build(out: &Path, files: &[OutputFile]) -> Vec<String> {
+        let p = prepare(out, false).unwrap();
+        write_all(&p.staging, files).unwrap();
+        let mut m = crate::manifest::Manifest::new();
+        for f in files {
+            if let Contents::Bytes(b) = &f.contents {
+                m.add_file(f.path.clone(), b);
+            }
+        }
+        std::fs::write(p.staging.join("manifest.json"), m.to_json()).unwrap();
+        p.swap_in().unwrap()
+    }
+
     #[test]
-    fn replaces_output_and_drops_stale_files_but_keeps_git() {
+    fn replaces_output_and_drops_stale_files_but_keeps_foreign_ones() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        publish(&out, &[file("a/index.html", "1"), file("old.html", "x")]).unwrap();
-        std::fs::create_dir_all(out.join(".git")).unwrap();
-        publish(&out, &[file("a/index.html", "2")]).unwrap();
+        build(&out, &[file("a/index.html", "1"), file("old.html", "x")]);
+        std::fs::create_dir_all(out.join(".git/objects")).unwrap();
+        std::fs::write(out.join(".git/objects/x"), "obj").unwrap();
+        std::fs::write(out.join("a/.htaccess"), "deny").unwrap();
+        let kept = build(&out, &[file("a/index.html", "2")]);
+        assert_eq!(kept, vec![".git".to_string(), "a".to_string()]);
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "2");
         assert!(!out.join("old.html").exists());
-        assert!(out.join(".git").is_dir());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
-        assert_eq!(leftovers.len(), 1, "only public/ remains");
+        assert_eq!(std::fs::read_to_string(out.join(".git/objects/x")).unwrap(), "obj");
+        assert_eq!(std::fs::read_to_string(out.join("a/.htaccess")).unwrap(), "deny");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, vec![".public.gongkai-lock".to_string(), "public".to_string()]);
+    }
+
+    #[test]
+    fn a_foreign_file_in_the_way_is_an_error_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[file("index.html", "1")]);
+        std::fs::write(out.join("robots.txt"), "mine").unwrap();
+        let p = prepare(&out, false).unwrap();
+        write_all(&p.staging, &[file("index.html", "2"), file("robots.txt", "gongkai")]).unwrap();
+        let err = p.swap_in().unwrap_err();
+        assert!(matches!(&err, OutputError::Collision { path } if path == "robots.txt"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.join("robots.txt")).unwrap(), "mine");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "1");
+    }
+
+    #[test]
+    fn an_interrupted_two_rename_swap_is_completed_by_recover() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let t = Target::resolve(&out).unwrap();
+        // The state a kill between the two renames leaves: no output, both folders, a journal.
+        let new = t.sibling("new-1");
+        let old = t.sibling("old-1");
+        std::fs::create_dir_all(&new).unwrap();
+        std::fs::write(new.join("index.html"), "new").unwrap();
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(
+            t.journal(),
+            "gongkai-swap-v1\n.public.gongkai-new-1\n.public.gongkai-old-1\n",
+        )
+        .unwrap();
+        recover(&out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert!(!t.journal().exists());
     }
 }

@@ -616,7 +616,7 @@ impl Message for PrivacyError {
         };
         format!(
             "发现{k}：{masked}（此处已遮盖）。公开栏上不得出现完整的{k}。修改方法：删除它；或只保留后4位\
-             （写成“尾号{last4}”）；或在本篇前置信息中写 privacy = \"mask\"（全站则在 site.toml 中写 \
+             （写成“尾号{last4}”）；或在本篇开头的设置（+++ 之间）中写 privacy = \"mask\"（全站则在 site.toml 中写 \
              [privacy] mode = \"mask\"），由 gongkai 自动遮盖{allow}。"
         )
     }

@@ -212,9 +212,25 @@ fn deleted_sources_disappear_from_the_output() {
         .replace("和[道路工程](roads/2026-road.md)", "")
         .replace("tags = [\"修路\", \"四议两公开\"]\n", "tags = [\"修路\", \"四议两公开\"]\nupdated = 2026-11-25\n\n[[changes]]\ndate = 2026-11-25\nnote = \"删去已撤销的道路工程链接\"\n");
     std::fs::write(&p, text).unwrap();
+    // A published posting is not simply deleted: it is withdrawn, and its address keeps a
+    // notice; everything else it had is gone from the output.
+    let o = build(site.path(), "2026-11-25", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("withdrawn = { date"), "{}", stderr(&o));
+    std::fs::write(
+        site.path().join("content/village/roads/2026-road.md"),
+        "+++\ntitle = \"村道工程进度\"\ndate = 2026-06-01\nwithdrawn = { date = 2026-11-25, note = \"工程已并入决议\" }\n+++\n",
+    )
+    .unwrap();
     let o = build(site.path(), "2026-11-25", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!out.join("village/roads/2026-road").exists());
+    std::fs::remove_file(site.path().join("content/village/roads/2026-road.md")).unwrap();
+    let o = build(site.path(), "2026-11-25", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(out.join("village/roads/2026-road/index.html")).unwrap();
+    assert!(page.contains("工程已并入决议") && !page.contains("工程进展顺利"), "{page}");
+    let left: Vec<String> = tree(&out.join("village/roads")).into_keys().collect();
+    assert_eq!(left, ["2026-road/index.html", "index.html"], "the notice and the listing");
 }
 
 /// Each bad input: one file changed in the fixture, the exact location and a message, exit code

@@ -120,9 +120,12 @@ fn photos_are_upright_resized_and_stripped() {
     for original in ["upright.jpg", "gps.jpg", "notice.png", "nocaption.jpg", "unused.jpg"] {
         assert!(!files.contains(&original.to_string()), "{original} published: {files:?}");
     }
-    // The unreferenced photo is published only as stripped variants.
-    assert!(files.contains(&"unused-480.jpg".to_string()), "{files:?}");
-    assert!(files.contains(&"unused-600.jpg".to_string()), "{files:?}");
+    // A photo the posting does not name is not published at all, and the build says so.
+    assert!(!files.iter().any(|f| f.starts_with("unused")), "{files:?}");
+    assert!(
+        err.contains("内容里没有写到它们，所以没有发布") && err.contains("unused.jpg"),
+        "{err}"
+    );
     let mut images = 0;
     for (path, bytes) in tree(&out) {
         if path.ends_with(".jpg") || path.ends_with(".png") {
@@ -130,7 +133,7 @@ fn photos_are_upright_resized_and_stripped() {
             images += 1;
         }
     }
-    assert_eq!(images, 9, "2 + 2 + 1 + 2 + 2 variants");
+    assert_eq!(images, 7, "2 + 2 + 1 + 2 variants");
     // The source really had it.
     assert!(has_exif(&std::fs::read(site.path().join(DIR).join("gps.jpg")).unwrap()));
 }
@@ -145,7 +148,6 @@ fn originals_only_when_asked_and_without_exif() {
     for (name, size) in [
         ("upright-original.jpg", (800, 1200)),
         ("gps-original.jpg", (600, 400)),
-        ("unused-original.jpg", (600, 400)),
         ("notice-original.png", (300, 200)),
     ] {
         let bytes = std::fs::read(page.join(name)).unwrap_or_else(|_| panic!("{name} missing"));
@@ -154,6 +156,7 @@ fn originals_only_when_asked_and_without_exif() {
     }
     // Still never the raw file.
     assert!(!page.join("gps.jpg").exists() && !page.join("upright.jpg").exists());
+    assert!(!page.join("unused-original.jpg").exists(), "an unnamed photo is not published");
 }
 
 /// Every file under the image cache with its modification time.
@@ -172,9 +175,9 @@ fn the_second_build_reuses_the_cache() {
     let out = site.path().join("public");
     assert!(build(site.path(), TODAY, &[]).status.success());
     let cached = cache_entries(site.path());
-    // One entry (meta.json + variants) per distinct photo: 5 photos.
+    // One entry (meta.json + variants) per distinct published photo: 4 photos.
     let metas = cached.keys().filter(|p| p.ends_with("meta.json")).count();
-    assert_eq!(metas, 5, "{cached:?}");
+    assert_eq!(metas, 4, "{cached:?}");
     let published = tree(&out);
     std::thread::sleep(std::time::Duration::from_millis(50));
     assert!(build(site.path(), TODAY, &[]).status.success());

@@ -126,7 +126,7 @@ fn a_silent_change_is_refused_with_a_ready_example() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains(&format!(
-            "{DECISION}:1:1: 错误: {DECISION} 已于 2026-05-14 发布（指纹 {}），现在内容有改动",
+            "{DECISION}:1:1: 错误: {DECISION} 已于 2026-05-14 发布（核验码 {}），现在内容有改动",
             &old[..8]
         )),
         "{err}"

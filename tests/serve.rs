@@ -639,3 +639,51 @@ fn search_works_from_the_preview_server() {
     let titles: Vec<String> = dom.select(&sel).map(|e| e.text().collect()).collect();
     assert!(titles.iter().any(|t| t == "低保名单公示"), "{titles:?}");
 }
+
+/// A posting that was built but never published (a site with `[[publish]]` targets and no
+/// `.gongkai/published.json`), or built locally on a site without targets: an edit without a
+/// change note is shown at once, never blocked by an error overlay.
+#[test]
+fn an_edit_of_a_built_posting_is_shown_not_blocked() {
+    for targets in [true, false] {
+        let p = Preview::start_with(|root| {
+            if targets {
+                let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+                std::fs::write(
+                    root.join("site.toml"),
+                    format!(
+                        "{toml}\n[[publish]]\nname = \"县政务网\"\nurl = \"ftp://127.0.0.1/\"\n"
+                    ),
+                )
+                .unwrap();
+            }
+            let o = Command::new(bin())
+                .args(["build", "--today", TODAY, "--root"])
+                .arg(root)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        });
+        let ev = p.events();
+        let file = p.root().join("content/village/road.md");
+        std::fs::write(&file, posting("关于修路的决议", "改了一个错字：路面宽六米。")).unwrap();
+        // A blocked edit would send `builderror` and no reload.
+        ev.expect("reload", REBUILD);
+        // The reloaded page hears what publishing will require, as a bar, not an overlay.
+        let again = Events::connect(p.port);
+        let got = again.collect(Duration::from_millis(700));
+        assert_eq!(count(&got, "builderror"), 0, "{got:?}");
+        let warned: Vec<&(String, String)> =
+            got.iter().filter(|(n, _)| n == "buildwarning").collect();
+        if targets {
+            assert!(warned.is_empty(), "nothing was published: {got:?}");
+        } else {
+            assert_eq!(warned.len(), 1, "{got:?}");
+            let v: serde_json::Value = serde_json::from_str(&warned[0].1).unwrap();
+            let text = v["text"].as_str().unwrap();
+            assert!(text.contains("content/village/road.md") && text.contains("警告"), "{text}");
+            assert!(text.contains("[[changes]]"), "{text}");
+        }
+        assert!(p.get("/village/road/").text().contains("路面宽六米"), "targets {targets}");
+    }
+}

@@ -113,6 +113,7 @@ fn same_options(a: &BuildOptions, b: &BuildOptions) -> bool {
         && a.today == b.today
         && a.preview == b.preview
         && a.cache_dir == b.cache_dir
+        && a.enforce_change_notes == b.enforce_change_notes
 }
 
 fn sorted(ds: impl IntoIterator<Item = Diagnostic>) -> Diagnostics {
@@ -156,7 +157,7 @@ fn update(
         return None;
     }
     if crate::incremental::global_fingerprint(opts) != model.global
-        || Stamp::of(&opts.out.join(crate::manifest::MANIFEST_PATH)) != model.previous_stamp
+        || Stamp::of(&opts.previous_manifest()) != model.previous_stamp
     {
         return None;
     }
@@ -176,6 +177,7 @@ fn update(
                 if p.slug != old.slug
                     || p.published != old.published
                     || p.front.publish_originals != old.front.publish_originals
+                    || !enrich::bundle_files::same_names(old, &p)
                 {
                     return None;
                 }
@@ -248,7 +250,8 @@ fn update(
         let fp =
             enrich::records::fingerprint_of(&site.postings[i], finances[i].as_ref(), Some(cache));
         if let Some(fp) = fp {
-            let (verdict, view, ds) = enrich::records::judge(site, i, &fp, previous);
+            let (verdict, view, ds) =
+                enrich::records::judge(site, i, &fp, previous, opts.enforce_change_notes);
             record_diags.extend(ds);
             records_patch.push((i, verdict, view));
         }

@@ -42,9 +42,22 @@ pub struct BuildOptions {
     pub cache_dir: PathBuf,
     /// Show a progress bar for long photo processing.
     pub progress: bool,
+    /// Build into an output folder that is not empty and holds no gongkai manifest (its files
+    /// are kept).
+    pub force: bool,
+    /// A published posting changed without an `updated` date and a `[[changes]]` note is an
+    /// error (`publish`, and `build` of a site without publish targets); otherwise a warning
+    /// (the preview never refuses to show an edit).
+    pub enforce_change_notes: bool,
 }
 
 impl BuildOptions {
+    /// The manifest of what is already published (see [`crate::published`]).
+    pub fn previous_manifest(&self) -> PathBuf {
+        crate::published::baseline_path(&self.root, &self.out)
+            .unwrap_or_else(|| self.out.join(crate::manifest::MANIFEST_PATH))
+    }
+
     pub fn new(root: impl Into<PathBuf>, today: Date) -> Self {
         let root = root.into();
         BuildOptions {
@@ -55,6 +68,8 @@ impl BuildOptions {
             today,
             preview: false,
             progress: false,
+            force: false,
+            enforce_change_notes: true,
         }
     }
 }
@@ -234,6 +249,9 @@ fn generate_with(
     // Personal data is checked (and masked where allowed) before anything is rendered.
     let (mut site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
     diags.extend(privacy_diags);
+    // Drafts, future postings and files a bundle holds but its posting does not name publish
+    // nothing; every later stage sees only the files that may go online.
+    diags.extend(enrich::bundle_files::select(&mut site));
     // The 公开目录: kinds it marks need a sign-off like finance postings.
     let catalogue_def = Arc::new(crate::catalogue::load(&opts.root, &mut diags));
     for item in catalogue_def.0.items.iter().filter(|i| i.signoff) {
@@ -307,17 +325,23 @@ fn generate_with(
         crate::catalogue::status(&site, &catalogue_def.0, catalogue_def.1, &calendar);
     let catalogue = Arc::new(catalogue);
     diags.extend(catalogue_diags);
-    let previous_path = opts.out.join(crate::manifest::MANIFEST_PATH);
+    let previous_path = opts.previous_manifest();
     let previous_stamp = crate::incremental::Stamp::of(&previous_path);
     let previous = match crate::manifest::Manifest::try_read(&previous_path) {
         Ok(m) => m,
         Err(e) => {
-            diags.push(Diagnostic::warning(display_path(&opts.root, &opts.out), e));
+            let folder = previous_path.parent().unwrap_or(&opts.out);
+            diags.push(Diagnostic::warning(display_path(&opts.root, folder), e));
             None
         }
     };
-    let (records, record_diags) =
-        enrich::records::run_cached(&site, &finances, previous.as_ref(), memo);
+    let (records, record_diags) = enrich::records::run_cached(
+        &site,
+        &finances,
+        previous.as_ref(),
+        memo,
+        opts.enforce_change_notes,
+    );
 
     timings.mark("records");
     // Per-posting data for templates; charts make this worth doing in parallel.
@@ -415,6 +439,7 @@ fn generate_with(
             .map(|(path, contents)| OutputFile { path, contents }),
     );
     more.extend(data_files);
+    more.extend(enrich::moved::pages(&site, &records.moved));
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
     more.extend(photos.files.iter().cloned());
     match sink.emit_all(more) {
@@ -706,26 +731,37 @@ impl Timings {
 /// `generate`, then publish atomically to `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    check_out_dir(opts)?;
     let output_error = |e: output::OutputError| {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::error(display_path(&opts.root, &opts.out), e));
+        d.push(Diagnostic::error(opts.out.display().to_string(), e));
         d
     };
+    output::check_target(&opts.root, &opts.out).map_err(output_error)?;
     // Files are written into a staging folder while they are generated (memory stays flat);
-    // the published folder is replaced only when everything succeeded.
-    let staging = output::staging_for(&opts.out).map_err(output_error)?;
-    let generated = match generate_into(opts, &output::Sink::Dir(staging.clone())) {
+    // the output is locked, and replaced only when everything succeeded.
+    let prepared = output::prepare(&opts.out, opts.force).map_err(output_error)?;
+    let mut generated = match generate_into(opts, &output::Sink::Dir(prepared.staging.clone())) {
         Ok(g) => g,
         Err(d) => {
-            let _ = std::fs::remove_dir_all(&staging);
+            prepared.abandon();
             return Err(d);
         }
     };
     let swap_started = Instant::now();
-    output::swap_in(&opts.out, &staging).map_err(output_error)?;
+    let kept = prepared.swap_in().map_err(output_error)?;
     if std::env::var_os("GONGKAI_TIMINGS").is_some() {
         eprintln!("timing         swap: {:7.1} ms", swap_started.elapsed().as_secs_f64() * 1000.0);
+    }
+    // Mentioned once: again only when the set of kept names changes.
+    let seen_path = opts.cache_dir.join("kept-foreign.txt");
+    let seen = kept.join("\n");
+    if !kept.is_empty() && std::fs::read_to_string(&seen_path).ok().as_deref() != Some(&seen) {
+        generated
+            .warnings
+            .push(Diagnostic::warning(opts.out.display().to_string(), output::KeptForeign(kept)));
+    }
+    if std::fs::create_dir_all(&opts.cache_dir).is_ok() {
+        let _ = std::fs::write(&seen_path, seen);
     }
     // Only a published build decides what the cache no longer needs.
     if let Ok(cache) = crate::images::ImageCache::new(opts.cache_dir.join("images")) {
@@ -739,26 +775,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         elapsed: started.elapsed(),
         catalogue: generated.catalogue,
     })
-}
-
-/// Refuses to replace the site folder itself or a source folder with the output.
-fn check_out_dir(opts: &BuildOptions) -> Result<(), Diagnostics> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let out = canon(&opts.out);
-    let root = canon(&opts.root);
-    let forbidden = ["content", "templates", "themes", "static"].map(|d| root.join(d));
-    if out == root
-        || forbidden.iter().any(|f| out == *f || out.starts_with(f))
-        || root.starts_with(&out)
-    {
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::error(
-            opts.out.display().to_string(),
-            output::OutputError::Unsafe(opts.out.display().to_string()),
-        ));
-        return Err(d);
-    }
-    Ok(())
 }
 
 /// Content-relative folder (`village/2026-road`) of an absolute folder under `content/`.

@@ -5,12 +5,18 @@ use gongkai::build::{self, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool) -> ExitCode {
+pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCode {
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
     if let Some(out) = out {
+        if let Err(e) = gongkai::output::recover(&out) {
+            eprintln!("{}", ctx.lang.pick(&gongkai::diagnostic::Message::zh(&e), &e.to_string()));
+        }
         opts.out = out;
     }
     opts.drafts = drafts;
+    opts.force = force;
+    // A site with publish targets is checked for change notes when it is published.
+    opts.enforce_change_notes = !gongkai::published::has_targets(&ctx.root);
     match build::build(&opts) {
         Ok(report) => {
             if !ctx.quiet {

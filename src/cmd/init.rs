@@ -51,7 +51,12 @@ const FILES: &[(&str, &str)] = &[
         "content/finance/示例-财务收支公开.md",
         "+++\ntitle = \"财务收支情况公开\"\ndate = {date}\nkind = \"财务收支\"\n\n# 审核记录：公开前经民主理财小组审核（审核日期不能晚于 date）。请改成真实的审核人和意见。\n[[signoff]]\nbody = \"民主理财小组\"\nreviewers = [\"（审核人姓名）\"]\ndate = {date}\nopinion = \"经逐笔审核，收支属实\"\n+++\n\n| 日期 | 摘要 | 收入（元） | 支出（元） |\n| --- | --- | ---: | ---: |\n| {date} | 示例 | 1,000.00 | |\n",
     ),
-    (".gitignore", "/public\n/.gongkai-cache\n"),
+    (
+        ".gitignore",
+        "# public/ 是生成的网站，不提交到 git；但请在这台电脑上保留它：里面的 manifest.json 记录已发布的内容。\n\
+         # 用 gongkai publish 发布时，已发布的记录在 .gongkai/published.json，它要提交。\n\
+         /public\n/.public.gongkai-*\n/.gongkai-cache\n",
+    ),
 ];
 
 pub fn run(ctx: &Ctx, dir: &Path) -> ExitCode {

@@ -44,6 +44,8 @@ pub struct HistoryView {
 pub struct Records {
     pub views: Vec<Option<RecordView>>,
     pub verdicts: Vec<ChangeVerdict>,
+    /// What old addresses show (withdrawn and renamed postings), for the manifest and pages.
+    pub moved: std::collections::BTreeMap<String, manifest::Moved>,
 }
 
 /// Fingerprints every published posting and compares it with the previous publication;
@@ -53,6 +55,7 @@ pub fn run_cached(
     finances: &[Option<Finance>],
     previous: Option<&Manifest>,
     cache: Option<&crate::incremental::Cache>,
+    enforce: bool,
 ) -> (Records, Vec<Diagnostic>) {
     let fingerprints: Vec<Option<String>> = site
         .postings
@@ -67,8 +70,13 @@ pub fn run_cached(
     let mut verdicts = Vec::new();
     for (i, fp) in fingerprints.iter().enumerate() {
         let Some(fp) = fp else { continue };
-        let (verdict, view, ds) = judge(site, i, fp, previous);
-        verdicts.push(verdict);
+        let (verdict, view, ds) = judge(site, i, fp, previous, enforce);
+        // A `--drafts` build shows drafts and future postings but does not publish them: the
+        // manifest keeps the record of what is really public.
+        let p = &site.postings[i];
+        if !p.is_draft() && p.date() <= site.today {
+            verdicts.push(verdict);
+        }
         views[i] = Some(view);
         diags.extend(ds);
     }
@@ -85,7 +93,9 @@ pub fn run_cached(
                 .push(ChangeVerdict::Removed { source: source.clone(), record: record.clone() });
         }
     }
-    (Records { views, verdicts }, diags)
+    let (moved, moved_diags) = super::moved::run(site, previous, &verdicts, enforce);
+    diags.extend(moved_diags);
+    (Records { views, verdicts, moved }, diags)
 }
 
 /// The public-record fingerprint of a published posting: its file and its ledger file.
@@ -118,6 +128,7 @@ pub fn judge(
     i: usize,
     fp: &str,
     previous: &Manifest,
+    enforce: bool,
 ) -> (ChangeVerdict, RecordView, Vec<Diagnostic>) {
     let p = &site.postings[i];
     let url = p.url();
@@ -130,6 +141,34 @@ pub fn judge(
         changes: &p.front.changes,
     };
     let mut v = manifest::detect_change(previous, &cur, site.today);
+    let mut diags = Vec::new();
+    if let Some(err) = v.error() {
+        let mut d = match &p.front.updated {
+            Some(u) => p.src.error_at(u.span(), err.clone()),
+            None => Diagnostic::error(p.source.clone(), err.clone()).with_line_snippet(
+                &p.src.text,
+                1,
+                1,
+                3,
+            ),
+        };
+        if !enforce {
+            // Shown, not refused (the preview, a build before `publish`): the local output
+            // records this version with the published history; `publish` enforces the note.
+            d.severity = crate::diagnostic::Severity::Warning;
+            let prev = previous.postings.get(&p.source);
+            let record = manifest::PostingRecord {
+                url: url.clone(),
+                fingerprint: fp.to_string(),
+                date: crate::date::format_iso(p.date()),
+                updated: p.front.updated.as_ref().map(|u| crate::date::format_iso(u.get_ref().0)),
+                history: prev.map(|r| r.history.clone()).unwrap_or_default(),
+                signoff: Vec::new(),
+            };
+            v = ChangeVerdict::Changed { source: p.source.clone(), record };
+        }
+        diags.push(d);
+    }
     if let Some(r) = v.record_mut() {
         // The review of the version published now, as the posting records it.
         r.signoff = crate::signoff::views(&p.front.signoff, p.date(), &p.src)
@@ -141,19 +180,6 @@ pub fn judge(
                 opinion: s.opinion,
             })
             .collect();
-    }
-    let mut diags = Vec::new();
-    if let Some(err) = v.error() {
-        let d = match &p.front.updated {
-            Some(u) => p.src.error_at(u.span(), err.clone()),
-            None => Diagnostic::error(p.source.clone(), err.clone()).with_line_snippet(
-                &p.src.text,
-                1,
-                1,
-                3,
-            ),
-        };
-        diags.push(d);
     }
     let mut changes: Vec<ChangeView> = p
         .front
@@ -220,6 +246,7 @@ pub fn manifest_of_hashes(hashes: Vec<(String, String)>, records: &Records) -> O
     let mut m = Manifest::new();
     m.files = hashes.into_iter().collect();
     m.add_postings(&records.verdicts);
+    m.moved = records.moved.clone();
     OutputFile {
         path: manifest::MANIFEST_PATH.to_string(),
         contents: Contents::Bytes(m.to_json().into_bytes()),

@@ -8,7 +8,9 @@
 //!
 //! Events: `hello` (on connect, with the id of the build being served, so a tab that was open
 //! across a server restart or a missed rebuild reloads), `reload` (a good build), `builderror`
-//! (a failed build, with the diagnostics rendered exactly as the command line prints them).
+//! (a failed build, with the diagnostics rendered exactly as the command line prints them),
+//! `buildwarning` (a good build with something to fix before publishing, e.g. a change to a
+//! published posting without its note: shown in a small bar, the page stays usable).
 
 use serde::Serialize;
 use std::io::Write;
@@ -31,6 +33,8 @@ pub enum Event {
     Reload { build: String },
     /// The last build failed; `text` is the diagnostics as the CLI prints them.
     BuildError { build: String, text: String, count: usize },
+    /// The build is shown, but these warnings must be dealt with before publishing.
+    BuildWarning { build: String, text: String, count: usize },
 }
 
 impl Event {
@@ -43,6 +47,7 @@ impl Event {
         match self {
             Event::Reload { .. } => self.frame("reload"),
             Event::BuildError { .. } => self.frame("builderror"),
+            Event::BuildWarning { .. } => self.frame("buildwarning"),
         }
     }
 }
@@ -59,12 +64,19 @@ struct Inner {
     build: String,
     /// The failure that followed it, if the last build failed.
     error: Option<Event>,
+    /// Warnings of the build being served that a tab shows in a bar.
+    notes: Option<Event>,
 }
 
 impl Default for Hub {
     fn default() -> Self {
         Hub {
-            inner: Mutex::new(Inner { clients: Vec::new(), build: String::new(), error: None }),
+            inner: Mutex::new(Inner {
+                clients: Vec::new(),
+                build: String::new(),
+                error: None,
+                notes: None,
+            }),
             live: Arc::new(AtomicUsize::new(0)),
         }
     }
@@ -82,9 +94,19 @@ impl Hub {
 
     /// A good build is being served now.
     pub fn reload(&self, build: &str) {
+        self.reload_with_notes(build, None);
+    }
+
+    /// [`Hub::reload`] with warnings (text, count) every tab shows in a bar once reloaded.
+    pub fn reload_with_notes(&self, build: &str, notes: Option<(String, usize)>) {
         let mut inner = self.lock();
         inner.build = build.to_string();
         inner.error = None;
+        inner.notes = notes.map(|(text, count)| Event::BuildWarning {
+            build: build.to_string(),
+            text,
+            count,
+        });
         let ev = Event::Reload { build: build.to_string() };
         send_all(&mut inner.clients, ev.to_sse().into());
     }
@@ -115,9 +137,10 @@ impl Hub {
                 "retry: 1000\nevent: hello\ndata: {}\n\n",
                 serde_json::json!({ "build": inner.build })
             );
+            let notes = inner.notes.as_ref().map(Event::to_sse).unwrap_or_default();
             match &inner.error {
-                Some(e) => hello + &e.to_sse(),
-                None => hello,
+                Some(e) => hello + &notes + &e.to_sse(),
+                None => hello + &notes,
             }
         };
         let live = self.live.clone();
@@ -231,6 +254,30 @@ pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；�
     (document.body || document.documentElement).appendChild(o);
   }
 
+  function showNotes(d) {
+    var old = document.getElementById("gongkai-warning-bar");
+    if (old) old.parentNode.removeChild(old);
+    var o = document.createElement("div");
+    o.id = "gongkai-warning-bar";
+    o.setAttribute("role", "status");
+    o.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:40%;z-index:2147483646;" +
+      "overflow:auto;background:#fff8e1;color:#3e2a00;border-top:4px solid #f9a825;padding:10px 16px;" +
+      "box-sizing:border-box;font:15px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif";
+    var h = document.createElement("strong");
+    h.textContent = "发布前要处理的提醒（" + d.count + " 条）：页面已按修改显示，正式发布时必须补上。";
+    var pre = document.createElement("pre");
+    pre.style.cssText = "white-space:pre-wrap;word-break:break-word;margin:6px 0;" +
+      "font:13px/1.5 ui-monospace,Menlo,Consolas,'Courier New',monospace";
+    pre.textContent = d.text;
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "隐藏";
+    b.style.cssText = "font-size:15px;padding:6px 14px;min-height:40px";
+    b.onclick = function () { o.parentNode.removeChild(o); };
+    o.appendChild(h); o.appendChild(pre); o.appendChild(b);
+    (document.body || document.documentElement).appendChild(o);
+  }
+
   function connect() {
     var es = new EventSource("/__gongkai/events");
     es.addEventListener("hello", function (e) {
@@ -240,6 +287,7 @@ pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；�
     });
     es.addEventListener("reload", function () { hideOverlay(); reload(); });
     es.addEventListener("builderror", function (e) { showOverlay(JSON.parse(e.data)); });
+    es.addEventListener("buildwarning", function (e) { showNotes(JSON.parse(e.data)); });
     es.onerror = function () {
       // The browser retries by itself unless the stream was closed for good.
       if (es.readyState === 2) { es.close(); setTimeout(connect, 1000); }

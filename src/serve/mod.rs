@@ -31,6 +31,15 @@ use std::time::{Duration, Instant};
 /// Threads answering HTTP requests (event streams get their own).
 const WORKERS: usize = 4;
 
+/// Codes of the warnings the preview shows in a bar: what `publish` (or `build` of a site
+/// without targets) refuses but the preview never does.
+const PUBLISH_BLOCKERS: &[&str] = &[
+    "manifest.change-without-update",
+    "manifest.update-too-early",
+    "manifest.change-without-note",
+    "record.deleted",
+];
+
 /// After a batch of changes, wait this long for more before rebuilding, so a burst (unzipping,
 /// `git checkout`) that the debouncer reports in several batches still gives one rebuild.
 const SETTLE: Duration = Duration::from_millis(10);
@@ -212,6 +221,8 @@ impl Server {
         let mut b = BuildOptions::new(&self.opts.root, today);
         b.drafts = true;
         b.preview = true;
+        // The preview shows every edit; a missing change note is a warning until publishing.
+        b.enforce_change_notes = false;
         b
     }
 
@@ -241,7 +252,15 @@ impl Server {
                     self.shared.replace(snapshot);
                     carried
                 };
-                self.shared.hub.reload(&build);
+                // What `publish` would refuse is shown in a bar over the updated page.
+                let notes: Vec<String> = warnings
+                    .items
+                    .iter()
+                    .filter(|d| PUBLISH_BLOCKERS.contains(&d.message.code()))
+                    .map(|d| d.render(self.opts.lang))
+                    .collect();
+                let notes = (!notes.is_empty()).then(|| (notes.join("\n\n"), notes.len()));
+                self.shared.hub.reload_with_notes(&build, notes);
                 let ms = started.elapsed().as_millis();
                 if let Some(pending) = pending {
                     let _ = self.tail.send(TailJob { build, pending, carried });
