@@ -16,6 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+scripts/setup/publish.sh
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

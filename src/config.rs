@@ -32,9 +32,27 @@ pub const SITE_KEYS: &[Key] = &[
     Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
     Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
     Key("signoff", Shape::Table(crate::signoff::CONFIG_KEYS)),
-    // `[[publish]]` targets of `gongkai publish`, checked where they are read.
-    Key("publish", Shape::Value),
+    Key("publish", Shape::Tables(PUBLISH_KEYS)),
 ];
+
+/// Keys of a `[[publish]]` target. The secret-looking keys are accepted here only so that they
+/// get their own error (secrets never live in site.toml) instead of "unknown key".
+const PUBLISH_KEYS: &[Key] = &[
+    Key("name", Shape::Value),
+    Key("url", Shape::Value),
+    Key("endpoint", Shape::Value),
+    Key("region", Shape::Value),
+    Key("ssh_key", Shape::Value),
+    Key("password", Shape::Value),
+    Key("secret_access_key", Shape::Value),
+    Key("access_key_secret", Shape::Value),
+];
+
+/// Keys of [`PUBLISH_KEYS`] that would hold a secret.
+const SECRET_KEYS: &[&str] = &["password", "secret_access_key", "access_key_secret"];
+
+/// URL schemes `gongkai publish` speaks; a `url` without `://` is a folder.
+pub const PUBLISH_SCHEMES: &[&str] = &["ftp", "ftps", "sftp", "webdav", "webdavs", "s3"];
 
 const CALENDAR_KEYS: &[Key] = &[
     Key(
@@ -102,9 +120,51 @@ pub struct SiteConfig {
     /// Which postings need a recorded review before publication (`[signoff]`).
     #[serde(default)]
     pub signoff: crate::signoff::SignoffConfig,
-    /// `[[publish]]` targets, read by `gongkai publish` (here only accepted).
+    /// Where `gongkai publish` uploads the site (`[[publish]]`).
     #[serde(default)]
-    pub publish: Option<toml::Value>,
+    pub publish: Vec<PublishTarget>,
+}
+
+/// One `[[publish]]` target: a server or a folder the site is uploaded to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishTarget {
+    /// `gongkai publish NAME`
+    pub name: String,
+    /// `sftp://user@host/path/`, `ftp(s)://`, `webdav(s)://`, `s3://bucket/prefix` or a folder.
+    pub url: String,
+    /// S3-compatible service address, e.g. `https://oss-cn-hangzhou.aliyuncs.com`.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// S3 region, e.g. `cn-hangzhou` (default `us-east-1`).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// SSH private key file for sftp:// (default: the usual files in ~/.ssh).
+    #[serde(default)]
+    pub ssh_key: Option<String>,
+    // Never used: present only so that a secret written here is reported by name.
+    #[serde(default, rename = "password")]
+    _password: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "secret_access_key")]
+    _secret_access_key: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "access_key_secret")]
+    _access_key_secret: Option<serde::de::IgnoredAny>,
+}
+
+impl PublishTarget {
+    /// A target given on the command line (`--to URL`).
+    pub fn from_url(url: &str) -> PublishTarget {
+        PublishTarget {
+            name: String::new(),
+            url: url.to_string(),
+            endpoint: None,
+            region: None,
+            ssh_key: None,
+            _password: None,
+            _secret_access_key: None,
+            _access_key_secret: None,
+        }
+    }
 }
 
 /// How villagers object or ask (监督电话, 举报地址, supervision committee).
@@ -150,6 +210,24 @@ pub enum ConfigError {
     BaseUrl(String),
     #[error("paginate must be at least 1")]
     Paginate,
+    #[error(
+        "`{0}` must not be written in site.toml: secrets come from environment variables or a prompt"
+    )]
+    PublishSecret(String),
+    #[error(
+        "the publish url contains a password (`user:password@`): remove the password, it comes from GONGKAI_PUBLISH_PASSWORD or a prompt"
+    )]
+    PublishUrlPassword,
+    #[error(
+        "unknown publish address `{0}`: use sftp://, ftp://, ftps://, webdav://, webdavs://, s3:// or a folder path"
+    )]
+    PublishScheme(String),
+    #[error("[[publish]] name `{0}` must be one word (letters, digits, - or _) and unique")]
+    PublishName(String),
+    #[error(
+        "publish target `{0}`: s3:// needs `endpoint` (e.g. \"https://oss-cn-hangzhou.aliyuncs.com\") or `region`"
+    )]
+    PublishS3Endpoint(String),
 }
 
 impl Message for ConfigError {
@@ -161,6 +239,12 @@ impl Message for ConfigError {
             ConfigError::Invalid(_) => "config.invalid",
             ConfigError::BaseUrl(_) => "config.base-url",
             ConfigError::Paginate => "config.paginate",
+            ConfigError::PublishSecret(_) | ConfigError::PublishUrlPassword => {
+                "config.publish-secret"
+            }
+            ConfigError::PublishScheme(_) => "config.publish-url",
+            ConfigError::PublishName(_) => "config.publish-name",
+            ConfigError::PublishS3Endpoint(_) => "config.publish-endpoint",
         }
     }
     fn zh(&self) -> String {
@@ -179,6 +263,25 @@ impl Message for ConfigError {
                 "base_url 必须是完整网址，以 http:// 或 https:// 开头，例如 \"https://example.org/qingshi/\"（现在是 \"{v}\"）"
             ),
             ConfigError::Paginate => "paginate（每页条数）至少为 1".into(),
+            ConfigError::PublishSecret(k) => format!(
+                "密码不能写在 site.toml 里（网站文件夹会用 U 盘拷来拷去，谁都能看到）：请删掉 {k} 这一行。\
+发布时密码从环境变量 GONGKAI_PUBLISH_PASSWORD（S3 用 GONGKAI_S3_SECRET_ACCESS_KEY）读取，没有设置时 gongkai publish 会当场询问"
+            ),
+            ConfigError::PublishUrlPassword => {
+                "发布地址里不能带密码（“用户名:密码@”）：请只写“用户名@”，\
+密码从环境变量 GONGKAI_PUBLISH_PASSWORD 读取，或在发布时输入"
+                    .into()
+            }
+            ConfigError::PublishScheme(u) => format!(
+                "发布地址 \"{u}\" 的开头不认识：请写 sftp://、ftp://、ftps://、webdav://、webdavs://、s3:// 开头的地址，\
+或者一个文件夹路径（如 \"E:\\公开栏\"）"
+            ),
+            ConfigError::PublishName(n) => format!(
+                "[[publish]] 的 name \"{n}\" 不能为空、不能重复，只能用字母、数字、- 和 _，例如 name = \"township\""
+            ),
+            ConfigError::PublishS3Endpoint(n) => format!(
+                "发布目标 {n} 是 s3:// 地址，还需要写 endpoint（服务地址，例如 endpoint = \"https://oss-cn-hangzhou.aliyuncs.com\"）或 region"
+            ),
         }
     }
     fn en(&self) -> String {
@@ -254,7 +357,85 @@ pub fn parse_with_warnings(
     }
     errors.extend(config.calendar.validate(src));
     errors.extend(crate::board::validate(&config.boards, table.get_ref(), src));
+    errors.extend(validate_publish(&config.publish, table.get_ref(), src));
     if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok((config, errors)) }
+}
+
+/// Checks the `[[publish]]` targets: no secrets, known schemes, unique names.
+fn validate_publish(
+    targets: &[PublishTarget],
+    table: &toml::de::DeTable<'_>,
+    src: &SourceText,
+) -> Vec<Diagnostic> {
+    use toml::de::DeValue;
+    let item = |i: usize| -> Option<&toml::de::DeTable<'_>> {
+        let (_, v) = table.iter().find(|(k, _)| k.get_ref() == "publish")?;
+        match v.get_ref() {
+            DeValue::Array(items) => match items.get(i)?.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let span_of = |i: usize, key: &str| -> std::ops::Range<usize> {
+        item(i)
+            .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == key).map(|(k, _)| k.span()))
+            .or_else(|| toml_keys::key_span(table, &["publish"]))
+            .unwrap_or(0..0)
+    };
+    let mut out = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        if let Some(tbl) = item(i) {
+            for (k, _) in tbl.iter() {
+                if SECRET_KEYS.contains(&k.get_ref().as_ref()) {
+                    out.push(
+                        src.error_at(k.span(), ConfigError::PublishSecret(k.get_ref().to_string())),
+                    );
+                }
+            }
+        }
+        let ok_name = !t.name.is_empty()
+            && t.name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            && !targets[..i].iter().any(|o| o.name == t.name);
+        if !ok_name {
+            out.push(src.error_at(span_of(i, "name"), ConfigError::PublishName(t.name.clone())));
+        }
+        match publish_url_problem(&t.url) {
+            Some(e) => out.push(src.error_at(span_of(i, "url"), e)),
+            None => {
+                if t.url.starts_with("s3://") && t.endpoint.is_none() && t.region.is_none() {
+                    out.push(src.error_at(
+                        span_of(i, "url"),
+                        ConfigError::PublishS3Endpoint(t.name.clone()),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What is wrong with a publish address, if anything (also used for `--to`).
+pub fn publish_url_problem(url: &str) -> Option<ConfigError> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return if url.trim().is_empty() {
+            Some(ConfigError::PublishScheme(url.to_string()))
+        } else {
+            None
+        };
+    };
+    if !PUBLISH_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+        // `file://` and drive letters are folders too, but say the plain form.
+        return Some(ConfigError::PublishScheme(url.to_string()));
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    if let Some((userinfo, _)) = authority.rsplit_once('@')
+        && userinfo.contains(':')
+    {
+        return Some(ConfigError::PublishUrlPassword);
+    }
+    None
 }
 
 impl SiteConfig {
@@ -313,6 +494,45 @@ mod tests {
         let errs =
             parse_str("title = \"a\"\nunit = \"b\"\nbase_url = \"example.org\"\n").unwrap_err();
         assert!(errs[0].starts_with("site.toml:3:1"), "{errs:?}");
+    }
+
+    #[test]
+    fn publish_targets_parse() {
+        let c = parse_str(&format!(
+            "{OK}[[publish]]\nname = \"township\"\nurl = \"sftp://qingshi@www.example.org/var/www/\"\n\n[[publish]]\nname = \"usb\"\nurl = \"E:\\\\公开栏\"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.publish.len(), 2);
+        assert_eq!(c.publish[0].name, "township");
+        assert_eq!(c.publish[1].url, "E:\\公开栏");
+    }
+
+    #[test]
+    fn publish_password_is_an_error_at_its_line() {
+        let errs = parse_str(&format!(
+            "{OK}[[publish]]\nname = \"t\"\nurl = \"ftp://a@b/\"\npassword = \"123456\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            errs[0].starts_with("site.toml:7:1: error: `password` must not be written"),
+            "{errs:?}"
+        );
+        let errs = parse_str(&format!("{OK}[[publish]]\nname = \"t\"\nurl = \"ftp://a:pw@b/\"\n"))
+            .unwrap_err();
+        assert!(
+            errs[0].contains("site.toml:6:1") && errs[0].contains("contains a password"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn publish_bad_scheme_and_typo() {
+        let errs = parse_str(&format!("{OK}[[publish]]\nname = \"t\"\nurl = \"http://b/\"\n"))
+            .unwrap_err();
+        assert!(errs[0].contains("unknown publish address"), "{errs:?}");
+        let errs = parse_str(&format!("{OK}[[publish]]\nname = \"t\"\nurll = \"ftp://b/\"\n"))
+            .unwrap_err();
+        assert!(errs[0].contains("unknown key `urll`") && errs[0].contains("`url`"), "{errs:?}");
     }
 
     #[test]

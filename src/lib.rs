@@ -26,6 +26,7 @@ pub mod notice;
 pub mod output;
 pub mod print;
 pub mod privacy;
+pub mod publish;
 pub mod published;
 pub mod qr;
 pub mod render;

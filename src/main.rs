@@ -155,6 +155,29 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 发布：先生成并检查网站，再只把改动的文件上传到服务器 / Upload the site to the server
+    #[command(
+        long_about = "先像 gongkai build 一样生成并检查网站（有错误就不发布），再和服务器上的 manifest.json 比较，\
+只上传新的和改过的文件：先传附件图片等，再传页面，最后传 manifest.json，然后删除不再需要的旧文件。\
+中途断网或关机，访问者看到的网站仍然完整；再运行一次就接着完成。服务器上不是 gongkai 发布的文件不会被改动或删除。",
+        after_help = "发布目标写在 site.toml 里：\n  [[publish]]\n  name = \"township\"\n  url = \"sftp://qingshi@www.example.org/var/www/qingshi/\"\n\n\
+地址可以是 ftp://、ftps://、sftp://、webdav://、webdavs://、s3://存储桶/文件夹（再写 endpoint 和 region），或 U 盘/共享文件夹路径。\n\
+密码不要写进 site.toml：设置环境变量 GONGKAI_PUBLISH_PASSWORD（S3 用 GONGKAI_S3_ACCESS_KEY_ID 和 GONGKAI_S3_SECRET_ACCESS_KEY），\n\
+或者不设置，发布时当场输入。\n\n示例：\n  gongkai publish                 发布到唯一的目标（先列出改动并询问确认）\n  gongkai publish township --dry-run   只列出会上传、替换、删除哪些文件\n  gongkai publish --yes           不询问直接发布（计划任务里用）\n  gongkai publish --to E:\\公开栏   发布到 U 盘"
+    )]
+    Publish {
+        /// site.toml 里 [[publish]] 的 name（只有一个目标时可省略）/ Target name
+        name: Option<String>,
+        /// 临时发布到这个地址 / Publish to this address instead
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
+        /// 只列出会改动什么，不上传 / List the changes only
+        #[arg(long)]
+        dry_run: bool,
+        /// 不询问，直接发布 / Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -187,6 +210,9 @@ fn main() -> ExitCode {
         }
         Command::Print { target, pdf, tiles, drafts } => {
             cmd::print::run(&ctx, target, pdf, tiles, drafts)
+        }
+        Command::Publish { name, to, dry_run, yes } => {
+            cmd::publish::run(&ctx, cmd::publish::Args { name, to, dry_run, yes })
         }
     }
 }

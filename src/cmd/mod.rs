@@ -6,6 +6,7 @@ pub mod import;
 pub mod init;
 pub mod new;
 pub mod print;
+pub mod publish;
 pub mod serve;
 
 use gongkai::diagnostic::{Diagnostics, Lang};

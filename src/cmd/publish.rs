@@ -1,0 +1,213 @@
+//! `gongkai publish [NAME] [--to URL] [--dry-run] [--yes]`: build, compare with the server,
+//! confirm, upload.
+
+use super::Ctx;
+use gongkai::build::{self, BuildOptions};
+use gongkai::config::{self, PublishTarget};
+use gongkai::diagnostic::{Diagnostic, Diagnostics};
+use gongkai::publish::error::PublishError;
+use gongkai::publish::remote::NetConfig;
+use gongkai::publish::target::Address;
+use gongkai::publish::{self, Local, secrets};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+pub struct Args {
+    pub name: Option<String>,
+    pub to: Option<String>,
+    pub dry_run: bool,
+    pub yes: bool,
+}
+
+fn fail(ctx: &Ctx, at: &str, e: PublishError) -> ExitCode {
+    eprintln!("{}", Diagnostic::error(at, e).render(ctx.lang));
+    ExitCode::from(1)
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
+    let site = match config::load(&ctx.root) {
+        Ok((c, _)) => c,
+        Err(errors) => {
+            let mut d = Diagnostics::new();
+            d.extend(errors);
+            ctx.report(&d);
+            return ExitCode::from(1);
+        }
+    };
+    let target = match choose(&site.publish, &args) {
+        Ok(t) => t,
+        Err(e) => return fail(ctx, "site.toml", e),
+    };
+    let addr = match Address::parse(&target, &ctx.root) {
+        Ok(a) => a,
+        Err(u) => {
+            return fail(
+                ctx,
+                "site.toml",
+                PublishError::BadAddress(config::ConfigError::PublishScheme(u)),
+            );
+        }
+    };
+    let label = publish::label(&addr, &target.url);
+
+    // The normal build, with every check: a site with errors is never published.
+    let mut opts = BuildOptions::new(&ctx.root, ctx.today);
+    // What goes online must carry a note for every change to a published posting.
+    opts.enforce_change_notes = true;
+    match build::build(&opts) {
+        Ok(report) => {
+            if !ctx.quiet {
+                ctx.report(&report.warnings);
+            }
+        }
+        Err(diags) => {
+            ctx.report(&diags);
+            let n = diags.error_count();
+            eprintln!(
+                "{}",
+                ctx.lang.pick(
+                    &format!("发布前的检查发现 {n} 个错误，没有发布。请按上面的提示修改后再运行 gongkai publish。"),
+                    &format!("The check found {n} errors; nothing was published."),
+                )
+            );
+            return ExitCode::from(1);
+        }
+    }
+    let local = match Local::read(&opts.out) {
+        Ok(l) => l,
+        Err(e) => return fail(ctx, &label, e),
+    };
+
+    let interactive = std::io::stdin().is_terminal();
+    let secrets = match secrets::gather(&addr, interactive) {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, &label, e),
+    };
+    ctx.say(&format!("正在连接 {label} …"), &format!("Connecting to {label} …"));
+    let prepared =
+        match publish::prepare(&addr, &target.url, &secrets, NetConfig::from_env(), local) {
+            Ok(p) => p,
+            Err(e) => return fail(ctx, &label, e),
+        };
+    let plan = &prepared.plan;
+    let (new, replaced, removed) = (plan.new_count(), plan.replace_count(), plan.removals.len());
+    if plan.is_empty() {
+        ctx.say(
+            &format!("{label} 上的网站已是最新，没有需要上传的文件。"),
+            &format!("{label} is up to date; nothing to upload."),
+        );
+        if !args.dry_run
+            && let Err(e) = publish::record_published(&ctx.root, &prepared.local.manifest_bytes)
+        {
+            return fail(ctx, &label, e);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mb = prepared.upload_bytes() as f64 / 1_048_576.0;
+    let counts_zh = format!(
+        "上传 {new} 个新文件、替换 {replaced} 个已有文件、删除 {removed} 个不再需要的文件（共 {mb:.1} MB）"
+    );
+    let counts_en = format!("{new} new, {replaced} replaced, {removed} removed ({mb:.1} MB)");
+    if args.dry_run {
+        // The list goes to stdout even with --quiet: it is what was asked for.
+        for u in &plan.uploads {
+            let verb = if u.replaces {
+                ctx.lang.pick("替换", "replace")
+            } else {
+                ctx.lang.pick("上传", "upload")
+            };
+            println!("{verb} {}", u.path);
+        }
+        if plan.manifest_changes {
+            println!("{} manifest.json", ctx.lang.pick("更新", "update"));
+        }
+        for r in &plan.removals {
+            println!("{} {r}", ctx.lang.pick("删除", "remove"));
+        }
+        println!(
+            "{}",
+            ctx.lang.pick(
+                &format!(
+                    "试运行：将{counts_zh}到 {label}。什么都没有改动；去掉 --dry-run 正式发布。"
+                ),
+                &format!("Dry run: would send {counts_en} to {label}. Nothing was changed."),
+            )
+        );
+        return ExitCode::SUCCESS;
+    }
+    if !args.yes {
+        if !interactive {
+            return fail(ctx, &label, PublishError::NeedsYes);
+        }
+        eprint!(
+            "{}",
+            ctx.lang.pick(
+                &format!("将{counts_zh}到 {label}。确认发布吗？输入 y 回车确认："),
+                &format!("Send {counts_en} to {label}? [y/N] "),
+            )
+        );
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        let a = answer.trim().to_lowercase();
+        if !(a == "y" || a == "yes" || a == "是") {
+            return fail(ctx, &label, PublishError::Cancelled);
+        }
+    }
+    let manifest = prepared.local.manifest_bytes.clone();
+    let summary = match prepared.execute(ctx.quiet) {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, &label, e),
+    };
+    if let Err(e) = publish::record_published(&ctx.root, &manifest) {
+        return fail(ctx, &label, e);
+    }
+    ctx.say(
+        &format!(
+            "发布完成：上传 {} 个新文件，替换 {} 个，删除 {} 个，共 {:.1} MB。网站地址：{}",
+            summary.uploaded,
+            summary.replaced,
+            summary.removed,
+            summary.bytes as f64 / 1_048_576.0,
+            site.base()
+        ),
+        &format!(
+            "Published: {} new, {} replaced, {} removed, {:.1} MB. Site: {}",
+            summary.uploaded,
+            summary.replaced,
+            summary.removed,
+            summary.bytes as f64 / 1_048_576.0,
+            site.base()
+        ),
+    );
+    ExitCode::SUCCESS
+}
+
+/// The target named on the command line, the `--to` address, or the only one in site.toml.
+fn choose(targets: &[PublishTarget], args: &Args) -> Result<PublishTarget, PublishError> {
+    if let Some(url) = &args.to {
+        if let Some(e) = config::publish_url_problem(url) {
+            return Err(PublishError::BadAddress(e));
+        }
+        // `--to` with a name borrows that target's endpoint and region (S3).
+        let mut t = PublishTarget::from_url(url);
+        if let Some(base) = args.name.as_ref().and_then(|n| targets.iter().find(|t| &t.name == n)) {
+            t.endpoint = base.endpoint.clone();
+            t.region = base.region.clone();
+            t.ssh_key = base.ssh_key.clone();
+        }
+        return Ok(t);
+    }
+    let known: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    match &args.name {
+        Some(n) => targets
+            .iter()
+            .find(|t| &t.name == n)
+            .cloned()
+            .ok_or(PublishError::UnknownTarget { name: n.clone(), known }),
+        None => match targets {
+            [] => Err(PublishError::NoTarget),
+            [one] => Ok(one.clone()),
+            _ => Err(PublishError::WhichTarget { known }),
+        },
+    }
+}
