@@ -31,6 +31,7 @@ pub const SITE_KEYS: &[Key] = &[
     ),
     Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
     Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
+    Key("signoff", Shape::Table(crate::signoff::CONFIG_KEYS)),
     Key("publish", Shape::Tables(PUBLISH_KEYS)),
 ];
 
@@ -116,6 +117,9 @@ pub struct SiteConfig {
     /// Physical boards to lay out for printing (`[[boards]]`).
     #[serde(default)]
     pub boards: Vec<crate::board::BoardConfig>,
+    /// Which postings need a recorded review before publication (`[signoff]`).
+    #[serde(default)]
+    pub signoff: crate::signoff::SignoffConfig,
     /// Where `gongkai publish` uploads the site (`[[publish]]`).
     #[serde(default)]
     pub publish: Vec<PublishTarget>,

@@ -40,6 +40,8 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
     Key("withdrawn", Shape::Table(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
     Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
+    Key("signoff", Shape::Tables(crate::signoff::SIGNOFF_KEYS)),
+    Key("fulfils", Shape::Value),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -131,6 +133,13 @@ pub struct PostingFront {
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
+    /// The review before publication (`[[signoff]]`: body, reviewers, date, opinion).
+    #[serde(default)]
+    pub signoff: Vec<crate::signoff::SignoffSpec>,
+    /// The 公开目录 item this posting fulfils (`fulfils = "finance.income-expense"`); its
+    /// `period` says for which period. Inferred from `kind` when unambiguous.
+    #[serde(default)]
+    pub fulfils: Option<Spanned<String>>,
     /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
     /// withdrawal notice with the note, for good.
     #[serde(default)]

@@ -6,6 +6,7 @@
 pub mod board;
 pub mod build;
 pub mod calendar;
+pub mod catalogue;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
@@ -34,6 +35,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod sheet;
+pub mod signoff;
 pub mod site;
 pub mod sitepath;
 pub mod theme;

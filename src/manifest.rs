@@ -128,6 +128,19 @@ pub struct PostingRecord {
     /// Superseded versions, oldest first.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// The review before publication of this version (`[[signoff]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signoff: Vec<SignoffRecord>,
+}
+
+/// A recorded review of a posting: who reviewed it, when, and their opinion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignoffRecord {
+    pub body: String,
+    pub reviewers: Vec<String>,
+    /// YYYY-MM-DD
+    pub date: String,
+    pub opinion: String,
 }
 
 impl PostingRecord {
@@ -315,6 +328,16 @@ impl ChangeVerdict {
         }
     }
 
+    /// The record to publish now, to fill in (`None` when rejected or removed).
+    pub fn record_mut(&mut self) -> Option<&mut PostingRecord> {
+        match self {
+            ChangeVerdict::New { record, .. }
+            | ChangeVerdict::Unchanged { record, .. }
+            | ChangeVerdict::Changed { record, .. } => Some(record),
+            ChangeVerdict::Rejected { .. } | ChangeVerdict::Removed { .. } => None,
+        }
+    }
+
     /// The record to publish now (`None` when rejected or removed).
     pub fn record(&self) -> Option<&PostingRecord> {
         match self {
@@ -479,6 +502,7 @@ pub fn detect_change(previous: &Manifest, cur: &CurrentPosting, today: Date) -> 
             date: format_iso(cur.date),
             updated: cur.updated.map(format_iso),
             history: Vec::new(),
+            signoff: Vec::new(),
         };
         return ChangeVerdict::New { source, record };
     };
@@ -547,6 +571,7 @@ fn judge_change(cur: &CurrentPosting, prev: &PostingRecord, today: Date) -> Chan
         date: format_iso(cur.date),
         updated: Some(format_iso(updated)),
         history,
+        signoff: Vec::new(),
     };
     ChangeVerdict::Changed { source, record }
 }
@@ -596,6 +621,7 @@ mod tests {
                 date: "2026-10-13".into(),
                 updated: None,
                 history: vec![],
+                signoff: vec![],
             },
         );
         m

@@ -54,6 +54,8 @@ pub struct PostingExtras {
     pub data_xlsx: Option<String>,
     /// The printed sheet: paper, sign-off, online URL and its QR code (`page.sheet`).
     pub sheet: Option<crate::sheet::SheetView>,
+    /// The review before publication (`page.signoff`).
+    pub signoff: Vec<crate::signoff::Signoff>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -325,6 +327,8 @@ pub struct RenderInput<'a> {
     pub section_intros: &'a [Option<String>],
     pub home_intro: Option<&'a str>,
     pub preview: bool,
+    /// The 公开目录 as of the build date, for the home page's 本期应公开 panel.
+    pub catalogue: Option<&'a crate::catalogue::Report>,
 }
 
 /// The listings every page draws from: each posting as listings show it, and which postings
@@ -646,7 +650,12 @@ impl<'a> Pages<'a> {
                     })
                     .collect();
                 let ctx = minijinja::context! {
-                    home => minijinja::context! { intro => input.home_intro, sections => sections, notices => notice_groups },
+                    home => minijinja::context! {
+                        intro => input.home_intro,
+                        sections => sections,
+                        notices => notice_groups,
+                        due_now => input.catalogue.map(|c| v(c.panel())),
+                    },
                     ..self.base(&path, "")
                 };
                 ("index.html", ctx)
@@ -821,6 +830,7 @@ impl<'a> Pages<'a> {
                 notice => v(&e.notice),
                 ledger => v(&e.ledger),
                 record => v(&e.record),
+                signoff => v(&e.signoff),
                 cover => e.cover.clone().filter(|c| !cover_in_body(c, &body.html)).map(Value::from_safe_string),
                 gallery => e.gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
                 // Made here, page by page: 10,000 QR codes need not be held at once.

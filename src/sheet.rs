@@ -234,6 +234,9 @@ pub struct SheetView {
     pub display_url: String,
     /// Inline SVG of the QR code.
     pub qr_svg: String,
+    /// Recorded reviews (`[[signoff]]`), printed in place of the blank lines of their roles;
+    /// `signoff` then keeps only the roles still to sign by hand.
+    pub signed: Vec<crate::signoff::Signoff>,
 }
 
 impl SheetView {
@@ -250,6 +253,7 @@ impl SheetView {
             display_url: crate::urls::decode(&url),
             url,
             qr_svg,
+            signed: Vec::new(),
         }
     }
 }
@@ -268,11 +272,14 @@ pub fn for_posting(site: &crate::site::Site, p: &crate::site::Posting) -> SheetV
         Some(u) if !u.is_empty() => u.to_string(),
         _ => issuer(&settings, &site.config.unit, section),
     };
-    SheetView::new(
+    let mut view = SheetView::new(
         &settings,
         ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())),
         issuer,
-    )
+    );
+    view.signed = crate::signoff::views(&p.front.signoff, p.date(), &p.src);
+    view.signoff = crate::signoff::unfilled_roles(&view.signoff, &view.signed);
+    view
 }
 
 /// Percent-encodes every byte outside printable ASCII, so a QR code holds a plain ASCII URL

@@ -9,7 +9,8 @@ use std::path::Path;
 
 const SITE_TOML: &str = "title = \"测试村三务公开栏\"\nunit = \"测试镇测试村村民委员会\"\n\
 base_url = \"https://example.org/ceshi/\"\nsections = [\"village\", \"party\", \"finance\"]\n\n\
-[contact]\nphone = \"0571-0000 0000\"\ncommittee = \"测试村村务监督委员会\"\n";
+[contact]\nphone = \"0571-0000 0000\"\ncommittee = \"测试村村务监督委员会\"\n\n\
+[signoff]\nrequired = false\n";
 
 fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     let p = root.join(rel);

@@ -135,6 +135,7 @@ fn fixture() -> tempfile::TempDir {
         &root.join("site.toml"),
         &format!(
             "title = \"测试村三务公开栏\"\nunit = \"测试镇测试村村民委员会\"\nbase_url = \"{BASE}\"\n\
+             [signoff]\nrequired = false\n\
              [contact]\nphone = \"0571-1234 5678\"\naddress = \"测试镇人民政府纪检办公室\"\ncommittee = \"测试村村务监督委员会\"\n\
              [[boards]]\nname = \"a4\"\ntitle = \"测试村公开栏\"\nactive_notices = true\nsections = [\"village\"]\n"
         ),

@@ -589,7 +589,7 @@ fn sv<T: Serialize>(x: T) -> Value {
 }
 
 /// The `site` context that base.html expects.
-fn site_value(site: &Site) -> Value {
+pub(crate) fn site_value(site: &Site) -> Value {
     let sections: Vec<Value> = site
         .sections
         .iter()

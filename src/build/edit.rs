@@ -31,6 +31,10 @@ use std::sync::Arc;
 
 /// What the last successful preview build made, kept for the next save.
 pub struct Model {
+    /// The 公开目录 of the full build (an edit does not recompute it).
+    pub(crate) catalogue: Option<Arc<crate::catalogue::Report>>,
+    /// The catalogue in force and its 即将到期 window, to recompute the report after an edit.
+    pub(crate) catalogue_def: Arc<(crate::catalogue::Catalogue, u32)>,
     pub(crate) opts: BuildOptions,
     pub(crate) global: Key,
     pub(crate) site: Arc<Site>,
@@ -397,6 +401,18 @@ fn update(
     }
 
     timings.mark("edit: listings");
+    // An edit may fulfil an item or change a title the 公开目录 shows.
+    let (report, _) =
+        crate::catalogue::status(site, &model.catalogue_def.0, model.catalogue_def.1, &calendar);
+    // Only when it changed: an edit that touches nothing it shows must not reload the page.
+    if !model.catalogue_def.0.items.is_empty() && model.catalogue.as_deref() != Some(&report) {
+        let site_ctx = crate::board::site_value(site);
+        match crate::catalogue::page::render(&model.renderer, site, site_ctx, &report) {
+            Ok(f) => files.push(f),
+            Err(d) => return Some(Err(Failure::Broken(sorted(vec![*d])))),
+        }
+    }
+    model.catalogue = Some(Arc::new(report));
     let input = RenderInput {
         site,
         bodies: &model.bodies,
@@ -404,6 +420,7 @@ fn update(
         section_intros: &model.section_intros,
         home_intro: model.home_intro.as_deref(),
         preview: opts.preview,
+        catalogue: model.catalogue.as_deref(),
     };
     let jobs: Vec<Job> = jobs.into_iter().collect();
     let (pages_out, render_diags) =
@@ -505,6 +522,7 @@ fn update(
             records: Arc::clone(&model.records),
         }),
         removed: Some(removed),
+        catalogue: None,
     }))
 }
 

@@ -92,6 +92,8 @@ pub struct Generated {
     /// `Some` when this is a preview update after an edit ([`generate_preview`]): `files` then
     /// holds only the files that changed or are new, and this the paths of files that are gone.
     pub removed: Option<Vec<String>>,
+    /// The 公开目录 as of the build date (`None` for a preview update).
+    pub catalogue: Option<Arc<crate::catalogue::Report>>,
 }
 
 /// The last steps of a preview build, made after the pages are shown: the feeds, the search
@@ -143,6 +145,8 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Diagnostics,
     pub elapsed: Duration,
+    /// The 公开目录 as of the build date.
+    pub catalogue: Option<Arc<crate::catalogue::Report>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -268,6 +272,15 @@ fn generate_with(
     // Drafts, future postings and files a bundle holds but its posting does not name publish
     // nothing; every later stage sees only the files that may go online.
     diags.extend(enrich::bundle_files::select(&mut site));
+    // The 公开目录: kinds it marks need a sign-off like finance postings.
+    let catalogue_def = Arc::new(crate::catalogue::load(&opts.root, &mut diags));
+    for item in catalogue_def.0.items.iter().filter(|i| i.signoff) {
+        for k in &item.kinds {
+            if !site.config.signoff.kinds.contains(k) {
+                site.config.signoff.kinds.push(k.clone());
+            }
+        }
+    }
     timings.mark("privacy");
     let statics = static_outputs(&site, &theme, &mut diags);
     // Templates are read on demand; a link among them leading out of the site is refused (see
@@ -354,6 +367,10 @@ fn generate_with(
     let (finances, finance_diags) = enrich::finance::run(&site);
 
     timings.mark("finance");
+    let (catalogue, catalogue_diags) =
+        crate::catalogue::status(&site, &catalogue_def.0, catalogue_def.1, &calendar);
+    let catalogue = Arc::new(catalogue);
+    diags.extend(catalogue_diags);
     let previous_path = opts.previous_manifest();
     let previous_stamp = crate::incremental::Stamp::of(&previous_path);
     let previous = match crate::manifest::Manifest::try_read(&previous_path) {
@@ -403,11 +420,20 @@ fn generate_with(
         section_intros: &section_intros,
         home_intro: home_intro.as_deref(),
         preview: opts.preview,
+        catalogue: Some(&catalogue),
     };
     let jobs = listings.jobs(&site);
     let (mut files, render_diags) = render::render_jobs(&renderer, &input, &listings, &jobs, sink);
     diags.extend(render_diags);
-    let (board_files, board_diags) = crate::board::render(&renderer, &site, &bodies, &extras);
+    let (mut board_files, mut board_diags) =
+        crate::board::render(&renderer, &site, &bodies, &extras);
+    if !catalogue.items.is_empty() {
+        let site_ctx = crate::board::site_value(&site);
+        match crate::catalogue::page::render(&renderer, &site, site_ctx, &catalogue) {
+            Ok(f) => board_files.push(f),
+            Err(d) => board_diags.push(*d),
+        }
+    }
     match sink.emit_all(board_files) {
         Ok(written) => files.extend(written),
         Err(e) => diags.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
@@ -508,6 +534,8 @@ fn generate_with(
     });
     if let (Some((c, global)), Some(docs)) = (cached.filter(|_| keep_model), docs) {
         c.set_model(edit::Model {
+            catalogue: Some(Arc::clone(&catalogue)),
+            catalogue_def: Arc::clone(&catalogue_def),
             opts: opts.clone(),
             global,
             site: site.clone(),
@@ -548,6 +576,7 @@ fn generate_with(
         photo_keys,
         pending,
         removed: None,
+        catalogue: Some(catalogue),
     })
 }
 
@@ -666,10 +695,23 @@ pub(crate) fn extras_of(
             .with(&site.sections[p.section].id)
             .with(&format!("{:?}", p.front.print))
             .with(&format!("{:?}", p.front.unit))
+            .with(&format!("{:?}", p.front.signoff))
             .key();
         m.get_or(key, || crate::sheet::for_posting(site, p))
     });
     photo_extras(site, p, photos, &mut e, &mut own_diags);
+    let cfg = &site.config.signoff;
+    // Required before publication: a draft or a future posting may still be waiting for it.
+    let need = !p.is_draft()
+        && p.date() <= site.today
+        && crate::signoff::required(cfg, finances[i].is_some(), p.front.kind.as_deref());
+    let what = match (&finances[i], &p.front.kind) {
+        (Some(_), _) => "财务公开".to_string(),
+        (None, Some(k)) => format!("“{k}”类公开内容"),
+        (None, None) => "这篇公开内容".to_string(),
+    };
+    e.signoff =
+        crate::signoff::check(&p.front.signoff, need, &what, p.date(), &p.src, &mut own_diags);
     if let Some(f) = &finances[i] {
         // A chart of one month in one 科目 (or all 未分类) says nothing the totals do not.
         let worth_a_chart = f.by_month.len() > 1 || f.by_category.len() > 1;
@@ -787,6 +829,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         files: generated.files.len(),
         warnings: generated.warnings,
         elapsed: started.elapsed(),
+        catalogue: generated.catalogue,
     })
 }
 

@@ -47,6 +47,9 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
                     opts.out.display()
                 ),
             );
+            if let Some(c) = &report.catalogue {
+                ctx.say(&c.line_zh(), &c.line_en());
+            }
             if let Some(d) = report.next_change {
                 ctx.say(
                     &format!(

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, json: bool) -> ExitCode {
     let opts = BuildOptions::new(&ctx.root, ctx.today);
-    let (mut diags, pages) = match build::generate(&opts) {
-        Ok(g) => (g.warnings, Some(g.pages)),
-        Err(d) => (d, None),
+    let (mut diags, pages, catalogue) = match build::generate(&opts) {
+        Ok(g) => (g.warnings, Some(g.pages), g.catalogue),
+        Err(d) => (d, None, None),
     };
     diags.extend(gongkai::placeholders::find(&ctx.root));
     diags.sort();
@@ -19,6 +19,15 @@ pub fn run(ctx: &Ctx, json: bool) -> ExitCode {
         println!("{}", to_json(&diags, ctx));
     } else {
         ctx.report(&diags);
+        if let Some(c) = &catalogue {
+            // What is due soon and what is overdue, then the counts.
+            for line in c.attention_lines(ctx.lang) {
+                println!("{line}");
+            }
+            if !ctx.quiet {
+                println!("{}", ctx.lang.pick(&c.line_zh(), &c.line_en()));
+            }
+        }
         let summary = match pages {
             Some(n) => ctx.lang.pick(
                 &format!("检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {n} 个页面。下一步：运行 gongkai build 发布。"),

@@ -163,10 +163,23 @@ pub fn judge(
                 date: crate::date::format_iso(p.date()),
                 updated: p.front.updated.as_ref().map(|u| crate::date::format_iso(u.get_ref().0)),
                 history: prev.map(|r| r.history.clone()).unwrap_or_default(),
+                signoff: Vec::new(),
             };
             v = ChangeVerdict::Changed { source: p.source.clone(), record };
         }
         diags.push(d);
+    }
+    if let Some(r) = v.record_mut() {
+        // The review of the version published now, as the posting records it.
+        r.signoff = crate::signoff::views(&p.front.signoff, p.date(), &p.src)
+            .into_iter()
+            .map(|s| manifest::SignoffRecord {
+                body: s.body,
+                reviewers: s.reviewers,
+                date: s.date,
+                opinion: s.opinion,
+            })
+            .collect();
     }
     let mut changes: Vec<ChangeView> = p
         .front

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use jiff::civil::Date;
 
-use super::columns::{Field, Record};
+use super::columns::{Field, Record, Subtotal};
 use super::error::LedgerError;
 use super::node::{Kind, Node};
 use super::{Bucket, Loc, Origin, Period, Row, Totals, Val};
@@ -89,10 +89,7 @@ pub(crate) fn node_money(
         Ok(Some(f)) => Some(f),
         Ok(None) => None,
         Err(reason) => {
-            diags.push(post.error(
-                &Loc::Span(n.span.clone()),
-                LedgerError::BadAmount { column: key.into(), value: val.text(), reason },
-            ));
+            diags.push(post.error(&Loc::Span(n.span.clone()), bad_amount(key, &val, reason)));
             None
         }
     }
@@ -117,11 +114,17 @@ fn direction(s: &str) -> Option<Dir> {
 
 /// Checks every record; rows with errors are left out. Then sorts by date when needed (with a
 /// warning) and computes running balances from `opening`, checking a 余额 column if present.
+///
+/// `opening` is `None` when the opening balance could not be read: balances are then not
+/// checked, so one bad `opening_balance` is one error, not a cascade. The sheet's own total rows
+/// are checked against the rows they sum unless a row had an error (its sum would be wrong too).
+/// A running balance that drops below zero is warned at its row when `warn_negative` is set.
 pub(crate) fn build_rows(
     records: Vec<Record>,
     origin: &Origin,
     period: Option<&Period>,
-    opening: Fen,
+    opening: Option<Fen>,
+    warn_negative: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Row> {
     struct Built {
@@ -130,21 +133,20 @@ pub(crate) fn build_rows(
         balance: Option<(Fen, Loc)>,
     }
     let mut built: Vec<Built> = Vec::with_capacity(records.len());
+    let mut subtotals: Vec<(usize, Record)> = Vec::new();
+    let mut row_errors = false;
     for rec in records {
+        if rec.subtotal.is_some() {
+            subtotals.push((built.len(), rec));
+            continue;
+        }
         let mut ok = true;
         let mut money = |f: Field, diags: &mut Vec<Diagnostic>| -> Option<Fen> {
             let c = rec.get(f)?;
             match val_money(&c.val) {
                 Ok(v) => v,
                 Err(reason) => {
-                    diags.push(origin.error(
-                        &c.loc,
-                        LedgerError::BadAmount {
-                            column: c.name.to_string(),
-                            value: c.val.text(),
-                            reason,
-                        },
-                    ));
+                    diags.push(origin.error(&c.loc, bad_amount(&c.name, &c.val, reason)));
                     ok = false;
                     None
                 }
@@ -256,7 +258,10 @@ pub(crate) fn build_rows(
             diags.push(origin.error(&rec.loc, LedgerError::MissingAmount));
             ok = false;
         }
-        let (Some(date), true) = (date, ok) else { continue };
+        let (Some(date), true) = (date, ok) else {
+            row_errors = true;
+            continue;
+        };
         let balance = balance.zip(rec.get(Field::Balance).map(|c| c.loc.clone()));
         built.push(Built {
             row: Row {
@@ -274,18 +279,39 @@ pub(crate) fn build_rows(
             balance,
         });
     }
+    if !row_errors && !subtotals.is_empty() {
+        let rows: Vec<&Row> = built.iter().map(|b| &b.row).collect();
+        let from_january =
+            period.map(|p| (p.from.month(), p.from.day()) == (1, 1)).unwrap_or(false)
+                || rows.first().is_some_and(|r| r.date.month() == 1);
+        check_subtotals(&rows, &subtotals, opening, from_january, origin, diags);
+    }
     if let Some(i) = built.windows(2).position(|w| w[1].row.date < w[0].row.date) {
         diags.push(origin.warning(&built[i + 1].loc, LedgerError::Unsorted));
         built.sort_by_key(|b| b.row.date); // stable
     }
-    let mut running = opening;
-    let mut balance_checked = false;
+    let mut running = opening.unwrap_or_default();
+    // A wrong balance after a dropped row or an unreadable opening follows from that error.
+    let mut balance_checked = row_errors || opening.is_none();
+    let warn_negative = warn_negative && opening.is_some() && !row_errors;
+    let mut below_zero = false;
     built
         .into_iter()
         .map(|mut b| {
             running =
                 running + b.row.income.unwrap_or_default() - b.row.expense.unwrap_or_default();
             b.row.balance = running;
+            if warn_negative && running.is_negative() && !below_zero {
+                diags.push(origin.warning(
+                    &b.loc,
+                    LedgerError::NegativeBalance {
+                        date: crate::date::format_iso(b.row.date),
+                        balance: running,
+                    },
+                ));
+            }
+            // Warn once each time the cash drops below zero, not at every row while it stays there.
+            below_zero = running.is_negative();
             if let Some((declared, loc)) = b.balance {
                 // Report only the first wrong balance: every later one follows from it.
                 if declared != running && !balance_checked {
@@ -303,6 +329,175 @@ pub(crate) fn build_rows(
         .collect()
 }
 
+/// A figure on a total row, where it is and the name of its column.
+type TotalCell = (Fen, Loc, String);
+
+/// An amount cell of a total row; an unreadable one is an error like any bad cell.
+fn subtotal_cell(
+    rec: &Record,
+    f: Field,
+    origin: &Origin,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<TotalCell> {
+    let c = rec.get(f)?;
+    match val_money(&c.val) {
+        Ok(v) => v.map(|v| (v, c.loc.clone(), c.name.to_string())),
+        Err(reason) => {
+            diags.push(origin.error(&c.loc, bad_amount(&c.name, &c.val, reason)));
+            None
+        }
+    }
+}
+
+/// `BadAmount`, or a plain hint when the clerk wrote the amount in 万 (`5.23万`).
+pub(crate) fn bad_amount(
+    column: &str,
+    val: &Val,
+    reason: crate::money::AmountError,
+) -> LedgerError {
+    let value = val.text();
+    let wan = value.trim().strip_suffix("万元").or_else(|| value.trim().strip_suffix('万'));
+    if let Some(Ok(f)) = wan.map(parse_amount) {
+        if let Some(yuan) = f.0.checked_mul(10_000) {
+            return LedgerError::WanUnit {
+                column: column.to_string(),
+                value,
+                yuan: crate::money::format_yuan(Fen(yuan)),
+            };
+        }
+    }
+    LedgerError::BadAmount { column: column.to_string(), value, reason }
+}
+
+/// The sheet's opening balance: a 上月结转 / 期初余额 row above the first entry (its 余额 cell, or
+/// else its 收入 cell), with where it is.
+pub(crate) fn sheet_opening(
+    records: &[Record],
+    origin: &Origin,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Fen, Loc)> {
+    let rec = records
+        .iter()
+        .take_while(|r| r.subtotal.is_some())
+        .find(|r| r.subtotal == Some(Subtotal::Opening))?;
+    let mut probe = Vec::new();
+    let got = subtotal_cell(rec, Field::Balance, origin, &mut probe)
+        .or_else(|| subtotal_cell(rec, Field::Income, origin, &mut probe))
+        .or_else(|| subtotal_cell(rec, Field::Amount, origin, &mut probe));
+    diags.extend(probe);
+    got.map(|(v, loc, _)| (v, loc))
+}
+
+/// Checks every total row of the sheet (in the order written) against the rows it sums: 本月合计
+/// the rows since the previous 本月合计, 小计 those since the previous total of any kind, 合计 /
+/// 本期合计 … those since the previous row with the same words, 本年累计 the year so far. The
+/// first 本年累计 of a sheet that starts after January includes months kept in earlier sheets, so
+/// it is taken as written and the later ones are checked from it. A 余额 cell on a total row must
+/// equal the running balance there.
+fn check_subtotals(
+    rows: &[&Row],
+    subtotals: &[(usize, Record)],
+    opening: Option<Fen>,
+    from_january: bool,
+    origin: &Origin,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut sum_in = vec![Fen::ZERO];
+    let mut sum_out = vec![Fen::ZERO];
+    for r in rows {
+        sum_in.push(*sum_in.last().unwrap_or(&Fen::ZERO) + r.income.unwrap_or_default());
+        sum_out.push(*sum_out.last().unwrap_or(&Fen::ZERO) + r.expense.unwrap_or_default());
+    }
+    let mut last_month = 0;
+    let mut last_any = 0;
+    let mut last_same: BTreeMap<String, usize> = BTreeMap::new();
+    // 本年累计 so far: (row index, income, expense).
+    let mut year: Option<(usize, Fen, Fen)> = from_january.then_some((0, Fen::ZERO, Fen::ZERO));
+    for (at, rec) in subtotals {
+        let at = *at;
+        let Some(kind) = &rec.subtotal else { continue };
+        let label = rec
+            .get(Field::Summary)
+            .or_else(|| rec.get(Field::Date))
+            .map(|c| c.val.text().trim().to_string())
+            .unwrap_or_default();
+        let income = subtotal_cell(rec, Field::Income, origin, diags);
+        let expense = subtotal_cell(rec, Field::Expense, origin, diags);
+        let balance = subtotal_cell(rec, Field::Balance, origin, diags);
+        let from = match kind {
+            Subtotal::Opening | Subtotal::Page => continue,
+            Subtotal::Closing => None,
+            Subtotal::Month => Some(std::mem::replace(&mut last_month, at)),
+            Subtotal::Sub => Some(last_any),
+            Subtotal::Total(words) => Some(last_same.insert(words.clone(), at).unwrap_or(0)),
+            Subtotal::Year => None,
+        };
+        if !matches!(kind, Subtotal::Closing | Subtotal::Opening | Subtotal::Page) {
+            last_any = at;
+        }
+        let mut expect: Vec<(Option<TotalCell>, Fen)> = Vec::new();
+        if let Some(from) = from {
+            let count = at - from;
+            expect.push((income, sum_in[at] - sum_in[from]));
+            expect.push((expense, sum_out[at] - sum_out[from]));
+            for (cell, computed) in expect.drain(..) {
+                if let Some((declared, loc, column)) = cell {
+                    if declared != computed {
+                        diags.push(origin.error(
+                            &loc,
+                            LedgerError::SubtotalMismatch {
+                                label: label.clone(),
+                                column,
+                                declared,
+                                computed,
+                                rows: count,
+                            },
+                        ));
+                    }
+                }
+            }
+        } else if *kind == Subtotal::Year {
+            match year {
+                Some((i, base_in, base_out)) => {
+                    let computed_in = base_in + sum_in[at] - sum_in[i];
+                    let computed_out = base_out + sum_out[at] - sum_out[i];
+                    for (cell, computed) in [(&income, computed_in), (&expense, computed_out)] {
+                        if let Some((declared, loc, column)) = cell {
+                            if *declared != computed {
+                                diags.push(origin.error(
+                                    loc,
+                                    LedgerError::YearToDateMismatch {
+                                        label: label.clone(),
+                                        column: column.clone(),
+                                        declared: *declared,
+                                        computed,
+                                    },
+                                ));
+                            }
+                        }
+                    }
+                    year = Some((at, computed_in, computed_out));
+                }
+                None => {
+                    let given = |c: &Option<TotalCell>, sum: &[Fen]| {
+                        c.as_ref().map(|c| c.0).unwrap_or(sum[at])
+                    };
+                    year = Some((at, given(&income, &sum_in), given(&expense, &sum_out)));
+                }
+            }
+        }
+        if let (Some((declared, loc, _)), Some(opening)) = (balance, opening) {
+            let computed = opening + sum_in[at] - sum_out[at];
+            if declared != computed {
+                diags.push(origin.error(
+                    &loc,
+                    LedgerError::SubtotalBalance { label: label.clone(), declared, computed },
+                ));
+            }
+        }
+    }
+}
+
 /// What the posting declares, with spans in the TOML fragment.
 pub(crate) struct Declared {
     pub opening: Option<(Fen, Range<usize>)>,
@@ -312,15 +507,20 @@ pub(crate) struct Declared {
 }
 
 /// Sums the rows (or, without a ledger, takes the declared totals) and checks the identities.
+///
+/// `opening` is the balance the rows start from (the sheet's 上月结转 row or `opening_balance`);
+/// `None` when it could not be read, and then the closing balance is not checked.
 pub(crate) fn totals(
     rows: &[Row],
     has_ledger: bool,
     d: &Declared,
+    opening: Option<Fen>,
     check: bool,
     post: &Origin,
     diags: &mut Vec<Diagnostic>,
 ) -> Totals {
-    let opening = d.opening.as_ref().map(|o| o.0).unwrap_or_default();
+    let check_closing = check && opening.is_some();
+    let opening = opening.unwrap_or_default();
     let (income, expense) = if has_ledger {
         (
             rows.iter().filter_map(|r| r.income).sum::<Fen>(),
@@ -348,7 +548,7 @@ pub(crate) fn totals(
                 }
             }
         }
-        if let Some((v, span)) = &d.closing {
+        if let Some((v, span)) = d.closing.as_ref().filter(|_| check_closing) {
             if *v != closing {
                 diags.push(post.error(
                     &Loc::Span(span.clone()),

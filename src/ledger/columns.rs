@@ -149,6 +149,61 @@ pub(crate) struct Cell {
 pub(crate) struct Record {
     pub loc: Loc,
     pub cells: [Option<Cell>; NF],
+    /// Set for the sheet's own total and carry rows (本月合计, 上月结转 …): they are checked
+    /// against the rows they sum, never counted as rows.
+    pub subtotal: Option<Subtotal>,
+}
+
+/// What a clerk's total or carry row stands for, told by the words in its 摘要 (or date) cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Subtotal {
+    /// 上月结转, 上期结转, 上年结转, 期初余额, 承上期: the opening balance.
+    Opening,
+    /// 期末余额, 结转下月, 结转下期: the balance at this point.
+    Closing,
+    /// 本月合计, 月合计: the rows since the previous month total.
+    Month,
+    /// 本年累计, 累计: every row of the year so far.
+    Year,
+    /// 小计: the rows since the previous total of any kind.
+    Sub,
+    /// 合计, 本期合计, 本季合计 …: the rows since the previous total of the same words.
+    Total(String),
+    /// 承前页, 过次页: page carries, whose meaning varies between clerks; not checked.
+    Page,
+}
+
+impl Subtotal {
+    /// The kind of a row whose text is `text`, if it is a total or carry row.
+    fn of(text: &str) -> Option<Subtotal> {
+        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let has = |ws: &[&str]| ws.iter().any(|w| t.contains(w));
+        Some(if has(&["承前页", "过次页"]) {
+            Subtotal::Page
+        } else if has(&[
+            "上月结转",
+            "上期结转",
+            "上年结转",
+            "上季结转",
+            "承上期",
+            "承上月",
+            "期初余额",
+        ]) {
+            Subtotal::Opening
+        } else if has(&["期末余额", "结转下月", "结转下期", "结转下年", "结转"]) {
+            Subtotal::Closing
+        } else if has(&["累计"]) {
+            Subtotal::Year
+        } else if has(&["月合计"]) {
+            Subtotal::Month
+        } else if has(&["小计"]) {
+            Subtotal::Sub
+        } else if has(&["合计"]) {
+            Subtotal::Total(t)
+        } else {
+            return None;
+        })
+    }
 }
 
 impl Record {
@@ -188,14 +243,9 @@ pub(crate) struct GridRow {
     pub cells: Vec<Val>,
 }
 
-fn is_subtotal(summary: &str) -> bool {
-    const WORDS: [&str; 8] =
-        ["合计", "累计", "结转", "期初余额", "期末余额", "承前页", "过次页", "小计"];
-    WORDS.iter().any(|w| summary.contains(w))
-}
-
 /// Finds the header row, maps columns, and turns the rows below it into records. Subtotal rows
-/// (本月合计, 本年累计, 上期结转 … without a voucher number) are skipped: they would count twice.
+/// (本月合计, 本年累计, 上期结转 … without a voucher number) are marked as such: they are checked
+/// against the rows they sum and would count twice as rows.
 pub(crate) fn grid_records(
     grid: Vec<GridRow>,
     cols: &Columns,
@@ -266,10 +316,11 @@ pub(crate) fn grid_records(
                 }
             }
         }
-        let rec = Record { loc: row.loc.cell(0), cells };
-        let summary = rec.get(Field::Summary).map(|c| c.val.text()).unwrap_or_default();
-        if rec.get(Field::Voucher).is_none() && is_subtotal(&summary) {
-            continue;
+        let mut rec = Record { loc: row.loc.cell(0), cells, subtotal: None };
+        if rec.get(Field::Voucher).is_none() {
+            let text = |f: Field| rec.get(f).map(|c| c.val.text()).unwrap_or_default();
+            rec.subtotal =
+                Subtotal::of(&text(Field::Summary)).or_else(|| Subtotal::of(&text(Field::Date)));
         }
         out.push(rec);
     }
@@ -324,7 +375,7 @@ pub(crate) fn toml_records(
                 )),
             }
         }
-        out.push(Record { loc: Loc::Span(item.span.clone()), cells });
+        out.push(Record { loc: Loc::Span(item.span.clone()), cells, subtotal: None });
     }
     out
 }

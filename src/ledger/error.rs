@@ -131,6 +131,12 @@ pub enum LedgerError {
         amount: Fen,
     },
     BudgetNoTotal,
+    WanUnit { column: String, value: String, yuan: String },
+    NegativeBalance { date: String, balance: Fen },
+    SubtotalMismatch { label: String, column: String, declared: Fen, computed: Fen, rows: usize },
+    YearToDateMismatch { label: String, column: String, declared: Fen, computed: Fen },
+    SubtotalBalance { label: String, declared: Fen, computed: Fen },
+    OpeningDiffers { typed: Fen, sheet: Fen, cell: String },
 }
 
 fn diff_text(d: Fen) -> String {
@@ -179,6 +185,12 @@ impl Message for LedgerError {
             BudgetItemsMismatch { .. } => "budget.items-mismatch",
             BudgetUnmatched { .. } => "budget.unmatched-spending",
             BudgetNoTotal => "budget.no-total",
+            WanUnit { .. } => "ledger.wan-unit",
+            NegativeBalance { .. } => "ledger.negative-balance",
+            SubtotalMismatch { .. } => "ledger.subtotal-mismatch",
+            YearToDateMismatch { .. } => "ledger.year-to-date-mismatch",
+            SubtotalBalance { .. } => "ledger.subtotal-balance",
+            OpeningDiffers { .. } => "ledger.opening-differs",
         }
     }
 
@@ -301,6 +313,39 @@ impl Message for LedgerError {
                 format!("支出科目 “{category}”（{} 元）没有对应的预算项目", format_yuan(*amount))
             }
             BudgetNoTotal => "[budget] 需要 total（总投资）或 [[budget.items]]".into(),
+            WanUnit { column, value, yuan } => format!(
+                "{column} \"{value}\" 不是有效金额：金额以元为单位，不能写“万”，请写作 \"{yuan}\""
+            ),
+            NegativeBalance { date, balance } => format!(
+                "{date} 这一笔之后余额为 {} 元，现金不能为负：请检查是否漏记了收入，或期初余额是否正确",
+                format_yuan(*balance)
+            ),
+            SubtotalMismatch { label, column, declared, computed, rows } => format!(
+                "“{label}”的{column} {} 元与上面 {rows} 笔逐笔相加的 {} 元不符，相差 {} 元：请改为 {}",
+                format_yuan(*declared),
+                format_yuan(*computed),
+                diff_text(*declared - *computed),
+                format_yuan(*computed)
+            ),
+            YearToDateMismatch { label, column, declared, computed } => format!(
+                "“{label}”的{column} {} 元与上一次本年累计加上其后各笔的 {} 元不符，相差 {} 元：请改为 {}",
+                format_yuan(*declared),
+                format_yuan(*computed),
+                diff_text(*declared - *computed),
+                format_yuan(*computed)
+            ),
+            SubtotalBalance { label, declared, computed } => format!(
+                "“{label}”的余额 {} 元与逐笔计算的余额 {} 元不符，相差 {} 元",
+                format_yuan(*declared),
+                format_yuan(*computed),
+                diff_text(*declared - *computed)
+            ),
+            OpeningDiffers { typed, sheet, cell } => format!(
+                "opening_balance 填写为 {} 元，但账表的上月结转/期初余额（{cell}）是 {} 元，相差 {} 元：两处应一致，账表中已有期初余额时可以删去 opening_balance",
+                format_yuan(*typed),
+                format_yuan(*sheet),
+                diff_text(*typed - *sheet)
+            ),
         }
     }
 
@@ -409,6 +454,37 @@ impl Message for LedgerError {
                 format_yuan(*amount)
             ),
             BudgetNoTotal => "[budget] needs total or [[budget.items]]".into(),
+            WanUnit { column, value, yuan } => format!(
+                "{column} \"{value}\" is not a valid amount: amounts are in yuan, not 万; write \"{yuan}\""
+            ),
+            NegativeBalance { date, balance } => format!(
+                "after the entry of {date} the balance is {} yuan: cash cannot be negative",
+                format_yuan(*balance)
+            ),
+            SubtotalMismatch { label, column, declared, computed, rows } => format!(
+                "\"{label}\" {column} {} differs from the sum {} of the {rows} rows above by {} yuan",
+                format_yuan(*declared),
+                format_yuan(*computed),
+                diff_text(*declared - *computed)
+            ),
+            YearToDateMismatch { label, column, declared, computed } => format!(
+                "\"{label}\" {column} {} differs from the year to date {} by {} yuan",
+                format_yuan(*declared),
+                format_yuan(*computed),
+                diff_text(*declared - *computed)
+            ),
+            SubtotalBalance { label, declared, computed } => format!(
+                "\"{label}\" balance {} differs from the running balance {} by {} yuan",
+                format_yuan(*declared),
+                format_yuan(*computed),
+                diff_text(*declared - *computed)
+            ),
+            OpeningDiffers { typed, sheet, cell } => format!(
+                "opening_balance {} differs from the sheet's opening row ({cell}) {} by {} yuan",
+                format_yuan(*typed),
+                format_yuan(*sheet),
+                diff_text(*typed - *sheet)
+            ),
         }
     }
 }

@@ -316,7 +316,13 @@ pub fn load(
         (loc.line, loc.column)
     });
     let declared = check::Declared { opening, closing, income_total, expense_total };
-    let opening_fen = declared.opening.as_ref().map(|o| o.0).unwrap_or_default();
+    // Written but unreadable ("5.23万"): one error already, so nothing that follows from the
+    // opening balance is checked or warned about.
+    let opening_bad = input.opening_balance.is_some() && declared.opening.is_none();
+    let mut opening_fen = declared.opening.as_ref().map(|o| o.0);
+    if opening_fen.is_none() && !opening_bad {
+        opening_fen = Some(Fen::ZERO);
+    }
 
     let mut source_file = None;
     let mut source_path = None;
@@ -327,24 +333,42 @@ pub fn load(
         let n = node::node_of(doc.as_ref(), "ledger", given, toml_text);
         let before = diags.iter().filter(|d| d.is_error()).count();
         let read = read_toml::read_ledger(&n, &post, posting_dir, site_root, &mut cols, &mut diags);
+        let mut sheet_opening = None;
         if let Some(read) = read {
             source_file = read.file;
             source_path = read.path;
+            sheet_opening = check::sheet_opening(&read.records, &read.origin, &mut diags);
+            if let Some((sheet, loc)) = &sheet_opening {
+                if let Some((typed, span)) = &declared.opening {
+                    if typed != sheet {
+                        let cell = read.origin.error(loc, LedgerError::OpeningMissing).location();
+                        diags.push(post.error(
+                            &Loc::Span(span.clone()),
+                            LedgerError::OpeningDiffers { typed: *typed, sheet: *sheet, cell },
+                        ));
+                    }
+                }
+                opening_fen = Some(*sheet);
+            }
+            let warn_negative = declared.opening.is_some() || sheet_opening.is_some();
             rows = check::build_rows(
                 read.records,
                 &read.origin,
                 period.as_ref(),
                 opening_fen,
+                warn_negative,
                 &mut diags,
             );
         }
         row_errors = diags.iter().filter(|d| d.is_error()).count() > before;
-        if declared.opening.is_none() && !rows.is_empty() {
+        if declared.opening.is_none() && sheet_opening.is_none() && !opening_bad && !rows.is_empty()
+        {
             let loc = given.span();
             diags.push(post.warning(&Loc::Span(loc), LedgerError::OpeningMissing));
         }
     }
-    let totals = check::totals(&rows, has_ledger, &declared, !row_errors, &post, &mut diags);
+    let totals =
+        check::totals(&rows, has_ledger, &declared, opening_fen, !row_errors, &post, &mut diags);
 
     let budget = input.budget.as_ref().and_then(|given| {
         let n = node::node_of(doc.as_ref(), "budget", given, toml_text);
@@ -390,10 +414,12 @@ pub fn read_csv_bytes(bytes: &[u8]) -> (Option<Finance>, Vec<Diagnostic>) {
         }
     };
     let records = columns::grid_records(grid, &Columns::new(), &origin, &mut diags);
-    let rows = check::build_rows(records, &origin, None, Fen(0), &mut diags);
+    let opening = check::sheet_opening(&records, &origin, &mut diags).map(|o| o.0);
+    let opening = opening.unwrap_or(Fen(0));
+    let rows = check::build_rows(records, &origin, None, Some(opening), true, &mut diags);
     let declared =
         check::Declared { opening: None, closing: None, income_total: None, expense_total: None };
-    let totals = check::totals(&rows, true, &declared, true, &origin, &mut diags);
+    let totals = check::totals(&rows, true, &declared, Some(opening), true, &origin, &mut diags);
     let finance = Finance {
         by_category: check::by_category(&rows),
         by_month: check::by_month(&rows),

@@ -634,3 +634,25 @@ fn example_village_ledgers_load_and_chain() {
     assert_eq!(crate::money::format_wan(b.actual_total.unwrap(), 2), "77.17");
     assert_eq!(crate::money::format_wan(b.difference_total.unwrap(), 2), "2.83");
 }
+
+#[test]
+fn xlsx_total_rows_are_checked_at_their_cell_and_the_opening_row_is_read() {
+    let s = site();
+    let rows = vec![
+        header(),
+        vec![X::E, X::E, X::S("上月结转"), X::E, X::E, X::E],
+        vec![X::D(2026, 7, 1), X::S("记-1"), X::S("收承包费"), X::N(1200.0), X::E, X::E],
+        vec![X::D(2026, 7, 9), X::S("记-2"), X::S("付电费"), X::E, X::N(200.5), X::E],
+        vec![X::E, X::E, X::S("本月合计"), X::N(1200.0), X::N(205.0), X::E],
+    ];
+    write_xlsx(&s.dir.join("l.xlsx"), "七月", &rows);
+    let (f, d) = run(&s, "ledger = \"l.xlsx\"\nopening_balance = \"10\"\n");
+    assert_eq!(
+        errors(&d),
+        vec![
+            "content/finance/t/l.xlsx:七月!E5: “本月合计”的支出 205.00 元与上面 2 笔逐笔相加的 200.50 元不符，相差 4.50 元：请改为 200.50"
+        ]
+    );
+    // The 上月结转 row has no figure: the front matter's opening balance is used.
+    assert_eq!(f.unwrap().totals.closing, Fen(100_950));
+}

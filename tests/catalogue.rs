@@ -1,0 +1,232 @@
+//! The 公开目录 through the real binary: each status as of the build date (on time, late, not due,
+//! due soon, overdue), inferred and explicit `fulfils`, bad `fulfils`/`period` and bad rules
+//! located, `gongkai check`'s list and `gongkai build`'s one-line summary, and the example
+//! village's overdue and upcoming items.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const SITE_TOML: &str = "title = \"测试村三务公开栏\"\nunit = \"测试镇测试村村民委员会\"\n\
+base_url = \"https://example.org/ceshi/\"\nsections = [\"village\"]\n\n\
+[contact]\nphone = \"0571-0000 0000\"\n";
+
+const CATALOGUE: &str = "replace = true\n\n\
+[[item]]\nid = \"q\"\nname = \"季度事项\"\nkinds = [\"季报\"]\nfrequency = \"quarterly\"\ndeadline = { day_of_next_month = 20 }\n\n\
+[[item]]\nid = \"m\"\nname = \"月度事项\"\nkinds = [\"月报\"]\nfrequency = \"monthly\"\ndeadline = { days_after_period = 5 }\nsince = 2026-10-01\n";
+
+fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+fn posting(root: &Path, name: &str, date: &str, front: &str) {
+    write(
+        root,
+        &format!("content/village/{name}.md"),
+        format!("+++\ntitle = \"{name}\"\ndate = {date}\n{front}+++\n\n正文。\n"),
+    );
+}
+
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "site.toml", SITE_TOML);
+    write(r, "catalogue.toml", CATALOGUE);
+    write(r, "content/village/_index.md", "+++\ntitle = \"村务公开\"\n+++\n");
+    // Inferred from kind and period: on time (due 04-20).
+    posting(r, "q1", "2026-04-10", "kind = \"季报\"\nperiod = \"2026年第一季度\"\n");
+    // Inferred: late by 5 days (due 07-20).
+    posting(r, "q2", "2026-07-25", "kind = \"季报\"\nperiod = \"2026年第二季度\"\n");
+    // Explicit, with a kind the catalogue does not name: on time (due 10-20).
+    posting(
+        r,
+        "q3",
+        "2026-10-15",
+        "kind = \"其他\"\nfulfils = \"q\"\nperiod = \"2026年7月至9月\"\n",
+    );
+    // A period that is not a quarter fulfils nothing.
+    posting(r, "half", "2026-07-02", "kind = \"季报\"\nperiod = \"2026年上半年\"\n");
+    dir
+}
+
+fn check(root: &Path, today: &str) -> (Option<i32>, String, String) {
+    let o =
+        gongkai().arg("check").arg("--root").arg(root).arg("--today").arg(today).output().unwrap();
+    (o.status.code(), stdout(&o), stderr(&o))
+}
+
+#[test]
+fn every_status_as_of_the_build_date() {
+    let dir = site();
+    let (code, out, err) = check(dir.path(), "2026-12-05");
+    assert_eq!(code, Some(0), "{out}{err}");
+    // October (due 11-05) is overdue by 30 days; November is due today (0 days left).
+    let lines: Vec<&str> =
+        out.lines().filter(|l| l.starts_with("逾期") || l.starts_with("即将")).collect();
+    assert_eq!(
+        lines,
+        [
+            "逾期未公开：月度事项（2026年10月），应于 2026-11-05 前公开，已逾期 30 天 [m]",
+            "即将到期：月度事项（2026年11月），应于 2026-12-05 前公开，还有 0 天 [m]",
+        ],
+        "{out}"
+    );
+    // q1 and q3 on time, q2 late; q4 (due 2027-01-20) and December (due 2027-01-05) not due.
+    assert!(
+        out.contains(
+            "公开目录（2026年）：已按时公开 2 项，逾期公开 1 项，即将到期 1 项，逾期未公开 1 项，未到期 2 项"
+        ),
+        "{out}"
+    );
+    // A month later November is overdue too and December due soon.
+    let (_, out, _) = check(dir.path(), "2027-01-01");
+    assert!(out.contains("2027年"), "the year of the build date: {out}");
+    let (_, out, _) = check(dir.path(), "2026-12-30");
+    assert!(
+        out.contains(
+            "逾期未公开：月度事项（2026年11月），应于 2026-12-05 前公开，已逾期 25 天 [m]"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("即将到期：月度事项（2026年12月），应于 2027-01-05 前公开，还有 6 天 [m]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_posting_fulfilling_an_item_removes_it_from_the_list() {
+    let dir = site();
+    posting(dir.path(), "oct", "2026-11-20", "kind = \"月报\"\nperiod = \"2026年10月\"\n");
+    let (_, out, _) = check(dir.path(), "2026-12-05");
+    assert!(!out.contains("（2026年10月）"), "{out}");
+    // Published after its due date: counted as late.
+    assert!(out.contains("逾期公开 2 项"), "{out}");
+}
+
+#[test]
+fn bad_fulfils_and_periods_are_located() {
+    let dir = site();
+    posting(dir.path(), "typo", "2026-10-15", "fulfils = \"m2\"\nperiod = \"2026年10月\"\n");
+    posting(dir.path(), "wrong", "2026-10-15", "fulfils = \"q\"\nperiod = \"2026年10月\"\n");
+    let (code, out, err) = check(dir.path(), "2026-12-05");
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        err.contains(
+            "content/village/typo.md:4:11: 错误: 公开目录里没有 “m2” 这一项：可用的编号有 q、m"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/village/wrong.md:5:10: 错误: “q”按季度公开，期间 “2026年10月” 对不上：请写作如 “2026年第三季度”"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_catalogue_rule_fails_the_build_at_its_line() {
+    let dir = site();
+    write(
+        dir.path(),
+        "catalogue.toml",
+        CATALOGUE.replace("{ days_after_period = 5 }", "{ days_after_period = \"五\" }"),
+    );
+    let o = build(dir.path(), "2026-12-05", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "catalogue.toml:15:12: 错误: 公开时限写得不对（days_after_period 的值应为整数）"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn build_prints_a_one_line_summary_and_the_example_shows_overdue_and_upcoming() {
+    let dir = site();
+    let o = build(dir.path(), "2026-12-05", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).lines().filter(|l| l.starts_with("公开目录")).count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
+
+    let ex = example_site();
+    std::fs::copy(repo().join("catalogue.toml"), ex.path().join("catalogue.toml")).unwrap();
+    let (code, out, err) = check(ex.path(), "2026-12-05");
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains(
+            "逾期未公开：党费收缴、使用和管理情况（2026年第一季度），应于 2026-04-20 前公开"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "即将到期：低保金、补贴发放情况（2026年11月），应于 2026-12-10 前公开，还有 5 天"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_catalogue_page_shows_the_year_table_with_each_state() {
+    let dir = site();
+    let o = build(dir.path(), "2026-12-05", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = html(&dir.path().join("public/catalogue/index.html"));
+    let rows = |id: &str| -> Vec<Vec<String>> {
+        doc.select(&sel(&format!("#item-{id} tbody tr")))
+            .map(|r| {
+                r.select(&sel("th, td"))
+                    .map(|c| c.text().collect::<String>().trim().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(
+        rows("q"),
+        vec![
+            vec!["2026年第一季度", "2026-04-20", "已公开", "q1（2026-04-10）"],
+            vec!["2026年第二季度", "2026-07-20", "已公开（逾期）（5 天）", "q2（2026-07-25）"],
+            vec!["2026年第三季度", "2026-10-20", "已公开", "q3（2026-10-15）"],
+            vec!["2026年第四季度", "2027-01-20", "未到期", "—"],
+        ]
+    );
+    // Only the months since the rule took effect.
+    assert_eq!(
+        rows("m"),
+        vec![
+            vec!["2026年10月", "2026-11-05", "逾期未公开（30 天）", "—"],
+            vec!["2026年11月", "2026-12-05", "即将到期（还有 0 天）", "—"],
+            vec!["2026年12月", "2027-01-05", "未到期", "—"],
+        ]
+    );
+    // The fulfilling posting is linked.
+    let a = doc.select(&sel("#item-q tbody tr a")).next().unwrap();
+    assert_eq!(a.value().attr("href"), Some("../village/q1/index.html"));
+    assert!(dir.path().join("public/village/q1/index.html").exists());
+    // The home page links to it.
+    let home = html(&dir.path().join("public/index.html"));
+    assert!(home.select(&sel("a[href='catalogue/index.html']")).next().is_some());
+    // 本期应公开: overdue first, then due soon, then each item's latest ended period.
+    let panel: Vec<String> = home
+        .select(&sel(".due-now li"))
+        .map(|li| li.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        panel,
+        [
+            "逾期未公开（30 天） 月度事项（2026年10月），应于 2026-11-05 前公开",
+            "即将到期（还有 0 天） 月度事项（2026年11月），应于 2026-12-05 前公开",
+            "已公开 季度事项（2026年第三季度）：q3",
+        ]
+    );
+}

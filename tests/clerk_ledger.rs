@@ -1,0 +1,251 @@
+//! The ledger as a clerk keeps it, through the real binary: the sheet's own 本月合计 / 本年累计 /
+//! 合计 rows checked against the rows they sum (error at that cell), the opening balance taken
+//! from the sheet's 上月结转 row (checked against front matter and the previous period), a
+//! negative running balance warned at its row, and an unreadable `opening_balance` reported once.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const SITE_TOML: &str = "title = \"测试村三务公开栏\"\nunit = \"测试镇测试村村民委员会\"\n\
+base_url = \"https://example.org/ceshi/\"\nsections = [\"finance\"]\n\n\
+[contact]\nphone = \"0571-0000 0000\"\ncommittee = \"测试村村务监督委员会\"\n\n\
+[signoff]\nrequired = false\n";
+
+fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+/// A site with one finance posting `content/finance/p/` whose front matter carries `extra` and
+/// whose ledger is `ledger.csv` = `csv`.
+fn site(extra: &str, csv: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "site.toml", SITE_TOML);
+    write(r, "content/finance/_index.md", "+++\ntitle = \"财务公开\"\n+++\n");
+    write(
+        r,
+        "content/finance/p/index.md",
+        format!(
+            "+++\ntitle = \"2026年财务公开\"\ndate = 2026-10-09\nkind = \"财务收支\"\n\
+             ledger = \"ledger.csv\"\n{extra}+++\n\n收支如下。\n"
+        ),
+    );
+    write(r, "content/finance/p/ledger.csv", csv);
+    dir
+}
+
+fn check(root: &Path) -> (Option<i32>, String) {
+    let o = gongkai()
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .arg("--today")
+        .arg("2026-10-09")
+        .output()
+        .unwrap();
+    (o.status.code(), stderr(&o) + &stdout(&o))
+}
+
+/// The `错误:` / `警告:` headline lines of a run's output.
+fn lines(out: &str, word: &str) -> Vec<String> {
+    out.lines().filter(|l| l.contains(word)).map(|l| l.trim().to_string()).collect()
+}
+
+const P: &str = "content/finance/p/ledger.csv";
+
+/// January and February with their 本月合计 and 本年累计 rows, as a clerk keeps the journal.
+fn journal(jan_total_income: &str, feb_ytd_expense: &str) -> String {
+    format!(
+        "日期,凭证号,摘要,收入,支出,余额\n\
+,,上年结转,,,\"5,000.00\"\n\
+2026-01-05,记-1,收承包费,\"1,000.00\",,\"6,000.00\"\n\
+2026-01-20,记-2,付保洁费,,300.00,\"5,700.00\"\n\
+,,本月合计,{jan_total_income},300.00,\"5,700.00\"\n\
+,,本年累计,\"1,000.00\",300.00,\"5,700.00\"\n\
+2026-02-03,记-3,付电费,,200.00,\"5,500.00\"\n\
+,,本月合计,,200.00,\"5,500.00\"\n\
+,,本年累计,\"1,000.00\",{feb_ytd_expense},\"5,500.00\"\n"
+    )
+}
+
+#[test]
+fn a_journal_whose_totals_add_up_passes_and_takes_its_opening_from_the_sheet() {
+    let dir = site("closing_balance = \"5,500.00\"\n", &journal("\"1,000.00\"", "500.00"));
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(lines(&out, "错误:").is_empty(), "{out}");
+    // The opening came from the 上年结转 row: no "assumed 0.00" warning.
+    assert!(!out.contains("opening_balance"), "{out}");
+    let o = build(dir.path(), "2026-10-09", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = html(&dir.path().join("public/finance/p/index.html"));
+    let body = doc.root_element().text().collect::<String>();
+    assert!(body.contains("5,000.00"), "opening balance shown");
+    assert!(body.contains("5,500.00"), "closing balance shown");
+}
+
+#[test]
+fn a_wrong_month_total_is_an_error_at_its_cell() {
+    // 本月合计 收入 is line 5; the column is that of the figure inside the quotes.
+    let dir = site("", &journal("\"1,500.00\"", "500.00"));
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        vec![format!(
+            "{P}:5:9: 错误: “本月合计”的收入 1,500.00 元与上面 2 笔逐笔相加的 1,000.00 元不符，相差 500.00 元：请改为 1,000.00"
+        )],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_wrong_year_to_date_is_an_error_at_its_cell() {
+    let dir = site("", &journal("\"1,000.00\"", "600.00"));
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        vec![format!(
+            "{P}:9:19: 错误: “本年累计”的支出 600.00 元与上一次本年累计加上其后各笔的 500.00 元不符，相差 100.00 元：请改为 500.00"
+        )],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_wrong_balance_on_a_total_row_and_a_plain_total_are_checked() {
+    let csv = "日期,凭证号,摘要,收入,支出,余额\n\
+2026-07-01,记-1,a,100.00,,1100.00\n\
+2026-07-02,记-2,b,,30.00,1070.00\n\
+,,本季合计,100.00,30.00,1080.00\n\
+,,合计,100.00,31.00,\n";
+    let dir = site("opening_balance = \"1,000.00\"\n", csv);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        vec![
+            format!(
+                "{P}:4:21: 错误: “本季合计”的余额 1,080.00 元与逐笔计算的余额 1,070.00 元不符，相差 10.00 元"
+            ),
+            format!(
+                "{P}:5:13: 错误: “合计”的支出 31.00 元与上面 2 笔逐笔相加的 30.00 元不符，相差 1.00 元：请改为 30.00"
+            ),
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn the_first_year_to_date_of_a_later_quarter_is_taken_as_written() {
+    // A Q3 sheet: its first 本年累计 includes Q1 and Q2 kept elsewhere; the second is checked
+    // from it.
+    let csv = "日期,凭证号,摘要,收入,支出\n\
+2026-07-01,记-1,a,100.00,\n\
+,,本月合计,100.00,\n\
+,,本年累计,\"9,100.00\",800.00\n\
+2026-08-01,记-2,b,50.00,\n\
+,,本月合计,50.00,\n\
+,,本年累计,\"9,100.00\",800.00\n";
+    let dir = site("opening_balance = \"1,000.00\"\n", csv);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        vec![format!(
+            "{P}:7:9: 错误: “本年累计”的收入 9,100.00 元与上一次本年累计加上其后各笔的 9,150.00 元不符，相差 50.00 元：请改为 9,150.00"
+        )],
+        "{out}"
+    );
+}
+
+#[test]
+fn an_opening_typed_twice_must_agree() {
+    let dir = site("opening_balance = \"4,000.00\"\n", &journal("\"1,000.00\"", "500.00"));
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    let errs = lines(&out, "错误:");
+    assert_eq!(errs.len(), 1, "{out}");
+    assert!(
+        errs[0].starts_with(
+            "content/finance/p/index.md:6:19: 错误: opening_balance 填写为 4,000.00 元，但账表的上月结转/期初余额（content/finance/p/ledger.csv:2:11）是 5,000.00 元"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_sheet_opening_is_checked_against_the_previous_period() {
+    let dir = site(
+        "series = \"现金日记账\"\nperiod = \"2026年第三季度\"\n",
+        "日期,凭证号,摘要,收入,支出,余额\n,,上季结转,,,800.00\n2026-07-01,记-1,a,100.00,,900.00\n",
+    );
+    write(
+        dir.path(),
+        "content/finance/q2/index.md",
+        "+++\ntitle = \"二季度\"\ndate = 2026-07-05\nkind = \"财务收支\"\nseries = \"现金日记账\"\n\
+         period = \"2026年第二季度\"\nopening_balance = \"0\"\nincome_total = \"700\"\n\
+         expense_total = \"0\"\n+++\n\n二季度。\n",
+    );
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("期初余额 800.00 元与上一期（2026年第二季度"),
+        "the sheet's opening is what the series check compares:\n{out}"
+    );
+}
+
+#[test]
+fn a_negative_running_balance_is_warned_at_its_row() {
+    let csv = "日期,凭证号,摘要,收入,支出\n\
+2026-07-01,记-1,a,,80.00\n\
+2026-07-02,记-2,b,,50.00\n\
+2026-07-03,记-3,c,,10.00\n\
+2026-07-04,记-4,d,100.00,\n";
+    let dir = site("opening_balance = \"100.00\"\n", csv);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        lines(&out, "警告:"),
+        vec![format!(
+            "{P}:3:1: 警告: 2026-07-02 这一笔之后余额为 -30.00 元，现金不能为负：请检查是否漏记了收入，或期初余额是否正确"
+        )],
+        "{out}"
+    );
+}
+
+#[test]
+fn an_opening_balance_in_wan_is_one_clear_error() {
+    let csv = "日期,凭证号,摘要,收入,支出,余额\n2026-07-01,记-1,a,100.00,,52400.00\n";
+    let dir = site("opening_balance = \"5.23万\"\nclosing_balance = \"52,400.00\"\n", csv);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        vec![
+            "content/finance/p/index.md:6:19: 错误: opening_balance \"5.23万\" 不是有效金额：金额以元为单位，不能写“万”，请写作 \"52,300.00\""
+        ],
+        "{out}"
+    );
+    assert!(lines(&out, "警告:").is_empty(), "no 'taken as 0.00' warning:\n{out}");
+}
+
+#[test]
+fn two_bad_cells_are_two_errors() {
+    let csv = "日期,凭证号,摘要,收入,支出,余额\n\
+2026-07-01,记-1,a,1O0.00,,1100.00\n\
+2026-07-02,记-2,b,,3O.00,1070.00\n\
+2026-07-03,记-3,c,,10.00,1060.00\n\
+,,本月合计,100.00,40.00,1060.00\n";
+    let dir = site("opening_balance = \"1,000.00\"\nclosing_balance = \"1,060.00\"\n", csv);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    let errs = lines(&out, "错误:");
+    assert_eq!(errs.len(), 2, "{out}");
+    assert!(errs[0].starts_with(&format!("{P}:2:18: 错误: 收入 \"1O0.00\"")), "{out}");
+    assert!(errs[1].starts_with(&format!("{P}:3:19: 错误: 支出 \"3O.00\"")), "{out}");
+}
