@@ -50,6 +50,23 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
     };
     let label = publish::label(&addr, &target.url);
 
+    // A new site never goes online with init's placeholders (某某村, 0000-0000000, 示例 postings).
+    let placeholders = gongkai::placeholders::find(&ctx.root);
+    if !placeholders.is_empty() {
+        let mut d = Diagnostics::new();
+        d.extend(placeholders);
+        ctx.report(&d);
+        let n = d.items.len();
+        eprintln!(
+            "{}",
+            ctx.lang.pick(
+                &format!("网站里还有 {n} 处示例文字没有改成本村的真实信息（见上面每一处的位置），没有发布。改好后再运行 gongkai publish。"),
+                &format!("{n} placeholders from gongkai init are still in the site (see above); nothing was published."),
+            )
+        );
+        return ExitCode::from(1);
+    }
+
     // The normal build, with every check: a site with errors is never published.
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
     // What goes online must carry a note for every change to a published posting.

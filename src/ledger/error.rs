@@ -131,12 +131,38 @@ pub enum LedgerError {
         amount: Fen,
     },
     BudgetNoTotal,
-    WanUnit { column: String, value: String, yuan: String },
-    NegativeBalance { date: String, balance: Fen },
-    SubtotalMismatch { label: String, column: String, declared: Fen, computed: Fen, rows: usize },
-    YearToDateMismatch { label: String, column: String, declared: Fen, computed: Fen },
-    SubtotalBalance { label: String, declared: Fen, computed: Fen },
-    OpeningDiffers { typed: Fen, sheet: Fen, cell: String },
+    WanUnit {
+        column: String,
+        value: String,
+        yuan: String,
+    },
+    NegativeBalance {
+        date: String,
+        balance: Fen,
+    },
+    SubtotalMismatch {
+        label: String,
+        column: String,
+        declared: Fen,
+        computed: Fen,
+        rows: usize,
+    },
+    YearToDateMismatch {
+        label: String,
+        column: String,
+        declared: Fen,
+        computed: Fen,
+    },
+    SubtotalBalance {
+        label: String,
+        declared: Fen,
+        computed: Fen,
+    },
+    OpeningDiffers {
+        typed: Fen,
+        sheet: Fen,
+        cell: String,
+    },
 }
 
 fn diff_text(d: Fen) -> String {
