@@ -286,7 +286,7 @@ fn a_double_click_offers_a_new_site_and_previews_it() {
     assert!(said.contains("我的公开栏"), "{said}");
     assert!(said.contains("关闭这个窗口（或按 Ctrl+C）就停止预览"), "{said}");
     assert!(folder.join("我的公开栏/site.toml").is_file(), "{said}");
-    assert!(said.contains("还有 9 处示例内容要改成真实的"), "{said}");
+    assert!(said.contains("还有 11 处示例内容要改成真实的"), "{said}");
     assert!(said.contains("site.toml:18:10  [contact] phone 还是示例内容“0000-0000000”"), "{said}");
     let (status, body) = get(port, "/");
     assert!(status.contains("200"), "{status}");

@@ -90,6 +90,17 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    // Hold the output lock from here on: a build started meanwhile waits, so every file uploaded
+    // comes from the one build whose manifest goes up last.
+    let _lock = match gongkai::output::Target::resolve(&opts.out)
+        .and_then(|t| gongkai::output::lock(&t))
+    {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{}", Diagnostic::error(opts.out.display().to_string(), e).render(ctx.lang));
+            return ExitCode::from(1);
+        }
+    };
     let local = match Local::read(&opts.out) {
         Ok(l) => l,
         Err(e) => return fail(ctx, &label, e),

@@ -102,5 +102,37 @@ pub fn to_xlsx(f: &Finance) -> Option<Vec<u8>> {
     ws.write_number_with_format(total, 5, yuan(f.totals.expense), &bold_money).ok()?;
     ws.write_number_with_format(total, 6, yuan(f.totals.closing), &bold_money).ok()?;
     ws.set_freeze_panes(1, 0).ok()?;
-    wb.save_to_buffer().ok()
+    let mut bytes = wb.save_to_buffer().ok()?;
+    same_on_every_os(&mut bytes);
+    Some(bytes)
+}
+
+/// The zip writer records the OS it was built for ("version made by": 0 on Windows, 3 on Unix)
+/// in each central-directory entry; nothing else differs. Writing 3 everywhere keeps the output
+/// byte-identical between the Windows and the Linux build of the same site.
+fn same_on_every_os(zip: &mut [u8]) {
+    let u16_at = |b: &[u8], i: usize| b.get(i..i + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
+    let u32_at =
+        |b: &[u8], i: usize| b.get(i..i + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]));
+    // The end-of-central-directory record: 22 bytes, no archive comment from this writer.
+    let Some(eocd) = zip.len().checked_sub(22) else { return };
+    if u32_at(zip, eocd) != Some(0x0605_4b50) {
+        return;
+    }
+    let (Some(count), Some(start)) = (u16_at(zip, eocd + 10), u32_at(zip, eocd + 16)) else {
+        return;
+    };
+    let mut at = start as usize;
+    for _ in 0..count {
+        if u32_at(zip, at) != Some(0x0201_4b50) {
+            return;
+        }
+        let (Some(name), Some(extra), Some(comment)) =
+            (u16_at(zip, at + 28), u16_at(zip, at + 30), u16_at(zip, at + 32))
+        else {
+            return;
+        };
+        zip[at + 5] = 3;
+        at += 46 + name as usize + extra as usize + comment as usize;
+    }
 }
