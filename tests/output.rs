@@ -15,18 +15,7 @@ const TODAY: &str = "2026-10-10";
 
 /// Every file under `dir` with the SHA-256 of its bytes (a 2,000-posting output is 90 MB).
 fn digest_tree(dir: &Path) -> BTreeMap<String, [u8; 32]> {
-    let mut out = BTreeMap::new();
-    if !dir.exists() {
-        return out;
-    }
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            out.insert(rel, Sha256::digest(std::fs::read(e.path()).unwrap()).into());
-        }
-    }
-    out
+    common::tree_with(dir, |bytes| Sha256::digest(bytes).into())
 }
 
 /// A site of `n` short postings in one section.

@@ -76,6 +76,11 @@ pub fn stdout(o: &Output) -> String {
 
 /// Every file under `dir` with its bytes, by `/`-separated relative path.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree_with(dir, |bytes| bytes)
+}
+
+/// `tree`, keeping `keep(bytes)` of each file instead (a digest, for outputs too big to hold).
+pub fn tree_with<T>(dir: &Path, keep: impl Fn(Vec<u8>) -> T) -> BTreeMap<String, T> {
     let mut out = BTreeMap::new();
     if !dir.exists() {
         return out;
@@ -84,7 +89,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         let e = e.unwrap();
         if e.file_type().is_file() {
             let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            out.insert(rel, std::fs::read(e.path()).unwrap());
+            out.insert(rel, keep(std::fs::read(e.path()).unwrap()));
         }
     }
     out
