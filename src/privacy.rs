@@ -603,18 +603,54 @@ pub fn scan_kind(text: &str, allow: &AllowList, today: Date, kind: TextKind) -> 
     // into a number that is still readable. Every round hides at least four more digits.
     let mut candidates: Vec<Candidate> = Vec::new();
     loop {
-        let new: Vec<Candidate> =
-            detect(&chars, today).into_iter().filter(|c| !allow.contains(&c.number)).collect();
+        // A hidden character shows as `*`, which reads (and scans) as transparent Markdown: look
+        // at the visible characters only, so what masking leaves cannot read as a number across
+        // the stars (scanning the masked text must find nothing).
+        let keep: Vec<usize> = (0..chars.len()).filter(|&i| !hidden[i]).collect();
+        let view: Vec<Ch> = keep.iter().map(|&i| chars[i]).collect();
+        let new: Vec<Candidate> = detect(&view, today)
+            .into_iter()
+            .filter(|c| !allow.contains(&c.number))
+            .map(|mut c| {
+                c.first = keep[c.first];
+                c.last = keep[c.last];
+                c.national_start = keep[c.national_start];
+                for i in &mut c.hidden {
+                    *i = keep[*i];
+                }
+                c
+            })
+            .collect();
         if new.is_empty() {
             break;
         }
+        // A later round's match that lies wholly inside earlier findings (digits they left
+        // visible reading on across the stars) only hides more of them; one that reaches
+        // further is a finding of its own.
+        let inside = |c: &Candidate, chars: &[Ch], found: &[Candidate]| {
+            (c.first..=c.last)
+                .filter(|&i| matches!(chars[i].class, Class::Digit(_) | Class::X))
+                .all(|i| found.iter().any(|o| o.first <= i && i <= o.last))
+        };
+        // ... but never across a line break: that would join a masked number to the next row's
+        // date in a ledger and mask the date.
+        let one_line =
+            |c: &Candidate| !(c.first..=c.last).any(|i| matches!(chars[i].class, Class::Newline));
+        let new: Vec<Candidate> = new
+            .into_iter()
+            .filter(|c| candidates.is_empty() || one_line(c) || inside(c, &chars, &candidates))
+            .collect();
+        if new.is_empty() {
+            break;
+        }
+        let own: Vec<bool> = new.iter().map(|c| !inside(c, &chars, &candidates)).collect();
         for c in &new {
             for &i in &c.hidden {
                 chars[i].class = Class::Other;
                 hidden[i] = true;
             }
         }
-        candidates.extend(new);
+        candidates.extend(new.into_iter().zip(own).filter_map(|(c, own)| own.then_some(c)));
     }
 
     // Overlapping candidates become one finding covering all of them, named after the best
@@ -1351,7 +1387,9 @@ mod tests {
             f.iter().map(|f| f.kind).collect::<Vec<_>>(),
             [PiiKind::Mobile, PiiKind::BankCard]
         );
-        assert_eq!(mask_text(text, &f), "161**** 1192 ************1111");
+        // `161**** 1192 ************1111` would still read as the mobile 161 1192 1111 across
+        // the stars (which scan as Markdown emphasis): the phone's last group is hidden too.
+        assert_eq!(mask_text(text, &f), "161**** **** ************1111");
         let text = "王五 138 1234 5678 6222 0212 3456 7890 128";
         let masked = mask_text(text, &find(text));
         assert!(!masked.contains("1234") && !masked.contains("6222"), "{masked}");
