@@ -48,15 +48,8 @@ fn free_name(dir: &Path, base: &str) -> Option<String> {
 }
 
 pub fn run(ctx: &Ctx, file: &Path, section: Option<&str>, bundle: bool) -> ExitCode {
-    if !ctx.root.join("site.toml").is_file() {
-        eprintln!(
-            "{}",
-            ctx.lang.pick(
-                "这里不是网站文件夹（找不到 site.toml）。请在网站文件夹里运行，或用 --root 指定",
-                "no site.toml here; run inside the site folder or pass --root",
-            )
-        );
-        return ExitCode::from(2);
+    if let Some(code) = ctx.require_site() {
+        return code;
     }
     let shown = file.display().to_string();
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(shown.clone());

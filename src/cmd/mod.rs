@@ -46,6 +46,22 @@ impl Ctx {
         }
     }
 
+    /// `Some(exit code 2)`, after saying so, when `--root` (or the current folder) holds no
+    /// site.toml: the commands that add to a site need one.
+    pub fn require_site(&self) -> Option<std::process::ExitCode> {
+        if self.root.join("site.toml").is_file() {
+            return None;
+        }
+        eprintln!(
+            "{}",
+            self.lang.pick(
+                "这里不是网站文件夹（找不到 site.toml）。请在网站文件夹里运行，或用 --root 指定",
+                "no site.toml here; run inside the site folder or pass --root",
+            )
+        );
+        Some(std::process::ExitCode::from(2))
+    }
+
     pub fn say(&self, zh: &str, en: &str) {
         if !self.quiet {
             println!("{}", self.lang.pick(zh, en));

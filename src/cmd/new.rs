@@ -37,15 +37,8 @@ pub fn slugify(title: &str) -> String {
 pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
     let section = section.trim_matches(['/', '\\']).replace('\\', "/");
     let dir = ctx.root.join("content").join(&section);
-    if !ctx.root.join("site.toml").is_file() {
-        eprintln!(
-            "{}",
-            ctx.lang.pick(
-                "这里不是网站文件夹（找不到 site.toml）。请在网站文件夹里运行，或用 --root 指定",
-                "no site.toml here; run inside the site folder or pass --root",
-            )
-        );
-        return ExitCode::from(2);
+    if let Some(code) = ctx.require_site() {
+        return code;
     }
     if !dir.is_dir() {
         eprintln!(
