@@ -333,7 +333,8 @@ pub fn parse_with_warnings(
         Ok(t) => t,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            return Err(vec![src.error_at(span, ConfigError::Syntax(e.message().to_string()))]);
+            let parser = src.error_at(span, ConfigError::Syntax(e.message().to_string()));
+            return Err(crate::frontmatter::syntax_diagnostics(src, parser));
         }
     };
     let mut errors = toml_keys::check(table.get_ref(), SITE_KEYS, "site.toml", src);
