@@ -42,6 +42,7 @@ pub const POSTING_KEYS: &[Key] = &[
     Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
     Key("signoff", Shape::Tables(crate::signoff::SIGNOFF_KEYS)),
     Key("fulfils", Shape::Value),
+    Key("event_date", Shape::Value),
 ];
 
 const NOTICE_KEYS: &[Key] = &[
@@ -140,6 +141,10 @@ pub struct PostingFront {
     /// `period` says for which period. Inferred from `kind` when unambiguous.
     #[serde(default)]
     pub fulfils: Option<Spanned<String>>,
+    /// The day the matter was decided or changed (`event_date = 2026-10-09`), from which a
+    /// 随时公开 item's working-day deadline runs.
+    #[serde(default)]
+    pub event_date: Option<Spanned<DateValue>>,
     /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
     /// withdrawal notice with the note, for good.
     #[serde(default)]

@@ -230,3 +230,100 @@ fn the_catalogue_page_shows_the_year_table_with_each_state() {
         ]
     );
 }
+
+/// A 随时 item due 5 working days after each matter's `event_date`. From 2026-09-29 the five
+/// working days cross 国庆 (10-01..07 off, Saturday 10-10 worked): 09-30, 10-08, 10-09, 10-10,
+/// 10-12, so the deadline is 10-12 (10-06 without the holiday).
+fn event_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "site.toml", SITE_TOML);
+    write(
+        r,
+        "catalogue.toml",
+        "replace = true\n\n[[item]]\nid = \"e\"\nname = \"决议事项\"\nkinds = [\"决议公开\"]\n\
+         frequency = \"event\"\ndeadline = { working_days_after_event = 5 }\n",
+    );
+    write(r, "content/village/_index.md", "+++\ntitle = \"村务公开\"\n+++\n");
+    // Inferred from kind, published on the last day: on time.
+    posting(r, "决议甲", "2026-10-12", "kind = \"决议公开\"\nevent_date = 2026-09-29\n");
+    // Explicit, two working days late (10-13, 10-14).
+    posting(
+        r,
+        "决议乙",
+        "2026-10-14",
+        "kind = \"其他\"\nfulfils = \"e\"\nevent_date = 2026-09-29\n",
+    );
+    // Scheduled for later, deadline 12-04: due soon as of 12-01.
+    posting(r, "决议丙", "2026-12-20", "kind = \"决议公开\"\nevent_date = 2026-11-27\n");
+    // A draft whose deadline 11-23 has passed: six working days overdue as of 12-01.
+    posting(
+        r,
+        "决议丁",
+        "2026-11-30",
+        "kind = \"决议公开\"\ndraft = true\nevent_date = 2026-11-16\n",
+    );
+    // No event_date: listed, but there is no deadline to count.
+    posting(r, "决议戊", "2026-06-01", "kind = \"决议公开\"\n");
+    dir
+}
+
+#[test]
+fn event_items_are_due_in_working_days_from_their_event_date_across_national_day() {
+    let dir = event_site();
+    let (code, out, err) = check(dir.path(), "2026-12-01");
+    assert_eq!(code, Some(0), "{out}{err}");
+    let lines: Vec<&str> =
+        out.lines().filter(|l| l.starts_with("逾期") || l.starts_with("即将")).collect();
+    assert_eq!(
+        lines,
+        [
+            "逾期未公开：决议事项（决议丁），应于 2026-11-23 前公开，已逾期 6 个工作日 [e]",
+            "即将到期：决议事项（决议丙），应于 2026-12-04 前公开，还有 3 天 [e]",
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "公开目录（2026年）：已按时公开 1 项，逾期公开 1 项，即将到期 1 项，逾期未公开 1 项，未到期 0 项"
+        ),
+        "{out}"
+    );
+
+    let o = build(dir.path(), "2026-12-01", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("已按时公开 1 项，逾期公开 1 项，即将到期 1 项，逾期未公开 1 项"),
+        "{}",
+        stdout(&o)
+    );
+    let doc = html(&dir.path().join("public/catalogue/index.html"));
+    let mut rows: Vec<Vec<String>> = doc
+        .select(&sel("#item-e tbody tr"))
+        .map(|r| {
+            r.select(&sel("th, td"))
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect()
+        })
+        .collect();
+    rows.sort();
+    let mut want = vec![
+        vec!["决议丁", "2026-11-23", "逾期未公开（6 个工作日）", "—"],
+        vec!["决议丙", "2026-12-04", "即将到期（还有 3 天）", "—"],
+        vec!["决议乙", "2026-10-12", "已公开（逾期）（2 个工作日）", "决议乙（2026-10-14）"],
+        vec!["决议戊", "—", "已公开", "决议戊（2026-06-01）"],
+        vec!["决议甲", "2026-10-12", "已公开", "决议甲（2026-10-12）"],
+    ];
+    want.sort();
+    assert_eq!(rows, want);
+}
+
+#[test]
+fn an_event_published_a_working_day_late_is_late_not_on_time() {
+    // The same matter a day later than the deadline: 10-13 is one working day late.
+    let dir = event_site();
+    posting(dir.path(), "决议甲", "2026-10-13", "kind = \"决议公开\"\nevent_date = 2026-09-29\n");
+    let (code, out, err) = check(dir.path(), "2026-12-01");
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("已按时公开 0 项，逾期公开 2 项"), "{out}");
+}

@@ -249,3 +249,50 @@ fn two_bad_cells_are_two_errors() {
     assert!(errs[0].starts_with(&format!("{P}:2:18: 错误: 收入 \"1O0.00\"")), "{out}");
     assert!(errs[1].starts_with(&format!("{P}:3:19: 错误: 支出 \"3O.00\"")), "{out}");
 }
+
+/// A Q3 sheet of 现金日记账 after a 上半年 posting (income 9,000.00, expense 800.00): its first
+/// 本年累计 must carry the half year forward plus its own rows above it.
+fn mid_year(first_ytd_income: &str) -> tempfile::TempDir {
+    let csv = format!(
+        "日期,凭证号,摘要,收入,支出\n\
+2026-07-01,记-1,a,100.00,\n\
+,,本月合计,100.00,\n\
+,,本年累计,{first_ytd_income},800.00\n\
+2026-08-01,记-2,b,50.00,\n\
+,,本月合计,50.00,\n"
+    );
+    let dir = site(
+        "series = \"现金日记账\"\nperiod = \"2026年第三季度\"\nopening_balance = \"9,200.00\"\n",
+        &csv,
+    );
+    write(
+        dir.path(),
+        "content/finance/h1/index.md",
+        "+++\ntitle = \"上半年\"\ndate = 2026-07-05\nkind = \"财务收支\"\nseries = \"现金日记账\"\n\
+         period = \"2026年上半年\"\nopening_balance = \"1,000.00\"\nincome_total = \"9,000.00\"\n\
+         expense_total = \"800.00\"\n+++\n\n上半年。\n",
+    );
+    dir
+}
+
+#[test]
+fn the_first_year_to_date_of_a_mid_year_sheet_carries_the_previous_periods_forward() {
+    let dir = mid_year("\"9,100.00\"");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(lines(&out, "错误:").is_empty(), "{out}");
+}
+
+#[test]
+fn a_wrong_first_year_to_date_of_a_mid_year_sheet_is_an_error_with_the_expected_figure() {
+    let dir = mid_year("\"9,000.00\"");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        vec![format!(
+            "{P}:4:9: 错误: “本年累计”的收入 9,000.00 元不对：年初至2026年上半年累计 9,000.00 元，加上本表各笔 100.00 元，应为 9,100.00 元（相差 100.00 元）：请改为 9,100.00"
+        )],
+        "{out}"
+    );
+}

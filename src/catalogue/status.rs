@@ -51,6 +51,8 @@ pub struct Cell {
     pub state_zh: &'static str,
     /// Days late (published late or overdue) or days left (due soon).
     pub days: i64,
+    /// What `days` counts: `天`, or `个工作日` for an event item's working-day deadline.
+    pub days_unit: &'static str,
     /// The posting that fulfils it: title, page path, publication date.
     pub posting: Option<(String, String, String)>,
     /// The period is over as of the build date.
@@ -111,20 +113,28 @@ impl Report {
                 let due = c.due.as_deref().unwrap_or("");
                 match (c.state, lang) {
                     (State::Overdue, crate::diagnostic::Lang::Zh) => format!(
-                        "逾期未公开：{}（{}），应于 {due} 前公开，已逾期 {} 天 [{}]",
-                        i.name, c.period, c.days, i.id
+                        "逾期未公开：{}（{}），应于 {due} 前公开，已逾期 {} {} [{}]",
+                        i.name, c.period, c.days, c.days_unit, i.id
                     ),
                     (_, crate::diagnostic::Lang::Zh) => format!(
-                        "即将到期：{}（{}），应于 {due} 前公开，还有 {} 天 [{}]",
-                        i.name, c.period, c.days, i.id
+                        "即将到期：{}（{}），应于 {due} 前公开，还有 {} {} [{}]",
+                        i.name, c.period, c.days, c.days_unit, i.id
                     ),
                     (State::Overdue, _) => format!(
-                        "overdue: {} ({}), due {due}, {} days late [{}]",
-                        i.name, c.period, c.days, i.id
+                        "overdue: {} ({}), due {due}, {} {} late [{}]",
+                        i.name,
+                        c.period,
+                        c.days,
+                        unit_en(c.days_unit),
+                        i.id
                     ),
                     _ => format!(
-                        "due soon: {} ({}), due {due}, {} days left [{}]",
-                        i.name, c.period, c.days, i.id
+                        "due soon: {} ({}), due {due}, {} {} left [{}]",
+                        i.name,
+                        c.period,
+                        c.days,
+                        unit_en(c.days_unit),
+                        i.id
                     ),
                 }
             })
@@ -173,6 +183,14 @@ impl Report {
         )
     }
 }
+
+/// `days_unit` in English.
+fn unit_en(zh: &str) -> &'static str {
+    if zh == WORKING_DAYS { "working days" } else { "days" }
+}
+
+const DAYS: &str = "天";
+const WORKING_DAYS: &str = "个工作日";
 
 /// The item and period a posting fulfils: explicit `fulfils` (checked, errors located) or
 /// inferred. Returns (item index, period slot index).
@@ -256,11 +274,10 @@ pub fn status(
     let mut events: Vec<Vec<usize>> = vec![Vec::new(); cat.items.len()];
     for (pi, p) in site.postings.iter().enumerate() {
         let Some((i, slot)) = fulfilment(cat, p, year, &mut diags) else { continue };
-        if !p.published {
-            continue;
-        }
         match slot {
+            // Unpublished event postings still count: their matter's deadline runs regardless.
             None => events[i].push(pi),
+            Some(_) if !p.published => {}
             Some(s) => {
                 let cell = &mut done[i][s];
                 if cell.is_none_or(|(d, _)| p.date() < d) {
@@ -275,22 +292,16 @@ pub fn status(
     for (i, item) in cat.items.iter().enumerate() {
         let mut cells = Vec::new();
         if item.frequency == Frequency::Event {
-            // One posting per matter; without the matter's own date only the postings are listed.
             for &pi in &events[i] {
                 let p = &site.postings[pi];
-                if p.date().year() != year {
-                    continue;
+                let event = p.front.event_date.as_ref().map(|d| d.get_ref().0);
+                let cell = event_cell(item, p, event, today, soon_days, cal, &mut missing_year);
+                let in_year = (p.published && p.date().year() == year)
+                    || event.is_some_and(|e| e.year() == year);
+                if let Some(cell) = cell.filter(|_| in_year) {
+                    count(&mut summary, cell.state, cell.due.is_some());
+                    cells.push(cell);
                 }
-                cells.push(Cell {
-                    period: p.title().to_string(),
-                    short: crate::date::format_zh_short(p.date()),
-                    due: None,
-                    state: State::OnTime,
-                    state_zh: State::OnTime.zh(),
-                    days: 0,
-                    posting: Some((p.title().to_string(), p.url(), format_iso(p.date()))),
-                    ended: true,
-                });
             }
         }
         for (s, slot) in item.frequency.periods(year).into_iter().enumerate() {
@@ -322,14 +333,7 @@ pub fn status(
                     }
                 }
             };
-            match state {
-                State::OnTime => summary.on_time += 1,
-                State::Late => summary.late += 1,
-                State::NotDue => summary.not_due += 1,
-                State::DueSoon => summary.due_soon += 1,
-                State::Overdue => summary.overdue += 1,
-                State::Unknown => {}
-            }
+            count(&mut summary, state, true);
             cells.push(Cell {
                 period: slot.label.clone(),
                 short: slot.short.clone(),
@@ -337,6 +341,7 @@ pub fn status(
                 state,
                 state_zh: state.zh(),
                 days,
+                days_unit: DAYS,
                 posting: published.map(|(d, pi)| {
                     let p = &site.postings[pi];
                     (p.title().to_string(), p.url(), format_iso(d))
@@ -357,4 +362,77 @@ pub fn status(
         diags.push(Diagnostic::warning(super::FILE, e));
     }
     (Report { year, items, summary }, diags)
+}
+
+fn count(summary: &mut Summary, state: State, has_deadline: bool) {
+    match state {
+        // An event posting without its `event_date` has no deadline to be on time for.
+        _ if !has_deadline => {}
+        State::OnTime => summary.on_time += 1,
+        State::Late => summary.late += 1,
+        State::NotDue => summary.not_due += 1,
+        State::DueSoon => summary.due_soon += 1,
+        State::Overdue => summary.overdue += 1,
+        State::Unknown => {}
+    }
+}
+
+/// One event posting's cell: due `n` working days after its `event_date`, late or overdue by
+/// working days. Without an `event_date` a published posting is only listed; an unpublished one
+/// (draft or future date) is listed only when its deadline is known.
+fn event_cell(
+    item: &Item,
+    p: &crate::site::Posting,
+    event: Option<Date>,
+    today: Date,
+    soon_days: u32,
+    cal: &WorkCalendar,
+    missing_year: &mut Option<crate::calendar::MissingYear>,
+) -> Option<Cell> {
+    let n = match item.deadline {
+        super::Deadline::WorkingDaysAfterEvent(n) => n,
+        _ => return None,
+    };
+    let due = event.and_then(|e| noted(cal.add_working_days(e, n), missing_year));
+    let mut late_by = |d: Date, due: Date| noted(cal.working_days_between(due, d), missing_year);
+    let (state, days) = match (p.published, due) {
+        (true, Some(due)) if p.date() <= due => (State::OnTime, 0),
+        (true, Some(due)) => match late_by(p.date(), due) {
+            Some(k) => (State::Late, k as i64),
+            None => (State::Unknown, 0),
+        },
+        (true, None) => (State::OnTime, 0),
+        (false, None) => return None,
+        (false, Some(due)) if today > due => match late_by(today, due) {
+            Some(k) => (State::Overdue, k as i64),
+            None => (State::Unknown, 0),
+        },
+        (false, Some(due)) => {
+            let left = (due - today).get_days() as i64;
+            (if left <= soon_days as i64 { State::DueSoon } else { State::NotDue }, left)
+        }
+    };
+    Some(Cell {
+        period: p.title().to_string(),
+        short: crate::date::format_zh_short(event.unwrap_or(p.date())),
+        due: due.map(format_iso),
+        state,
+        state_zh: state.zh(),
+        days,
+        // Days left before the deadline are calendar days, as for periodic items.
+        days_unit: if matches!(state, State::Late | State::Overdue) { WORKING_DAYS } else { DAYS },
+        posting: p.published.then(|| (p.title().to_string(), p.url(), format_iso(p.date()))),
+        ended: event.is_none_or(|e| e < today),
+    })
+}
+
+/// `r`'s value, remembering the first year without calendar data for one warning.
+fn noted<T>(
+    r: Result<T, crate::calendar::MissingYear>,
+    missing: &mut Option<crate::calendar::MissingYear>,
+) -> Option<T> {
+    r.map_err(|e| {
+        missing.get_or_insert(e);
+    })
+    .ok()
 }

@@ -125,6 +125,7 @@ pub(crate) fn build_rows(
     period: Option<&Period>,
     opening: Option<Fen>,
     warn_negative: bool,
+    first_year_total: &mut Option<FirstYearTotal>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Row> {
     struct Built {
@@ -284,7 +285,8 @@ pub(crate) fn build_rows(
         let from_january =
             period.map(|p| (p.from.month(), p.from.day()) == (1, 1)).unwrap_or(false)
                 || rows.first().is_some_and(|r| r.date.month() == 1);
-        check_subtotals(&rows, &subtotals, opening, from_january, origin, diags);
+        *first_year_total =
+            check_subtotals(&rows, &subtotals, opening, from_january, origin, diags);
     }
     if let Some(i) = built.windows(2).position(|w| w[1].row.date < w[0].row.date) {
         diags.push(origin.warning(&built[i + 1].loc, LedgerError::Unsorted));
@@ -330,7 +332,7 @@ pub(crate) fn build_rows(
 }
 
 /// A figure on a total row, where it is and the name of its column.
-type TotalCell = (Fen, Loc, String);
+pub(crate) type TotalCell = (Fen, Loc, String);
 
 /// An amount cell of a total row; an unreadable one is an error like any bad cell.
 fn subtotal_cell(
@@ -392,8 +394,9 @@ pub(crate) fn sheet_opening(
 /// the rows since the previous 本月合计, 小计 those since the previous total of any kind, 合计 /
 /// 本期合计 … those since the previous row with the same words, 本年累计 the year so far. The
 /// first 本年累计 of a sheet that starts after January includes months kept in earlier sheets, so
-/// it is taken as written and the later ones are checked from it. A 余额 cell on a total row must
-/// equal the running balance there.
+/// it is checked later against the earlier periods of its series ([`FirstYearTotal`], returned)
+/// and the later ones are checked from it. A 余额 cell on a total row must equal the running
+/// balance there.
 fn check_subtotals(
     rows: &[&Row],
     subtotals: &[(usize, Record)],
@@ -401,7 +404,8 @@ fn check_subtotals(
     from_january: bool,
     origin: &Origin,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Option<FirstYearTotal> {
+    let mut first = None;
     let mut sum_in = vec![Fen::ZERO];
     let mut sum_out = vec![Fen::ZERO];
     for r in rows {
@@ -483,6 +487,14 @@ fn check_subtotals(
                         c.as_ref().map(|c| c.0).unwrap_or(sum[at])
                     };
                     year = Some((at, given(&income, &sum_in), given(&expense, &sum_out)));
+                    first = Some(FirstYearTotal {
+                        label: label.clone(),
+                        origin: origin.clone(),
+                        cells: [(&income, sum_in[at], true), (&expense, sum_out[at], false)]
+                            .into_iter()
+                            .filter_map(|(c, rows, inc)| c.clone().map(|c| (c, rows, inc)))
+                            .collect(),
+                    });
                 }
             }
         }
@@ -496,6 +508,19 @@ fn check_subtotals(
             }
         }
     }
+    first
+}
+
+/// The first 本年累计 of a sheet that starts after January: it includes months kept in earlier
+/// sheets, so it can only be checked once the series' earlier periods are known
+/// ([`super::check_series`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FirstYearTotal {
+    pub label: String,
+    pub origin: Origin,
+    /// Each 收入/支出 cell written (value, where, column name) with the sum of this sheet's rows
+    /// above it and whether it is the income column.
+    pub cells: Vec<(TotalCell, Fen, bool)>,
 }
 
 /// What the posting declares, with spans in the TOML fragment.

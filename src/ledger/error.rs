@@ -153,6 +153,15 @@ pub enum LedgerError {
         declared: Fen,
         computed: Fen,
     },
+    /// A mid-year sheet's first 本年累计 against the earlier periods carried forward.
+    YearToDateCarried {
+        label: String,
+        column: String,
+        declared: Fen,
+        previous: String,
+        carried: Fen,
+        rows: Fen,
+    },
     SubtotalBalance {
         label: String,
         declared: Fen,
@@ -215,6 +224,7 @@ impl Message for LedgerError {
             NegativeBalance { .. } => "ledger.negative-balance",
             SubtotalMismatch { .. } => "ledger.subtotal-mismatch",
             YearToDateMismatch { .. } => "ledger.year-to-date-mismatch",
+            YearToDateCarried { .. } => "ledger.year-to-date-carried",
             SubtotalBalance { .. } => "ledger.subtotal-balance",
             OpeningDiffers { .. } => "ledger.opening-differs",
         }
@@ -360,6 +370,15 @@ impl Message for LedgerError {
                 diff_text(*declared - *computed),
                 format_yuan(*computed)
             ),
+            YearToDateCarried { label, column, declared, previous, carried, rows } => format!(
+                "“{label}”的{column} {} 元不对：年初至{previous}累计 {} 元，加上本表各笔 {} 元，应为 {} 元（相差 {} 元）：请改为 {}",
+                format_yuan(*declared),
+                format_yuan(*carried),
+                format_yuan(*rows),
+                format_yuan(*carried + *rows),
+                diff_text(*declared - (*carried + *rows)),
+                format_yuan(*carried + *rows)
+            ),
             SubtotalBalance { label, declared, computed } => format!(
                 "“{label}”的余额 {} 元与逐笔计算的余额 {} 元不符，相差 {} 元",
                 format_yuan(*declared),
@@ -498,6 +517,13 @@ impl Message for LedgerError {
                 format_yuan(*declared),
                 format_yuan(*computed),
                 diff_text(*declared - *computed)
+            ),
+            YearToDateCarried { label, column, declared, previous, carried, rows } => format!(
+                "\"{label}\" {column} {} should be {} (year to date through {previous} {} plus this sheet's {})",
+                format_yuan(*declared),
+                format_yuan(*carried + *rows),
+                format_yuan(*carried),
+                format_yuan(*rows)
             ),
             SubtotalBalance { label, declared, computed } => format!(
                 "\"{label}\" balance {} differs from the running balance {} by {} yuan",

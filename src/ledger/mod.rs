@@ -144,6 +144,9 @@ pub struct Finance {
     /// Where `opening_balance` is written in the posting (line, column), for series errors.
     #[serde(skip)]
     pub opening_at: Option<(usize, usize)>,
+    /// The sheet's first 本年累计 when the sheet starts after January, checked with the series.
+    #[serde(skip)]
+    pub(crate) first_year_total: Option<check::FirstYearTotal>,
 }
 
 /// A value read from a cell or a TOML row.
@@ -212,7 +215,7 @@ pub(crate) enum Loc {
 
 /// The file a ledger (or the posting's front matter) comes from, to turn a [`Loc`] into a
 /// diagnostic position with snippet.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Origin {
     pub path: String,
     pub text: String,
@@ -328,6 +331,7 @@ pub fn load(
     let mut source_path = None;
     let mut row_errors = false;
     let mut rows = Vec::new();
+    let mut first_year_total = None;
     let has_ledger = input.ledger.is_some();
     if let Some(given) = &input.ledger {
         let n = node::node_of(doc.as_ref(), "ledger", given, toml_text);
@@ -357,6 +361,7 @@ pub fn load(
                 period.as_ref(),
                 opening_fen,
                 warn_negative,
+                &mut first_year_total,
                 &mut diags,
             );
         }
@@ -387,6 +392,7 @@ pub fn load(
         budget,
         year_to_date: None,
         opening_at,
+        first_year_total,
     };
     (Some(finance), diags)
 }
@@ -416,7 +422,8 @@ pub fn read_csv_bytes(bytes: &[u8]) -> (Option<Finance>, Vec<Diagnostic>) {
     let records = columns::grid_records(grid, &Columns::new(), &origin, &mut diags);
     let opening = check::sheet_opening(&records, &origin, &mut diags).map(|o| o.0);
     let opening = opening.unwrap_or(Fen(0));
-    let rows = check::build_rows(records, &origin, None, Some(opening), true, &mut diags);
+    let rows =
+        check::build_rows(records, &origin, None, Some(opening), true, &mut None, &mut diags);
     let declared =
         check::Declared { opening: None, closing: None, income_total: None, expense_total: None };
     let totals = check::totals(&rows, true, &declared, Some(opening), true, &origin, &mut diags);
@@ -432,6 +439,7 @@ pub fn read_csv_bytes(bytes: &[u8]) -> (Option<Finance>, Vec<Diagnostic>) {
         budget: None,
         year_to_date: None,
         opening_at: None,
+        first_year_total: None,
     };
     let _ = (to_csv(&finance), to_json(&finance), chart_svg(&finance));
     (Some(finance), diags)

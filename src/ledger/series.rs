@@ -23,6 +23,8 @@ pub struct SeriesKey {
     pub closing: Fen,
     /// Where `opening_balance` is written in the posting.
     pub opening_at: Option<(usize, usize)>,
+    /// The first 本年累计 of a sheet starting after January, checked against earlier periods.
+    pub(crate) first_year_total: Option<super::check::FirstYearTotal>,
 }
 
 impl Finance {
@@ -37,6 +39,7 @@ impl Finance {
             expense: self.totals.expense,
             closing: self.totals.closing,
             opening_at: self.opening_at,
+            first_year_total: self.first_year_total.clone(),
         })
     }
 }
@@ -104,8 +107,57 @@ pub fn check_series(items: &[SeriesKey]) -> Vec<Diagnostic> {
                 )));
             }
         }
+        for cur in list {
+            check_first_year_total(cur, list, &mut out);
+        }
     }
     out
+}
+
+/// A mid-year sheet's first 本年累计 must equal the earlier periods of the same year carried
+/// forward plus this sheet's rows above it. Checked only when those periods cover the year from
+/// 1 January without a gap; otherwise the figure is taken as written.
+fn check_first_year_total(cur: &SeriesKey, list: &[&SeriesKey], out: &mut Vec<Diagnostic>) {
+    let Some(first) = &cur.first_year_total else { return };
+    let year = cur.period.from.year();
+    let earlier: Vec<&&SeriesKey> = list
+        .iter()
+        .filter(|o| o.period.from.year() == year && o.period.to < cur.period.from)
+        .collect();
+    let Some(start) = earlier.first() else { return };
+    if (start.period.from.month(), start.period.from.day()) != (1, 1) {
+        return;
+    }
+    let mut next = start.period.from;
+    for o in &earlier {
+        if o.period.from != next {
+            return; // a gap (already warned): the carried figure is incomplete
+        }
+        next = o.period.to.tomorrow().unwrap_or(o.period.to);
+    }
+    if next != cur.period.from {
+        return;
+    }
+    let previous = earlier.last().map(|o| o.period.text.clone()).unwrap_or_default();
+    let carried_in: Fen = earlier.iter().map(|o| o.income).sum();
+    let carried_out: Fen = earlier.iter().map(|o| o.expense).sum();
+    for ((declared, loc, column), rows, income) in &first.cells {
+        let carried = if *income { carried_in } else { carried_out };
+        let expected = carried + *rows;
+        if *declared != expected {
+            out.push(first.origin.error(
+                loc,
+                LedgerError::YearToDateCarried {
+                    label: first.label.clone(),
+                    column: column.clone(),
+                    declared: *declared,
+                    previous: previous.clone(),
+                    carried,
+                    rows: *rows,
+                },
+            ));
+        }
+    }
 }
 
 /// 本年累计 for every item, in the order given: the sums over the same series and calendar year

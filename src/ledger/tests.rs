@@ -443,6 +443,7 @@ fn key(posting: &str, period: &str, opening: i64, income: i64, expense: i64) -> 
         expense: Fen(expense),
         closing: Fen(opening + income - expense),
         opening_at: Some((7, 19)),
+        first_year_total: None,
     }
 }
 
