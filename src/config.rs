@@ -254,10 +254,10 @@ impl Message for ConfigError {
             ),
             ConfigError::Unreadable(e) => format!("无法读取 site.toml：{e}"),
             ConfigError::Syntax(e) => {
-                format!("site.toml 格式有误：{}", crate::frontmatter::toml_message_zh(e))
+                format!("site.toml 格式有误：{}", crate::toml_syntax::toml_message_zh(e))
             }
             ConfigError::Invalid(e) => {
-                format!("site.toml 中的值不正确：{}", crate::frontmatter::toml_message_zh(e))
+                format!("site.toml 中的值不正确：{}", crate::toml_syntax::toml_message_zh(e))
             }
             ConfigError::BaseUrl(v) => format!(
                 "base_url 必须是完整网址，以 http:// 或 https:// 开头，例如 \"https://example.org/qingshi/\"（现在是 \"{v}\"）"
@@ -334,7 +334,7 @@ pub fn parse_with_warnings(
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let parser = src.error_at(span, ConfigError::Syntax(e.message().to_string()));
-            return Err(crate::frontmatter::syntax_diagnostics(src, parser));
+            return Err(crate::toml_syntax::syntax_diagnostics(src, parser));
         }
     };
     let mut errors = toml_keys::check(table.get_ref(), SITE_KEYS, "site.toml", src);

@@ -40,4 +40,5 @@ pub mod site;
 pub mod sitepath;
 pub mod theme;
 pub mod toml_keys;
+pub mod toml_syntax;
 pub mod urls;
