@@ -308,14 +308,22 @@ fn event_items_are_due_in_working_days_from_their_event_date_across_national_day
         .collect();
     rows.sort();
     let mut want = vec![
-        vec!["决议丁", "2026-11-23", "逾期未公开（6 个工作日）", "—"],
-        vec!["决议丙", "2026-12-04", "即将到期（还有 3 天）", "—"],
+        // Unpublished postings (a draft, a future date) appear by their matter's date only.
+        vec!["2026年11月16日的事项", "2026-11-23", "逾期未公开（6 个工作日）", "—"],
+        vec!["2026年11月27日的事项", "2026-12-04", "即将到期（还有 3 天）", "—"],
         vec!["决议乙", "2026-10-12", "已公开（逾期）（2 个工作日）", "决议乙（2026-10-14）"],
         vec!["决议戊", "—", "已公开", "决议戊（2026-06-01）"],
         vec!["决议甲", "2026-10-12", "已公开", "决议甲（2026-10-12）"],
     ];
     want.sort();
     assert_eq!(rows, want);
+    // Nothing of the unpublished postings is online, not even their titles in the catalogue.
+    for (file, bytes) in common::tree(&dir.path().join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for title in ["决议丁", "决议丙"] {
+            assert!(!text.contains(title), "{file} names the unpublished {title}");
+        }
+    }
 }
 
 #[test]

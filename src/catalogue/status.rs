@@ -51,8 +51,13 @@ pub struct Cell {
     pub state_zh: &'static str,
     /// Days late (published late or overdue) or days left (due soon).
     pub days: i64,
-    /// What `days` counts: `天`, or `个工作日` for an event item's working-day deadline.
-    pub days_unit: &'static str,
+    /// `days` counts working days (an event item's late or overdue days), not calendar days.
+    pub working_days: bool,
+    /// The title of the unpublished posting (draft or future date) an event cell stands for:
+    /// shown to the clerk by `check`, never on the site, where the cell says only the matter's
+    /// date.
+    #[serde(skip)]
+    pub draft_title: Option<String>,
     /// The posting that fulfils it: title, page path, publication date.
     pub posting: Option<(String, String, String)>,
     /// The period is over as of the build date.
@@ -111,30 +116,24 @@ impl Report {
         list.into_iter()
             .map(|(i, c)| {
                 let due = c.due.as_deref().unwrap_or("");
+                let what = c.draft_title.as_deref().unwrap_or(&c.period);
+                let unit = c.unit(lang);
                 match (c.state, lang) {
                     (State::Overdue, crate::diagnostic::Lang::Zh) => format!(
-                        "逾期未公开：{}（{}），应于 {due} 前公开，已逾期 {} {} [{}]",
-                        i.name, c.period, c.days, c.days_unit, i.id
+                        "逾期未公开：{}（{what}），应于 {due} 前公开，已逾期 {} {unit} [{}]",
+                        i.name, c.days, i.id
                     ),
                     (_, crate::diagnostic::Lang::Zh) => format!(
-                        "即将到期：{}（{}），应于 {due} 前公开，还有 {} {} [{}]",
-                        i.name, c.period, c.days, c.days_unit, i.id
+                        "即将到期：{}（{what}），应于 {due} 前公开，还有 {} {unit} [{}]",
+                        i.name, c.days, i.id
                     ),
                     (State::Overdue, _) => format!(
-                        "overdue: {} ({}), due {due}, {} {} late [{}]",
-                        i.name,
-                        c.period,
-                        c.days,
-                        unit_en(c.days_unit),
-                        i.id
+                        "overdue: {} ({what}), due {due}, {} {unit} late [{}]",
+                        i.name, c.days, i.id
                     ),
                     _ => format!(
-                        "due soon: {} ({}), due {due}, {} {} left [{}]",
-                        i.name,
-                        c.period,
-                        c.days,
-                        unit_en(c.days_unit),
-                        i.id
+                        "due soon: {} ({what}), due {due}, {} {unit} left [{}]",
+                        i.name, c.days, i.id
                     ),
                 }
             })
@@ -184,13 +183,17 @@ impl Report {
     }
 }
 
-/// `days_unit` in English.
-fn unit_en(zh: &str) -> &'static str {
-    if zh == WORKING_DAYS { "working days" } else { "days" }
+impl Cell {
+    /// What `days` counts, in `lang`.
+    pub fn unit(&self, lang: crate::diagnostic::Lang) -> &'static str {
+        match (self.working_days, lang) {
+            (true, crate::diagnostic::Lang::Zh) => "个工作日",
+            (false, crate::diagnostic::Lang::Zh) => "天",
+            (true, _) => "working days",
+            (false, _) => "days",
+        }
+    }
 }
-
-const DAYS: &str = "天";
-const WORKING_DAYS: &str = "个工作日";
 
 /// The item and period a posting fulfils: explicit `fulfils` (checked, errors located) or
 /// inferred. Returns (item index, period slot index).
@@ -341,7 +344,8 @@ pub fn status(
                 state,
                 state_zh: state.zh(),
                 days,
-                days_unit: DAYS,
+                working_days: false,
+                draft_title: None,
                 posting: published.map(|(d, pi)| {
                     let p = &site.postings[pi];
                     (p.title().to_string(), p.url(), format_iso(d))
@@ -412,15 +416,21 @@ fn event_cell(
             (if left <= soon_days as i64 { State::DueSoon } else { State::NotDue }, left)
         }
     };
+    // An unpublished posting's title must not reach the site before the posting does.
+    let period = match event {
+        Some(e) if !p.published => format!("{}的事项", crate::date::format_zh(e)),
+        _ => p.title().to_string(),
+    };
     Some(Cell {
-        period: p.title().to_string(),
+        period,
         short: crate::date::format_zh_short(event.unwrap_or(p.date())),
         due: due.map(format_iso),
         state,
         state_zh: state.zh(),
         days,
         // Days left before the deadline are calendar days, as for periodic items.
-        days_unit: if matches!(state, State::Late | State::Overdue) { WORKING_DAYS } else { DAYS },
+        working_days: matches!(state, State::Late | State::Overdue),
+        draft_title: (!p.published).then(|| p.title().to_string()),
         posting: p.published.then(|| (p.title().to_string(), p.url(), format_iso(p.date()))),
         ended: event.is_none_or(|e| e < today),
     })
