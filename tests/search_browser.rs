@@ -221,3 +221,63 @@ fn a_year_in_the_query_filters_by_year() {
     let input = doc.select(&Selector::parse("#search-q").unwrap()).next().unwrap();
     assert!(input.value().attr("placeholder").unwrap().contains("党费 2026"), "{dom}");
 }
+
+/// A word found deep in a long posting is shown in its snippet: the excerpt holds only the
+/// start of the text, so the result's whole text is loaded for it, and the snippet is the
+/// window around the word, marked. A short document's snippet needs no text file.
+#[test]
+fn a_deep_hit_shows_the_word_in_its_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler = "村民代表会议讨论了本村道路硬化、路灯维修和垃圾清运等事项，".repeat(20);
+    let long = format!("{filler}经表决，同意为三组安装自来水管道，费用由村集体承担。{filler}");
+    let docs = vec![
+        doc(
+            "village/2026-water/index.html",
+            "2026年第四次村民代表会议决议",
+            ("village", "村务公开"),
+            "2026-11-02",
+            &long,
+        ),
+        doc(
+            "village/2026-short/index.html",
+            "自来水收费标准",
+            ("village", "村务公开"),
+            "2026-10-02",
+            "每吨自来水2.50元。",
+        ),
+    ];
+    let files = build_index(&docs);
+    assert!(files.iter().any(|(p, _)| p == "search/text/0.js"), "long text stored for snippets");
+    for (path, contents) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("static")).unwrap();
+    std::fs::write(dir.path().join("static/search.js"), SEARCH_JS).unwrap();
+    std::fs::write(dir.path().join("search/index.html"), PAGE).unwrap();
+
+    let dom = dump_dom(&page_url(dir.path(), "q=自来水"));
+    let html = Html::parse_document(&dom);
+    let hits: Vec<_> = html.select(&Selector::parse("li.search-hit").unwrap()).collect();
+    assert_eq!(hits.len(), 2, "{dom}");
+    let snippet = |li: &scraper::ElementRef| -> (String, Vec<String>) {
+        let p =
+            li.select(&Selector::parse(".search-hit-snippet").unwrap()).next().expect("snippet");
+        let marks =
+            p.select(&Selector::parse("mark").unwrap()).map(|m| m.text().collect()).collect();
+        (p.text().collect(), marks)
+    };
+    for li in &hits {
+        let (text, marks) = snippet(li);
+        assert!(marks.iter().any(|m| m == "自来水"), "{text} {marks:?}");
+    }
+    // The long posting's snippet is a window in the middle, marked as cut on both sides.
+    let long_hit = hits
+        .iter()
+        .find(|li| li.text().collect::<String>().contains("村民代表会议决议"))
+        .expect("long posting found");
+    let (text, _) = snippet(long_hit);
+    assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+    assert!(text.contains("安装自来水管道"), "{text}");
+}

@@ -187,3 +187,25 @@ fn html_in_text_stays_text() {
     let shard = payload(&idx.files["search/docs/0.js"]);
     assert_eq!(shard["docs"][0]["t"], "<script>alert(1)</script>");
 }
+
+/// Only documents longer than their excerpt get an entry in `search/text/N.js`, marked `m:1`
+/// in the docs shard; the text is the whole body, whitespace collapsed.
+#[test]
+fn long_documents_keep_their_whole_text_for_snippets() {
+    let long = format!("{}结尾处的关键词", "甲乙丙丁 ".repeat(100));
+    let docs = vec![
+        doc("a/index.html", "长文", "2026-01-02", &[], &long),
+        doc("b/index.html", "短文", "2026-01-01", &[], "很短的正文"),
+    ];
+    let index = Index::new(build_index(&docs));
+    let shard = payload(&index.files["search/docs/0.js"]);
+    assert_eq!(shard["docs"][0]["m"], 1);
+    assert!(shard["docs"][1].get("m").is_none());
+    assert_eq!(shard["docs"][0]["x"].as_str().unwrap().chars().count(), 200);
+    let text = payload(&index.files["search/text/0.js"]);
+    assert!(text["text"][0].as_str().unwrap().ends_with("结尾处的关键词"));
+    assert_eq!(text["text"][1], "");
+    // A site of short documents writes no text file.
+    let short = Index::new(build_index(&docs[1..]));
+    assert!(!short.files.keys().any(|k| k.starts_with("search/text/")));
+}

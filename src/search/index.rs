@@ -6,7 +6,11 @@
 //! - `search/terms/N.js`: term shard N. A term lives in shard `fnv1a(term as UTF-16) & (shards-1)`;
 //!   the shard maps each term to its postings list.
 //! - `search/docs/N.js`: documents `N*docShardSize ..` with url, title, date, status, tags and the
-//!   excerpt snippets are cut from — loaded only for the results shown.
+//!   lead excerpt snippets are cut from — loaded only for the results shown.
+//! - `search/text/N.js`: the whole plain text (up to [`IndexOptions::text_chars`]) of those
+//!   documents whose text is longer than the excerpt, so a word found deep in a long posting is
+//!   still shown in its snippet. Loaded only when a shown result's excerpt lacks a query term;
+//!   documents marked `m:1` in the docs shard have an entry.
 //!
 //! Every file is `window.GONGKAI_SEARCH_SHARDS.push({...})`, so a dynamically inserted
 //! `<script>` can load it where `fetch()` of JSON would be refused (`file://`).
@@ -120,6 +124,9 @@ pub struct IndexOptions {
     pub doc_shard_size: usize,
     /// Characters of body text kept per document for snippets.
     pub excerpt_chars: usize,
+    /// Characters of body text kept per document in the text shards, for snippets of words
+    /// beyond the excerpt (a posting's body is far shorter than this in practice).
+    pub text_chars: usize,
 }
 
 impl Default for IndexOptions {
@@ -129,6 +136,7 @@ impl Default for IndexOptions {
             target_shard_bytes: 96 * 1024,
             doc_shard_size: 50,
             excerpt_chars: 200,
+            text_chars: 20_000,
         }
     }
 }
@@ -136,7 +144,7 @@ impl Default for IndexOptions {
 /// Site-relative path of the file `search.js` loads first.
 pub const META_PATH: &str = "search/meta.js";
 /// Format version written into `meta.js`; `search.js` refuses other versions.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const TF_CAP: u32 = 255;
 const FLAG_TITLE: u32 = 1;
@@ -260,6 +268,13 @@ struct DocOut<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     g: &'a [String],
     x: String,
+    /// 1 when `search/text/N.js` holds more of the text than `x`.
+    #[serde(skip_serializing_if = "is_zero")]
+    m: u8,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// Builds the index files with explicit options. See the module docs for the layout.
@@ -397,25 +412,38 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
 
     let shard_size = opts.doc_shard_size.max(1);
     for (n, chunk) in order.chunks(shard_size).enumerate() {
+        let mut texts: Vec<String> = Vec::with_capacity(chunk.len());
         let out: Vec<DocOut> = chunk
             .iter()
-            .map(|d| DocOut {
-                u: &d.url,
-                t: &d.title,
-                s: section_index[d.section.as_str()],
-                d: &d.date,
-                k: d.kind.as_deref(),
-                st: d.status.as_deref(),
-                g: &d.tags,
-                x: excerpt(
-                    if d.excerpt.is_empty() { &d.text } else { &d.excerpt },
-                    opts.excerpt_chars,
-                ),
+            .map(|d| {
+                let source: &str = if d.excerpt.is_empty() { &d.text } else { &d.excerpt };
+                // The excerpt is the start of the whole (whitespace-collapsed) text.
+                let full = excerpt(source, opts.text_chars.max(opts.excerpt_chars));
+                let x: String = full.chars().take(opts.excerpt_chars).collect();
+                let more = full.len() > x.len();
+                texts.push(if more { full } else { String::new() });
+                DocOut {
+                    u: &d.url,
+                    t: &d.title,
+                    s: section_index[d.section.as_str()],
+                    d: &d.date,
+                    k: d.kind.as_deref(),
+                    st: d.status.as_deref(),
+                    g: &d.tags,
+                    x,
+                    m: u8::from(more),
+                }
             })
             .collect();
         let docs_json = serde_json::to_string(&out).expect("docs serialize");
         let body = format!("{{\"kind\":\"docs\",\"shard\":{n},\"docs\":{docs_json}}}");
         files.push((format!("search/docs/{n}.js"), script(&escape_seps(&body))));
+        // A shard none of whose documents is longer than its excerpt needs no text file.
+        if texts.iter().any(|t| !t.is_empty()) {
+            let text_json = serde_json::to_string(&texts).expect("texts serialize");
+            let body = format!("{{\"kind\":\"text\",\"shard\":{n},\"text\":{text_json}}}");
+            files.push((format!("search/text/{n}.js"), script(&escape_seps(&body))));
+        }
     }
 
     let sections_json: Vec<[&str; 2]> = sections.iter().map(|(k, v)| [*k, *v]).collect();

@@ -6,7 +6,7 @@
   'use strict';
 
   var REG = (window.GONGKAI_SEARCH_SHARDS = window.GONGKAI_SEARCH_SHARDS || []);
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
   var PAGE_SIZE = 20;
   var SNIPPET_CHARS = 90;
 
@@ -153,6 +153,7 @@
     yearOf: null,
     terms: {},
     docs: {},
+    texts: {},
     scripts: new Map(),
     loadedFiles: [],
   };
@@ -164,6 +165,7 @@
       if (obj.kind === 'meta') state.meta = obj;
       else if (obj.kind === 'terms') state.terms[obj.shard] = obj.terms;
       else if (obj.kind === 'docs') state.docs[obj.shard] = obj.docs;
+      else if (obj.kind === 'text') state.texts[obj.shard] = obj.text;
     }
   }
 
@@ -334,6 +336,29 @@
     });
   }
 
+  /* The text a result's snippet is cut from: its excerpt, or, when the excerpt lacks one of the
+   * query terms and the document is longer (m:1), its whole text from search/text/N.js. A text
+   * shard that fails to load leaves the excerpt: the result is still shown. */
+  async function snippetSource(id, d, terms) {
+    var x = d.x || '';
+    if (!d.m) return x;
+    var norm = normalizedUnits(x);
+    var missing = terms.some(function (t) {
+      return norm.indexOf(t) < 0;
+    });
+    if (!missing) return x;
+    var meta = await loadMeta();
+    var n = Math.floor(id / meta.docShardSize);
+    try {
+      await loadScript(state.base + 'text/' + n + '.js');
+    } catch (e) {
+      return x;
+    }
+    var texts = state.texts[n];
+    var full = texts && texts[id % meta.docShardSize];
+    return full || x;
+  }
+
   /* ---------- highlighting and snippets (DOM APIs only, never innerHTML) ---------- */
 
   function normalizedUnits(text) {
@@ -400,10 +425,12 @@
     return p.length === 3 ? p[0] + '年' + Number(p[1]) + '月' + Number(p[2]) + '日' : iso;
   }
 
-  /* A window of the excerpt around its first match. */
+  /* A window of the text around its matches: it starts just before the first match of the
+   * term found earliest, and, when the terms lie far apart, the window that holds the most
+   * distinct terms wins. */
   function snippet(excerpt, terms) {
     var ranges = matchRanges(excerpt, terms);
-    var start = ranges.length ? Math.max(0, ranges[0][0] - 20) : 0;
+    var start = ranges.length ? Math.max(0, bestStart(excerpt, ranges) - 20) : 0;
     if (start > 0 && isLowSurrogate(excerpt.charCodeAt(start))) start--;
     var end = Math.min(excerpt.length, start + SNIPPET_CHARS);
     if (end < excerpt.length && isLowSurrogate(excerpt.charCodeAt(end))) end++;
@@ -415,6 +442,24 @@
       if (b > a) shifted.push([a, b]);
     });
     return { text: text, ranges: shifted, before: start > 0, after: end < excerpt.length };
+  }
+
+  /* Start of the match whose SNIPPET_CHARS window covers the most distinct matched words. */
+  function bestStart(text, ranges) {
+    var norm = normalizedUnits(text);
+    var best = ranges[0][0];
+    var bestCount = 0;
+    for (var i = 0; i < ranges.length; i++) {
+      var seen = new Set();
+      for (var j = i; j < ranges.length && ranges[j][1] - ranges[i][0] <= SNIPPET_CHARS - 20; j++) {
+        seen.add(norm.slice(ranges[j][0], ranges[j][1]));
+      }
+      if (seen.size > bestCount) {
+        bestCount = seen.size;
+        best = ranges[i][0];
+      }
+    }
+    return best;
   }
 
   /* ---------- the page ---------- */
@@ -475,14 +520,18 @@
   async function renderMore() {
     var cur = ui.current;
     var slice = cur.hits.slice(cur.shown, cur.shown + PAGE_SIZE);
-    var found = await docs(
-      slice.map(function (h) {
-        return h.id;
+    var ids = slice.map(function (h) {
+      return h.id;
+    });
+    var found = await docs(ids);
+    var sources = await Promise.all(
+      found.map(function (d, i) {
+        return snippetSource(ids[i], d, cur.terms);
       }),
     );
     if (ui.current !== cur) return;
     var meta = state.meta;
-    found.forEach(function (d) {
+    found.forEach(function (d, i) {
       var li = document.createElement('li');
       li.className = 'search-hit';
       var a = document.createElement('a');
@@ -510,7 +559,7 @@
       }
       li.appendChild(info);
 
-      var sn = snippet(d.x || '', cur.terms);
+      var sn = snippet(sources[i], cur.terms);
       if (sn.text) {
         var p = document.createElement('p');
         p.className = 'search-hit-snippet';
