@@ -335,3 +335,30 @@ fn an_event_published_a_working_day_late_is_late_not_on_time() {
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("已按时公开 0 项，逾期公开 2 项"), "{out}");
 }
+
+/// An `event_date` that sets no deadline (the posting fulfils a periodic item, or none) is a
+/// warning at its own line, not silently ignored; on an event item it says nothing.
+#[test]
+fn an_event_date_without_an_event_item_is_a_located_warning() {
+    let dir = site();
+    let r = dir.path();
+    posting(
+        r,
+        "季报加日期",
+        "2026-04-12",
+        "kind = \"季报\"\nperiod = \"2026年第一季度\"\nevent_date = 2026-04-01\n",
+    );
+    posting(r, "无目录", "2026-05-06", "kind = \"通知\"\nevent_date = 2026-05-01\n");
+    let (code, out, err) = check(r, "2026-12-01");
+    assert_eq!(code, Some(0), "{out}{err}");
+    let all = format!("{out}{err}");
+    assert!(all.contains("content/village/季报加日期.md:6:14"), "{all}");
+    assert!(all.contains("按期公开，不看这个日期"), "{all}");
+    assert!(all.contains("content/village/无目录.md:5:14"), "{all}");
+    assert!(all.contains("不对应公开目录里任何“随时公开”的事项"), "{all}");
+    assert_eq!(all.matches("event_date（事项发生日期）").count(), 2, "{all}");
+    // The event site's postings name an event item: no such warning.
+    let ev = event_site();
+    let (_, out, err) = check(ev.path(), "2026-12-01");
+    assert!(!format!("{out}{err}").contains("事项发生日期"), "{out}{err}");
+}

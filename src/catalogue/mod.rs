@@ -85,13 +85,36 @@ struct RawItem {
 /// Everything wrong with a catalogue file.
 #[derive(Clone, Debug)]
 pub enum CatalogueError {
-    Syntax { reason: String },
-    MissingKey { key: &'static str },
-    BadFrequency { value: String },
-    BadDeadline { reason: String },
-    DuplicateId { id: String },
-    UnknownItem { id: String, suggestion: Option<String>, ids: Vec<String> },
-    BadPeriod { text: String, id: String, expected: &'static str },
+    Syntax {
+        reason: String,
+    },
+    MissingKey {
+        key: &'static str,
+    },
+    BadFrequency {
+        value: String,
+    },
+    BadDeadline {
+        reason: String,
+    },
+    DuplicateId {
+        id: String,
+    },
+    UnknownItem {
+        id: String,
+        suggestion: Option<String>,
+        ids: Vec<String>,
+    },
+    BadPeriod {
+        text: String,
+        id: String,
+        expected: &'static str,
+    },
+    /// `event_date` on a posting that fulfils no 随时公开 item: it sets no deadline, so saying
+    /// nothing would let the clerk believe it does.
+    EventDateUnused {
+        item: Option<String>,
+    },
 }
 
 const DEADLINE_HELP: &str = "{ days_after_period = 10 }、{ working_days_after_period = 20 }、{ day_of_next_month = 20 } 或 { working_days_after_event = 20 }";
@@ -106,6 +129,7 @@ impl Message for CatalogueError {
             CatalogueError::DuplicateId { .. } => "catalogue.duplicate-id",
             CatalogueError::UnknownItem { .. } => "catalogue.unknown-item",
             CatalogueError::BadPeriod { .. } => "catalogue.bad-period",
+            CatalogueError::EventDateUnused { .. } => "catalogue.event-date-unused",
         }
     }
 
@@ -139,6 +163,10 @@ impl Message for CatalogueError {
                     _ => "“2026年第三季度”",
                 }
             ),
+            CatalogueError::EventDateUnused { item: Some(name) } => format!(
+                "event_date（事项发生日期）只用于“随时公开”的目录项，这篇内容对应的“{name}”按期公开，不看这个日期：请删去这一行，或用 fulfils 写明它对应的随时公开事项"
+            ),
+            CatalogueError::EventDateUnused { item: None } => "event_date（事项发生日期）没有起作用：这篇内容不对应公开目录里任何“随时公开”的事项。请用 fulfils = \"事项编号\" 写明它对应哪一项（编号见 公开目录 页面或 gongkai check），或删去这一行".to_string(),
         }
     }
 
@@ -160,6 +188,10 @@ impl Message for CatalogueError {
             CatalogueError::BadPeriod { text, id, .. } => {
                 format!("period \"{text}\" is not a period of \"{id}\"")
             }
+            CatalogueError::EventDateUnused { item: Some(name) } => format!(
+                "event_date has no effect: \"{name}\" is a periodic item; remove it or name an event item with fulfils"
+            ),
+            CatalogueError::EventDateUnused { item: None } => "event_date has no effect: this posting fulfils no event item of the catalogue; name one with fulfils or remove the line".to_string(),
         }
     }
 }

@@ -276,7 +276,14 @@ pub fn status(
         cat.items.iter().map(|it| vec![None; it.frequency.periods(year).len().max(1)]).collect();
     let mut events: Vec<Vec<usize>> = vec![Vec::new(); cat.items.len()];
     for (pi, p) in site.postings.iter().enumerate() {
-        let Some((i, slot)) = fulfilment(cat, p, year, &mut diags) else { continue };
+        let found = fulfilment(cat, p, year, &mut diags);
+        if let Some(ev) = &p.front.event_date
+            && !matches!(found, Some((_, None)))
+        {
+            let item = found.map(|(i, _)| cat.items[i].name.clone());
+            diags.push(p.src.warning_at(ev.span(), CatalogueError::EventDateUnused { item }));
+        }
+        let Some((i, slot)) = found else { continue };
         match slot {
             // Unpublished event postings still count: their matter's deadline runs regardless.
             None => events[i].push(pi),
