@@ -29,6 +29,10 @@ pub const POSTING_KEYS: &[Key] = &[
     // Finance keys; the ledger module checks the inside of `ledger` and `budget` itself.
     Key("ledger", Shape::Value),
     Key("opening_balance", Shape::Value),
+    Key(
+        "year_to_date_carried",
+        Shape::Table(&[Key("income", Shape::Value), Key("expense", Shape::Value)]),
+    ),
     Key("closing_balance", Shape::Value),
     Key("income_total", Shape::Value),
     Key("expense_total", Shape::Value),
@@ -105,6 +109,10 @@ pub struct PostingFront {
     pub ledger: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub opening_balance: Option<Spanned<toml::Value>>,
+    /// 本年累计 brought in from before the first period on the board (a site started mid-year):
+    /// `year_to_date_carried = { income = "30,000.00", expense = "12,500.00" }`.
+    #[serde(default)]
+    pub year_to_date_carried: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub closing_balance: Option<Spanned<toml::Value>>,
     #[serde(default)]

@@ -296,3 +296,87 @@ fn a_wrong_first_year_to_date_of_a_mid_year_sheet_is_an_error_with_the_expected_
         "{out}"
     );
 }
+
+/// A Q3 sheet that is the first period on the board (the site started mid-year).
+fn first_on_board(extra: &str, ytd_row: bool) -> tempfile::TempDir {
+    let ytd = if ytd_row { ",,本年累计,\"9,100.00\",800.00\n" } else { "" };
+    let csv = format!(
+        "日期,凭证号,摘要,收入,支出\n\
+2026-07-01,记-1,a,100.00,\n\
+,,本月合计,100.00,\n\
+{ytd}2026-08-01,记-2,b,50.00,\n\
+,,本月合计,50.00,\n"
+    );
+    site(
+        &format!(
+            "series = \"现金日记账\"\nperiod = \"2026年第三季度\"\nopening_balance = \"9,200.00\"\n{extra}"
+        ),
+        &csv,
+    )
+}
+
+/// The 本年累计 lines of the built page: (label, amount).
+fn year_to_date_lines(root: &Path) -> Vec<(String, String)> {
+    let o = build(root, "2026-10-09", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = html(&root.join("public/finance/p/index.html"));
+    doc.select(&sel("tr"))
+        .filter_map(|tr| {
+            let th: String = tr.select(&sel("th")).next()?.text().collect();
+            let td: String = tr.select(&sel("td")).next()?.text().collect();
+            th.contains("累计").then(|| (th.trim().to_string(), td.trim().to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_site_started_mid_year_takes_the_carried_year_to_date_from_front_matter() {
+    let carried = "year_to_date_carried = { income = \"9,000.00\", expense = \"800.00\" }\n";
+    let dir = first_on_board(carried, true);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(lines(&out, "错误:").is_empty(), "{out}");
+    assert_eq!(
+        year_to_date_lines(dir.path()),
+        [
+            ("2026年累计收入".to_string(), "¥9,150.00".to_string()),
+            ("2026年累计支出".to_string(), "¥800.00".to_string())
+        ]
+    );
+    // The typed figure and the sheet's first 本年累计 row must agree.
+    let wrong = "year_to_date_carried = { income = \"8,000.00\", expense = \"800.00\" }\n";
+    let (code, out) = check(first_on_board(wrong, true).path());
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        vec![format!(
+            "{P}:4:9: 错误: “本年累计”的收入 9,100.00 元不对：年初至本期开始前累计 8,000.00 元，加上本表各笔 100.00 元，应为 8,100.00 元（相差 1,000.00 元）：请改为 8,100.00"
+        )],
+        "{out}"
+    );
+    // Half of it is not enough: the message says what to write.
+    let half = "year_to_date_carried = { income = \"9,000.00\" }\n";
+    let (code, out) = check(first_on_board(half, false).path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("expense"), "{out}");
+}
+
+#[test]
+fn without_the_months_before_it_the_page_says_where_the_sums_start() {
+    // The sheet's own first 本年累计 row tells what the year held before July.
+    assert_eq!(
+        year_to_date_lines(first_on_board("", true).path()),
+        [
+            ("2026年累计收入".to_string(), "¥9,150.00".to_string()),
+            ("2026年累计支出".to_string(), "¥800.00".to_string())
+        ]
+    );
+    // Nothing tells it: the sums start in July and the label says so.
+    assert_eq!(
+        year_to_date_lines(first_on_board("", false).path()),
+        [
+            ("2026年7月起累计收入".to_string(), "¥150.00".to_string()),
+            ("2026年7月起累计支出".to_string(), "¥0.00".to_string())
+        ]
+    );
+}

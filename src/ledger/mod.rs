@@ -58,6 +58,7 @@ pub struct LedgerConfig {
 pub struct FinanceInput {
     pub ledger: Option<toml::Spanned<toml::Value>>,
     pub opening_balance: Option<toml::Spanned<toml::Value>>,
+    pub year_to_date_carried: Option<toml::Spanned<toml::Value>>,
     pub closing_balance: Option<toml::Spanned<toml::Value>>,
     pub income_total: Option<toml::Spanned<toml::Value>>,
     pub expense_total: Option<toml::Spanned<toml::Value>>,
@@ -70,6 +71,7 @@ impl FinanceInput {
     pub fn is_empty(&self) -> bool {
         self.ledger.is_none()
             && self.opening_balance.is_none()
+            && self.year_to_date_carried.is_none()
             && self.closing_balance.is_none()
             && self.income_total.is_none()
             && self.expense_total.is_none()
@@ -147,6 +149,9 @@ pub struct Finance {
     /// The sheet's first 本年累计 when the sheet starts after January, checked with the series.
     #[serde(skip)]
     pub(crate) first_year_total: Option<check::FirstYearTotal>,
+    /// `year_to_date_carried`: income and expense of the year before this period, as typed.
+    #[serde(skip)]
+    pub carried: Option<(Fen, Fen)>,
 }
 
 /// A value read from a cell or a TOML row.
@@ -318,6 +323,25 @@ pub fn load(
         let loc = crate::diagnostic::locate(&src.text, o.span().start + src.toml_offset);
         (loc.line, loc.column)
     });
+    let carried = input.year_to_date_carried.as_ref().and_then(|given| {
+        let n = node::node_of(doc.as_ref(), "year_to_date_carried", given, toml_text);
+        let mut part = |key: &str| match n.get(key) {
+            Some(v) => check::node_money(v, &format!("year_to_date_carried.{key}"), &post, &mut diags),
+            None => {
+                diags.push(post.error(
+                    &Loc::Span(n.span.clone()),
+                    LedgerError::WrongType {
+                        key: "year_to_date_carried".into(),
+                        expected: "{ income = \"本期之前本年累计收入\", expense = \"本期之前本年累计支出\" }，两项都要写，如 { income = \"30,000.00\", expense = \"12,500.00\" }",
+                    },
+                ));
+                None
+            }
+        };
+        let income = part("income");
+        let expense = if n.get("income").is_some() { part("expense") } else { None };
+        Some((income?, expense?))
+    });
     let declared = check::Declared { opening, closing, income_total, expense_total };
     // Written but unreadable ("5.23万"): one error already, so nothing that follows from the
     // opening balance is checked or warned about.
@@ -393,6 +417,7 @@ pub fn load(
         year_to_date: None,
         opening_at,
         first_year_total,
+        carried,
     };
     (Some(finance), diags)
 }
@@ -440,6 +465,7 @@ pub fn read_csv_bytes(bytes: &[u8]) -> (Option<Finance>, Vec<Diagnostic>) {
         year_to_date: None,
         opening_at: None,
         first_year_total: None,
+        carried: None,
     };
     let _ = (to_csv(&finance), to_json(&finance), chart_svg(&finance));
     (Some(finance), diags)

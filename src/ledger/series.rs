@@ -25,6 +25,8 @@ pub struct SeriesKey {
     pub opening_at: Option<(usize, usize)>,
     /// The first 本年累计 of a sheet starting after January, checked against earlier periods.
     pub(crate) first_year_total: Option<super::check::FirstYearTotal>,
+    /// `year_to_date_carried` (income, expense): the year before this period, as typed.
+    pub carried: Option<(Fen, Fen)>,
 }
 
 impl Finance {
@@ -40,6 +42,7 @@ impl Finance {
             closing: self.totals.closing,
             opening_at: self.opening_at,
             first_year_total: self.first_year_total.clone(),
+            carried: self.carried,
         })
     }
 }
@@ -50,6 +53,10 @@ pub struct YearToDate {
     pub year: i16,
     pub income: Fen,
     pub expense: Fen,
+    /// The month the sums start from when the months before it are unknown (the earliest period
+    /// on the board starts after January with no `year_to_date_carried` and no 本年累计 row to
+    /// take them from): the page then says "7月起累计", never a year total it cannot know.
+    pub since_month: Option<i8>,
 }
 
 fn grouped(items: &[SeriesKey]) -> BTreeMap<&str, Vec<&SeriesKey>> {
@@ -114,9 +121,11 @@ pub fn check_series(items: &[SeriesKey]) -> Vec<Diagnostic> {
     out
 }
 
-/// A mid-year sheet's first 本年累计 must equal the earlier periods of the same year carried
-/// forward plus this sheet's rows above it. Checked only when those periods cover the year from
-/// 1 January without a gap; otherwise the figure is taken as written.
+/// A mid-year sheet's first 本年累计 must equal what the year held before it plus this sheet's
+/// rows above it. What it held is the earlier periods of the same year carried forward, when
+/// they run without a gap from 1 January or from a period whose own carried figure is known
+/// ([`carried_before`]); for the earliest period on the board, its typed `year_to_date_carried`.
+/// Otherwise the figure is taken as written.
 fn check_first_year_total(cur: &SeriesKey, list: &[&SeriesKey], out: &mut Vec<Diagnostic>) {
     let Some(first) = &cur.first_year_total else { return };
     let year = cur.period.from.year();
@@ -124,23 +133,37 @@ fn check_first_year_total(cur: &SeriesKey, list: &[&SeriesKey], out: &mut Vec<Di
         .iter()
         .filter(|o| o.period.from.year() == year && o.period.to < cur.period.from)
         .collect();
-    let Some(start) = earlier.first() else { return };
-    if (start.period.from.month(), start.period.from.day()) != (1, 1) {
-        return;
-    }
-    let mut next = start.period.from;
-    for o in &earlier {
-        if o.period.from != next {
-            return; // a gap (already warned): the carried figure is incomplete
+    let (carried_in, carried_out, previous) = match earlier.first() {
+        None => {
+            let Some((i, e)) = cur.carried else { return };
+            (i, e, "本期开始前".to_string())
         }
-        next = o.period.to.tomorrow().unwrap_or(o.period.to);
-    }
-    if next != cur.period.from {
-        return;
-    }
-    let previous = earlier.last().map(|o| o.period.text.clone()).unwrap_or_default();
-    let carried_in: Fen = earlier.iter().map(|o| o.income).sum();
-    let carried_out: Fen = earlier.iter().map(|o| o.expense).sum();
+        Some(start) => {
+            let (mut sum_in, mut sum_out) =
+                if (start.period.from.month(), start.period.from.day()) == (1, 1) {
+                    (Fen::ZERO, Fen::ZERO)
+                } else {
+                    match carried_before(start) {
+                        Some(c) => c,
+                        None => return,
+                    }
+                };
+            let mut next = start.period.from;
+            for o in &earlier {
+                if o.period.from != next {
+                    return; // a gap (already warned): the carried figure is incomplete
+                }
+                next = o.period.to.tomorrow().unwrap_or(o.period.to);
+                sum_in += o.income;
+                sum_out += o.expense;
+            }
+            if next != cur.period.from {
+                return;
+            }
+            let previous = earlier.last().map(|o| o.period.text.clone()).unwrap_or_default();
+            (sum_in, sum_out, previous)
+        }
+    };
     for ((declared, loc, column), rows, income) in &first.cells {
         let carried = if *income { carried_in } else { carried_out };
         let expected = carried + *rows;
@@ -161,23 +184,52 @@ fn check_first_year_total(cur: &SeriesKey, list: &[&SeriesKey], out: &mut Vec<Di
 }
 
 /// 本年累计 for every item, in the order given: the sums over the same series and calendar year
-/// of all periods ending no later than this one.
+/// of all periods ending no later than this one, plus what the year held before the earliest of
+/// them when that period starts after 1 January: its `year_to_date_carried`, or, failing that,
+/// what its sheet's first 本年累计 row says minus its rows above it. Without either the sums start
+/// at that period, and say so ([`YearToDate::since_month`]).
 pub fn year_to_date(items: &[SeriesKey]) -> Vec<YearToDate> {
     items
         .iter()
         .map(|it| {
             let year = it.period.to.year();
+            let same = |o: &&SeriesKey| o.series == it.series && o.period.to.year() == year;
             let (mut income, mut expense) = (Fen::ZERO, Fen::ZERO);
-            for o in items {
-                if o.series == it.series
-                    && o.period.to.year() == year
-                    && o.period.to <= it.period.to
-                {
-                    income += o.income;
-                    expense += o.expense;
+            for o in items.iter().filter(same).filter(|o| o.period.to <= it.period.to) {
+                income += o.income;
+                expense += o.expense;
+            }
+            let first = items.iter().filter(same).min_by_key(|o| o.period.from).unwrap_or(it);
+            let mut since_month = None;
+            if (first.period.from.month(), first.period.from.day()) != (1, 1)
+                && first.period.from.year() == year
+            {
+                match carried_before(first) {
+                    Some((i, e)) => {
+                        income += i;
+                        expense += e;
+                    }
+                    None => since_month = Some(first.period.from.month()),
                 }
             }
-            YearToDate { year, income, expense }
+            YearToDate { year, income, expense, since_month }
         })
         .collect()
+}
+
+/// What the year held before `first` (a period starting after 1 January): typed, or read off its
+/// sheet's first 本年累计 row (both columns needed).
+fn carried_before(first: &SeriesKey) -> Option<(Fen, Fen)> {
+    if let Some(c) = first.carried {
+        return Some(c);
+    }
+    let total = first.first_year_total.as_ref()?;
+    let part = |want_income: bool| {
+        total
+            .cells
+            .iter()
+            .find(|(_, _, income)| *income == want_income)
+            .map(|((declared, _, _), rows, _)| *declared - *rows)
+    };
+    Some((part(true)?, part(false)?))
 }

@@ -49,6 +49,7 @@ fn run_cfg(s: &Site, fm: &str, cfg: &LedgerConfig) -> (Option<Finance>, Vec<Diag
     let input = FinanceInput {
         ledger: parsed.ledger,
         opening_balance: parsed.opening_balance,
+        year_to_date_carried: None,
         closing_balance: parsed.closing_balance,
         income_total: parsed.income_total,
         expense_total: parsed.expense_total,
@@ -444,6 +445,7 @@ fn key(posting: &str, period: &str, opening: i64, income: i64, expense: i64) -> 
         closing: Fen(opening + income - expense),
         opening_at: Some((7, 19)),
         first_year_total: None,
+        carried: None,
     }
 }
 
@@ -594,6 +596,7 @@ pub(crate) fn load_posting(root: &Path, rel: &str) -> (Option<Finance>, Vec<Diag
     let input = FinanceInput {
         ledger: parsed.ledger,
         opening_balance: parsed.opening_balance,
+        year_to_date_carried: None,
         closing_balance: parsed.closing_balance,
         income_total: parsed.income_total,
         expense_total: parsed.expense_total,
