@@ -173,6 +173,7 @@ fn http_get(host: &str, path: &str) -> String {
 /// Measures one loaded page; returns a JSON object of what it found (see the module docs).
 const MEASURE: &str = r#"(function () {
   var out = { scroll: document.documentElement.scrollWidth, vw: window.innerWidth,
+              vh: window.innerHeight, header: document.querySelector('.site-header').getBoundingClientRect().height,
               root: parseFloat(getComputedStyle(document.documentElement).fontSize),
               targets: [], text: [], columns: [], cards: 0, ledgers: 0 };
   function visible(e) {
@@ -238,6 +239,19 @@ const MEASURE: &str = r#"(function () {
     });
   });
   return JSON.stringify(out);
+})()"#;
+
+/// Clicks the 栏目 button of a folded menu: "aria-expanded, links shown" afterwards, or why not.
+const NAV_TOGGLE: &str = r#"(function () {
+  var b = document.querySelector('.nav-toggle');
+  var links = function () { return Array.prototype.filter.call(document.querySelectorAll('.site-nav li a'),
+    function (a) { return a.getBoundingClientRect().height >= 43.5; }).length; };
+  if (!b || b.getBoundingClientRect().height < 43.5) return 'no button';
+  if (links() !== 0) return 'menu not folded: ' + links();
+  b.click();
+  var out = b.getAttribute('aria-expanded') + ' ' + links();
+  b.click();
+  return out;
 })()"#;
 
 /// One page of each type in the example site (and the search page with a query).
@@ -373,6 +387,20 @@ fn every_page_type_is_readable_on_phones_and_with_enlarged_text() {
                 for key in ["targets", "text", "columns"] {
                     for p in m[key].as_array().unwrap() {
                         problems.push(format!("{at}: {key}: {}", p.as_str().unwrap()));
+                    }
+                }
+                // The header and menu leave most of a phone's first screen to the page.
+                let (header, vh) = (m["header"].as_f64().unwrap(), m["vh"].as_f64().unwrap());
+                if width < 1000 && header > 0.35 * vh {
+                    problems.push(format!("{at}: header is {header} px of a {vh} px screen"));
+                }
+                if name == "home" && width == 390 && pct == 200 {
+                    // Folded behind the 栏目 button, which opens it.
+                    let opened = cdp.eval(NAV_TOGGLE);
+                    if opened != json!("true 6") {
+                        problems.push(format!(
+                            "{at}: the 栏目 button does not open the menu: {opened}"
+                        ));
                     }
                 }
                 let ledgers = m["ledgers"].as_u64().unwrap();
