@@ -341,7 +341,7 @@ pub fn parse_with_warnings(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let config: SiteConfig = match toml::from_str(src.toml()) {
+    let mut config: SiteConfig = match toml::from_str(src.toml()) {
         Ok(c) => c,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
@@ -358,6 +358,7 @@ pub fn parse_with_warnings(
     }
     errors.extend(config.calendar.validate(src));
     errors.extend(crate::board::validate(&config.boards, table.get_ref(), src));
+    crate::board::locate(&mut config.boards, table.get_ref(), src);
     errors.extend(validate_publish(&config.publish, table.get_ref(), src));
     if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok((config, errors)) }
 }

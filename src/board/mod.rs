@@ -5,6 +5,7 @@
 //!
 //! Selection uses the build's `today`, never the wall clock, so output is deterministic.
 
+pub mod fit;
 pub mod layout;
 pub mod tile;
 
@@ -78,6 +79,9 @@ pub struct BoardConfig {
     /// Print as tiles (default for boards larger than A3).
     #[serde(default)]
     pub tiles: Option<TileConfig>,
+    /// Line and column of its `name` in site.toml, for warnings made when it is drawn.
+    #[serde(skip)]
+    pub at: Option<(usize, usize)>,
 }
 
 fn one() -> u32 {
@@ -183,6 +187,14 @@ pub enum BoardError {
     Size(String),
     #[error("board `{0}`: overlap_mm and margin_mm must be between 0 and 50")]
     Tiles(String),
+    #[error(
+        "board `{board}`: the content does not seem to fit; from \"{first}\" on it needs about {needed} columns, the board has {columns}, and what does not fit is cut off when printed"
+    )]
+    Overflow { board: String, first: String, needed: u32, columns: u32 },
+    #[error(
+        "board `{board}`: \"{title}\" alone is about {height} mm tall, a column only {column} mm; it is cut off when printed (finance: {finance})"
+    )]
+    TooTall { board: String, title: String, height: u32, column: u32, finance: bool },
 }
 
 impl Message for BoardError {
@@ -207,10 +219,45 @@ impl Message for BoardError {
             BoardError::Tiles(n) => format!(
                 "公开栏 \"{n}\" 的拼贴设置 overlap_mm（重叠）和 margin_mm（页边）应在 0 到 50 毫米之间"
             ),
+            BoardError::Overflow { board, first, needed, columns } => format!(
+                "公开栏 \"{board}\" 的内容估计放不下：从“{first}”起排到了第 {needed} 栏，可这块公开栏只有 {columns} 栏，放不下的部分打印时会被裁掉。可以换更大的 paper、用 max_items 或 latest 少放几篇，或把长的内容写得短一些"
+            ),
+            BoardError::TooTall { board, title, height, column, finance } => format!(
+                "公开栏 \"{board}\" 里的“{title}”一篇估计就有 {height} 毫米高，而一栏只有 {column} 毫米，打印时下面会被裁掉。可以换更高的 paper，或不把它放上这块公开栏{}",
+                if *finance {
+                    "（账目很长时可以去掉 latest_finance，把账表另外打印成 A4 纸张贴）"
+                } else {
+                    "（改用 kinds 或 latest 少选几篇，把它另外打印成 A4 纸张贴）"
+                }
+            ),
         }
     }
     fn en(&self) -> String {
         self.to_string()
+    }
+}
+
+/// Where board `i`'s `name` key is in site.toml (or its `[[boards]]` key).
+fn name_span(table: &toml::de::DeTable<'_>, i: usize) -> std::ops::Range<usize> {
+    use toml::de::DeValue;
+    let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == "boards") else {
+        return 0..0;
+    };
+    if let DeValue::Array(items) = v.get_ref()
+        && let Some(item) = items.get(i)
+        && let DeValue::Table(t) = item.get_ref()
+        && let Some((nk, _)) = t.iter().find(|(nk, _)| nk.get_ref() == "name")
+    {
+        return nk.span();
+    }
+    k.span()
+}
+
+/// Records where each board is written, for the warnings of [`render`].
+pub fn locate(boards: &mut [BoardConfig], table: &toml::de::DeTable<'_>, src: &SourceText) {
+    for (i, b) in boards.iter_mut().enumerate() {
+        let at = crate::diagnostic::locate(&src.text, name_span(table, i).start + src.toml_offset);
+        b.at = Some((at.line, at.column));
     }
 }
 
@@ -220,20 +267,7 @@ pub fn validate(
     table: &toml::de::DeTable<'_>,
     src: &SourceText,
 ) -> Vec<Diagnostic> {
-    let span_of = |i: usize| -> std::ops::Range<usize> {
-        use toml::de::DeValue;
-        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == "boards") else {
-            return 0..0;
-        };
-        if let DeValue::Array(items) = v.get_ref()
-            && let Some(item) = items.get(i)
-            && let DeValue::Table(t) = item.get_ref()
-            && let Some((nk, _)) = t.iter().find(|(nk, _)| nk.get_ref() == "name")
-        {
-            return nk.span();
-        }
-        k.span()
-    };
+    let span_of = |i: usize| name_span(table, i);
     let mut out = Vec::new();
     for (i, b) in boards.iter().enumerate() {
         let mut err = |e: BoardError| out.push(src.error_at(span_of(i), e));
@@ -539,6 +573,9 @@ pub fn render(
         for (path, tmpl, ctx) in jobs {
             match renderer.render(tmpl, ctx) {
                 Ok(html) => {
+                    if path == page_path && !geo.is_sheet {
+                        diags.extend(overflow_warning(b, &geo, &html));
+                    }
                     files.push(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })
                 }
                 Err(d) => diags.push(*d),
@@ -581,6 +618,38 @@ pub fn render(
         Err(d) => diags.push(*d),
     }
     (files, diags)
+}
+
+/// Height of a board-size canvas's head (title 60 pt, meta line, rule and spacing; board.css).
+const BOARD_HEAD_MM: f64 = 49.0;
+
+/// How far an estimate may exceed a column before the board is said not to fit: the estimates
+/// run a few per cent high (see [`fit`]), so a board that fits is not warned about.
+const FIT_SLACK: f64 = 0.08;
+
+/// A warning, at the board's `name` in site.toml, when a board of its own size (fixed height)
+/// seems not to hold its cards. Boards on standard sheets flow onto more sheets instead.
+fn overflow_warning(b: &BoardConfig, geo: &layout::Geometry, html: &str) -> Option<Diagnostic> {
+    let zoom = geo.card_zoom(b.columns);
+    let column_mm = geo.height - 2.0 * geo.margin - BOARD_HEAD_MM;
+    let cards = fit::estimate_cards(html, geo.column_width(b.columns) / zoom);
+    let msg = match fit::check(&cards, zoom, b.columns, column_mm, FIT_SLACK)? {
+        fit::Overflow::TooMany { first, needed, columns } => {
+            BoardError::Overflow { board: b.name.clone(), first, needed, columns }
+        }
+        fit::Overflow::TooTall { title, height_mm, column_mm } => BoardError::TooTall {
+            board: b.name.clone(),
+            title,
+            height: height_mm as u32,
+            column: column_mm as u32,
+            finance: b.latest_finance,
+        },
+    };
+    let d = Diagnostic::warning("site.toml", msg);
+    Some(match b.at {
+        Some((line, column)) => d.at(line, column),
+        None => d,
+    })
 }
 
 /// Wraps serialisable data for templates.
