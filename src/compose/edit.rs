@@ -57,9 +57,15 @@ fn open(text: &str) -> Result<(frontmatter::Split, DocumentMut), FieldError> {
 fn reassemble(text: &str, split: &frontmatter::Split, toml: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     out.push_str(&text[..split.toml_start]);
-    out.push_str(toml);
+    // A file saved by Notepad keeps its CRLF line ends: the lines toml_edit writes get them too.
+    let crlf = text[split.toml_start..split.toml_end].contains("\r\n");
+    if crlf {
+        out.push_str(&toml.replace("\r\n", "\n").replace('\n', "\r\n"));
+    } else {
+        out.push_str(toml);
+    }
     if !toml.is_empty() && !toml.ends_with('\n') {
-        out.push('\n');
+        out.push_str(if crlf { "\r\n" } else { "\n" });
     }
     out.push_str(&text[split.toml_end..]);
     out
@@ -218,7 +224,9 @@ fn uncomment(
             new_line.push_str(&" ".repeat(pad));
             new_line.push_str(comment);
         }
-        if line.ends_with('\n') {
+        if line.ends_with("\r\n") {
+            new_line.push_str("\r\n");
+        } else if line.ends_with('\n') {
             new_line.push('\n');
         }
         let mut out = String::with_capacity(text.len() + 8);

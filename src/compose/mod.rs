@@ -33,6 +33,7 @@ pub use edit::{remove_key, set_keys};
 pub use error::{ComposeError, FieldError};
 pub use kind::Kind;
 pub use ledger::{LedgerFacts, LedgerNote, PreviousPeriod, ledger_facts};
+pub use text::toml_str as toml_string;
 
 /// The form for a new posting. Only `section`, `kind` and `title` are required; an empty
 /// string counts as not given.

@@ -496,3 +496,29 @@ fn ledger_facts_locate_a_bad_cell_and_a_broken_chain() {
     let none = ledger_facts(site.path(), "content/party/2026-q3-dues.md", day("2026-12-01"));
     assert!(!none.finance && none.totals.is_none());
 }
+
+#[test]
+fn slugs_keep_chinese() {
+    assert_eq!(slugify("关于村道硬化工程的决议公开"), "关于村道硬化工程的决议公开");
+    assert_eq!(slugify("2026年第三季度 党费（收缴）情况"), "2026年第三季度-党费-收缴-情况");
+    assert_eq!(slugify("Road / Repair!"), "road-repair");
+    assert_eq!(slugify("！！"), "");
+}
+
+#[test]
+fn crlf_files_stay_crlf() {
+    let crlf = HAND_WRITTEN.replace('\n', "\r\n");
+    let out = set_keys(
+        &crlf,
+        &[("notice.days", "5"), ("draft", "true"), ("period", &toml_string("2026年6月"))],
+    )
+    .unwrap();
+    assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+    assert!(
+        out.contains("draft = true                      # 草稿：gongkai build 不发布\r\n"),
+        "{out:?}"
+    );
+    assert!(out.contains("[notice]\r\ndays = 5\r\n"), "{out:?}");
+    let out = remove_key(&out, "period").unwrap();
+    assert!(!out.contains("period") && !out.replace("\r\n", "").contains('\n'), "{out:?}");
+}

@@ -18,8 +18,9 @@ const NOTICE: usize = 25;
 /// Column of the comments inside `[[signoff]]`.
 const SIGNOFF: usize = 43;
 
-/// A TOML basic string: `"…"` with `\`, `"` and control characters escaped.
-pub(crate) fn toml_str(s: &str) -> String {
+/// A TOML basic string: `"…"` with `\`, `"` and control characters escaped. For the values
+/// given to [`super::set_keys`]: `toml_string("关于\"一事一议\"")`.
+pub fn toml_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

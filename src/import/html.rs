@@ -246,10 +246,14 @@ impl Converter {
             let mut number = None;
             let mut is_item = !marker.trim().is_empty();
             let cn = marker.chars().any(|c| is_wide(c) && !matches!(c, '、' | '．'));
-            if is_item && cn {
+            // A numbered heading (`<h1 style='mso-list:…'>1. 总则`) keeps its number as text.
+            if is_item && (cn || ctx.role != Role::Body) {
                 // 一、 （一） numbering stays text, as Word shows it: the shape stage makes such a
                 // line a heading.
-                let typed: String = marker.replace('\u{A0}', " ").trim().to_string();
+                let mut typed: String = marker.replace('\u{A0}', " ").trim().to_string();
+                if !cn {
+                    typed.push(' ');
+                }
                 p.inlines.insert(
                     0,
                     Inline::Text { text: typed, bold: p.all_bold(), italic: false, strike: false },

@@ -173,3 +173,14 @@ fn paste_and_docx_import_write_the_same_markdown() {
     let pasted = html_to_markdown("<h1>一、基本情况</h1><ol><li>收入<b>合计</b></li></ol>");
     assert_eq!(pasted, docx_md);
 }
+
+#[test]
+fn numbered_headings_and_chinese_list_numbers_stay_text() {
+    let md = html_to_markdown(
+        "<h1 style='mso-list:l1 level1 lfo2'><![if !supportLists]><span style='mso-list:Ignore'>1.\
+         <span>&nbsp;&nbsp;</span></span><![endif]>总则</h1>\
+         <p class=MsoListParagraph style='mso-list:l2 level1 lfo3'><![if !supportLists]>\
+         <span style='mso-list:Ignore'>一、</span><![endif]>基本情况</p>",
+    );
+    assert_eq!(md, "## 1. 总则\n\n## 一、基本情况\n");
+}
