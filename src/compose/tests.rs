@@ -522,3 +522,66 @@ fn crlf_files_stay_crlf() {
     let out = remove_key(&out, "period").unwrap();
     assert!(!out.contains("period") && !out.replace("\r\n", "").contains('\n'), "{out:?}");
 }
+
+#[test]
+fn kinds_read_and_write_as_the_pipeline_spells_them() {
+    let k: Kind = serde_json::from_value(serde_json::json!("低保")).unwrap();
+    assert_eq!(k, Kind::Relief);
+    assert_eq!(serde_json::to_value(&k).unwrap(), serde_json::json!("低保公示"));
+    let other: Kind = serde_json::from_value(serde_json::json!("其他")).unwrap();
+    assert_eq!(other.front_matter(), None);
+    assert_eq!(serde_json::to_value(&other).unwrap(), serde_json::json!("其他"));
+    let own: Kind = serde_json::from_value(serde_json::json!("民主评议")).unwrap();
+    assert_eq!(own.front_matter(), Some("民主评议"));
+    // Every listed kind is one the 公开目录 or the example site uses, spelt the same way.
+    let catalogue = include_str!("../catalogue/default.toml");
+    for k in Kind::LISTED {
+        let name = k.front_matter().unwrap();
+        let in_catalogue = catalogue.contains(&format!("\"{name}\""));
+        let in_example = std::fs::read_dir(repo().join("content"))
+            .unwrap()
+            .flatten()
+            .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+            .any(|f| {
+                let p = if f.path().is_dir() { f.path().join("index.md") } else { f.path() };
+                std::fs::read_to_string(p).is_ok_and(|t| t.contains(&format!("kind = \"{name}\"")))
+            });
+        assert!(in_catalogue || in_example, "{name} is not a kind the pipeline knows");
+    }
+}
+
+#[test]
+fn facts_serialise_for_the_browser_and_follow_sub_sections() {
+    let root = repo().join("tests/fixtures/basic");
+    let d = draft(serde_json::json!({
+        "section": "village\\roads", "kind": "财务收支", "title": "修路账目", "date": "2026-10-08",
+        "draft": true,
+    }));
+    let f = facts(&d, day("2026-10-08"), WorkCalendar::builtin(), &root, &config(&root));
+    // A draft may wait for its sign-off.
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert!(f.signoff_required);
+    assert_eq!(f.rel_path.as_deref(), Some("content/village/roads/2026-10-08-修路账目.md"));
+    let json = serde_json::to_value(&f).unwrap();
+    assert_eq!(json["page"], "village/roads/2026-10-08-修路账目/index.html");
+    assert!(json["url"].as_str().unwrap().starts_with("https://example.org/ceshi/village/roads/"));
+    let future = draft(serde_json::json!({
+        "section": "village", "kind": "其他", "title": "通知", "date": "2026-12-01",
+        "attachments": [{ "file": "会议记录.pdf" }, { "file": "../site.toml" }],
+    }));
+    let f = facts(&future, day("2026-10-08"), WorkCalendar::builtin(), &root, &config(&root));
+    let json = serde_json::to_value(&f.errors).unwrap();
+    assert_eq!(json[0]["field"], "date");
+    assert_eq!(json[0]["warning"], true);
+    assert_eq!(json[0]["code"], "compose.future-date");
+    assert_eq!(json[1]["field"], "attachments[0].file");
+    assert_eq!(json[1]["code"], "compose.attachment-missing");
+    assert_eq!(json[2]["code"], "compose.attachment-name");
+    assert_eq!(json[2]["warning"], false);
+    // Warnings do not stop writing; a bad name does.
+    let errs = write(&future, &root, day("2026-10-08")).unwrap_err();
+    assert_eq!(
+        codes(&errs),
+        [("attachments[1].file".to_string(), "compose.attachment-name".to_string())]
+    );
+}

@@ -95,7 +95,12 @@ struct Converter {
     in_marker_span: usize,
     tables: usize,
     paragraphs: usize,
+    /// Elements open around the node being read.
+    depth: usize,
 }
+
+/// Deeper nesting is read as plain text, so no paste can overflow the stack.
+const MAX_DEPTH: usize = 200;
 
 fn style_props(style: &str) -> Vec<(String, String)> {
     style
@@ -283,9 +288,26 @@ impl Converter {
     }
 
     fn children(&mut self, node: NodeRef<'_, Node>, style: Style) {
+        if self.depth >= MAX_DEPTH {
+            // Nesting no document has (a hostile or broken paste): its text, without recursion.
+            for d in node.descendants() {
+                if let Node::Text(t) = d.value() {
+                    let text = collapse(&t.text, self.last_char());
+                    self.push_inline(Inline::Text {
+                        text,
+                        bold: style.bold,
+                        italic: style.italic,
+                        strike: style.strike,
+                    });
+                }
+            }
+            return;
+        }
+        self.depth += 1;
         for child in node.children() {
             self.node(child, style);
         }
+        self.depth -= 1;
     }
 
     fn comment(&mut self, text: &str) {

@@ -184,3 +184,17 @@ fn numbered_headings_and_chinese_list_numbers_stay_text() {
     );
     assert_eq!(md, "## 1. 总则\n\n## 一、基本情况\n");
 }
+
+#[test]
+fn absurd_nesting_is_read_without_overflowing_the_stack() {
+    let html =
+        format!("<p>前{}深处{}后</p>", "<span><b>".repeat(20_000), "</b></span>".repeat(20_000));
+    let md = std::thread::Builder::new()
+        // The default stack of a spawned thread (the preview server answers on such threads).
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || html_to_markdown(&html))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(md.contains("前") && md.contains("深处") && md.contains("后"), "{md}");
+}
