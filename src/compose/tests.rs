@@ -585,3 +585,46 @@ fn facts_serialise_for_the_browser_and_follow_sub_sections() {
         [("attachments[1].file".to_string(), "compose.attachment-name".to_string())]
     );
 }
+
+/// A ledger written as Excel writes it, with a mistyped amount: the note names the cell.
+#[test]
+fn ledger_facts_point_at_the_spreadsheet_cell() {
+    let site = basic_copy();
+    let d = draft(serde_json::json!({
+        "section": "finance", "kind": "财务收支", "title": "2026年第三季度财务收支公开",
+        "date": "2026-10-08", "period": "2026年第三季度", "ledger": "ledger.xlsx",
+        "bundle": true, "signoff": signed(),
+    }));
+    let c = write(&d, site.path(), day("2026-10-08")).unwrap();
+    let path = site.path().join(&c.rel_path);
+    let dir = path.parent().unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(&path, &c.text).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("三季度").unwrap();
+    for (col, h) in ["日期", "凭证号", "摘要", "收入", "支出"].iter().enumerate() {
+        ws.write_string(0, col as u16, *h).unwrap();
+    }
+    let rows = [
+        ["2026-07-01", "记-01", "上期结转", "1,000.00", ""],
+        ["2026-07-03", "记-02", "收取租金", "12,3O0.00", ""],
+        ["2026-08-03", "记-03", "支付电费", "", "120.50"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (col, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, col as u16, *v).unwrap();
+        }
+    }
+    wb.save(dir.join("ledger.xlsx")).unwrap();
+    let f = ledger_facts(site.path(), &c.rel_path, day("2026-10-08"));
+    assert!(f.finance);
+    let bad = f.notes.iter().find(|n| n.error).expect("an error");
+    assert_eq!(
+        (bad.sheet.as_deref(), bad.cell.as_deref()),
+        (Some("三季度"), Some("D3")),
+        "{bad:?}"
+    );
+    assert!(bad.location.ends_with("ledger.xlsx:三季度!D3"), "{}", bad.location);
+    assert!(bad.zh.contains("12,3O0.00"), "{}", bad.zh);
+}
