@@ -140,7 +140,7 @@ fn collapse(text: &str, prev: Option<char>) -> String {
             }
             let next = chars.peek().copied();
             let between_wide = newline && last.is_some_and(is_wide) && next.is_some_and(is_wide);
-            if !between_wide && last != Some(' ') {
+            if !between_wide && !matches!(last, Some(' ' | '\n')) {
                 out.push(' ');
                 last = Some(' ');
             }

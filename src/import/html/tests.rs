@@ -198,3 +198,17 @@ fn absurd_nesting_is_read_without_overflowing_the_stack() {
         .unwrap();
     assert!(md.contains("前") && md.contains("深处") && md.contains("后"), "{md}");
 }
+
+/// Clerks paste ledger rows from Excel: a table of bare cells, a line break inside a cell, a
+/// merged 合计 label; amounts line up on the right.
+#[test]
+fn excel_2016_rows_become_a_table() {
+    let md = html_to_markdown(&fixture("excel2016-收支明细.html"));
+    let expected = "| 日期 | 摘要 | 收入 | 支出 |
+| --- | --- | ---: | ---: |
+| 2026/7/3 | 收取集体厂房租金 （青石木业） | 3,500.00 |  |
+| 2026/7/3 | 购买防汛沙袋和雨具 |  | 1,275.00 |
+| 本月合计 |  | 3,500.00 | 1,275.00 |
+";
+    assert_eq!(md, expected);
+}
