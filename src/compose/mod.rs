@@ -626,6 +626,8 @@ fn notice_facts(
 /// The posting's text for `draft`, in the README's format, and where it goes; or every problem
 /// that would make it fail to save or to build. Warnings (a future date, an attachment still to
 /// be uploaded) do not stop it. `today` stands in for a missing date, as in `gongkai new`.
+/// This is the text of a new posting; an existing one is changed with [`set_keys`], which keeps
+/// its body and the clerk's own lines.
 pub fn write(draft: &Draft, site_root: &Path, today: Date) -> Result<Composed, Vec<FieldError>> {
     let checked = check(draft, today, site_root);
     let errors: Vec<FieldError> = checked.errors.iter().filter(|e| !e.warning).cloned().collect();
