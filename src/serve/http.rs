@@ -159,6 +159,10 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// tab closed mid-response) are ignored.
 pub fn handle(req: Request, shared: &Shared) {
     let url = req.url().to_string();
+    if let Some(refusal) = foreign_host(&req, shared) {
+        let _ = req.respond(text(403, &refusal));
+        return;
+    }
     if !matches!(req.method(), Method::Get | Method::Head) {
         let _ = req.respond(text(405, "只支持 GET 和 HEAD 请求\n"));
         return;
@@ -166,7 +170,7 @@ pub fn handle(req: Request, shared: &Shared) {
     let path_only = url.split(['?', '#']).next().unwrap_or("");
     match path_only {
         "/__gongkai/events" => {
-            shared.hub.subscribe(req.into_writer());
+            shared.hub.subscribe(req);
             return;
         }
         "/__gongkai/livereload.js" => {
@@ -208,6 +212,18 @@ pub fn handle(req: Request, shared: &Shared) {
             );
             let _ = req.respond(bytes(404, page.into_bytes(), "text/html; charset=utf-8"));
         }
+    }
+}
+
+/// The `403` text for a request whose `Host` is not this server ([`super::guard`]).
+fn foreign_host(req: &Request, shared: &Shared) -> Option<String> {
+    let hosts: Vec<&str> =
+        req.headers().iter().filter(|h| h.field.equiv("Host")).map(|h| h.value.as_str()).collect();
+    let http10 = *req.http_version() == tiny_http::HTTPVersion(1, 0);
+    match shared.hosts.get() {
+        Some(allowed) if allowed.allows(&hosts, http10) => None,
+        Some(allowed) => Some(allowed.refusal(hosts.first().copied())),
+        None => Some("服务器还没有准备好\nNot ready yet\n".to_string()),
     }
 }
 
