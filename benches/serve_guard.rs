@@ -6,7 +6,8 @@
 //! Runs the attack mix of `tests/common/attack.rs` (clients that ask for a 16 MB file and never
 //! read it, a pipelined flood, garbage, a head that never ends, a slowloris, a huge head, a body
 //! announced and never sent, and normal clients) against a copy of `tests/fixtures/serve-site`,
-//! then times 20 normal `GET`s, one every 500 ms, each given at most 30 s.
+//! then times 20 normal `GET`s, one every 500 ms, each given at most 30 s (it stops after three
+//! without an answer).
 //! Prints the times; not a pass/fail test.
 
 #[path = "../tests/common/attack.rs"]
@@ -68,6 +69,9 @@ fn main() {
             Ok((_, t)) => times.push(t),
             Err(_) => unanswered += 1,
         }
+        if unanswered == 3 {
+            break; // enough to know; each one costs 30 s
+        }
         std::thread::sleep(Duration::from_millis(500));
     }
     let window = started.elapsed();
@@ -89,7 +93,7 @@ fn main() {
             ms(max),
             times.len()
         ),
-        _ => println!("  normal GET: none of 20 answered within 30 s"),
+        _ => println!("  normal GET: none answered within 30 s ({unanswered} tried)"),
     }
     println!(
         "  the {normal} normal clients over {:.0} s: {answered} answered, {failed} failed or over 10 s",

@@ -60,10 +60,20 @@ impl Hosts {
     pub fn refusal(&self, host: Option<&str>) -> String {
         let host: String =
             host.unwrap_or("").chars().filter(|c| !c.is_control()).take(100).collect();
+        let (url, port) = (&self.url, self.port);
+        let (lan_zh, lan_en) = if self.any_ip {
+            (
+                format!(
+                    "别的电脑或手机请用这台电脑的 IP 地址加端口打开，例如 http://192.168.1.5:{port}/ 。"
+                ),
+                format!(" From another device, use this computer's IP address and port {port}."),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         format!(
-            "拒绝访问：这个请求的主机名“{host}”不是本机的预览地址，可能是别的网站在冒用本机（DNS 重绑定）。请在浏览器地址栏直接输入 {url} 打开预览。\n\
-             Forbidden: the host “{host}” is not this preview's address (a page may be trying DNS rebinding). Open {url} in the address bar.\n",
-            url = self.url
+            "拒绝访问：这个请求的主机名“{host}”不是本机的预览地址，可能是别的网站在冒用本机（DNS 重绑定）。请在浏览器地址栏直接输入 {url} 打开预览。{lan_zh}\n\
+             Forbidden: the host “{host}” is not this preview's address (a page may be trying DNS rebinding). Open {url} in the address bar.{lan_en}\n"
         )
     }
 }
@@ -132,5 +142,8 @@ mod tests {
         let text = hosts("127.0.0.1:1313").refusal(Some("evil.example\r\n:1"));
         assert!(text.contains("“evil.example:1”"), "{text}");
         assert!(text.contains("http://127.0.0.1:1313/") && text.contains("拒绝访问"));
+        assert!(!text.contains("IP 地址加端口"));
+        let lan = hosts("0.0.0.0:1313").refusal(None);
+        assert!(lan.contains("IP 地址加端口") && lan.contains("“”"), "{lan}");
     }
 }

@@ -39,8 +39,9 @@ use std::time::{Duration, Instant};
 /// Most requests answered at once, each on its own thread (an event stream moves to its own
 /// thread and frees its place). Past it, requests wait in tiny_http's queue, which holds at most
 /// one per connection; a handler stuck on a client that stopped reading leaves within one write
-/// time-out, so only this many such clients at once could delay everybody else.
-pub const HANDLERS: usize = 64;
+/// time-out (10 s), so only this many such clients at once could delay everybody else. Half of
+/// tiny_http's connection limit: a blocked handler costs little more than its stack.
+pub const HANDLERS: usize = 256;
 
 /// Codes of the warnings the preview shows in a bar: what `publish` (or `build` of a site
 /// without targets) refuses but the preview never does.
