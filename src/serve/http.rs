@@ -241,7 +241,12 @@ fn respond_body(
             let html = inject(b, &livereload::script_tag(&snapshot.build));
             req.respond(bytes(status, html, ctype))
         }
-        Body::Memory(b) => req.respond(bytes(status, b.to_vec(), ctype)),
+        // Shared with the snapshot, not copied: many slow clients of a large file cost one copy.
+        Body::Memory(b) => {
+            let body = std::io::Cursor::new(SharedBytes(b.clone()));
+            let r = Response::new(status.into(), Vec::new(), body, Some(b.len()), None);
+            req.respond(typed(r, ctype))
+        }
         Body::Disk(p) => {
             let file = inside(&shared.root, p).then(|| std::fs::File::open(p).ok()).flatten();
             match file {
@@ -264,11 +269,22 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 fn bytes(status: u16, body: Vec<u8>, ctype: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ctype))
+    typed(Response::from_data(body).with_status_code(status), ctype)
+}
+
+fn typed<R: std::io::Read>(r: Response<R>, ctype: &str) -> Response<R> {
+    r.with_header(header("Content-Type", ctype))
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+/// The bytes of a snapshot's file, read by a response without copying them.
+struct SharedBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 fn text(status: u16, msg: &str) -> Response<std::io::Cursor<Vec<u8>>> {
