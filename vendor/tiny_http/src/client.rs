@@ -156,6 +156,24 @@ impl ClientConnection {
         Ok(rq.with_socket(self.socket.clone()))
     }
 
+    /// gongkai patch: after an error answer the client may still be sending (a huge head);
+    /// closing with its bytes unread resets the connection, which can destroy the answer before
+    /// the client reads it. So the answer is flushed, this side closed, and what the client
+    /// still sends is read and dropped for a moment ("lingering close", as Apache does).
+    fn linger(&mut self) {
+        use std::io::Write;
+        if let Some(mut writer) = self.sink.next() {
+            writer.flush().ok();
+        }
+        if let Some(socket) = &self.socket {
+            socket.shutdown(std::net::Shutdown::Write).ok();
+        }
+        self.set_deadline(Some(Instant::now() + limits::LINGER));
+        let mut rest = self.next_header_source.by_ref().take(limits::LINGER_MAX_BYTES);
+        std::io::copy(&mut rest, &mut std::io::sink()).ok();
+        self.set_deadline(None);
+    }
+
     fn set_deadline(&self, at: Option<Instant>) {
         *self.deadline.lock().unwrap_or_else(|e| e.into_inner()) = at;
     }
@@ -272,6 +290,7 @@ impl Iterator for ClientConnection {
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
+                    self.linger();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
@@ -280,6 +299,7 @@ impl Iterator for ClientConnection {
                     let writer = self.sink.next().unwrap();
                     let response = Response::new_empty(StatusCode(400));
                     response.raw_print(writer, ver, &[], false, None).ok();
+                    self.linger();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
@@ -290,6 +310,7 @@ impl Iterator for ClientConnection {
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
+                    self.linger();
                     return None;
                 }
 
@@ -307,6 +328,7 @@ impl Iterator for ClientConnection {
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
+                    self.linger();
                     return None; // closing the connection
                 }
 

@@ -30,3 +30,11 @@ pub const MAX_CONNECTIONS: usize = 512;
 /// A body the handler did not read is skipped when it is this short; a longer one closes the
 /// connection instead of waiting for it.
 pub const DRAIN_MAX: usize = 64 * 1024;
+
+/// After an error answer (`400`, `408`, `431`), how long and how much of what the client still
+/// sends is read and dropped before closing, so that the close does not reset the connection
+/// and destroy the answer.
+pub const LINGER: Duration = Duration::from_secs(2);
+
+/// See [`LINGER`].
+pub const LINGER_MAX_BYTES: u64 = 1024 * 1024;
