@@ -4,6 +4,8 @@
 //! page or file that the build produced: a path is decoded, checked to consist of normal
 //! components only, then looked up by name. Files the build copies from disk (attachments,
 //! photos) are read at request time after checking that they still resolve inside the site.
+//! Before anything else, a request whose `Host` does not name this server is refused
+//! ([`super::guard`]).
 
 use super::livereload;
 use super::{Shared, Snapshot};

@@ -32,8 +32,12 @@ pub const PING: Duration = Duration::from_secs(15);
 pub const MAX_CLIENTS: usize = 200;
 
 /// What a tab past [`MAX_CLIENTS`] is told, with `Retry-After`.
-const BUSY: &str = "实时刷新的连接太多（最多 200 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
-    Too many live-reload streams (at most 200): close some preview tabs; this one retries by itself.\n";
+fn busy_text() -> String {
+    format!(
+        "实时刷新的连接太多（最多 {MAX_CLIENTS} 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
+         Too many live-reload streams (at most {MAX_CLIENTS}): close some preview tabs; this one retries by itself.\n"
+    )
+}
 
 /// What the page is told.
 #[derive(Debug, Clone, Serialize)]
@@ -138,7 +142,7 @@ impl Hub {
     /// thread, or answers `503` at once when [`MAX_CLIENTS`] streams are open.
     pub fn subscribe(&self, req: Request) {
         let Some(slot) = Slot::take(&self.live) else {
-            let busy = Response::from_string(BUSY)
+            let busy = Response::from_string(busy_text())
                 .with_status_code(503)
                 .with_header(header("Content-Type", "text/plain; charset=utf-8"))
                 .with_header(header("Retry-After", "5"))
