@@ -164,7 +164,7 @@ fn malformed_requests_get_their_answer_and_the_server_stays_up() {
     let future = format!("GET / HTTP/9.9\r\nHost: {h}\r\n\r\n");
     assert_eq!(status(&exchange(port, future.as_bytes(), Duration::from_secs(10))), 400);
     // A body announced and never sent: the answer comes, then the connection closes instead of
-    // waiting for 99999999999 bytes (upstream tried to allocate them and aborted).
+    // waiting for 99999999999 bytes (upstream held a worker reading them into one buffer).
     for method in ["GET", "POST"] {
         let req =
             format!("{method} / HTTP/1.1\r\nHost: {h}\r\nContent-Length: 99999999999\r\n\r\nabc");

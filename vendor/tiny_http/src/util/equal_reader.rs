@@ -8,7 +8,8 @@ use std::sync::mpsc::{Receiver, Sender};
 /// If the limit is reached, it returns EOF. gongkai patch: when it is dropped, it sends the
 /// number of bytes left unread instead of reading them itself: upstream read them in the
 /// handler's thread, for as long as the client took (and into one buffer of the announced
-/// size, so `Content-Length: 99999999999` aborted the process). The connection skips a short
+/// size: 100 GB for `Content-Length: 99999999999`, an abort wherever memory is committed up
+/// front). The connection skips a short
 /// rest under its deadline and closes on a long one.
 pub struct EqualReader<R>
 where
