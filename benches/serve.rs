@@ -101,7 +101,7 @@ fn main() {
     println!("serve: first preview build and bind: {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
 
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.write_all(b"GET /__gongkai/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(s, "GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
     let (etx, erx) = channel();
     std::thread::spawn(move || {
         for l in BufReader::new(s).lines().map_while(Result::ok) {

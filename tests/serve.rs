@@ -118,8 +118,10 @@ impl Reply {
 fn request(port: u16, method: &str, target: &str) -> Reply {
     raw(
         port,
-        format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            .as_bytes(),
+        format!(
+            "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
     )
 }
 
@@ -145,8 +147,10 @@ struct Events {
 impl Events {
     fn connect(port: u16) -> Events {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.write_all(b"GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-            .unwrap();
+        let req = format!(
+            "GET /__gongkai/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).unwrap();
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut name = String::new();

@@ -4,6 +4,8 @@
 //! page or file that the build produced: a path is decoded, checked to consist of normal
 //! components only, then looked up by name. Files the build copies from disk (attachments,
 //! photos) are read at request time after checking that they still resolve inside the site.
+//! Before anything else, a request whose `Host` does not name this server is refused
+//! ([`super::guard`]).
 
 use super::livereload;
 use super::{Shared, Snapshot};
@@ -159,6 +161,10 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// tab closed mid-response) are ignored.
 pub fn handle(req: Request, shared: &Shared) {
     let url = req.url().to_string();
+    if let Some(refusal) = foreign_host(&req, shared) {
+        let _ = req.respond(text(403, &refusal));
+        return;
+    }
     if !matches!(req.method(), Method::Get | Method::Head) {
         let _ = req.respond(text(405, "只支持 GET 和 HEAD 请求\n"));
         return;
@@ -166,7 +172,7 @@ pub fn handle(req: Request, shared: &Shared) {
     let path_only = url.split(['?', '#']).next().unwrap_or("");
     match path_only {
         "/__gongkai/events" => {
-            shared.hub.subscribe(req.into_writer());
+            shared.hub.subscribe(req);
             return;
         }
         "/__gongkai/livereload.js" => {
@@ -211,6 +217,18 @@ pub fn handle(req: Request, shared: &Shared) {
     }
 }
 
+/// The `403` text for a request whose `Host` is not this server ([`super::guard`]).
+fn foreign_host(req: &Request, shared: &Shared) -> Option<String> {
+    let hosts: Vec<&str> =
+        req.headers().iter().filter(|h| h.field.equiv("Host")).map(|h| h.value.as_str()).collect();
+    let http10 = *req.http_version() == tiny_http::HTTPVersion(1, 0);
+    match shared.hosts.get() {
+        Some(allowed) if allowed.allows(&hosts, http10) => None,
+        Some(allowed) => Some(allowed.refusal(hosts.first().copied())),
+        None => Some("服务器还没有准备好\nNot ready yet\n".to_string()),
+    }
+}
+
 fn respond_body(
     req: Request,
     shared: &Shared,
@@ -225,7 +243,12 @@ fn respond_body(
             let html = inject(b, &livereload::script_tag(&snapshot.build));
             req.respond(bytes(status, html, ctype))
         }
-        Body::Memory(b) => req.respond(bytes(status, b.to_vec(), ctype)),
+        // Shared with the snapshot, not copied: many slow clients of a large file cost one copy.
+        Body::Memory(b) => {
+            let body = std::io::Cursor::new(SharedBytes(b.clone()));
+            let r = Response::new(status.into(), Vec::new(), body, Some(b.len()), None);
+            req.respond(typed(r, ctype))
+        }
         Body::Disk(p) => {
             let file = inside(&shared.root, p).then(|| std::fs::File::open(p).ok()).flatten();
             match file {
@@ -248,11 +271,22 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 fn bytes(status: u16, body: Vec<u8>, ctype: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ctype))
+    typed(Response::from_data(body).with_status_code(status), ctype)
+}
+
+fn typed<R: std::io::Read>(r: Response<R>, ctype: &str) -> Response<R> {
+    r.with_header(header("Content-Type", ctype))
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+/// The bytes of a snapshot's file, read by a response without copying them.
+struct SharedBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 fn text(status: u16, msg: &str) -> Response<std::io::Cursor<Vec<u8>>> {

@@ -3,8 +3,12 @@
 //!
 //! Each open tab holds one `/__gongkai/events` connection on its own thread. The rebuild loop
 //! never writes to a socket: it hands each client a message through a bounded channel with
-//! `try_send`, so a stalled or closed tab can never hold up a rebuild. A client thread sends a
-//! `: ping` comment every [`PING`] so closed tabs are noticed and their threads end.
+//! `try_send`, so a stalled or closed tab can never hold up a rebuild. At most [`MAX_CLIENTS`]
+//! streams are open; past that a tab is answered `503` at once (it retries by itself). A second,
+//! small thread per stream reads the socket, which the tab never writes to: the end of the
+//! stream means the tab was closed, and its slot is freed there and then rather than at the
+//! next `: ping` (sent every [`PING`], which still notices a tab whose machine vanished).
+//! Reading works the same on Windows, where a failed write may only show on the one after it.
 //!
 //! Events: `hello` (on connect, with the id of the build being served, so a tab that was open
 //! across a server restart or a missed rebuild reloads), `reload` (a good build), `builderror`
@@ -14,16 +18,26 @@
 
 use serde::Serialize;
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tiny_http::{Header, Request, Response};
 
 /// How often an idle event stream gets a comment line.
 pub const PING: Duration = Duration::from_secs(15);
 
-/// Most event streams open at once (each has a thread).
+/// Most event streams open at once (each has two threads).
 pub const MAX_CLIENTS: usize = 200;
+
+/// What a tab past [`MAX_CLIENTS`] is told, with `Retry-After`.
+fn busy_text() -> String {
+    format!(
+        "实时刷新的连接太多（最多 {MAX_CLIENTS} 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
+         Too many live-reload streams (at most {MAX_CLIENTS}): close some preview tabs; this one retries by itself.\n"
+    )
+}
 
 /// What the page is told.
 #[derive(Debug, Clone, Serialize)]
@@ -54,12 +68,15 @@ impl Event {
 
 /// All open event streams and what a new one must be told first.
 pub struct Hub {
-    inner: Mutex<Inner>,
+    /// Shared with each stream's socket reader, which takes its client out when the tab closes.
+    inner: Arc<Mutex<Inner>>,
     live: Arc<AtomicUsize>,
+    next_id: AtomicU64,
 }
 
 struct Inner {
-    clients: Vec<SyncSender<Arc<str>>>,
+    /// Each stream's id and queue.
+    clients: Vec<(u64, SyncSender<Arc<str>>)>,
     /// The build being served.
     build: String,
     /// The failure that followed it, if the last build failed.
@@ -71,13 +88,14 @@ struct Inner {
 impl Default for Hub {
     fn default() -> Self {
         Hub {
-            inner: Mutex::new(Inner {
+            inner: Arc::new(Mutex::new(Inner {
                 clients: Vec::new(),
                 build: String::new(),
                 error: None,
                 notes: None,
-            }),
+            })),
             live: Arc::new(AtomicUsize::new(0)),
+            next_id: AtomicU64::new(0),
         }
     }
 }
@@ -89,7 +107,7 @@ impl Hub {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.inner)
     }
 
     /// A good build is being served now.
@@ -120,19 +138,25 @@ impl Hub {
         send_all(&mut inner.clients, frame);
     }
 
-    /// Takes over a raw connection for an event stream, on its own thread. Returns `false` (and
-    /// leaves the writer untouched) when there are too many streams.
-    pub fn subscribe(&self, mut writer: Box<dyn Write + Send>) -> bool {
-        if self.clients() >= MAX_CLIENTS {
-            let _ = writer.write_all(
-                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            );
-            return false;
-        }
+    /// Answers `/__gongkai/events`: takes over the connection for an event stream on its own
+    /// thread, or answers `503` at once when [`MAX_CLIENTS`] streams are open.
+    pub fn subscribe(&self, req: Request) {
+        let Some(slot) = Slot::take(&self.live) else {
+            let busy = Response::from_string(busy_text())
+                .with_status_code(503)
+                .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+                .with_header(header("Retry-After", "5"))
+                .with_header(header("Cache-Control", "no-store"));
+            let _ = req.respond(busy);
+            return;
+        };
+        let socket = req.try_clone_socket().map(Arc::new);
+        let writer = req.into_writer();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = sync_channel::<Arc<str>>(32);
         let first = {
             let mut inner = self.lock();
-            inner.clients.push(tx);
+            inner.clients.push((id, tx));
             let hello = format!(
                 "retry: 1000\nevent: hello\ndata: {}\n\n",
                 serde_json::json!({ "build": inner.build })
@@ -143,22 +167,84 @@ impl Hub {
                 None => hello + &notes,
             }
         };
-        let live = self.live.clone();
-        live.fetch_add(1, Ordering::SeqCst);
+        if let Some(socket) = &socket {
+            let (socket, inner) = (socket.clone(), self.inner.clone());
+            // It only ever waits in `read`: a small stack is plenty.
+            let _ = std::thread::Builder::new()
+                .name("gongkai-sse-watch".into())
+                .stack_size(64 * 1024)
+                .spawn(move || watch(&socket, &inner, id));
+        }
+        // Once the writer is done (or never started), the reader ends too, and the connection:
+        // the response said `Connection: close`.
+        let end = socket.clone();
         let spawned = std::thread::Builder::new().name("gongkai-sse".into()).spawn(move || {
             stream(writer, &first, rx);
-            live.fetch_sub(1, Ordering::SeqCst);
+            if let Some(s) = end {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+            drop(slot);
         });
         if spawned.is_err() {
-            self.live.fetch_sub(1, Ordering::SeqCst);
+            lock(&self.inner).clients.retain(|(c, _)| *c != id);
+            if let Some(s) = &socket {
+                let _ = s.shutdown(Shutdown::Both);
+            }
         }
-        true
     }
 }
 
-fn send_all(clients: &mut Vec<SyncSender<Arc<str>>>, frame: Arc<str>) {
+fn lock(m: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+/// One of the [`MAX_CLIENTS`] places, given back when dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(live: &Arc<AtomicUsize>) -> Option<Slot> {
+        live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < MAX_CLIENTS).then_some(n + 1)
+        })
+        .ok()
+        .map(|_| Slot(live.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Reads the socket of stream `id` until it ends (the tab closed, or the stream's writer shut
+/// it), then drops the stream's queue: its writer sees the channel closed at once and ends,
+/// freeing the slot. A tab never sends anything on an event stream; what it might is ignored.
+fn watch(socket: &TcpStream, inner: &Mutex<Inner>, id: u64) {
+    use std::io::{ErrorKind, Read};
+    // Wait in one blocking read, without waking up.
+    let _ = socket.set_read_timeout(None);
+    let mut buf = [0u8; 512];
+    let mut reader: &TcpStream = socket;
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => continue,
+            Err(e) if matches!(e.kind(), ErrorKind::Interrupted) => continue,
+            Err(_) => break,
+        }
+    }
+    let _ = socket.shutdown(Shutdown::Both);
+    lock(inner).clients.retain(|(c, _)| *c != id);
+}
+
+fn send_all(clients: &mut Vec<(u64, SyncSender<Arc<str>>)>, frame: Arc<str>) {
     // A full queue means the tab stopped reading: drop it, it reconnects when it wakes up.
-    clients.retain(|c| match c.try_send(frame.clone()) {
+    clients.retain(|(_, c)| match c.try_send(frame.clone()) {
         Ok(()) => true,
         Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => false,
     });
@@ -320,7 +406,7 @@ mod tests {
     fn closed_or_stalled_clients_are_dropped_without_blocking() {
         let hub = Hub::default();
         let (tx, rx) = sync_channel(1);
-        hub.lock().clients.push(tx);
+        hub.lock().clients.push((0, tx));
         hub.reload("1");
         hub.reload("2"); // queue full: the client is dropped, the call returns at once
         assert!(hub.lock().clients.is_empty());

@@ -7,10 +7,18 @@
 //! over the last good pages, through Server-Sent Events ([`livereload`]). Because 公示 statuses
 //! change with the calendar, the site is also rebuilt when its `next_change` date begins.
 //!
-//! Threads: the caller's thread runs the rebuild loop; a few workers answer HTTP requests; each
-//! event stream has its own thread. They share only [`Shared`]: the current snapshot behind a
-//! lock held just long enough to clone an `Arc`, and the broadcaster.
+//! Threads: the caller's thread runs the rebuild loop; each HTTP request is answered on a thread
+//! of its own, at most [`HANDLERS`] at once; each event stream has its own thread. They share
+//! only [`Shared`]: the current snapshot behind a lock held just long enough to clone an `Arc`,
+//! the broadcaster and the `Host` names to answer ([`guard`]).
+//!
+//! The server keeps answering whatever some clients do: the patched tiny_http under `vendor/`
+//! bounds each read and write, the time and size of a request head, and the number of
+//! connections (see its `limits`), and reads a connection's next request only once the last one
+//! is answered. A client that never reads a large file therefore holds one handler thread for
+//! at most one write time-out, and the others go on answering.
 
+pub mod guard;
 pub mod http;
 pub mod livereload;
 pub mod watch;
@@ -25,11 +33,15 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
-/// Threads answering HTTP requests (event streams get their own).
-const WORKERS: usize = 4;
+/// Most requests answered at once, each on its own thread (an event stream moves to its own
+/// thread and frees its place). Past it, requests wait in tiny_http's queue, which holds at most
+/// one per connection; a handler stuck on a client that stopped reading leaves within one write
+/// time-out (10 s), so only this many such clients at once could delay everybody else. Half of
+/// tiny_http's connection limit: a blocked handler costs little more than its stack.
+pub const HANDLERS: usize = 256;
 
 /// Codes of the warnings the preview shows in a bar: what `publish` (or `build` of a site
 /// without targets) refuses but the preview never does.
@@ -138,6 +150,8 @@ pub struct Shared {
     /// the previous build until this build's are made.
     tail_paths: Mutex<HashSet<String>>,
     pub hub: livereload::Hub,
+    /// The `Host` names answered, set once the socket is bound; until then nothing is.
+    pub hosts: OnceLock<guard::Hosts>,
 }
 
 impl Shared {
@@ -190,6 +204,7 @@ impl Server {
             publish: Mutex::new(()),
             tail_paths: Mutex::new(HashSet::new()),
             hub: livereload::Hub::default(),
+            hosts: OnceLock::new(),
         });
         let cache = Arc::new(crate::incremental::Cache::new());
         let tail = start_tail_worker(shared.clone(), cache.clone(), opts.quiet, opts.lang)
@@ -331,17 +346,14 @@ impl Server {
         self.rebuild("", &[]);
         let listener = self.bind()?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let server = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
-        let server = Arc::new(server);
-        for i in 0..WORKERS {
-            let server = server.clone();
-            let shared = self.shared.clone();
-            std::thread::Builder::new()
-                .name(format!("gongkai-http-{i}"))
-                .spawn(move || worker(&server, &shared))
-                .map_err(|e| e.to_string())?;
-        }
         let url = local_url(addr);
+        let _ = self.shared.hosts.set(guard::Hosts::for_addr(addr, &url));
+        let server = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
+        let shared = self.shared.clone();
+        std::thread::Builder::new()
+            .name("gongkai-http".into())
+            .spawn(move || dispatch(&server, &shared))
+            .map_err(|e| e.to_string())?;
         // One parseable line, always printed (tests and scripts read it).
         println!("{} {url}", self.opts.lang.pick("预览地址", "Preview at"));
         let _ = std::io::stdout().flush();
@@ -596,13 +608,45 @@ fn local_url(addr: SocketAddr) -> String {
     }
 }
 
-fn worker(server: &tiny_http::Server, shared: &Shared) {
+/// Hands each request to a thread of its own, waiting while [`HANDLERS`] are busy.
+fn dispatch(server: &tiny_http::Server, shared: &Arc<Shared>) {
+    let busy = Arc::new((Mutex::new(0usize), Condvar::new()));
     loop {
         // `recv` fails only when the server is shutting down.
         let Ok(req) = server.recv() else { return };
-        // A bug in one request must not take a worker down with it.
-        let _ =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| http::handle(req, shared)));
+        let place = Handler::enter(&busy);
+        let shared = shared.clone();
+        // If no thread can be started the request is dropped, which answers it with a 500.
+        let _ = std::thread::Builder::new().name("gongkai-http-req".into()).spawn(move || {
+            let _place = place;
+            // A bug in one request must not take the server down with it.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                http::handle(req, &shared)
+            }));
+        });
+    }
+}
+
+/// One of the [`HANDLERS`] places, given back when dropped.
+struct Handler(Arc<(Mutex<usize>, Condvar)>);
+
+impl Handler {
+    fn enter(busy: &Arc<(Mutex<usize>, Condvar)>) -> Handler {
+        let (count, freed) = &**busy;
+        let mut n = lock(count);
+        while *n >= HANDLERS {
+            n = freed.wait(n).unwrap_or_else(|e| e.into_inner());
+        }
+        *n += 1;
+        Handler(busy.clone())
+    }
+}
+
+impl Drop for Handler {
+    fn drop(&mut self) {
+        let (count, freed) = &*self.0;
+        *lock(count) -= 1;
+        freed.notify_one();
     }
 }
 

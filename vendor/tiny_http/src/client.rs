@@ -6,8 +6,14 @@ use std::io::{BufReader, BufWriter, ErrorKind, Read};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::Instant;
 
 use crate::common::{HTTPVersion, Method};
+use crate::connection::Connection;
+use crate::limits;
+use crate::util::refined_tcp_stream::Deadline;
 use crate::util::RefinedTcpStream;
 use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
@@ -34,6 +40,18 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    // gongkai patch: when the request being read must be complete (read by the socket reader)
+    deadline: Deadline,
+
+    // gongkai patch: bytes of the current request's head read so far
+    head_bytes: usize,
+
+    // gongkai patch: tells how much of the last request's body its handler left unread
+    body_left: Option<Receiver<usize>>,
+
+    // gongkai patch: the socket, handed to each request (`Request::try_clone_socket`)
+    socket: Option<Arc<Connection>>,
 }
 
 /// Error that can happen when reading a request.
@@ -41,6 +59,8 @@ pub struct ClientConnection {
 enum ReadError {
     WrongRequestLine,
     WrongHeader(HTTPVersion),
+    /// gongkai patch: the request line and headers are longer than `limits::MAX_HEAD_BYTES`
+    HeadTooLarge,
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
@@ -54,6 +74,8 @@ impl ClientConnection {
     ) -> ClientConnection {
         let remote_addr = read_socket.peer_addr();
         let secure = read_socket.secure();
+        let deadline = read_socket.deadline();
+        let socket = read_socket.connection();
 
         let mut source = SequentialReaderBuilder::new(BufReader::with_capacity(1024, read_socket));
         let first_header = source.next().unwrap();
@@ -65,6 +87,10 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            deadline,
+            head_bytes: 0,
+            body_left: None,
+            socket,
         }
     }
 
@@ -77,22 +103,39 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    fn read_next_line(&mut self) -> Result<AsciiString, ReadError> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
         loop {
+            if self.head_bytes >= limits::MAX_HEAD_BYTES {
+                return Err(ReadError::HeadTooLarge);
+            }
             let byte = self.next_header_source.by_ref().bytes().next();
+            self.head_bytes += 1;
 
             let byte = match byte {
-                Some(b) => b?,
-                None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
+                Some(Ok(b)) => b,
+                Some(Err(e)) => {
+                    self.head_bytes -= 1;
+                    return Err(ReadError::ReadIoError(e));
+                }
+                None => {
+                    return Err(ReadError::ReadIoError(IoError::new(
+                        ErrorKind::ConnectionAborted,
+                        "Unexpected EOF",
+                    )))
+                }
             };
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
-                return AsciiString::from_ascii(buf)
-                    .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
+                return AsciiString::from_ascii(buf).map_err(|_| {
+                    ReadError::ReadIoError(IoError::new(
+                        ErrorKind::InvalidInput,
+                        "Header is not in ASCII",
+                    ))
+                });
             }
 
             prev_byte_was_cr = byte == b'\r';
@@ -101,13 +144,68 @@ impl ClientConnection {
         }
     }
 
+    /// gongkai patch: reads a request under `limits::HEAD_TIMEOUT`, after skipping what the
+    /// previous handler left of its body.
+    fn read(&mut self) -> Result<Request, ReadError> {
+        self.head_bytes = 0;
+        self.set_deadline(Some(Instant::now() + limits::HEAD_TIMEOUT));
+        let rq = self.skip_unread_body().and_then(|()| self.read_request());
+        self.set_deadline(None);
+        let mut rq = rq?;
+        self.body_left = rq.take_body_left();
+        Ok(rq.with_socket(self.socket.clone()))
+    }
+
+    /// gongkai patch: after an error answer the client may still be sending (a huge head);
+    /// closing with its bytes unread resets the connection, which can destroy the answer before
+    /// the client reads it. So the answer is flushed, this side closed, and what the client
+    /// still sends is read and dropped for a moment ("lingering close", as Apache does).
+    fn linger(&mut self) {
+        use std::io::Write;
+        if let Some(mut writer) = self.sink.next() {
+            writer.flush().ok();
+        }
+        if let Some(socket) = &self.socket {
+            socket.shutdown(std::net::Shutdown::Write).ok();
+        }
+        self.set_deadline(Some(Instant::now() + limits::LINGER));
+        let mut rest = self.next_header_source.by_ref().take(limits::LINGER_MAX_BYTES);
+        std::io::copy(&mut rest, &mut std::io::sink()).ok();
+        self.set_deadline(None);
+    }
+
+    fn set_deadline(&self, at: Option<Instant>) {
+        *self.deadline.lock().unwrap_or_else(|e| e.into_inner()) = at;
+    }
+
+    /// Waits for the previous request's body reader to be dropped, then skips a short rest of
+    /// its body; a long or unknown rest ends the connection.
+    fn skip_unread_body(&mut self) -> Result<(), ReadError> {
+        let left = match self.body_left.take() {
+            Some(rx) => rx.recv().unwrap_or(usize::MAX),
+            None => 0,
+        };
+        let err = |what| ReadError::ReadIoError(IoError::new(ErrorKind::Other, what));
+        if left == 0 {
+            return Ok(());
+        }
+        if left > limits::DRAIN_MAX {
+            return Err(err("request body left unread"));
+        }
+        let mut rest = self.next_header_source.by_ref().take(left as u64);
+        match std::io::copy(&mut rest, &mut std::io::sink()) {
+            Ok(n) if n == left as u64 => Ok(()),
+            _ => Err(err("request body not sent")),
+        }
+    }
+
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
-    fn read(&mut self) -> Result<Request, ReadError> {
+    fn read_request(&mut self) -> Result<Request, ReadError> {
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self.read_next_line()?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -118,7 +216,7 @@ impl ClientConnection {
             let headers = {
                 let mut headers = Vec::new();
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self.read_next_line()?;
 
                     if line.is_empty() {
                         break;
@@ -150,7 +248,8 @@ impl ClientConnection {
             path,
             version.clone(),
             headers,
-            *self.remote_addr.as_ref().unwrap(),
+            // gongkai patch: a client gone before its address was read is not a panic
+            self.remote_addr.as_ref().ok().copied().flatten(),
             data_source,
             writer,
         )
@@ -191,6 +290,7 @@ impl Iterator for ClientConnection {
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
+                    self.linger();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
@@ -199,8 +299,26 @@ impl Iterator for ClientConnection {
                     let writer = self.sink.next().unwrap();
                     let response = Response::new_empty(StatusCode(400));
                     response.raw_print(writer, ver, &[], false, None).ok();
+                    self.linger();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
+                }
+
+                Err(ReadError::HeadTooLarge) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(431));
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    self.linger();
+                    return None;
+                }
+
+                // gongkai patch: an idle keep-alive connection is closed without a word
+                Err(ReadError::ReadIoError(ref err))
+                    if err.kind() == ErrorKind::TimedOut && self.head_bytes == 0 =>
+                {
+                    return None
                 }
 
                 Err(ReadError::ReadIoError(ref err)) if err.kind() == ErrorKind::TimedOut => {
@@ -210,6 +328,7 @@ impl Iterator for ClientConnection {
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
+                    self.linger();
                     return None; // closing the connection
                 }
 

@@ -77,9 +77,68 @@ impl std::io::Write for Connection {
         }
     }
 }
+// gongkai patch: both halves of a connection share one socket (`Arc<Connection>`) instead of a
+// duplicated handle, so a connection costs one descriptor and cloning it cannot fail.
+impl std::io::Read for &Connection {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match *self {
+            Connection::Tcp(s) => (&*s).read(buf),
+            #[cfg(unix)]
+            Connection::Unix(s) => (&*s).read(buf),
+        }
+    }
+}
+impl std::io::Write for &Connection {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match *self {
+            Connection::Tcp(s) => (&*s).write(buf),
+            #[cfg(unix)]
+            Connection::Unix(s) => (&*s).write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match *self {
+            Connection::Tcp(s) => (&*s).flush(),
+            #[cfg(unix)]
+            Connection::Unix(s) => (&*s).flush(),
+        }
+    }
+}
 impl Connection {
+    /// gongkai patch: how long one read or one write may block.
+    pub(crate) fn set_timeouts(
+        &self,
+        read: Option<std::time::Duration>,
+        write: Option<std::time::Duration>,
+    ) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_read_timeout(read).and(s.set_write_timeout(write)),
+            #[cfg(unix)]
+            Self::Unix(s) => s.set_read_timeout(read).and(s.set_write_timeout(write)),
+        }
+    }
+
+    /// gongkai patch: how long one read may block.
+    pub(crate) fn set_read_timeout(&self, read: Option<std::time::Duration>) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => s.set_read_timeout(read),
+            #[cfg(unix)]
+            Self::Unix(s) => s.set_read_timeout(read),
+        }
+    }
+
+    /// gongkai patch: a new handle on a TCP socket (`None` for Unix sockets).
+    pub(crate) fn try_clone_tcp(&self) -> Option<TcpStream> {
+        match self {
+            Self::Tcp(s) => s.try_clone().ok(),
+            #[cfg(unix)]
+            Self::Unix(_) => None,
+        }
+    }
+
     /// Gets the peer's address. Some for TCP, None for Unix sockets.
-    pub(crate) fn peer_addr(&mut self) -> std::io::Result<Option<SocketAddr>> {
+    pub(crate) fn peer_addr(&self) -> std::io::Result<Option<SocketAddr>> {
         match self {
             Self::Tcp(s) => s.peer_addr().map(Some),
             #[cfg(unix)]

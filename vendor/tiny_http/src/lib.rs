@@ -99,7 +99,7 @@ use std::io::Error as IoError;
 use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -119,6 +119,7 @@ pub use test::TestRequest;
 mod client;
 mod common;
 mod connection;
+pub mod limits;
 mod request;
 mod response;
 mod ssl;
@@ -156,6 +157,22 @@ impl From<IoError> for Message {
 impl From<Request> for Message {
     fn from(rq: Request) -> Message {
         Message::NewRequest(rq)
+    }
+}
+
+/// gongkai patch: counts a connection as open until its thread is done with it.
+struct OpenConnection(Arc<AtomicUsize>);
+
+impl OpenConnection {
+    fn new(open: &Arc<AtomicUsize>) -> OpenConnection {
+        open.fetch_add(1, Relaxed);
+        OpenConnection(open.clone())
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
     }
 }
 
@@ -288,12 +305,29 @@ impl Server {
         thread::spawn(move || {
             // a tasks pool is used to dispatch the connections into threads
             let tasks_pool = util::TaskPool::new();
+            // gongkai patch: open connections, bounded by `limits::MAX_CONNECTIONS`
+            let open = Arc::new(AtomicUsize::new(0));
 
             log::debug!("Running accept thread");
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
                         use util::RefinedTcpStream;
+                        // gongkai patch: no read or write blocks for ever, and past the limit
+                        // of connections a new one is told so and closed at once.
+                        let _ = sock.set_timeouts(
+                            Some(limits::READ_TIMEOUT),
+                            Some(limits::WRITE_TIMEOUT),
+                        );
+                        if open.load(Relaxed) >= limits::MAX_CONNECTIONS {
+                            use std::io::Write;
+                            let _ = (&sock).write(
+                                b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\n\
+                                  Content-Length: 0\r\nConnection: close\r\n\r\n",
+                            );
+                            let _ = sock.shutdown(Shutdown::Both);
+                            continue;
+                        }
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -320,28 +354,31 @@ impl Server {
                     Ok(client) => {
                         let messages = inside_messages.clone();
                         let mut client = Some(client);
+                        let mut slot = Some(OpenConnection::new(&open));
                         tasks_pool.spawn(Box::new(move || {
+                            let _slot = slot.take();
                             if let Some(client) = client.take() {
-                                // Synchronization is needed for HTTPS requests to avoid a deadlock
-                                if client.secure() {
-                                    let (sender, receiver) = mpsc::channel();
-                                    for rq in client {
-                                        messages.push(rq.with_notify_sender(sender.clone()).into());
-                                        receiver.recv().unwrap();
-                                    }
-                                } else {
-                                    for rq in client {
-                                        messages.push(rq.into());
+                                // gongkai patch: upstream did this for HTTPS only. Every
+                                // connection now reads its next request only once the last one
+                                // is answered: a client pipelining requests it never reads can
+                                // no longer fill the queue without bound.
+                                let (sender, receiver) = mpsc::channel();
+                                for rq in client {
+                                    messages.push(rq.with_notify_sender(sender.clone()).into());
+                                    if receiver.recv().is_err() {
+                                        break;
                                     }
                                 }
                             }
                         }));
                     }
 
+                    // gongkai patch: upstream ended the accept thread on any error, so running
+                    // out of descriptors for a moment stopped the server for good.
                     Err(e) => {
                         log::error!("Error accepting new client: {}", e);
-                        inside_messages.push(e.into());
-                        break;
+                        thread::sleep(Duration::from_millis(50));
+                        continue;
                     }
                 }
             }

@@ -5,7 +5,10 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+
+use crate::connection::Connection;
 
 use crate::util::{EqualReader, FusedReader};
 use crate::{HTTPVersion, Header, Method, Response, StatusCode};
@@ -74,6 +77,13 @@ pub struct Request {
 
     // If Some, a message must be sent after responding
     notify_when_responded: Option<Sender<()>>,
+
+    // gongkai patch: how much of the body is left when its reader is dropped (`usize::MAX`:
+    // unknown), for the connection to skip or to close.
+    body_left: Option<Receiver<usize>>,
+
+    // gongkai patch: the client's socket, see `Request::try_clone_socket`.
+    socket: Option<Arc<Connection>>,
 }
 
 struct NotifyOnDrop<R> {
@@ -96,7 +106,7 @@ impl<R: Write> Write for NotifyOnDrop<R> {
 }
 impl<R> Drop for NotifyOnDrop<R> {
     fn drop(&mut self) {
-        self.sender.send(()).unwrap();
+        self.sender.send(()).ok();
     }
 }
 
@@ -185,6 +195,7 @@ where
 
     // we wrap `source_data` around a reading whose nature depends on the transfer-encoding and
     // content-length headers
+    let mut body_left = None;
     let reader = if connection_upgrade {
         // if we have a `Connection: upgrade`, always keeping the whole reader
         Box::new(source_data) as Box<dyn Read + Send + 'static>
@@ -212,13 +223,17 @@ where
 
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
         } else {
-            let (data_reader, _) = EqualReader::new(source_data, content_length); // TODO:
+            let (data_reader, left) = EqualReader::new(source_data, content_length);
+            body_left = Some(left);
             Box::new(FusedReader::new(data_reader)) as Box<dyn Read + Send + 'static>
         }
     } else if transfer_encoding.is_some() {
         // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
         // over the message (RFC2616 #3.6)
-        Box::new(FusedReader::new(Decoder::new(source_data))) as Box<dyn Read + Send + 'static>
+        let (tx, left) = channel();
+        body_left = Some(left);
+        let chunked = ChunkedBody { inner: Decoder::new(source_data), ended: false, left: tx };
+        Box::new(FusedReader::new(chunked)) as Box<dyn Read + Send + 'static>
     } else {
         // if we have neither a Content-Length nor a Transfer-Encoding,
         // assuming that we have no data
@@ -238,7 +253,33 @@ where
         body_length: content_length,
         must_send_continue: expects_continue,
         notify_when_responded: None,
+        body_left,
+        socket: None,
     })
+}
+
+/// gongkai patch: a chunked body that tells, when dropped, whether it was read to its end
+/// (`0`) or not (`usize::MAX`: the connection cannot know where the next request starts).
+struct ChunkedBody<R: Read> {
+    inner: Decoder<R>,
+    ended: bool,
+    left: Sender<usize>,
+}
+
+impl<R: Read> Read for ChunkedBody<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.ended = true;
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Read> Drop for ChunkedBody<R> {
+    fn drop(&mut self) {
+        self.left.send(if self.ended { 0 } else { usize::MAX }).ok();
+    }
 }
 
 impl Request {
@@ -278,6 +319,24 @@ impl Request {
     #[inline]
     pub fn body_length(&self) -> Option<usize> {
         self.body_length
+    }
+
+    /// gongkai patch: a new handle on the client's TCP socket (`None` for Unix sockets, TLS or
+    /// when the system has no descriptor left), for a handler that streams its response for a
+    /// long time (Server-Sent Events) and must notice at once when the client goes away: read it
+    /// and see the end of the stream. A connection of this patched version reads its next
+    /// request only after the response is finished, so nothing else reads the socket meanwhile.
+    pub fn try_clone_socket(&self) -> Option<std::net::TcpStream> {
+        self.socket.as_ref()?.try_clone_tcp()
+    }
+
+    pub(crate) fn with_socket(mut self, socket: Option<Arc<Connection>>) -> Self {
+        self.socket = socket;
+        self
+    }
+
+    pub(crate) fn take_body_left(&mut self) -> Option<Receiver<usize>> {
+        self.body_left.take()
     }
 
     /// Returns the address of the client that sent this request.
@@ -435,7 +494,7 @@ impl Request {
     {
         let res = self.respond_impl(response);
         if let Some(sender) = self.notify_when_responded.take() {
-            sender.send(()).unwrap();
+            sender.send(()).ok();
         }
         res
     }
@@ -491,7 +550,7 @@ impl Drop for Request {
             let response = Response::empty(500);
             let _ = self.respond_impl(response); // ignoring any potential error
             if let Some(sender) = self.notify_when_responded.take() {
-                sender.send(()).unwrap();
+                sender.send(()).ok();
             }
         }
     }
