@@ -18,6 +18,7 @@ pub const PRINT_SETTING_KEYS: &[Key] = &[
     Key("signoff", Shape::Value),
     Key("stamp", Shape::Value),
     Key("issuer", Shape::Value),
+    Key("letterhead", Shape::Value),
 ];
 
 /// Keys of `[print]` in site.toml.
@@ -27,6 +28,7 @@ pub const PRINT_KEYS: &[Key] = &[
     Key("signoff", Shape::Value),
     Key("stamp", Shape::Value),
     Key("issuer", Shape::Value),
+    Key("letterhead", Shape::Value),
     Key("sections", Shape::Map(&Shape::Table(PRINT_SETTING_KEYS))),
 ];
 
@@ -105,6 +107,9 @@ pub struct PrintSettings {
     /// The issuing unit named on the page, the sheet and the board.
     #[serde(default)]
     pub issuer: Option<String>,
+    /// A formal title block on the sheet (红头): the issuing unit in red over a red rule.
+    #[serde(default)]
+    pub letterhead: Option<bool>,
 }
 
 /// `[print]` in site.toml.
@@ -121,6 +126,8 @@ pub struct PrintConfig {
     pub stamp: Option<bool>,
     #[serde(default)]
     pub issuer: Option<String>,
+    #[serde(default)]
+    pub letterhead: Option<bool>,
     /// Per section id (`finance`, `village/roads`).
     #[serde(default)]
     pub sections: BTreeMap<String, PrintSettings>,
@@ -135,6 +142,8 @@ pub struct SheetSettings {
     pub stamp: bool,
     /// `None`: the site's unit (or, for 党务, its party branch).
     pub issuer: Option<String>,
+    /// 红头: the issuer in red over a red rule above the title (off unless asked for).
+    pub letterhead: bool,
 }
 
 impl SheetSettings {
@@ -183,6 +192,7 @@ pub fn resolve(
         signoff: config.signoff.clone(),
         stamp: config.stamp,
         issuer: config.issuer.clone(),
+        letterhead: config.letterhead,
     };
     layers.push(&site);
     let top = section_id.split('/').next().unwrap_or("");
@@ -195,6 +205,7 @@ pub fn resolve(
             .unwrap_or_else(|| default_signoff(top, committee)),
         stamp: layers.iter().find_map(|l| l.stamp).unwrap_or(true),
         issuer: layers.iter().find_map(|l| l.issuer.clone()).filter(|i| !i.trim().is_empty()),
+        letterhead: layers.iter().find_map(|l| l.letterhead).unwrap_or(false),
     }
 }
 
@@ -226,6 +237,7 @@ pub struct SheetView {
     pub label: String,
     pub signoff: Vec<String>,
     pub stamp: bool,
+    pub letterhead: bool,
     /// The issuing unit (发布单位), see [`issuer`].
     pub issuer: String,
     /// The posting's online address (from base_url, ASCII), which the QR code encodes.
@@ -249,6 +261,7 @@ impl SheetView {
             label: settings.label(),
             signoff: settings.signoff.clone(),
             stamp: settings.stamp,
+            letterhead: settings.letterhead,
             issuer,
             display_url: crate::urls::decode(&url),
             url,

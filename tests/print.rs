@@ -531,3 +531,43 @@ fn without_a_browser_print_says_what_to_install_in_chinese() {
     // `gongkai print` never touches public/.
     assert!(!site.path().join("public").exists());
 }
+
+/// 红头: with `letterhead = true` the sheet opens with the issuing unit over a red rule, printed
+/// in red; without it the sheet has no such block.
+#[test]
+fn a_letterhead_prints_the_issuer_in_red_above_the_title() {
+    tools();
+    let site = fixture();
+    let plain = site.path().join("plain.pdf");
+    print(site.path(), "village/short", false, &plain);
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    write(
+        &site.path().join("site.toml"),
+        &toml.replace("[signoff]", "[print]\nletterhead = true\n[signoff]"),
+    );
+    let pdf = site.path().join("letterhead.pdf");
+    print(site.path(), "village/short", false, &pdf);
+    let text = &page_texts(&pdf)[0];
+    let unit = "测试镇测试村村民委员会";
+    let title = "关于村委会办公时间调整的公示";
+    let (u, t) = (text.find(unit).expect(text), text.find(title).expect(text));
+    assert!(u < t, "the issuer heads the sheet, above the title: {text}");
+    assert!(!page_texts(&plain)[0].starts_with(unit), "no letterhead unless asked for");
+    // Rendered to an image: the top of the sheet has red (the unit's name and the rule), the
+    // plain sheet none.
+    let red = |pdf: &Path| -> usize {
+        let png = pdf.with_extension("");
+        run(Command::new("pdftoppm")
+            .args(["-r", "40", "-f", "1", "-l", "1", "-png", "-singlefile"])
+            .arg(pdf)
+            .arg(&png));
+        let img = image::open(png.with_extension("png")).unwrap().to_rgb8();
+        let top = img.height() / 4;
+        img.enumerate_pixels()
+            .filter(|(_, y, p)| *y < top && p[0] > 150 && p[1] < 80 && p[2] < 80)
+            .count()
+    };
+    // (The section banner is red on both.)
+    let (with, without) = (red(&pdf), red(&plain));
+    assert!(with > without + 300, "red letterhead: {with} red pixels, {without} without");
+}
