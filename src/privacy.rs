@@ -1470,10 +1470,7 @@ mod tests {
 
     /// `prefix` followed by the digit that makes it pass the Luhn check.
     fn luhn_complete(prefix: &str) -> String {
-        (0..10)
-            .map(|d| format!("{prefix}{d}"))
-            .find(|n| luhn(n))
-            .unwrap_or_default()
+        (0..10).map(|d| format!("{prefix}{d}")).find(|n| luhn(n)).unwrap_or_default()
     }
 
     #[test]
