@@ -719,12 +719,44 @@ pub fn scan_long(text: &str, allow: &AllowList, today: Date, kind: TextKind) -> 
 }
 
 /// A character where the text may be cut and each side read alone exactly as within the whole
-/// text: a letter or ideograph written as itself (not decoded, not the `X` that ends an ID). No
-/// number, escape, entity, tag or Markdown mark reaches across one without swallowing it.
+/// text: one source character standing alone (not part of an escape, entity or tag), a letter,
+/// an ideograph or plain punctuation (`，` `,` `;` `(`…), never a star, `X`, `+` or a character
+/// that starts an escape. No number, escape, entity, tag or Markdown mark reaches across one
+/// without swallowing it, and masking never changes it.
 fn is_cut(text: &str, c: &Ch) -> bool {
+    let mut source = text[c.start..c.end].chars();
+    let (Some(ch), None) = (source.next(), source.next()) else { return false };
     c.class == Class::Other
-        && c.ch.is_alphabetic()
-        && text[c.start..c.end].chars().eq(std::iter::once(c.ch))
+        && (ch.is_alphabetic()
+            || matches!(
+                ch,
+                ',' | ';'
+                    | ':'
+                    | '('
+                    | ')'
+                    | '|'
+                    | '='
+                    | '"'
+                    | '\''
+                    | '!'
+                    | '?'
+                    | '，'
+                    | '、'
+                    | '；'
+                    | '：'
+                    | '（'
+                    | '）'
+                    | '《'
+                    | '》'
+                    | '【'
+                    | '】'
+                    | '！'
+                    | '？'
+                    | '“'
+                    | '”'
+                    | '‘'
+                    | '’'
+            ))
 }
 
 /// The candidates a reader finds in what masking writes for `chars[toks]` (plainly, or with
