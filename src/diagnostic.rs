@@ -67,6 +67,9 @@ pub enum Position {
         sheet: String,
         cell: String,
     },
+    /// A place in a document that has no lines a clerk sees: a Word paragraph or table cell
+    /// (`第3段`, `表1 第2行第3列`, `页眉`), a PDF page (`第2页`).
+    Place(String),
 }
 
 /// The offending source line and which characters of it to underline.
@@ -116,6 +119,12 @@ impl Diagnostic {
         self
     }
 
+    /// Points at a place in a document without lines (see [`Position::Place`]).
+    pub fn at_place(mut self, place: impl Into<String>) -> Self {
+        self.position = Position::Place(place.into());
+        self
+    }
+
     /// Points at the byte range `span` of `source` (the whole file's text): computes line, column
     /// and the snippet with its underline.
     pub fn at_span(mut self, source: &str, span: std::ops::Range<usize>) -> Self {
@@ -158,6 +167,7 @@ impl Diagnostic {
             Position::File => self.path.clone(),
             Position::Text { line, column } => format!("{}:{}:{}", self.path, line, column),
             Position::Cell { sheet, cell } => format!("{}:{}!{}", self.path, sheet, cell),
+            Position::Place(place) => format!("{}:{place}", self.path),
         }
     }
 

@@ -130,7 +130,8 @@ pub struct PostingFront {
     pub cover: Option<Spanned<String>>,
     /// Photos shown as a gallery: file names, or `{ file = "a.jpg", alt = "说明" }`.
     #[serde(default)]
-    pub gallery: Option<Spanned<Vec<crate::images::GalleryItem>>>,
+    /// Each entry keeps its own span, so a missing photo is reported at its own line.
+    pub gallery: Option<Spanned<Vec<Spanned<crate::images::GalleryItem>>>>,
     /// Also publish each photo at full size (re-encoded, without metadata).
     #[serde(default)]
     pub publish_originals: bool,

@@ -160,14 +160,31 @@ pub fn deep_nesting(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Checks a zip-based file (xlsx, docx, ods, an attached .zip) before anything unpacks it: the
-/// sizes its directory declares, then the bytes each worksheet really inflates to and its cell
-/// count, streamed through a small buffer (constant memory, one pass). Not a zip: `Ok`.
+/// Checks a zip-based file (xlsx, docx, ods) at `path`; see [`read_zip`]. Not a zip: `Ok`.
 pub fn check_zip(path: &std::path::Path) -> Result<(), LimitError> {
-    use std::io::Read;
+    read_zip_file(path).map(|_| ())
+}
+
+/// [`read_zip`] of the file at `path`; a file that cannot be opened is not a zip here (the
+/// reader after this says why).
+pub fn read_zip_file(path: &std::path::Path) -> Result<Option<Vec<u8>>, LimitError> {
+    let Ok(file) = std::fs::File::open(path) else { return Ok(None) };
+    read_zip(std::io::BufReader::new(file))
+}
+
+/// Reads a zip-based file (xlsx, docx, ods) once, before anything else unpacks it: the sizes
+/// its directory declares, then the bytes each member really inflates to and each worksheet's
+/// cell count, counted while inflating through a small buffer. The members come back re-packed
+/// without compression, so that calamine and the privacy scan read the checked bytes as they
+/// are and never inflate the file again (a lying zip would otherwise be unpacked a second time,
+/// by a reader with no limit). Memory: the inflated size, at most [`MAX_INFLATED_BYTES`].
+/// Not a zip (an old `.xls`): `Ok(None)`.
+pub fn read_zip<R: std::io::Read + std::io::Seek>(
+    reader: R,
+) -> Result<Option<Vec<u8>>, LimitError> {
+    use std::io::{Read, Write};
     let inflated = || LimitError::Inflated { limit: size_text(MAX_INFLATED_BYTES) };
-    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
-    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return Ok(()) };
+    let Ok(mut zip) = zip::ZipArchive::new(reader) else { return Ok(None) };
     let mut declared: u64 = 0;
     for i in 0..zip.len() {
         if let Ok(f) = zip.by_index_raw(i) {
@@ -178,11 +195,21 @@ pub fn check_zip(path: &std::path::Path) -> Result<(), LimitError> {
         return Err(inflated());
     }
     // Declared sizes can lie: count what really comes out, and the cells of each sheet.
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let (mut total, mut cells) = (0u64, 0u64);
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let Ok(mut f) = zip.by_index(i) else { continue };
         let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        if f.is_dir() {
+            // A folder entry holds nothing; readers find members by their full names.
+            continue;
+        }
+        if out.start_file(name.as_str(), stored).is_err() {
+            continue;
+        }
         let sheet = name.ends_with(".xml") && name.contains("worksheets/");
         let mut last = [0u8; 2];
         loop {
@@ -194,6 +221,8 @@ pub fn check_zip(path: &std::path::Path) -> Result<(), LimitError> {
             if total > MAX_INFLATED_BYTES {
                 return Err(inflated());
             }
+            // Writing into memory does not fail.
+            let _ = out.write_all(&buf[..n]);
             if sheet {
                 // `<c ` and `<c>` open a cell; the two bytes before the buffer join it.
                 let chunk = &buf[..n];
@@ -210,7 +239,7 @@ pub fn check_zip(path: &std::path::Path) -> Result<(), LimitError> {
             }
         }
     }
-    Ok(())
+    Ok(out.finish().ok().map(|c| c.into_inner()))
 }
 
 #[cfg(test)]

@@ -120,6 +120,24 @@ pub fn load_cached(
     opts: LoadOptions,
     cache: Option<&crate::incremental::Cache>,
 ) -> Result<Site, Vec<Diagnostic>> {
+    let (site, diags) = load_partial(root, config, opts, cache)?;
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    // Warnings travel with the site only through the caller; keep the model plain.
+    Ok(site)
+}
+
+/// [`load_cached`] that keeps going past bad files: the site of every file that loaded, and the
+/// diagnostics of those that did not (a posting whose front matter is wrong is left out), so a
+/// build can still check the rest and report all its errors at once. `Err` only when there is
+/// no content at all.
+pub fn load_partial(
+    root: &Path,
+    config: SiteConfig,
+    opts: LoadOptions,
+    cache: Option<&crate::incremental::Cache>,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(vec![Diagnostic::error("content", LoadError::NoContent)]);
@@ -183,12 +201,7 @@ pub fn load_cached(
 
     check_duplicate_urls(&sections, &postings, &files, &mut diags);
 
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    // Warnings travel with the site only through the caller; keep the model plain.
-    let _ = diags;
-    Ok(Site {
+    let site = Site {
         root: root.to_path_buf(),
         config,
         sections,
@@ -196,7 +209,8 @@ pub fn load_cached(
         files,
         home,
         today: opts.today,
-    })
+    };
+    Ok((site, diags))
 }
 
 fn posting_of(p: RawPosting, sections: &[Section], section: usize, opts: LoadOptions) -> Posting {

@@ -42,9 +42,11 @@
 //! Candidates that overlap become one finding covering all of them, and every digit any of them
 //! would hide is hidden; the finding is named after the best candidate (an ID before a bank
 //! card before a mobile, then the longer). So an 18-digit ID with a phone-like stretch inside is
-//! one ID, and `+86 138 1234 5678` is one mobile. After masking, the text is scanned again until
-//! nothing more is found, so digits a match leaves visible cannot combine with their neighbours
-//! into another readable number.
+//! one ID, and `+86 138 1234 5678` is one mobile. After masking, what [`mask_text`] and
+//! [`mask_markdown`] write is read again (only the stretch around each hidden digit, so the scan
+//! stays linear) until nothing more is found: digits a match leaves visible, or the stars it
+//! writes next to an emphasis mark, cannot combine with their neighbours into another readable
+//! number, even across a line break.
 //!
 //! # Masking format
 //! Every hidden digit becomes one ASCII `*`; separators, the `+86` prefix and the kept characters
@@ -595,62 +597,65 @@ pub fn scan_on(text: &str, allow: &AllowList, today: Date) -> Vec<Finding> {
 
 /// [`scan_on`] for a text of the given kind (markup, RTF).
 pub fn scan_kind(text: &str, allow: &AllowList, today: Date, kind: TextKind) -> Vec<Finding> {
-    let mut chars = tokenize(text, kind);
+    let chars = tokenize(text, kind);
+    // One flag per character: hidden by masking.
     let mut hidden = vec![false; chars.len()];
+    let cuts: Vec<usize> = (0..chars.len()).filter(|&i| is_cut(text, &chars[i])).collect();
 
-    // Find candidates, hide their digits, and look again until nothing new turns up: digits left
-    // visible by one match (a card's last group) could otherwise combine with their neighbours
-    // into a number that is still readable. Every round hides at least four more digits.
+    // Find candidates, hide their digits, then read again exactly what masking writes (both
+    // `mask_text` and `mask_markdown`), until nothing new turns up: digits a match leaves visible
+    // (a card's last group, a mobile's ends) or its stars (a lone `*` is Markdown emphasis, so
+    // `138*1234*5678` reads on across it) could otherwise still form a readable number. Only
+    // the stretch between two letters around each newly hidden character is read again, so the
+    // whole scan stays linear in the text; every round hides at least one more character.
     let mut candidates: Vec<Candidate> = Vec::new();
-    loop {
-        // A hidden character shows as `*`, which reads (and scans) as transparent Markdown: look
-        // at the visible characters only, so what masking leaves cannot read as a number across
-        // the stars (scanning the masked text must find nothing).
-        let keep: Vec<usize> = (0..chars.len()).filter(|&i| !hidden[i]).collect();
-        let view: Vec<Ch> = keep.iter().map(|&i| chars[i]).collect();
-        let new: Vec<Candidate> = detect(&view, today)
-            .into_iter()
-            .filter(|c| !allow.contains(&c.number))
-            .map(|mut c| {
-                c.first = keep[c.first];
-                c.last = keep[c.last];
-                c.national_start = keep[c.national_start];
-                for i in &mut c.hidden {
-                    *i = keep[*i];
-                }
-                c
-            })
-            .collect();
-        if new.is_empty() {
-            break;
-        }
+    let mut new: Vec<Candidate> =
+        detect(&chars, today).into_iter().filter(|c| !allow.contains(&c.number)).collect();
+    let mut first_round = true;
+    while !new.is_empty() {
         // A later round's match that lies wholly inside earlier findings (digits they left
         // visible reading on across the stars) only hides more of them; one that reaches
         // further is a finding of its own.
-        let inside = |c: &Candidate, chars: &[Ch], found: &[Candidate]| {
+        let inside = |c: &Candidate, found: &[Candidate]| {
+            let covered = |i: usize| found.iter().any(|o| o.first <= i && i <= o.last);
             (c.first..=c.last)
                 .filter(|&i| matches!(chars[i].class, Class::Digit(_) | Class::X))
-                .all(|i| found.iter().any(|o| o.first <= i && i <= o.last))
+                .chain(c.hidden.iter().copied())
+                .all(covered)
         };
-        // ... but never across a line break: that would join a masked number to the next row's
-        // date in a ledger and mask the date.
-        let one_line =
-            |c: &Candidate| !(c.first..=c.last).any(|i| matches!(chars[i].class, Class::Newline));
-        let new: Vec<Candidate> = new
-            .into_iter()
-            .filter(|c| candidates.is_empty() || one_line(c) || inside(c, &chars, &candidates))
-            .collect();
-        if new.is_empty() {
-            break;
-        }
-        let own: Vec<bool> = new.iter().map(|c| !inside(c, &chars, &candidates)).collect();
+        let own: Vec<bool> = new.iter().map(|c| first_round || !inside(c, &candidates)).collect();
+        let mut dirty = Vec::new();
         for c in &new {
             for &i in &c.hidden {
-                chars[i].class = Class::Other;
-                hidden[i] = true;
+                if !hidden[i] {
+                    hidden[i] = true;
+                    dirty.push(i);
+                }
             }
         }
         candidates.extend(new.into_iter().zip(own).filter_map(|(c, own)| own.then_some(c)));
+        first_round = false;
+        new = Vec::new();
+        dirty.sort_unstable();
+        let mut done_until = 0;
+        for d in dirty {
+            if d < done_until {
+                continue;
+            }
+            // The stretch between the letters around `d`: cutting the text there reads it
+            // exactly as the whole text is read (a letter ends every number and escape).
+            let k = cuts.partition_point(|&c| c <= d);
+            let lo = if k == 0 { 0 } else { cuts[k - 1] };
+            let hi = cuts.get(k).copied().unwrap_or(chars.len());
+            done_until = hi;
+            for escape in [false, true] {
+                new.extend(
+                    rescan(text, &chars, &hidden, lo..hi, kind, today, escape)
+                        .into_iter()
+                        .filter(|c| !allow.contains(&c.number)),
+                );
+            }
+        }
     }
 
     // Overlapping candidates become one finding covering all of them, named after the best
@@ -711,6 +716,102 @@ pub fn scan_long(text: &str, allow: &AllowList, today: Date, kind: TextKind) -> 
         start = end;
     }
     out
+}
+
+/// A character where the text may be cut and each side read alone exactly as within the whole
+/// text: one source character standing alone (not part of an escape, entity or tag), a letter,
+/// an ideograph or plain punctuation (`，` `,` `;` `(`…), never a star, `X`, `+` or a character
+/// that starts an escape. No number, escape, entity, tag or Markdown mark reaches across one
+/// without swallowing it, and masking never changes it.
+fn is_cut(text: &str, c: &Ch) -> bool {
+    let mut source = text[c.start..c.end].chars();
+    let (Some(ch), None) = (source.next(), source.next()) else { return false };
+    c.class == Class::Other
+        && (ch.is_alphabetic()
+            || matches!(
+                ch,
+                ',' | ';'
+                    | ':'
+                    | '('
+                    | ')'
+                    | '|'
+                    | '='
+                    | '"'
+                    | '\''
+                    | '!'
+                    | '?'
+                    | '，'
+                    | '、'
+                    | '；'
+                    | '：'
+                    | '（'
+                    | '）'
+                    | '《'
+                    | '》'
+                    | '【'
+                    | '】'
+                    | '！'
+                    | '？'
+                    | '“'
+                    | '”'
+                    | '‘'
+                    | '’'
+            ))
+}
+
+/// The candidates a reader finds in what masking writes for `chars[toks]` (plainly, or with
+/// `\*` for Markdown), as indices into `chars`: the stretch is masked as [`mask_with`] would,
+/// tokenized and detected again. Only candidates that hide a character not yet hidden.
+fn rescan(
+    text: &str,
+    chars: &[Ch],
+    hidden: &[bool],
+    toks: Range<usize>,
+    kind: TextKind,
+    today: Date,
+    escape: bool,
+) -> Vec<Candidate> {
+    let a = if toks.start == 0 { 0 } else { chars[toks.start].start };
+    let b = chars.get(toks.end).map_or(text.len(), |c| c.start);
+    let star = if escape { "\\*" } else { "*" };
+    let mut masked = String::with_capacity(b - a);
+    // origin[k]: the source byte that masked byte k stands for.
+    let mut origin: Vec<usize> = Vec::with_capacity(b - a);
+    let mut pos = a;
+    for i in toks {
+        if !hidden[i] {
+            continue;
+        }
+        let c = &chars[i];
+        masked.push_str(&text[pos..c.start]);
+        origin.extend(pos..c.start);
+        for _ in text[c.start..c.end].chars() {
+            masked.push_str(star);
+            origin.extend(std::iter::repeat_n(c.start, star.len()));
+        }
+        pos = c.end;
+    }
+    masked.push_str(&text[pos..b]);
+    origin.extend(pos..b);
+    let view = tokenize(&masked, kind);
+    // The source character a character of the masked text was read from.
+    let at = |m: usize| {
+        let s = origin[view[m].start];
+        let k = chars.partition_point(|c| c.start <= s);
+        (k > 0 && s < chars[k - 1].end).then(|| k - 1)
+    };
+    detect(&view, today)
+        .into_iter()
+        .filter_map(|mut c| {
+            c.first = at(c.first)?;
+            c.last = at(c.last)?;
+            c.national_start = at(c.national_start)?;
+            let mut own: Vec<usize> = c.hidden.iter().filter_map(|&m| at(m)).collect();
+            own.dedup();
+            c.hidden = own;
+            c.hidden.iter().any(|&i| !hidden[i]).then_some(c)
+        })
+        .collect()
 }
 
 /// The source text of `chars[first..=last]` with every hidden character written as one `*` per
@@ -1387,13 +1488,53 @@ mod tests {
             f.iter().map(|f| f.kind).collect::<Vec<_>>(),
             [PiiKind::Mobile, PiiKind::BankCard]
         );
-        // `161**** 1192 ************1111` would still read as the mobile 161 1192 1111 across
-        // the stars (which scan as Markdown emphasis): the phone's last group is hidden too.
-        assert_eq!(mask_text(text, &f), "161**** **** ************1111");
+        // Four or more stars read as text, not emphasis: nothing joins across them, so each
+        // number keeps its usual visible digits.
+        let masked = mask_text(text, &f);
+        assert_eq!(masked, "161**** 1192 ************1111");
+        assert_eq!(find(&masked), []);
+        assert_eq!(find(&mask_markdown(text, &f)), []);
         let text = "王五 138 1234 5678 6222 0212 3456 7890 128";
         let masked = mask_text(text, &find(text));
         assert!(!masked.contains("1234") && !masked.contains("6222"), "{masked}");
         assert!(find(&masked).is_empty(), "{masked}");
+    }
+
+    /// `prefix` followed by the digit that makes it pass the Luhn check.
+    fn luhn_complete(prefix: &str) -> String {
+        (0..10).map(|d| format!("{prefix}{d}")).find(|n| luhn(n)).unwrap_or_default()
+    }
+
+    #[test]
+    fn masking_leaves_nothing_readable_across_stars_or_neighbours() {
+        // A mobile's kept `5678` reads on into the card groups after it once `1234` is hidden.
+        let card_after_mobile = format!("电话13812345678 {}。", {
+            let c = luhn_complete("567811112222333");
+            format!("{} {} {} {}", &c[..4], &c[4..8], &c[8..12], &c[12..])
+        });
+        // A card's kept last group starts a mobile with the groups after it.
+        let mobile_after_card = "卡号4111 1111 1111 1111 1381 2345 678";
+        let cases: &[(&str, &[&str])] = &[
+            ("电话138*1234*5678。", &["1234"]),
+            ("电话**138**12345678。", &["1234"]),
+            ("电话*138*1234 5678 备用", &["1234"]),
+            ("电话138*12345678*，", &["1234"]),
+            ("卡号4111*1111*1111*1111，", &["4111*1111"]),
+            ("身份证**110105**19491231002X。", &["110105", "19491231"]),
+            ("电话138**1234**5678\n13912345678", &["1234", "91234"]),
+            (&card_after_mobile, &["1234", "1111 2222"]),
+            (mobile_after_card, &["1111 1111", "2345"]),
+        ];
+        for &(text, gone) in cases {
+            let f = find(text);
+            assert!(!f.is_empty(), "{text:?}");
+            for masked in [mask_text(text, &f), mask_markdown(text, &f)] {
+                assert_eq!(find(&masked), [], "{text:?} -> {masked:?}");
+                for g in gone {
+                    assert!(!masked.contains(g), "{text:?} -> {masked:?} shows {g}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -1743,6 +1884,14 @@ mod tests {
                 proptest::prop_assert!(x.masked.contains('*'));
             }
             proptest::prop_assert_eq!(find(&masked), vec![]);
+        }
+
+        #[test]
+        fn star_soup_is_clean_after_masking(s in "[0-9*\\\\ \n`x-]{0,60}") {
+            let f = find(&s);
+            for masked in [mask_text(&s, &f), mask_markdown(&s, &f)] {
+                proptest::prop_assert_eq!(find(&masked), vec![], "{:?} -> {:?}", s, masked);
+            }
         }
 
         #[test]

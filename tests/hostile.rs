@@ -61,7 +61,7 @@ fn absolute_and_escaping_paths_in_front_matter_are_errors_at_their_line() {
             "{p}:4:9: 错误: `../../../../etc/passwd` 用 .. 走出了 content 文件夹，gongkai 不会读取或公开那里的文件"
         ),
         format!(
-            "{p}:5:11: 错误: `/etc/hosts` 是一个完整路径，指向网站文件夹以外的地方，gongkai 不会读取或公开它"
+            "{p}:5:12: 错误: `/etc/hosts` 是一个完整路径，指向网站文件夹以外的地方，gongkai 不会读取或公开它"
         ),
         format!("{p}:6:25: 错误: `/etc/passwd` 是一个完整路径"),
         format!("{p}:6:51: 错误: `C:\\Users\\a.pdf` 是一个完整路径"),
@@ -80,7 +80,7 @@ fn absolute_and_escaping_paths_in_front_matter_are_errors_at_their_line() {
 #[test]
 fn a_misspelt_cover_and_a_missing_gallery_photo_are_errors_at_their_line() {
     let site = one_posting(
-        "cover = \"dao-lu.jpg\"\ngallery = [\"daolu.jpg\", \"qiao.jpg\"]\n",
+        "cover = \"dao-lu.jpg\"\ngallery = [\n  \"daolu.jpg\",\n  { file = \"qiao.jpg\", alt = \"石桥\" },\n  \"he.jpg\",\n]\n",
         "正文。\n",
     );
     small_jpeg(&site.path().join("content/village/2026-road/daolu.jpg"));
@@ -90,16 +90,23 @@ fn a_misspelt_cover_and_a_missing_gallery_photo_are_errors_at_their_line() {
         err.contains(&format!("{p}:4:9: 错误: 封面照片（cover） `dao-lu.jpg` 不存在。文件夹里有 `daolu.jpg`，是不是这个？请改成 cover 里写 \"daolu.jpg\"")),
         "{err}"
     );
-    assert!(
-        err.contains(&format!("{p}:5:11: 错误: 相册照片（gallery） `qiao.jpg` 不存在。请把照片放在这篇内容所在的文件夹里")),
-        "{err}"
-    );
-    assert_eq!(err.matches("错误:").count(), 2, "{err}");
+    // Each entry at its own line, not at `gallery = [`.
+    for at in
+        ["7:3: 错误: 相册照片（gallery） `qiao.jpg`", "8:3: 错误: 相册照片（gallery） `he.jpg`"]
+    {
+        assert!(
+            err.contains(&format!("{p}:{at} 不存在。请把照片放在这篇内容所在的文件夹里")),
+            "{err}"
+        );
+    }
+    assert_eq!(err.matches("错误:").count(), 3, "{err}");
     // Fixed, the site builds and shows both photos.
     let index = site.path().join("content/village/2026-road/index.md");
     let text = std::fs::read_to_string(&index).unwrap();
-    std::fs::write(&index, text.replace("dao-lu.jpg", "daolu.jpg").replace(", \"qiao.jpg\"", ""))
-        .unwrap();
+    let fixed = text
+        .replace("dao-lu.jpg", "daolu.jpg")
+        .replace("  { file = \"qiao.jpg\", alt = \"石桥\" },\n  \"he.jpg\",\n", "");
+    std::fs::write(&index, fixed).unwrap();
     let o = build(site.path(), TODAY, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
@@ -263,6 +270,25 @@ fn an_xlsx_zip_bomb_and_a_sheet_with_too_many_cells_are_refused() {
     assert!(err.contains(want), "{err}");
     assert_peak_under_500_mib("xlsx zip bomb");
 
+    // The same bomb lying about its sheet's size (its headers say 1 KB): the zip is inflated
+    // once, by the limit check, which stops at the declared size, and calamine reads only the
+    // checked bytes; the damaged file is a located error, in little memory.
+    let mut bytes = std::fs::read(&xlsx).unwrap();
+    for i in 0..bytes.len().saturating_sub(64) {
+        let (size, name) = match &bytes[i..i + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => (i + 22, i + 30),
+            [0x50, 0x4b, 0x01, 0x02] => (i + 24, i + 46),
+            _ => continue,
+        };
+        if bytes[name..].starts_with(b"xl/worksheets/sheet1.xml") {
+            bytes[size..size + 4].copy_from_slice(&1024u32.to_le_bytes());
+        }
+    }
+    std::fs::write(&xlsx, &bytes).unwrap();
+    let err = fails(site.path());
+    assert!(err.contains("content/village/2026-road/l.xlsx: 错误: "), "{err}");
+    assert_peak_under_500_mib("xlsx zip bomb lying about its size");
+
     // 2.1 million tiny cells (about 25 MB inflated): the cell limit.
     zip_with_sheet(&xlsx, &mut |w| {
         let block = "<c r=\"A1\"/>".repeat(100_000);
@@ -369,7 +395,14 @@ fn office_files_archives_static_files_and_site_toml_are_scanned() {
     let docx = zip_of(&[
         (
             "word/document.xml",
-            "<w:document><w:body><w:p><w:r><w:t>电话 137</w:t></w:r><w:r><w:t>1234 5678</w:t></w:r></w:p></w:body></w:document>",
+            concat!(
+                "<w:document><w:body><w:p><w:r><w:t>低保名单</w:t></w:r></w:p><w:p/>",
+                "<w:p><w:r><w:t>电话 137</w:t></w:r><w:r><w:t>1234 5678</w:t></w:r></w:p>",
+                "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>姓名</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>户号</w:t></w:r></w:p></w:tc>",
+                "<w:tc><w:p><w:r><w:t>电话</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>张三</w:t></w:r></w:p></w:tc>",
+                "<w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>158 1234 5678</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+                "</w:body></w:document>"
+            ),
         ),
         ("word/header1.xml", "<w:hdr><w:p><w:r><w:t>440524188001010014</w:t></w:r></w:p></w:hdr>"),
     ]);
@@ -389,16 +422,22 @@ fn office_files_archives_static_files_and_site_toml_are_scanned() {
     for name in ["表.xlsx", "表.et"] {
         for want in [
             format!("{B}/{name}:Sheet1!A1: 错误: 发现手机号码：１３８****５６７８（此处已遮盖）"),
-            format!("{B}/{name}: 错误: 发现身份证号：**************002X（此处已遮盖）"),
-            format!("{B}/{name}: 错误: 发现银行卡号：**** **** **** 1111（此处已遮盖）"),
-            format!("{B}/{name}: 错误: 发现手机号码：139****5678（此处已遮盖）"),
+            // The note on B2, the page header, the author: each named where Excel shows it.
+            format!(
+                "{B}/{name}:Sheet1!B2 批注: 错误: 发现身份证号：**************002X（此处已遮盖）"
+            ),
+            format!(
+                "{B}/{name}:Sheet1 页眉页脚: 错误: 发现银行卡号：**** **** **** 1111（此处已遮盖）"
+            ),
+            format!("{B}/{name}:文档属性: 错误: 发现手机号码：139****5678（此处已遮盖）"),
         ] {
             assert!(err.contains(&want), "missing {want:?} in\n{err}");
         }
     }
     for want in [
-        format!("{B}/说明.docx: 错误: 发现手机号码：137**** 5678（此处已遮盖）"),
-        format!("{B}/说明.docx: 错误: 发现身份证号：**************0014（此处已遮盖）"),
+        format!("{B}/说明.docx:第3段: 错误: 发现手机号码：137**** 5678（此处已遮盖）"),
+        format!("{B}/说明.docx:表1 第2行第3列: 错误: 发现手机号码：158 **** 5678（此处已遮盖）"),
+        format!("{B}/说明.docx:页眉: 错误: 发现身份证号：**************0014（此处已遮盖）"),
         format!("{B}/材料.zip/内/名单.txt:1:7: 错误: 发现手机号码：159****5678（此处已遮盖）"),
         "static/公告.txt:1:4: 错误: 发现手机号码：188****5678（此处已遮盖）".to_string(),
         "site.toml:7:24: 错误: 发现手机号码：136****5678（此处已遮盖）".to_string(),
@@ -520,8 +559,8 @@ fn pdf_text_layers_are_scanned_and_a_scan_gets_a_warning_to_check_it_by_eye() {
     std::fs::copy(&pdf, site.path().join(B).join("低保名单.pdf")).unwrap();
     let err = fails(site.path());
     for want in [
-        format!("{B}/低保名单.pdf（第1页）: 错误: 发现手机号码：138****5678（此处已遮盖）"),
-        format!("{B}/低保名单.pdf（第1页）: 错误: 发现身份证号：**************002X（此处已遮盖）"),
+        format!("{B}/低保名单.pdf:第1页: 错误: 发现手机号码：138****5678（此处已遮盖）"),
+        format!("{B}/低保名单.pdf:第1页: 错误: 发现身份证号：**************002X（此处已遮盖）"),
         format!("{B}/低保名单扫描件.pdf: 警告: 这个 PDF"),
     ] {
         assert!(err.contains(&want), "missing {want:?} in\n{err}");
@@ -537,4 +576,46 @@ fn pdf_text_layers_are_scanned_and_a_scan_gets_a_warning_to_check_it_by_eye() {
     let o = build(site.path(), TODAY, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("低保名单扫描件.pdf: 警告: "), "{}", stderr(&o));
+}
+
+#[test]
+fn a_run_reports_the_errors_of_every_stage_at_once_and_keeps_the_published_site() {
+    let site = one_posting("", "正文。\n");
+    let root = site.path();
+    let o = build(root, TODAY, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let published = tree(&root.join("public"));
+    // Three postings, each wrong in a different stage: front matter (loading), a ledger cell
+    // (finance), a phone number in the body (privacy).
+    write(
+        root,
+        "content/village/2026-bridge/index.md",
+        "+++\ntitle = \"修桥\"\ndate = 2026-02-30\n+++\n正文。\n",
+    );
+    write(
+        root,
+        "content/village/2026-q3/index.md",
+        "+++\ntitle = \"三季度账目\"\ndate = 2026-10-08\nledger = \"l.csv\"\nopening_balance = \"0\"\n+++\n见账本。\n",
+    );
+    write(
+        root,
+        "content/village/2026-q3/l.csv",
+        "日期,凭证号,摘要,收入,支出,科目,经办人,备注\n2026-07-01,记-0001,收土地承包费,12.00,,承包收入,,\n2026-07-02,记-0002,收土地承包费,十二块,,承包收入,,\n",
+    );
+    write(
+        root,
+        "content/village/2026-help/index.md",
+        "+++\ntitle = \"求助\"\ndate = 2026-10-09\n+++\n联系 13812345678。\n",
+    );
+    let o = build(root, TODAY, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for want in [
+        "content/village/2026-bridge/index.md:3:8: 错误:",
+        "content/village/2026-q3/l.csv:3:26: 错误: 收入 \"十二块\" 不是有效金额",
+        "content/village/2026-help/index.md:5:4: 错误: 发现手机号码：138****5678",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in\n{err}");
+    }
+    assert_eq!(tree(&root.join("public")), published, "{err}");
 }

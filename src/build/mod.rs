@@ -254,13 +254,18 @@ fn generate_with(
     let mut timings = Timings::new();
     let (config, config_warnings) = config::load(&opts.root).map_err(fail)?;
     let theme = Theme::new(&opts.root, &config.theme);
-    let site = load::load_cached(
+    let (site, load_diags) = load::load_partial(
         &opts.root,
         config,
         LoadOptions { today: opts.today, include_unpublished: opts.drafts },
         memo,
     )
     .map_err(fail)?;
+    if load_diags.iter().any(Diagnostic::is_error) {
+        let mut ds = config_warnings;
+        ds.extend(load_diags);
+        return Err(fail(checks_after_failed_load(site, ds)));
+    }
 
     timings.mark("load");
     // Diagnostics of each posting's own share of the build (privacy, Markdown, photos,
@@ -578,6 +583,23 @@ fn generate_with(
         removed: None,
         catalogue: Some(catalogue),
     })
+}
+
+/// A run whose loading failed still checks what did load, so that one posting's bad front
+/// matter does not hide another's bad ledger cell or personal number until the next run: the
+/// checks that judge each posting on its own (personal data, unlisted files, 公示 dates,
+/// ledgers) run and their errors join `diags`. Those that compare postings with each other or
+/// with the published site (links, change notes) would only report the posting left out, and
+/// nothing is rendered.
+fn checks_after_failed_load(site: Site, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let (mut site, posting_diags, privacy_diags) = enrich::privacy::run_split(site, None);
+    diags.extend(privacy_diags);
+    diags.extend(posting_diags.into_iter().flatten());
+    diags.extend(enrich::bundle_files::select(&mut site));
+    let calendar = WorkCalendar::with_config(&site.config.calendar);
+    diags.extend(enrich::notices::run(&site, &calendar).1);
+    diags.extend(enrich::finance::run(&site).1);
+    diags
 }
 
 /// The HTML of a section's or the home page's introduction (`None` when it is empty).
@@ -1043,8 +1065,9 @@ fn photo_extras(
         e.cover = enrich::images::tag_for(photos, &rel, p.title(), &p.url());
     }
     if let Some(g) = &p.front.gallery {
-        for item in g.get_ref() {
-            if check(item.file(), g.span(), "gallery")
+        for entry in g.get_ref() {
+            let item = entry.get_ref();
+            if check(item.file(), entry.span(), "gallery")
                 && let Some(rel) = resolve(item.file())
                 && let Some(html) = enrich::images::tag_for(photos, &rel, item.alt(), &p.url())
             {

@@ -62,9 +62,13 @@ fn to_json(diags: &Diagnostics, ctx: &Ctx) -> String {
 
 fn item(d: &Diagnostic, ctx: &Ctx) -> serde_json::Value {
     let (line, column, sheet, cell) = match &d.position {
-        Position::File => (None, None, None, None),
+        Position::File | Position::Place(_) => (None, None, None, None),
         Position::Text { line, column } => (Some(*line), Some(*column), None, None),
         Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
+    };
+    let place = match &d.position {
+        Position::Place(place) => Some(place.clone()),
+        _ => None,
     };
     serde_json::json!({
         "severity": if d.severity == Severity::Error { "error" } else { "warning" },
@@ -74,6 +78,7 @@ fn item(d: &Diagnostic, ctx: &Ctx) -> serde_json::Value {
         "column": column,
         "sheet": sheet,
         "cell": cell,
+        "place": place,
         "location": d.location(),
         "message": d.message.text(ctx.lang),
     })

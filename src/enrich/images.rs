@@ -147,7 +147,7 @@ fn front_matter_photos(p: &crate::site::Posting) -> Vec<(String, std::ops::Range
         v.push((c.get_ref().clone(), c.span()));
     }
     if let Some(g) = &p.front.gallery {
-        v.extend(g.get_ref().iter().map(|item| (item.file().to_string(), g.span())));
+        v.extend(g.get_ref().iter().map(|e| (e.get_ref().file().to_string(), e.span())));
     }
     v
 }

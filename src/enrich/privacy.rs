@@ -6,6 +6,8 @@
 //! published masked and the build says how many where. Spreadsheets and other attached files are
 //! published as they are, so findings in them are always errors: only the clerk can fix them.
 
+mod office_place;
+
 use crate::diagnostic::{Diagnostic, Message};
 use crate::frontmatter::{self, POSTING_KEYS, PostingFront};
 use crate::limits;
@@ -235,11 +237,16 @@ pub fn check_file(display: &str, path: &Path, allow: &AllowList, today: Date) ->
     }
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" | "et" | "docx" | "docm" | "pdf" => {
-            if let Err(e) = limits::check_zip(path) {
-                out.push(Diagnostic::error(display, e));
-                return out;
-            }
-            match read() {
+            // Zips are inflated once, within the limits, and read re-packed from then on.
+            let checked = match limits::read_zip_file(path) {
+                Ok(Some(checked)) => Ok(checked),
+                Ok(None) => read(),
+                Err(e) => {
+                    out.push(Diagnostic::error(display, e));
+                    return out;
+                }
+            };
+            match checked {
                 Ok(bytes) => out.extend(check_bytes(display, &ext, &bytes, allow, today, 0)),
                 Err(d) => out.push(*d),
             }
@@ -302,7 +309,9 @@ const SHEET_PARTS: [&str; 4] =
 const WORD_PARTS: [&str; 2] = ["word/", "docProps/"];
 
 /// Scans the XML parts of an Office file whose names start with one of `prefixes`; findings
-/// point at the file (a part's line means nothing to a clerk), with the number masked.
+/// point at the place a clerk finds in Word or Excel (a part's line means nothing to a clerk):
+/// a paragraph or table cell, a page header, a comment's cell, the document properties; with
+/// the number masked.
 fn check_zip_parts(
     display: &str,
     bytes: &[u8],
@@ -312,32 +321,49 @@ fn check_zip_parts(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return out };
+    let mut parts: Vec<(String, String)> = Vec::new();
     for i in 0..zip.len() {
         let Ok(f) = zip.by_index(i) else { continue };
         let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        let wanted = name.ends_with(".xml") && prefixes.iter().any(|p| name.starts_with(p));
+        // The workbook and the relationships name the sheet a comment belongs to.
+        let names_sheets = name == "xl/workbook.xml" || name.ends_with(".rels");
+        if !wanted && !names_sheets {
+            continue;
+        }
+        let mut xml = String::new();
+        if f.take(limits::MAX_INFLATED_BYTES).read_to_string(&mut xml).is_err() {
+            continue;
+        }
+        parts.push((name, xml));
+    }
+    let sheets = office_place::sheet_names(&parts);
+    for (name, xml) in &parts {
         if !name.ends_with(".xml") || !prefixes.iter().any(|p| name.starts_with(p)) {
             continue;
         }
         // Sheet cells are scanned through calamine (numbers as typed); here only their text
         // parts matter, but a sheet's headers and footers live in the same XML.
-        let mut xml = String::new();
-        if f.take(limits::MAX_INFLATED_BYTES).read_to_string(&mut xml).is_err() {
-            continue;
-        }
-        let xml = if name.starts_with("xl/worksheets/") { sheet_header_footer(&xml) } else { xml };
-        for f in privacy::scan_long(&xml, allow, today, privacy::TextKind::Markup) {
+        let xml = if name.starts_with("xl/worksheets/") {
+            sheet_header_footer(xml)
+        } else {
+            xml.as_str()
+        };
+        let mut places = office_place::Walker::new(name, xml, &sheets);
+        for f in privacy::scan_long(xml, allow, today, privacy::TextKind::Markup) {
+            let place = places.at(f.range.start);
             let msg = privacy::PrivacyError::Found { kind: f.kind, masked: f.masked };
-            out.push(Diagnostic::error(display, msg));
+            out.push(Diagnostic::error(display, msg).at_place(place));
         }
     }
     out
 }
 
 /// The `<headerFooter>` element of a worksheet's XML (page headers and footers), if any.
-fn sheet_header_footer(xml: &str) -> String {
+fn sheet_header_footer(xml: &str) -> &str {
     match (xml.find("<headerFooter"), xml.find("</headerFooter>")) {
-        (Some(a), Some(b)) if b > a => xml[a..b].to_string(),
-        _ => String::new(),
+        (Some(a), Some(b)) if b > a => &xml[a..b],
+        _ => "",
     }
 }
 
@@ -388,7 +414,7 @@ fn check_pdf(display: &str, bytes: &[u8], allow: &AllowList, today: Date) -> Vec
     for (n, page) in pages.iter().enumerate() {
         for f in privacy::scan_long(page, allow, today, privacy::TextKind::Plain) {
             let msg = privacy::PrivacyError::Found { kind: f.kind, masked: f.masked };
-            out.push(Diagnostic::error(format!("{display}（第{}页）", n + 1), msg));
+            out.push(Diagnostic::error(display, msg).at_place(format!("第{}页", n + 1)));
         }
     }
     out

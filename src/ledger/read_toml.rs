@@ -141,11 +141,15 @@ pub(crate) fn read_ledger(
             super::columns::grid_records(grid, cols, &origin, diags)
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
-            if let Err(e) = limits::check_zip(&full) {
-                diags.push(origin.error(&Loc::File, LedgerError::Limit(e)));
-                return None;
-            }
-            let (sheet_name, grid) = match read_xlsx::grid(&full, sheet.as_deref()) {
+            let checked = match limits::read_zip(std::io::Cursor::new(&bytes[..])) {
+                Ok(Some(checked)) => checked,
+                Ok(None) => bytes,
+                Err(e) => {
+                    diags.push(origin.error(&Loc::File, LedgerError::Limit(e)));
+                    return None;
+                }
+            };
+            let (sheet_name, grid) = match read_xlsx::grid(&full, checked, sheet.as_deref()) {
                 Ok(x) => x,
                 Err(e) => {
                     diags.push(origin.error(&Loc::File, e));

@@ -2,22 +2,26 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
 use super::Val;
 use super::columns::{GridRow, RowLoc};
 use super::error::LedgerError;
 
-/// The sheet's name and its rows with absolute cell positions.
+/// The sheet's name and its rows with absolute cell positions. `checked` is the file as
+/// [`crate::limits::read_zip`] re-packed it (read once, within the limits), or for a file that
+/// is no zip (an old `.xls`) its bytes.
 pub(crate) fn grid(
     path: &Path,
+    checked: Vec<u8>,
     sheet: Option<&str>,
 ) -> Result<(String, Vec<GridRow>), LedgerError> {
     let cannot = |e: &dyn std::fmt::Display| LedgerError::CannotRead {
         file: path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
         reason: e.to_string(),
     };
-    let mut wb = open_workbook_auto(path).map_err(|e| cannot(&e))?;
+    let mut wb =
+        open_workbook_auto_from_rs(std::io::Cursor::new(checked)).map_err(|e| cannot(&e))?;
     let names = wb.sheet_names();
     let name = match sheet {
         Some(s) => {
