@@ -159,6 +159,9 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// tab closed mid-response) are ignored.
 pub fn handle(req: Request, shared: &Shared) {
     let url = req.url().to_string();
+    if url.starts_with(crate::workbench::PREFIX) {
+        return crate::workbench::handle(req, &shared.workbench);
+    }
     if !matches!(req.method(), Method::Get | Method::Head) {
         let _ = req.respond(text(405, "只支持 GET 和 HEAD 请求\n"));
         return;
