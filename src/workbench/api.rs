@@ -365,7 +365,11 @@ fn postings(state: &State) -> Answer {
             "path": path, "section": section, "section_title": section,
             "title": path.rsplit('/').next().unwrap_or(""), "date": "", "kind": null,
             "bundle": bundle, "state": "unbuilt",
-            "label": state.lang.pick("未生成（有错误）", "not built (errors)"),
+            "label": if diags.is_empty() {
+                state.lang.pick("未生成（网站别处有错误）", "not built (errors elsewhere)")
+            } else {
+                state.lang.pick("有错误，未生成", "errors, not built")
+            },
             "url": "", "diagnostics": diags,
         }));
     }

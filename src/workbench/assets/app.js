@@ -63,12 +63,22 @@
       postings = j.postings; today = j.today;
       renderList(j);
       fillSections(j.sections);
-      if (current) showDiags(diagsOf(current.path));
+      // A file the last build did not list yet keeps what its own check said.
+      if (current && rowOf(current.path)) showDiags(withOwn(diagsOf(current.path)));
     });
   }
 
+  // What the upload's own check said stays shown until the file is opened again: a build that
+  // stopped at an earlier stage elsewhere does not list it.
+  function withOwn(list) {
+    var own = (current && current.own) || [];
+    return list.concat(own.filter(function (d) {
+      return !list.some(function (x) { return x.location === d.location; });
+    }));
+  }
+  function rowOf(path) { return postings.filter(function (p) { return p.path === path; })[0]; }
   function diagsOf(path) {
-    var row = postings.filter(function (p) { return p.path === path; })[0];
+    var row = rowOf(path);
     return row ? row.diagnostics : [];
   }
 
@@ -113,7 +123,8 @@
   // ---- diagnostics -------------------------------------------------------------------------
   function where(d) {
     if (d.cell) return d.path.split("/").pop() + " 的 " + d.sheet + " 表 " + d.cell + " 格";
-    if (d.line) return "第 " + d.line + " 行";
+    var other = !current || d.path !== current.path;
+    if (d.line) return (other ? d.path.split("/").pop() + " " : "") + "第 " + d.line + " 行";
     return d.path;
   }
 
@@ -273,7 +284,7 @@
     var list = Array.prototype.slice.call(files);
     var next = function () {
       var f = list.shift();
-      if (!f) return refresh();
+      if (!f) return;
       say("正在上传 " + f.name + "…");
       return post("upload?posting=" + q(current.path) + "&name=" + q(f.name), f, true).then(function (j) {
         if (j.error) { say(j.error); return; }
@@ -282,10 +293,8 @@
           (j.diagnostics.length ? "。发现 " + j.diagnostics.length + " 个问题，见下面的提示。" : "。没有发现问题。"));
         var p = moved ? open(j.posting) : Promise.resolve();
         return p.then(function () {
-          var keep = diagsOf(current.path).filter(function (d) { return d.path === current.path; });
-          showDiags(j.diagnostics.concat(keep.filter(function (d) {
-            return !j.diagnostics.some(function (x) { return x.location === d.location; });
-          })));
+          current.own = j.diagnostics;
+          showDiags(withOwn(diagsOf(current.path)));
         }).then(next);
       });
     };
