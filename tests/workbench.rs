@@ -329,3 +329,51 @@ fn b64(s: &str) -> String {
     }
     out
 }
+
+#[test]
+fn publishing_shows_the_plan_first_and_sends_only_after_confirming() {
+    let wb = start(&[]);
+    let dest = tempfile::tempdir().unwrap();
+    let toml = wb.dir.path().join("site.toml");
+    let mut cfg = std::fs::read_to_string(&toml).unwrap();
+    cfg.push_str(&format!(
+        "\n[[publish]]\nname = \"usb\"\nurl = {}\n",
+        toml_string(&dest.path().display().to_string())
+    ));
+    std::fs::write(&toml, cfg).unwrap();
+    let (status, v) = wb.post_json("publish", json!({"confirm": false}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "dry-run", "{v}");
+    assert!(v["summary"].as_str().unwrap().contains("确认发布吗"), "{v}");
+    assert!(v["files"].as_array().unwrap().iter().any(|f| f == "上传 index.html"), "{v}");
+    assert!(!dest.path().join("index.html").exists(), "a dry run sends nothing");
+    let (status, v) = wb.post_json("publish", json!({"confirm": true}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "published", "{v}");
+    assert!(dest.path().join("index.html").is_file());
+    assert!(wb.dir.path().join(".gongkai/published.json").is_file());
+    let (_, v) = wb.post_json("publish", json!({"confirm": false}));
+    assert_eq!(v["status"], "up-to-date", "{v}");
+
+    // A published posting is withdrawn with a note, never deleted.
+    let before = wb.file(ROAD);
+    let (status, v) = wb.post_json("delete", json!({"path": ROAD}));
+    assert_eq!(status, 409, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("撤回原因"), "{v}");
+    assert_eq!(wb.file(ROAD), before);
+    let (status, v) = wb.post_json("delete", json!({"path": ROAD, "note": "数字有误，另行公开"}));
+    assert_eq!(status, 200, "{v}");
+    let after = wb.file(ROAD);
+    assert!(
+        after
+            .starts_with("+++\nwithdrawn = { date = 2026-10-08, note = \"数字有误，另行公开\" }\n"),
+        "{after}"
+    );
+    assert!(!wb.dir.path().join(".gongkai-recycle").exists());
+    let built = common::build(wb.dir.path(), "2026-10-08", &[]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}

@@ -313,6 +313,17 @@ fn route(
         }
         (true, "check") => check(state),
         (true, "build") => build_site(state),
+        (true, "publish") => {
+            #[derive(Deserialize, Default)]
+            #[serde(default)]
+            struct Publish {
+                target: String,
+                confirm: bool,
+            }
+            let p: Publish = parse(&read_body(req, MAX_JSON)?)?;
+            let _w = lock(state);
+            ok(super::publish::run(state, &p.target, p.confirm))
+        }
         _ => fail(404, "工作台里没有这个功能", "no such API"),
     })
 }

@@ -20,6 +20,7 @@ mod api;
 mod form;
 mod guard;
 pub mod postings;
+mod publish;
 pub mod store;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Lang, Position, Severity};

@@ -133,7 +133,7 @@
     if (!diags.length && inEditor) { ul.appendChild(el("li", { class: "ok" }, "没有发现问题。")); return; }
     diags.forEach(function (d) {
       var li = el("li", { class: d.severity === "error" ? "err" : "warn" });
-      var label = (d.severity === "error" ? "错误" : "提醒") + "（" + where(d) + "）：" + d.message;
+      var label = d.plain ? d.message : (d.severity === "error" ? "错误" : "提醒") + "（" + where(d) + "）：" + d.message;
       var sameFile = inEditor && current && d.path === current.path && d.line;
       var b = el(sameFile ? "button" : "span", sameFile ? { type: "button", class: "diag-go" } : { class: "diag-text" }, label);
       if (sameFile) b.addEventListener("click", function () { goTo(d.line, d.column); });
@@ -399,6 +399,22 @@
     });
   }
 
+  function publish() {
+    say("正在生成并检查网站，再和服务器上的比较（这一步什么都不上传）…");
+    $("btn-publish").disabled = true;
+    post("publish", { confirm: false }).then(function (j) {
+      $("btn-publish").disabled = false;
+      report("发布", j);
+      if (j.files) fillDiags($("report-list"), j.files.map(function (f) { return { severity: "warning", message: f, path: "", plain: true }; }), false);
+      if (j.status !== "dry-run") return;
+      return ask(j.summary).then(function (yes) {
+        if (!yes) { say("没有发布。"); return; }
+        say("正在上传…（不要关闭 gongkai 的黑色窗口）");
+        return post("publish", { confirm: true }).then(function (k) { report("发布", k); });
+      });
+    });
+  }
+
   function printPage(url) {
     var w = window.open("/" + url, "_blank");
     if (w) w.addEventListener("load", function () { w.print(); });
@@ -572,9 +588,7 @@
     $("btn-build").addEventListener("click", function () { runAll("build", "生成结果", "正在生成网站到 public/ 文件夹…"); });
     $("btn-print").addEventListener("click", function () { printPage("boards/"); });
     $("btn-print-one").addEventListener("click", function () { if (current && current.url) printPage(current.url); });
-    $("btn-publish").addEventListener("click", function () {
-      report("发布", { summary: "发布会先生成并检查网站，再把改动的文件上传到服务器。请在 gongkai 所在的文件夹里运行 gongkai publish（它会先列出要上传什么，再问你是否确定）。" });
-    });
+    $("btn-publish").addEventListener("click", publish);
     window.addEventListener("beforeunload", function (e) {
       if (current && $("text").value !== current.disk) { e.preventDefault(); e.returnValue = ""; }
     });
