@@ -150,11 +150,20 @@ impl State {
         *last = Last { postings: rows, diagnostics: Diag::all(warnings, self.lang), failed: false };
     }
 
-    /// After a failed preview build: its errors; the postings stay those of the last good one.
+    /// After a failed preview build: its errors, and the postings as the files say now when
+    /// they can still be read (a ledger or privacy error stops the build, not the list);
+    /// otherwise those of the last good build.
     pub fn record_failed(&self, errors: &Diagnostics) {
+        let opts = crate::load::LoadOptions { today: self.today(), include_unpublished: true };
+        let rows = crate::load::load(&self.root, opts)
+            .ok()
+            .map(|site| postings::rows(&site, self.today(), self.lang));
         let mut last = self.last.write().unwrap_or_else(|e| e.into_inner());
         last.diagnostics = Diag::all(errors, self.lang);
         last.failed = true;
+        if let Some(rows) = rows {
+            last.postings = rows;
+        }
     }
 
     pub fn last(&self) -> Last {

@@ -66,6 +66,14 @@ pub struct Cdp {
 impl Cdp {
     /// Sends a DevTools command and returns its answer; panics on a protocol error.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        let v = self.call_raw(method, params);
+        assert!(v.get("error").is_none(), "{method}: {v}");
+        v
+    }
+
+    /// [`Cdp::call`] that returns a protocol error as the answer (an evaluation cut short by a
+    /// navigation, say).
+    pub fn call_raw(&mut self, method: &str, params: Value) -> Value {
         self.next += 1;
         let id = self.next;
         self.ws
@@ -88,7 +96,6 @@ impl Cdp {
             if let Message::Text(t) = msg {
                 let v: Value = serde_json::from_str(&t).unwrap();
                 if v["id"] == id {
-                    assert!(v.get("error").is_none(), "{method}: {v}");
                     return v;
                 }
             }
@@ -96,9 +103,10 @@ impl Cdp {
         panic!("no answer to {method}");
     }
 
-    /// The value of a JavaScript expression.
+    /// The value of a JavaScript expression (`null` when a navigation cut it short).
     pub fn eval(&mut self, expr: &str) -> Value {
-        let v = self.call("Runtime.evaluate", json!({"expression": expr, "returnByValue": true}));
+        let v =
+            self.call_raw("Runtime.evaluate", json!({"expression": expr, "returnByValue": true}));
         v["result"]["result"]["value"].clone()
     }
 

@@ -19,7 +19,7 @@
   var STATE_CLASS = {
     "draft": "b-draft", "future": "b-future", "notice-upcoming": "b-future",
     "notice-active": "b-active", "notice-ended": "b-ended", "published": "b-published",
-    "unbuilt": "b-error"
+    "unbuilt": "b-unbuilt"
   };
   var $ = function (id) { return document.getElementById(id); };
   var current = null;        // { path, version, url }
