@@ -193,7 +193,7 @@ impl Diagnostic {
 }
 
 /// Terminal display width: East Asian wide characters take two columns.
-fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 

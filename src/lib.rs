@@ -7,6 +7,7 @@ pub mod board;
 pub mod build;
 pub mod calendar;
 pub mod catalogue;
+pub mod compose;
 pub mod config;
 pub mod date;
 pub mod diagnostic;

@@ -283,7 +283,7 @@ fn is_token_char(b: u8) -> bool {
 /// length, the text, the ISO form (None if the day does not exist) and the byte offset of the
 /// first character that makes it wrong. A correct TOML date (`2026-10-09`, with a time or not)
 /// returns None.
-fn clerk_date(s: &str) -> Option<(usize, String, Option<String>, usize)> {
+pub(crate) fn clerk_date(s: &str) -> Option<(usize, String, Option<String>, usize)> {
     let digits = |from: usize, max: usize| -> usize {
         s[from..].bytes().take(max).take_while(u8::is_ascii_digit).count()
     };

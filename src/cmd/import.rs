@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, file: &Path, section: Option<&str>, bundle: bool) -> ExitC
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let title = imported.front.title.clone().unwrap_or_else(|| stem.clone());
     let date = imported.front.date.unwrap_or(ctx.today);
-    let mut slug = super::new::slugify(&title);
+    let mut slug = gongkai::compose::slugify(&title);
     if slug.is_empty() {
         slug = "import".into();
     }

@@ -20,20 +20,6 @@ draft = true              # 写好并核对后，删去这一行或改为 false 
 | 示例 | 0.00 |
 "#;
 
-/// A file-name slug from a title: keeps Chinese and letters, turns the rest into dashes.
-pub fn slugify(title: &str) -> String {
-    let mut s = String::new();
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            s.extend(c.to_lowercase());
-        } else if !s.ends_with('-') && !s.is_empty() {
-            s.push('-');
-        }
-    }
-    let s: String = s.trim_matches('-').chars().take(40).collect();
-    s.trim_end_matches('-').to_string()
-}
-
 pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
     let section = section.trim_matches(['/', '\\']).replace('\\', "/");
     let dir = ctx.root.join("content").join(&section);
@@ -50,7 +36,8 @@ pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let slug = format!("{}-{}", gongkai::date::format_iso(ctx.today), slugify(title));
+    let slug =
+        format!("{}-{}", gongkai::date::format_iso(ctx.today), gongkai::compose::slugify(title));
     let text = ARCHETYPE
         .replace("{title}", &title.replace('\\', "\\\\").replace('"', "\\\""))
         .replace("{date}", &gongkai::date::format_iso(ctx.today));
@@ -95,16 +82,4 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
         std::fs::create_dir_all(p)?;
     }
     std::fs::write(path, text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slugify;
-
-    #[test]
-    fn slugs_keep_chinese() {
-        assert_eq!(slugify("关于村道硬化工程的决议公开"), "关于村道硬化工程的决议公开");
-        assert_eq!(slugify("2026年第三季度 党费（收缴）情况"), "2026年第三季度-党费-收缴-情况");
-        assert_eq!(slugify("Road / Repair!"), "road-repair");
-    }
 }

@@ -12,6 +12,7 @@
 //! each with its own message.
 
 pub mod docx;
+pub mod html;
 pub mod images;
 pub mod model;
 pub mod shape;

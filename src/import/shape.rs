@@ -42,7 +42,7 @@ fn cn_small(s: &str) -> Option<u32> {
 }
 
 /// A number written in Arabic, full-width or Chinese digits (`2026`, `２０２６`, `二〇二六`, `十四`).
-fn number(s: &str) -> Option<u32> {
+pub(crate) fn number(s: &str) -> Option<u32> {
     let s = s.trim();
     if s.is_empty() {
         return None;
