@@ -146,8 +146,22 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
         &format!("document.getElementById('ed-path').textContent === {}", js(created)),
     );
     let text = std::fs::read_to_string(root.join(created)).unwrap();
-    assert!(text.starts_with("+++\ntitle = \"关于接收李明同志为中共预备党员的公示\"\ndate = 2026-09-30\nkind = \"发展党员\"\n"), "{text}");
-    assert!(text.contains("\n[notice]\ndays = 5\ncount = \"working\"\nseries = \"发展党员-李明\"\nstage = \"预备党员\"\n+++\n"), "{text}");
+    // The file is what the README's format says: the settings between +++ lines, then the body.
+    let (front, body) = text
+        .strip_prefix("+++\n")
+        .and_then(|t| t.split_once("\n+++\n"))
+        .unwrap_or_else(|| panic!("no front matter: {text}"));
+    let front: toml::Table = toml::from_str(front).unwrap();
+    assert_eq!(front["title"].as_str(), Some("关于接收李明同志为中共预备党员的公示"));
+    assert_eq!(front["date"].to_string(), "2026-09-30");
+    assert_eq!(front["kind"].as_str(), Some("发展党员"));
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    let notice = front["notice"].as_table().unwrap();
+    assert_eq!(notice["days"].as_integer(), Some(5));
+    assert_eq!(notice["count"].as_str(), Some("working"));
+    assert_eq!(notice["series"].as_str(), Some("发展党员-李明"));
+    assert_eq!(notice["stage"].as_str(), Some("预备党员"));
+    assert!(!body.trim().is_empty());
 
     // 2. A phone number in a posting: one click on 遮盖.
     open_posting(&mut cdp, "content/village/jiuzhu.md");
@@ -178,6 +192,19 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
     assert!(diags.contains("（ledger.csv 第 3 行）") && diags.contains("支出"), "{diags}");
     assert!(!diags.contains("审核"), "{diags}");
     assert_eq!(std::fs::read_to_string(root.join("content/village/q3/ledger.csv")).unwrap(), csv);
+    // Corrected and dropped again: the message goes.
+    let fixed = csv.replace("3l1.60", "311.60");
+    cdp.eval(&format!(
+        "(function(){{var dt=new DataTransfer();dt.items.add(new File([{}],'ledger.csv',{{type:'text/csv'}}));\
+         var d=document.getElementById('drop');d.dispatchEvent(new DragEvent('drop',{{dataTransfer:dt,bubbles:true,cancelable:true}}));}})()",
+        js(&fixed)
+    ));
+    cdp.wait_for("the error to go", "document.getElementById('diags').innerText", |v| {
+        v.as_str().is_some_and(|t| !t.contains("3l1.60"))
+    });
+    assert_eq!(std::fs::read_to_string(root.join("content/village/q3/ledger.csv")).unwrap(), fixed);
+    // The replaced ledger is kept in the history.
+    assert!(root.join(".gongkai-cache/history/content/village/q3/ledger.csv/000001").is_file());
 
     // 4. Someone else changes the file on disk while it is open: never overwritten.
     open_posting(&mut cdp, "content/village/road.md");
@@ -239,6 +266,10 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
     let body = body.as_str().unwrap();
     assert!(body.contains("| 姓名 | 性别 |"), "{body}");
     assert!(body.contains("| 陈晓燕 | 女 |"), "{body}");
+    assert!(
+        body.contains("真实姓名。\n\n**发展对象名单**"),
+        "pasted blocks start a paragraph: {body}"
+    );
     assert!(!body.contains("mso") && !body.contains("<"), "{body}");
     cdp.wait_true("the preview table", "!!document.querySelector('#preview table')");
     click(&mut cdp, "#btn-save");
@@ -254,6 +285,7 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
     let shots = common::repo().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     cdp.wait_true("the preview", "!!document.querySelector('#preview table')");
+    cdp.eval("var t=document.getElementById('text');t.setSelectionRange(0,0);t.scrollTop=0;t.dispatchEvent(new Event('scroll'));");
     screenshot(&mut cdp, &shots.join("workbench.png"), 1366, 768.0);
     // Nothing scrolls sideways at 1366 px, and every control is reachable by keyboard.
     assert_eq!(cdp.eval("document.documentElement.scrollWidth <= window.innerWidth"), json!(true));

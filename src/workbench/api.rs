@@ -243,11 +243,14 @@ fn route(
             ok(json!({ "version": v, "text": text }))
         }
         (true, "facts") => {
-            let d: form::Draft = parse(&read_body(req, MAX_JSON)?)?;
-            ok(serde_json::to_value(form::facts(&d, state)).unwrap_or_default())
+            let d: crate::compose::Draft = parse(&read_body(req, MAX_JSON)?)?;
+            match form::facts(&d, state) {
+                Ok(f) => ok(serde_json::to_value(f).unwrap_or_default()),
+                Err(errors) => ok(json!({ "errors": errors })),
+            }
         }
         (true, "new") => {
-            let d: form::Draft = parse(&read_body(req, MAX_JSON)?)?;
+            let d: crate::compose::Draft = parse(&read_body(req, MAX_JSON)?)?;
             let composed = match form::compose(&d, state) {
                 Ok(c) => c,
                 Err(errors) => {
@@ -554,15 +557,15 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
         ));
     }
     let (text, version) = store::read(root, rel)?;
-    let line = format!(
-        "withdrawn = {{ date = {}, note = {} }}\n",
+    let value = format!(
+        "{{ date = {}, note = {} }}",
         crate::date::format_iso(state.today()),
-        toml::Value::String(note.to_string())
+        crate::compose::toml_string(note)
     );
-    let Some(rest) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
-        return Ok(fail(422, &format!("{rel} 开头没有 +++ 设置，无法撤回"), "no front matter"));
+    let new = match crate::compose::set_keys(&text, &[("withdrawn", value.as_str())]) {
+        Ok(t) => t,
+        Err(e) => return Ok(fail(422, &e.zh, &e.en)),
     };
-    let new = format!("+++\n{line}{rest}");
     let v = store::save(root, rel, new.as_bytes(), &version)?;
     Ok(ok(json!({ "withdrawn": rel, "version": v })))
 }

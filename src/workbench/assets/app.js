@@ -274,7 +274,10 @@
     say("正在转换粘贴的内容…");
     post("paste", { html: html }).then(function (j) {
       if (j.error) { say(j.error); return; }
-      insert(j.markdown, "", "");
+      // Pasted blocks start a paragraph of their own.
+      var t = $("text"), before = t.value.slice(0, t.selectionStart);
+      var lead = before === "" || /\n\n$/.test(before) ? "" : /\n$/.test(before) ? "\n" : "\n\n";
+      insert(lead + j.markdown.replace(/^\n+/, ""), "", "");
       say("已粘贴（表格、标题、加粗和列表已转成网站的格式）。");
     });
   }
@@ -469,7 +472,7 @@
       tags: $("f-tags").value.split(/[,，、]/).map(function (s) { return s.trim(); }).filter(Boolean),
       days: k[2] && $("f-days").value !== "" ? parseInt($("f-days").value, 10) : null,
       count: $("f-count").value, series: $("f-series").value, stage: $("f-stage").value,
-      bundle: $("f-bundle").checked
+      bundle: $("f-bundle").checked, draft: $("f-draft").checked
     };
   }
 
@@ -477,8 +480,12 @@
     document.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; });
     document.querySelectorAll("#new-form [aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
     (errors || []).forEach(function (e) {
-      var p = $("e-" + e.field);
-      if (p) p.textContent = e.zh;
+      var field = e.field.replace(/^notice\./, "");
+      var p = $("e-" + field);
+      if (!p) { p = el("p", { class: "field-error" }); $("facts").appendChild(p); }
+      p.textContent = (e.warning ? "提醒：" : "") + e.zh;
+      if (e.warning) return;
+      e = { field: field };
       var f = $("f-" + e.field);
       if (f) { f.setAttribute("aria-invalid", "true"); f.setAttribute("aria-describedby", "e-" + e.field); }
     });
@@ -491,11 +498,15 @@
         var box = $("facts");
         box.textContent = "";
         if (j.error) { box.textContent = j.error; return; }
-        if (j.is_notice && j.end) {
-          box.appendChild(el("p", { id: "fact-end" }, "公示期：" + j.period_zh + "，截止 " + j.end_zh + "（" + j.end + "）"));
+        if (j.notice) {
+          var n = j.notice;
+          var off = n.holidays.length ? "（期间放假 " + n.holidays.length + " 天：" +
+            n.holidays.map(function (h) { return h.date.slice(5) + (h.name ? " " + h.name : ""); }).join("、") + "，不算在内）" : "";
+          box.appendChild(el("p", { id: "fact-end" }, "公示期：" + n.period_zh + "，截止 " + n.end + off));
         }
         if (j.rel_path) box.appendChild(el("p", { id: "fact-file" }, "文件：" + j.rel_path));
         if (j.url) box.appendChild(el("p", { id: "fact-url" }, "网址：" + j.url));
+        if (j.signoff_required) box.appendChild(el("p", null, "这类内容公开前要有审核签字（[[signoff]]），创建后在设置里补上。"));
         showFieldErrors(j.errors);
       });
     }, 150);
