@@ -377,3 +377,22 @@ fn publishing_shows_the_plan_first_and_sends_only_after_confirming() {
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+#[test]
+fn a_word_file_becomes_a_draft_posting() {
+    let wb = start(&[]);
+    let docx = std::fs::read("tests/fixtures/import/招标结果公示-html.docx").unwrap();
+    let (status, v) = wb.post("import-docx?section=village&name=%E6%8B%9B%E6%A0%87.docx", &docx);
+    assert_eq!(status, 200, "{v}");
+    let rel = v["path"].as_str().unwrap();
+    assert!(rel.starts_with("content/village/"), "{v}");
+    let text = wb.file(rel);
+    assert!(text.starts_with("+++\n") && text.contains("draft = true"), "{text}");
+    assert_eq!(text, v["text"].as_str().unwrap());
+    // Not a Word file: refused with a message, nothing written.
+    let before = common::tree(&wb.dir.path().join("content"));
+    let (status, v) = wb.post("import-docx?section=village&name=a.docx", b"not a zip");
+    assert_eq!(status, 422, "{v}");
+    assert!(!v["error"].as_str().unwrap().is_empty());
+    assert_eq!(common::tree(&wb.dir.path().join("content")), before);
+}

@@ -336,4 +336,34 @@ fn the_workbench_fits_at_double_text_size() {
     assert!(r["scroll"].as_f64() <= r["vw"].as_f64(), "{r}");
     assert_eq!(r["small"], json!([]), "{r}");
     assert!(r["fs"].as_f64().unwrap() >= 32.0, "{r}");
+
+    // Every control has a name a screen reader says, and the keyboard focus is visible.
+    let unnamed = cdp.eval(
+        "Array.prototype.filter.call(document.querySelectorAll('input, select, textarea'), function(e){\
+         return !(e.labels && e.labels.length) && !e.getAttribute('aria-label');}).map(function(e){return e.id;})",
+    );
+    assert_eq!(unnamed, json!([]), "controls without a label");
+    cdp.eval("document.getElementById('btn-check').focus(); document.activeElement.blur();");
+    for _ in 0..3 {
+        for kind in ["keyDown", "keyUp"] {
+            cdp.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}),
+            );
+        }
+    }
+    let ring = cdp.eval(
+        "(function(){var e=document.activeElement;return e&&e!==document.body?e.tagName+' '+getComputedStyle(e).outlineStyle:'none';})()",
+    );
+    assert!(ring.as_str().is_some_and(|r| r.ends_with(" solid")), "focus ring: {ring}");
+
+    // 200 % page zoom on a 1366 px screen leaves 683 CSS px: the panes stack, nothing is cut.
+    cdp.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 683, "height": 384, "deviceScaleFactor": 2, "mobile": false}),
+    );
+    cdp.wait_true(
+        "no sideways scrolling at 683 px",
+        "document.documentElement.scrollWidth <= window.innerWidth",
+    );
 }
