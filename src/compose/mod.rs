@@ -14,6 +14,7 @@ mod edit;
 mod error;
 mod kind;
 mod ledger;
+mod read;
 mod text;
 
 #[cfg(test)]
@@ -33,6 +34,7 @@ pub use edit::{remove_key, set_keys};
 pub use error::{ComposeError, FieldError};
 pub use kind::Kind;
 pub use ledger::{LedgerFacts, LedgerNote, PreviousPeriod, ledger_facts};
+pub use read::draft_of;
 pub use text::toml_str as toml_string;
 
 /// The form for a new posting. Only `section`, `kind` and `title` are required; an empty
@@ -84,6 +86,10 @@ pub struct Draft {
     /// `name/index.md` (with its files beside it) instead of `name.md`.
     #[serde(default)]
     pub bundle: bool,
+    /// The posting this form shows, when it is not a new one (`content/finance/2026-q3/index.md`,
+    /// as [`draft_of`] sets it): its file and URL stay, and its own file is not "taken".
+    #[serde(default)]
+    pub existing: Option<String>,
 }
 
 /// A number typed in a form: JSON `5` or `"5"`.
@@ -342,11 +348,16 @@ fn check(draft: &Draft, today: Date, root: &Path) -> Checked {
     if !title.is_empty() && slug.is_empty() {
         errors.push(FieldError::new("title", &ComposeError::NoFileName));
     }
-    let name = match (date, slug.is_empty()) {
+    let mut name = match (date, slug.is_empty()) {
         (Some(d), false) => Some(format!("{}-{slug}", format_iso(d))),
         _ => None,
     };
-    if let (Some(section), Some(name)) = (&section, &name) {
+    // An existing posting keeps its file (and so its URL), whatever its title says now.
+    let existing = given(&draft.existing).and_then(existing_name);
+    if let Some((_, n)) = &existing {
+        name = Some(n.clone());
+    }
+    if let (Some(section), Some(name), None) = (&section, &name, &existing) {
         let dir = root.join("content").join(section);
         if let Some(found) = taken(&dir, name) {
             let path = format!("content/{section}/{found}");
@@ -358,6 +369,15 @@ fn check(draft: &Draft, today: Date, root: &Path) -> Checked {
     check_signoff(draft, date, &mut errors);
     check_attachments(draft, root, section.as_deref(), name.as_deref(), &mut errors);
     Checked { date, section, name, notice, errors }
+}
+
+/// `content/<section>/<name>.md` or `content/<section>/<name>/index.md` → (section, name).
+fn existing_name(rel: &str) -> Option<(String, String)> {
+    let rel = rel.replace('\\', "/");
+    let inner = rel.strip_prefix("content/")?;
+    let stem = inner.strip_suffix("/index.md").or_else(|| inner.strip_suffix(".md"))?;
+    let (section, name) = stem.rsplit_once('/')?;
+    Some((section.to_string(), name.to_string()))
 }
 
 fn check_notice(draft: &Draft, errors: &mut Vec<FieldError>) -> Option<(u32, Count)> {
@@ -606,6 +626,8 @@ fn notice_facts(
 /// The posting's text for `draft`, in the README's format, and where it goes; or every problem
 /// that would make it fail to save or to build. Warnings (a future date, an attachment still to
 /// be uploaded) do not stop it. `today` stands in for a missing date, as in `gongkai new`.
+/// This is the text of a new posting; an existing one is changed with [`set_keys`], which keeps
+/// its body and the clerk's own lines.
 pub fn write(draft: &Draft, site_root: &Path, today: Date) -> Result<Composed, Vec<FieldError>> {
     let checked = check(draft, today, site_root);
     let errors: Vec<FieldError> = checked.errors.iter().filter(|e| !e.warning).cloned().collect();

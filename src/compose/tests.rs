@@ -628,3 +628,35 @@ fn ledger_facts_point_at_the_spreadsheet_cell() {
     assert!(bad.location.ends_with("ledger.xlsx:三季度!D3"), "{}", bad.location);
     assert!(bad.zh.contains("12,3O0.00"), "{}", bad.zh);
 }
+
+#[test]
+fn an_existing_posting_reads_back_into_the_form() {
+    let root = repo();
+    let cfg = config(&root);
+    let cal = WorkCalendar::with_config(&cfg.calendar);
+    let rel = "content/party/2026-fazhan-yubei.md";
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let d = draft_of(rel, &text).unwrap();
+    assert_eq!((d.section.as_str(), d.kind.clone(), d.bundle), ("party", Kind::PartyMember, false));
+    assert_eq!(d.days, Some(Number::Int(5)));
+    assert_eq!(d.stage.as_deref(), Some("预备党员"));
+    assert_eq!(d.series.as_deref(), Some("发展党员-陈晓燕"));
+    let f = facts(&d, day("2026-10-09"), &cal, &root, &cfg);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(f.rel_path.as_deref(), Some(rel), "its own file, not a new name");
+    assert_eq!(f.page.as_deref(), Some("party/2026-fazhan-yubei/index.html"));
+    assert_eq!(f.notice.unwrap().end, "2026-10-13");
+
+    let rel = "content/finance/2026-q3/index.md";
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let d = draft_of(rel, &text).unwrap();
+    assert!(d.bundle);
+    assert_eq!((d.section.as_str(), d.ledger.as_deref()), ("finance", Some("ledger.csv")));
+    assert_eq!(d.series.as_deref(), Some("村集体现金日记账"));
+    assert_eq!(d.signoff.len(), 2);
+    assert_eq!(d.signoff[0].reviewers, ["王秀英", "陈建国", "刘桂兰"]);
+    let f = facts(&d, day("2026-10-09"), &cal, &root, &cfg);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(f.rel_path.as_deref(), Some(rel));
+    assert!(draft_of("content/party/x.md", "no front matter").is_none());
+}

@@ -156,9 +156,10 @@ fn finance_keys(out: &mut String, d: &Draft) {
         None => line(out, "# ledger = \"ledger.xlsx\"", TOP, hint),
     }
     let chain = "各期首尾相接：期初余额要等于上一期期末余额";
-    let series = given(&d.series);
-    match series {
+    match given(&d.series) {
         Some(s) => line(out, &format!("series = {}", toml_str(s)), TOP, chain),
+        // A project's account has no periods to chain.
+        None if d.kind == Kind::ProjectBudget => {}
         None => line(out, "# series = \"村集体现金日记账\"", TOP, chain),
     }
     line(
@@ -298,7 +299,7 @@ fn body(d: &Draft) -> String {
             };
             format!(
                 "现将{when}村集体财务收支情况公开如下。\n\n{pointer}\n\n\
-                 本表已经民主理财小组逐笔审核。村民如有疑问，可在公示期内向村务监督委员会反映。\n"
+                 本表已经民主理财小组逐笔审核。村民如有疑问，可向村务监督委员会反映。\n"
             )
         }
         Kind::PartyDues => {

@@ -408,7 +408,7 @@ impl Imported {
         match f.kind {
             Some(k) => s.push_str(&format!("kind = {}\n", toml_str(k))),
             None => s.push_str(
-                "# kind = \"\"   # 没认出类别：请填写并删去开头的 #，例如 决议公开、实施结果公开、财务收支、党费收缴、发展党员、低保、招标结果\n",
+                "# kind = \"\"   # 没认出类别：请填写并删去开头的 #，例如 决议公开、实施结果公开、财务收支、党费收缴、发展党员、低保公示、招标结果\n",
             ),
         }
         s.push_str(&format!(

@@ -351,7 +351,8 @@ pub fn guess_kind(title: &str, body: &str) -> Option<&'static str> {
     const RULES: [(&[&str], &str); 8] = [
         (&["发展党员", "预备党员", "入党积极分子", "发展对象", "转为正式党员", "转正"], "发展党员"),
         (&["党费"], "党费收缴"),
-        (&["低保", "最低生活保障"], "低保"),
+        // The 公开目录's spelling (village.relief), so an imported list is counted there.
+        (&["低保", "最低生活保障"], "低保公示"),
         (&["招标", "中标", "比选结果", "采购结果"], "招标结果"),
         (&["实施结果", "实施情况公开", "结果公开"], "实施结果公开"),
         (&["决议"], "决议公开"),
@@ -457,6 +458,10 @@ mod tests {
         assert_eq!(guess_kind("关于实施村道硬化工程的决议公开", ""), Some("决议公开"));
         assert_eq!(guess_kind("村道硬化工程招标结果公示", ""), Some("招标结果"));
         assert_eq!(guess_kind("关于陈晓燕同志拟转为预备党员的公示", ""), Some("发展党员"));
+        assert_eq!(
+            guess_kind("青石村2026年度低保对象评议结果公示（第一榜）", ""),
+            Some("低保公示")
+        );
         assert_eq!(guess_kind("通知", "开会"), None);
         assert_eq!(notice_days("公示期为5个工作日，自"), Some((5, "working")));
         assert_eq!(notice_days("公示期3天：2026年6月5日"), Some((3, "calendar")));
