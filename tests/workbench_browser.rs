@@ -128,7 +128,7 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
     let end = cdp.wait_for(
         "the end date",
         "(document.getElementById('fact-end')||{}).innerText || ''",
-        |v| v.as_str().is_some_and(|t| t.contains("截止")),
+        |v| v.as_str().is_some_and(|t| t.contains("2026年9月30日至")),
     );
     let end = end.as_str().unwrap();
     assert!(end.contains("2026年10月13日") && end.contains("5个工作日"), "{end}");
@@ -145,6 +145,12 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
         "the new posting in the editor",
         &format!("document.getElementById('ed-path').textContent === {}", js(created)),
     );
+    // The editor says what the build makes of the settings: the period, and that it has not begun.
+    let facts =
+        cdp.wait_for("the editor facts", "document.getElementById('ed-facts').innerText", |v| {
+            v.as_str().is_some_and(|t| !t.is_empty())
+        });
+    assert!(facts.as_str().unwrap().contains("至2026年10月13日（5个工作日）"), "{facts}");
     let text = std::fs::read_to_string(root.join(created)).unwrap();
     // The file is what the README's format says: the settings between +++ lines, then the body.
     let (front, body) = text

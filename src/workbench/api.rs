@@ -212,6 +212,15 @@ fn route(
             let (text, version) = store::read(root, p)?;
             ok(json!({ "path": p, "text": text, "version": version }))
         }
+        (false, "facts-of") => {
+            // What the build makes of an existing posting's settings (its 公示 period, say).
+            let p = param(q, "path");
+            let (text, _) = store::read(root, p)?;
+            match crate::compose::draft_of(p, &text).map(|d| form::facts(&d, state)) {
+                Some(Ok(f)) => ok(serde_json::to_value(f).unwrap_or_default()),
+                _ => ok(json!({})),
+            }
+        }
         (false, "history") => ok(json!({ "versions": store::history(root, param(q, "path"))? })),
         (false, "version") => {
             let text = store::old_version(root, param(q, "path"), param(q, "id"))?;

@@ -25,7 +25,7 @@
   var current = null;        // { path, version, url }
   var postings = [];
   var today = "";
-  var previewTimer = 0, factsTimer = 0;
+  var previewTimer = 0, factsTimer = 0, factsSeq = 0, previewSeq = 0;
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -198,9 +198,23 @@
       $("draft-offer").hidden = !(saved && saved.text !== j.text);
       showDiags(diagsOf(path));
       renderPreview();
+      editorFacts();
       document.querySelectorAll(".posting").forEach(function (b) {
         if (b.getAttribute("data-path") === path) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
       });
+    });
+  }
+
+  // The open posting's 公示 period as the build counts it.
+  function editorFacts() {
+    if (!current) return;
+    var path = current.path;
+    get("facts-of?path=" + q(path)).then(function (j) {
+      var p = $("ed-facts");
+      if (!current || current.path !== path) return;
+      var n = j && j.notice;
+      p.hidden = !n;
+      if (n) p.textContent = "公示期：" + n.period_zh + "，" + n.status_zh + "（" + n.detail_zh + "）";
     });
   }
 
@@ -211,8 +225,9 @@
   function renderPreview() {
     clearTimeout(previewTimer);
     previewTimer = setTimeout(function () {
+      var seq = ++previewSeq;
       post("preview", { text: $("text").value }).then(function (j) {
-        if (j.html !== undefined) $("preview").innerHTML = j.html;
+        if (seq === previewSeq && j.html !== undefined) $("preview").innerHTML = j.html;
       });
     }, 250);
   }
@@ -233,6 +248,7 @@
       if (j.error) { say(j.error); return; }
       current.version = j.version; current.disk = text;
       localStorage.removeItem(draftKey(current.path));
+      editorFacts();
       say("已保存 " + current.path + "。预览会自动更新。");
     });
   }
@@ -494,7 +510,9 @@
   function facts() {
     clearTimeout(factsTimer);
     factsTimer = setTimeout(function () {
+      var seq = ++factsSeq;
       post("facts", draft()).then(function (j) {
+        if (seq !== factsSeq) return;   // a later answer is on its way
         var box = $("facts");
         box.textContent = "";
         if (j.error) { box.textContent = j.error; return; }
