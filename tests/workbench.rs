@@ -17,6 +17,8 @@ struct Wb {
     port: u16,
     token: String,
     _child: Kill,
+    /// Kept open: the server prints after every rebuild, and a closed pipe would stop it.
+    _out: std::sync::mpsc::Receiver<String>,
 }
 
 fn start(extra: &[&str]) -> Wb {
@@ -40,7 +42,7 @@ fn start(extra: &[&str]) -> Wb {
         url.rsplit(':').next().unwrap().trim().trim_end_matches('/').parse().expect("port");
     let wb = wait_line(&out, "工作台 ");
     assert_eq!(wb.trim(), format!("工作台 http://127.0.0.1:{port}/__gongkai/wb/"));
-    let mut w = Wb { dir, port, token: String::new(), _child: child };
+    let mut w = Wb { dir, port, token: String::new(), _child: child, _out: out };
     let (status, page) = w.get("/__gongkai/wb/");
     if status == 200 {
         let doc = scraper::Html::parse_document(&page);
@@ -289,6 +291,10 @@ fn deleting_moves_to_the_recycle_folder() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["recycled"], ".gongkai-recycle/content/village/draft-plan.md");
     assert!(!wb.dir.path().join(rel).exists());
+    // A section's own page is not a posting.
+    let (status, _) = wb.post_json("delete", json!({"path": "content/village/_index.md"}));
+    assert_eq!(status, 403);
+    assert!(wb.dir.path().join("content/village/_index.md").is_file());
     assert_eq!(
         std::fs::read_to_string(
             wb.dir.path().join(".gongkai-recycle/content/village/draft-plan.md")
@@ -364,11 +370,8 @@ fn publishing_shows_the_plan_first_and_sends_only_after_confirming() {
     let (status, v) = wb.post_json("delete", json!({"path": ROAD, "note": "数字有误，另行公开"}));
     assert_eq!(status, 200, "{v}");
     let after = wb.file(ROAD);
-    assert!(
-        after
-            .starts_with("+++\nwithdrawn = { date = 2026-10-08, note = \"数字有误，另行公开\" }\n"),
-        "{after}"
-    );
+    let line = "withdrawn = { date = 2026-10-08, note = \"数字有误，另行公开\" }\n";
+    assert!(after.contains(line) && after.replace(line, "") == before, "{after}");
     assert!(!wb.dir.path().join(".gongkai-recycle").exists());
     let built = common::build(wb.dir.path(), "2026-10-08", &[]);
     assert!(built.status.success(), "{}", common::stderr(&built));

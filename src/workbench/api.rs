@@ -420,7 +420,7 @@ fn postings(state: &State) -> Answer {
 fn upload(req: &mut Request, state: &State, posting: &str, name: &str) -> Result<Answer, Answer> {
     let root = &state.root;
     let name = store::sanitize_name(name)?;
-    if !posting.ends_with(".md") {
+    if !posting.ends_with(".md") || posting.ends_with("/_index.md") {
         return Err(StoreError::BadPath(posting.to_string()).into());
     }
     let posting_path = store::resolve(root, posting)?;
@@ -546,6 +546,10 @@ fn mask(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, 
 fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
     let root = &state.root;
     let path = store::resolve(root, rel)?;
+    // A section's own `_index.md` is not a posting: deleting it would break the section.
+    if rel.ends_with("/_index.md") {
+        return Err(StoreError::BadPath(rel.to_string()).into());
+    }
     if !rel.ends_with(".md") || !path.is_file() {
         return Err(StoreError::NotFound(rel.to_string()).into());
     }
