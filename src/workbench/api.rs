@@ -216,10 +216,16 @@ fn route(
             // What the build makes of an existing posting's settings (its 公示 period, say).
             let p = param(q, "path");
             let (text, _) = store::read(root, p)?;
-            match crate::compose::draft_of(p, &text).map(|d| form::facts(&d, state)) {
-                Some(Ok(f)) => ok(serde_json::to_value(f).unwrap_or_default()),
-                _ => ok(json!({})),
+            let mut v = match crate::compose::draft_of(p, &text).map(|d| form::facts(&d, state)) {
+                Some(Ok(f)) => serde_json::to_value(f).unwrap_or_default(),
+                _ => json!({}),
+            };
+            // A finance posting: its totals and whether it chains to the previous period.
+            let ledger = crate::compose::ledger_facts(root, p, state.today());
+            if ledger.finance {
+                v["ledger"] = serde_json::to_value(ledger).unwrap_or_default();
             }
+            ok(v)
         }
         (false, "history") => ok(json!({ "versions": store::history(root, param(q, "path"))? })),
         (false, "version") => {

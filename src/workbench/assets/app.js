@@ -212,9 +212,17 @@
     get("facts-of?path=" + q(path)).then(function (j) {
       var p = $("ed-facts");
       if (!current || current.path !== path) return;
-      var n = j && j.notice;
-      p.hidden = !n;
-      if (n) p.textContent = "公示期：" + n.period_zh + "，" + n.status_zh + "（" + n.detail_zh + "）";
+      var n = j && j.notice, l = j && j.ledger, parts = [];
+      if (n) parts.push("公示期：" + n.period_zh + "，" + n.status_zh + "（" + n.detail_zh + "）");
+      if (l && l.totals) {
+        var t = l.totals;
+        parts.push("账目：期初 " + t.opening.text + " 元，收入 " + t.income.text + " 元，支出 " + t.expense.text +
+          " 元，期末 " + t.closing.text + " 元（共 " + l.rows + " 笔）");
+        if (l.previous) parts.push(l.chains ? "期初与上一期（" + l.previous.posting + "）的期末相接。" :
+          "期初和上一期（" + l.previous.posting + "）的期末 " + l.previous.closing.text + " 元对不上。");
+      }
+      p.hidden = parts.length === 0;
+      p.textContent = parts.join(" ");
     });
   }
 
@@ -314,6 +322,7 @@
         return p.then(function () {
           current.own = j.diagnostics;
           showDiags(withOwn(diagsOf(current.path)));
+          editorFacts();
         }).then(next);
       });
     };
