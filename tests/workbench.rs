@@ -399,3 +399,21 @@ fn a_word_file_becomes_a_draft_posting() {
     assert!(!v["error"].as_str().unwrap().is_empty());
     assert_eq!(common::tree(&wb.dir.path().join("content")), before);
 }
+
+#[test]
+fn on_another_interface_without_a_password_the_workbench_only_reads() {
+    let wb = start(&["--bind", "0.0.0.0"]);
+    let (_, page) = wb.get("/__gongkai/wb/");
+    assert!(page.contains(r#"<meta name="gongkai-readonly" content="1">"#), "{page}");
+    let before = wb.file(ROAD);
+    let version = wb.version(ROAD);
+    let (status, v) =
+        wb.post_json("save", json!({"path": ROAD, "text": "局域网上改的", "base_version": version}));
+    assert_eq!(status, 403, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("只能查看"), "{v}");
+    assert_eq!(wb.file(ROAD), before);
+    // Reading still works.
+    let (status, v) = wb.get_json("/__gongkai/wb/api/postings");
+    assert_eq!(status, 200);
+    assert!(v["postings"].as_array().is_some_and(|p| !p.is_empty()), "{v}");
+}
