@@ -407,8 +407,8 @@ fn on_another_interface_without_a_password_the_workbench_only_reads() {
     assert!(page.contains(r#"<meta name="gongkai-readonly" content="1">"#), "{page}");
     let before = wb.file(ROAD);
     let version = wb.version(ROAD);
-    let (status, v) =
-        wb.post_json("save", json!({"path": ROAD, "text": "局域网上改的", "base_version": version}));
+    let (status, v) = wb
+        .post_json("save", json!({"path": ROAD, "text": "局域网上改的", "base_version": version}));
     assert_eq!(status, 403, "{v}");
     assert!(v["error"].as_str().unwrap().contains("只能查看"), "{v}");
     assert_eq!(wb.file(ROAD), before);

@@ -151,6 +151,25 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
             v.as_str().is_some_and(|t| !t.is_empty())
         });
     assert!(facts.as_str().unwrap().contains("至2026年10月13日（5个工作日）"), "{facts}");
+    // The settings can be changed in form fields too: 7 days instead of 5, comments kept.
+    cdp.wait_true("the settings", "document.getElementById('s-days').value === '5'");
+    cdp.eval("document.getElementById('settings').open = true");
+    set(&mut cdp, "s-days", "7");
+    click(&mut cdp, "#btn-settings-save");
+    cdp.wait_for("settings saved", "document.getElementById('status').innerText", |v| {
+        v.as_str().is_some_and(|t| t.starts_with("已保存设置"))
+    });
+    let seven = std::fs::read_to_string(root.join(created)).unwrap();
+    assert!(seven.contains("\ndays = 7\n") && seven.contains("# 公开日期"), "{seven}");
+    cdp.wait_for("the new period", "document.getElementById('ed-facts').innerText", |v| {
+        v.as_str().is_some_and(|t| t.contains("7个工作日"))
+    });
+    set(&mut cdp, "s-days", "5");
+    click(&mut cdp, "#btn-settings-save");
+    cdp.wait_true(
+        "back to 5 days",
+        "document.getElementById('text').value.indexOf('\\ndays = 5\\n') >= 0",
+    );
     let text = std::fs::read_to_string(root.join(created)).unwrap();
     // The file is what the README's format says: the settings between +++ lines, then the body.
     let (front, body) = text
@@ -341,6 +360,7 @@ fn the_workbench_fits_at_double_text_size() {
     let report = cdp.eval(
         "(function(){var small=[];document.querySelectorAll('button, .button, input, select').forEach(function(b){\
          var r=b.getBoundingClientRect(); if(r.width===0||b.closest('[hidden]')||b.classList.contains('visually-hidden'))return;\
+         if(b.type==='checkbox'||b.type==='radio') r=b.parentElement.getBoundingClientRect();\
          if(r.height<43.5) small.push(b.textContent.trim()||b.id);});\
          var fs=parseFloat(getComputedStyle(document.body).fontSize);\
          var wide=[];document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();\

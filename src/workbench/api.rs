@@ -227,6 +227,17 @@ fn route(
             }
             ok(v)
         }
+        (false, "draft-of") => {
+            let p = param(q, "path");
+            let (text, version) = store::read(root, p)?;
+            let d = crate::compose::draft_of(p, &text);
+            ok(json!({ "draft": d, "version": version }))
+        }
+        (true, "settings") => {
+            let s: Settings = parse(&read_body(req, MAX_JSON)?)?;
+            let _w = lock(state);
+            settings(state, &s)?
+        }
         (false, "history") => ok(json!({ "versions": store::history(root, param(q, "path"))? })),
         (false, "version") => {
             let text = store::old_version(root, param(q, "path"), param(q, "id"))?;
@@ -348,6 +359,105 @@ fn route(
 
 fn lock(state: &State) -> std::sync::MutexGuard<'_, ()> {
     state.writing.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The settings the editor's form changes in an existing posting; `None` leaves a key as it is.
+#[derive(Deserialize)]
+struct Settings {
+    path: String,
+    base_version: String,
+    title: Option<String>,
+    date: Option<String>,
+    period: Option<String>,
+    tags: Option<Vec<String>>,
+    draft: Option<bool>,
+    days: Option<i64>,
+    count: Option<String>,
+}
+
+/// Writes the changed settings into the front matter (keeping the clerk's comments and key
+/// order, [`crate::compose::set_keys`]) and saves, refusing a file changed since it was read.
+fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
+    use crate::compose::{FieldError, toml_string};
+    let root = &state.root;
+    let (text, version) = store::read(root, &s.path)?;
+    if version != s.base_version {
+        return Err(StoreError::Conflict { path: s.path.clone(), current: text, version }.into());
+    }
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut changes: Vec<(&str, String)> = Vec::new();
+    if let Some(t) = s.title.as_deref().map(str::trim) {
+        if t.is_empty() {
+            errors.push(field_error("title", "标题不能空着。", "title is required"));
+        } else {
+            changes.push(("title", toml_string(t)));
+        }
+    }
+    if let Some(d) = s.date.as_deref().map(str::trim) {
+        match crate::date::parse_date(d) {
+            Some(date) => changes.push(("date", crate::date::format_iso(date))),
+            None => errors.push(field_error(
+                "date",
+                &format!("日期 “{d}” 看不懂，请写成 2026-09-30 这样（年-月-日）。"),
+                "date must look like 2026-09-30",
+            )),
+        }
+    }
+    if let Some(p) = s.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        changes.push(("period", toml_string(p)));
+    }
+    if let Some(tags) = &s.tags {
+        let list: Vec<String> =
+            tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()).map(toml_string).collect();
+        changes.push(("tags", format!("[{}]", list.join(", "))));
+    }
+    if let Some(draft) = s.draft {
+        changes.push(("draft", draft.to_string()));
+    }
+    if let Some(n) = s.days {
+        if (1..=crate::notice::MAX_DAYS).contains(&n) {
+            changes.push(("notice.days", n.to_string()));
+        } else {
+            errors.push(field_error(
+                "days",
+                &format!("公示天数 {n} 不对，请写 1 到 {} 之间的整数。", crate::notice::MAX_DAYS),
+                "days out of range",
+            ));
+        }
+    }
+    if let Some(c) = s.count.as_deref().filter(|c| !c.is_empty()) {
+        match crate::notice::Count::parse(c) {
+            Some(c) => changes.push(("notice.count", toml_string(c.as_str()))),
+            None => errors.push(field_error("count", "请从列表里选怎么数天数。", "unknown count")),
+        }
+    }
+    if !errors.is_empty() {
+        let mut a =
+            fail(422, "设置里有没填好的地方，请看各项旁边的提示。", "the settings have errors");
+        a.body["fields"] = serde_json::to_value(errors).unwrap_or_default();
+        return Ok(a);
+    }
+    let pairs: Vec<(&str, &str)> = changes.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let new = match crate::compose::set_keys(&text, &pairs) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut a = fail(422, &e.zh, &e.en);
+            a.body["fields"] = json!([e]);
+            return Ok(a);
+        }
+    };
+    let v = store::save(root, &s.path, new.as_bytes(), &version)?;
+    Ok(ok(json!({ "version": v, "text": new })))
+}
+
+fn field_error(field: &str, zh: &str, en: &str) -> crate::compose::FieldError {
+    crate::compose::FieldError {
+        field: field.into(),
+        code: format!("workbench.{field}"),
+        zh: zh.into(),
+        en: en.into(),
+        warning: false,
+    }
 }
 
 /// The postings of the last preview build with their diagnostics, plus any posting file the

@@ -199,6 +199,7 @@
       showDiags(diagsOf(path));
       renderPreview();
       editorFacts();
+      loadSettings();
       document.querySelectorAll(".posting").forEach(function (b) {
         if (b.getAttribute("data-path") === path) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
       });
@@ -223,6 +224,69 @@
       }
       p.hidden = parts.length === 0;
       p.textContent = parts.join(" ");
+    });
+  }
+
+  // ---- settings of the open posting, as form fields --------------------------------------
+  function loadSettings() {
+    if (!current) return;
+    var path = current.path;
+    get("draft-of?path=" + q(path)).then(function (j) {
+      if (!current || current.path !== path) return;
+      var d = j.draft;
+      $("settings").hidden = !d;
+      $("s-errors").textContent = "";
+      if (!d) return;
+      current.form = d;
+      $("s-title").value = d.title || "";
+      $("s-date").value = d.date || "";
+      $("s-period").value = d.period || "";
+      $("s-tags").value = (d.tags || []).join(", ");
+      $("s-draft").checked = !!d.draft;
+      var notice = d.days !== null && d.days !== undefined;
+      document.querySelectorAll(".s-notice").forEach(function (e) { e.hidden = !notice; });
+      $("s-days").value = notice ? d.days : "";
+      $("s-count").value = d.count || "working";
+    });
+  }
+
+  function settingsValues() {
+    var notice = !document.querySelector(".s-notice").hidden;
+    return {
+      title: $("s-title").value, date: $("s-date").value, period: $("s-period").value,
+      tags: $("s-tags").value.split(/[,，、]/).map(function (s) { return s.trim(); }).filter(Boolean),
+      draft: $("s-draft").checked,
+      days: notice && $("s-days").value !== "" ? parseInt($("s-days").value, 10) : null,
+      count: notice ? $("s-count").value : null
+    };
+  }
+
+  function showSettingsErrors(errors) {
+    fillDiags($("s-errors"), (errors || []).map(function (e) {
+      var label = { title: "标题", date: "日期", days: "公示天数", count: "怎么数天数", period: "时间范围", tags: "标签" }[e.field.replace(/^notice\./, "")] || e.field;
+      return { severity: e.warning ? "warning" : "error", message: label + "：" + e.zh, plain: true };
+    }), false);
+  }
+
+  function settingsFacts() {
+    if (!current || !current.form) return;
+    var v = settingsValues(), d = JSON.parse(JSON.stringify(current.form));
+    Object.keys(v).forEach(function (k) { if (v[k] !== null) d[k] = v[k]; });
+    post("facts", d).then(function (j) { showSettingsErrors(j.errors); });
+  }
+
+  function saveSettings() {
+    if (!current) return;
+    if ($("text").value !== current.disk) { say("请先点“保存”存好正文的修改，再保存设置。"); return; }
+    var body = settingsValues();
+    body.path = current.path; body.base_version = current.version;
+    post("settings", body).then(function (j) {
+      if (j._status === 409 && j.conflict) { conflict($("text").value, j); return; }
+      if (j.fields) { showSettingsErrors(j.fields); say(j.error); return; }
+      if (j.error) { say(j.error); return; }
+      $("text").value = j.text; current.version = j.version; current.disk = j.text;
+      renderPreview(); drawGutter(); editorFacts(); loadSettings();
+      say("已保存设置（文件里的其他文字和注释没有改动）。");
     });
   }
 
@@ -587,6 +651,8 @@
       b.addEventListener("click", function () { format(b.getAttribute("data-fmt")); });
     });
     $("btn-save").addEventListener("click", function () { save(); });
+    $("settings").addEventListener("input", settingsFacts);
+    $("btn-settings-save").addEventListener("click", saveSettings);
     $("btn-history").addEventListener("click", history);
     $("btn-history-close").addEventListener("click", function () { $("history").close(); });
     $("btn-delete").addEventListener("click", remove);
