@@ -417,3 +417,25 @@ fn on_another_interface_without_a_password_the_workbench_only_reads() {
     assert_eq!(status, 200);
     assert!(v["postings"].as_array().is_some_and(|p| !p.is_empty()), "{v}");
 }
+
+#[test]
+fn settings_change_only_the_keys_given_and_name_the_bad_field() {
+    let wb = start(&[]);
+    let before = wb.file(ROAD);
+    let v0 = wb.version(ROAD);
+    let (status, v) = wb.post_json(
+        "settings",
+        json!({"path": ROAD, "base_version": v0, "date": "2026.10.9", "title": "新标题"}),
+    );
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "date", "{v}");
+    assert_eq!(wb.file(ROAD), before, "nothing written when a field is wrong");
+    let (status, v) =
+        wb.post_json("settings", json!({"path": ROAD, "base_version": v0, "title": "新标题"}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(wb.file(ROAD), before.replace("关于修路的决议", "新标题"));
+    // The old version is stale now.
+    let (status, _) =
+        wb.post_json("settings", json!({"path": ROAD, "base_version": v0, "title": "再改"}));
+    assert_eq!(status, 409);
+}

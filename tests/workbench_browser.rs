@@ -161,6 +161,10 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
     });
     let seven = std::fs::read_to_string(root.join(created)).unwrap();
     assert!(seven.contains("\ndays = 7\n") && seven.contains("# 公开日期"), "{seven}");
+    assert!(
+        seven.contains("\n# tags = ") && !seven.contains("\ntags ="),
+        "untouched keys stay: {seven}"
+    );
     cdp.wait_for("the new period", "document.getElementById('ed-facts').innerText", |v| {
         v.as_str().is_some_and(|t| t.contains("7个工作日"))
     });

@@ -278,7 +278,16 @@
   function saveSettings() {
     if (!current) return;
     if ($("text").value !== current.disk) { say("请先点“保存”存好正文的修改，再保存设置。"); return; }
-    var body = settingsValues();
+    // Only what the clerk changed is written: an untouched key stays as the file has it.
+    var v = settingsValues(), d = current.form, body = {};
+    var was = {
+      title: d.title || "", date: d.date || "", period: d.period || "", tags: (d.tags || []).join(","),
+      draft: !!d.draft, days: d.days === undefined ? null : d.days, count: d.count || (d.days === null || d.days === undefined ? null : "working")
+    };
+    Object.keys(v).forEach(function (k) {
+      var now = k === "tags" ? v.tags.join(",") : v[k];
+      if (now !== null && String(now) !== String(was[k])) body[k] = v[k];
+    });
     body.path = current.path; body.base_version = current.version;
     post("settings", body).then(function (j) {
       if (j._status === 409 && j.conflict) { conflict($("text").value, j); return; }
