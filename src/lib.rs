@@ -43,3 +43,4 @@ pub mod theme;
 pub mod toml_keys;
 pub mod toml_syntax;
 pub mod urls;
+pub mod workbench;

@@ -105,6 +105,9 @@ enum Command {
         /// 定时检查文件（网络盘、共享文件夹、WSL 用）/ Poll for changes (SMB/NFS/WSL)
         #[arg(long)]
         poll: bool,
+        /// 工作台密码：用 --bind 开放到局域网时，有密码才能在工作台里修改 / Workbench password
+        #[arg(long, env = "GONGKAI_WB_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+        password: Option<String>,
     },
     /// 新建一个网站文件夹，带示例内容 / Create a new site
     #[command(after_help = "示例：\n  gongkai init 青石村")]
@@ -204,9 +207,9 @@ fn main() -> ExitCode {
     match command {
         Command::Build { out, drafts, force } => cmd::build::run(&ctx, out, drafts, force),
         Command::Check { format } => cmd::check::run(&ctx, format == "json"),
-        Command::Serve { port, bind, open, poll } => cmd::serve::run(
+        Command::Serve { port, bind, open, poll, password } => cmd::serve::run(
             &ctx,
-            cmd::serve::Args { port, bind, open, poll, fixed_today: cli.today.is_some() },
+            cmd::serve::Args { port, bind, open, poll, fixed_today: cli.today.is_some(), password },
         ),
         Command::Init { dir } => cmd::init::run(&ctx, &dir),
         Command::New { section, title, bundle } => cmd::new::run(&ctx, &section, &title, bundle),

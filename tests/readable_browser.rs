@@ -17,158 +17,9 @@
 //! Needs Debian's `chromium` (`apt-get install -y chromium`); without it this test fails.
 
 mod common;
+use common::cdp::{Cdp, browser};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message, WebSocket};
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn pipe_lines(r: impl std::io::Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for l in BufReader::new(r).lines().map_while(Result::ok) {
-            if tx.send(l).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-struct Cdp {
-    ws: WebSocket<MaybeTlsStream<TcpStream>>,
-    next: u64,
-}
-
-impl Cdp {
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next += 1;
-        let id = self.next;
-        self.ws
-            .send(Message::text(json!({"id": id, "method": method, "params": params}).to_string()))
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            let msg = match self.ws.read() {
-                Ok(m) => m,
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    continue;
-                }
-                Err(e) => panic!("devtools: {e}"),
-            };
-            if let Message::Text(t) = msg {
-                let v: Value = serde_json::from_str(&t).unwrap();
-                if v["id"] == id {
-                    assert!(v.get("error").is_none(), "{method}: {v}");
-                    return v;
-                }
-            }
-        }
-        panic!("no answer to {method}");
-    }
-
-    fn eval(&mut self, expr: &str) -> Value {
-        let v = self.call("Runtime.evaluate", json!({"expression": expr, "returnByValue": true}));
-        v["result"]["result"]["value"].clone()
-    }
-
-    /// Evaluates an expression that returns a promise, and its value.
-    fn eval_async(&mut self, expr: &str) -> Value {
-        let v = self.call(
-            "Runtime.evaluate",
-            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
-        );
-        v["result"]["result"]["value"].clone()
-    }
-
-    fn wait_for(&mut self, what: &str, expr: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if self.eval(expr) == Value::Bool(true) {
-                return;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-/// A headless Chromium whose profile sets the default font size to `px` (16 = 100 %).
-fn browser(px: u32) -> (Kill, Cdp, tempfile::TempDir) {
-    let profile = tempfile::tempdir().unwrap();
-    let default = profile.path().join("Default");
-    std::fs::create_dir_all(&default).unwrap();
-    std::fs::write(
-        default.join("Preferences"),
-        json!({"webkit": {"webprefs": {"default_font_size": px}}}).to_string(),
-    )
-    .unwrap();
-    let mut chrome = Command::new(common::chromium())
-        .args(gongkai::print::HEADLESS_FLAGS)
-        .args(["--remote-debugging-port=0", "--remote-allow-origins=*", "--hide-scrollbars"])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("about:blank")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("chromium is required: apt-get install -y chromium");
-    let err = pipe_lines(chrome.stderr.take().unwrap());
-    let kill = Kill(chrome);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let browser_ws = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let l = err.recv_timeout(left).expect("chromium did not start its DevTools server");
-        if let Some(ws) = l.split("DevTools listening on ").nth(1) {
-            break ws.trim().to_string();
-        }
-    };
-    let port = browser_ws.trim_start_matches("ws://127.0.0.1:").split('/').next().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let page_ws = loop {
-        let list = http_get(&format!("127.0.0.1:{port}"), "/json/list");
-        let v: Value = serde_json::from_str(&list).unwrap_or(Value::Null);
-        if let Some(ws) = v.as_array().and_then(|a| {
-            a.iter().find(|t| t["type"] == "page").and_then(|t| t["webSocketDebuggerUrl"].as_str())
-        }) {
-            break ws.to_string();
-        }
-        assert!(Instant::now() < deadline, "no page target");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let (ws, _) = tungstenite::connect(page_ws.as_str()).unwrap();
-    if let MaybeTlsStream::Plain(s) = ws.get_ref() {
-        s.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
-    }
-    (kill, Cdp { ws, next: 0 }, profile)
-}
-
-fn http_get(host: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let Ok(mut s) = TcpStream::connect(host) else { return String::new() };
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let _ = write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
-}
 
 /// Measures one loaded page; returns a JSON object of what it found (see the module docs).
 const MEASURE: &str = r#"(function () {
@@ -287,30 +138,8 @@ fn screenshot(cdp: &mut Cdp, file: &Path, width: u32) {
                "clip": {"x": 0, "y": 0, "width": width, "height": h.min(5000.0), "scale": 1}}),
     );
     let data = shot["result"]["data"].as_str().expect("screenshot data");
-    let png = base64_decode(data);
+    let png = common::cdp::base64_decode(data);
     std::fs::write(file, png).unwrap();
-}
-
-/// Standard base64 (DevTools screenshots), without pulling in a crate for it.
-fn base64_decode(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => panic!("not base64: {c}"),
-    };
-    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=' && !c.is_ascii_whitespace()).collect();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let mut acc = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            acc |= u32::from(val(c)) << (18 - 6 * i);
-        }
-        out.extend_from_slice(&acc.to_be_bytes()[1..chunk.len()]);
-    }
-    out
 }
 
 /// axe-core as installed by `scripts/setup/a11y.sh`.
@@ -366,9 +195,9 @@ fn every_page_type_is_readable_on_phones_and_with_enlarged_text() {
                     "document.readyState === 'complete' && location.href === {}",
                     serde_json::to_string(&url).unwrap()
                 );
-                cdp.wait_for(&format!("{name} to load"), &ready);
+                cdp.wait_true(&format!("{name} to load"), &ready);
                 if name == "search" {
-                    cdp.wait_for(
+                    cdp.wait_true(
                         "search hits",
                         "document.querySelectorAll('#search-results li').length > 0",
                     );
@@ -477,7 +306,7 @@ fn notice_status_follows_the_readers_day() {
                 serde_json::to_string(&url).unwrap()
             );
             // With scripts off, evaluation still works (DevTools runs outside the page).
-            cdp.wait_for("the page", &ready);
+            cdp.wait_true("the page", &ready);
             let asof = cdp.eval(
                 "Array.from(document.querySelectorAll('.notice-asof, .notices-asof')).filter(e => !e.hidden).map(e => e.innerText).join('|')",
             );
@@ -517,7 +346,7 @@ fn tiles_keep_qr_codes_whole_and_print_no_empty_sheet() {
         "document.readyState === 'complete' && location.href === {}",
         serde_json::to_string(&url).unwrap()
     );
-    cdp.wait_for("tiles.html", &ready);
+    cdp.wait_true("tiles.html", &ready);
     let report = cdp.eval(
         r#"(function () {
   var shown = Array.prototype.filter.call(document.querySelectorAll('.tile[data-x]'), function (t) { return !t.hidden; });

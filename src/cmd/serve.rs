@@ -12,6 +12,8 @@ pub struct Args {
     pub poll: bool,
     /// `--today` was given: keep that date instead of following the calendar.
     pub fixed_today: bool,
+    /// The workbench's password, if any.
+    pub password: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
@@ -44,6 +46,7 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
         today: args.fixed_today.then_some(ctx.today),
         lang: ctx.lang,
         quiet: ctx.quiet,
+        password: args.password,
     };
     match Server::new(opts).and_then(Server::run) {
         Ok(()) => ExitCode::SUCCESS,

@@ -33,7 +33,8 @@ pub fn run(ctx: &Ctx, root_given: bool) -> ExitCode {
     ctx.say(
         &format!(
             "网站文件夹：{}\n正在生成预览，稍后会自动打开浏览器。\n\
-             · 用记事本或 WPS 修改这个文件夹里的 site.toml 和 content 文件夹里的内容，保存后浏览器里的页面会自动刷新。\n\
+             · 浏览器里打开的是“工作台”：在那里新建、修改、检查和生成公开内容，不用记事本，也不用命令行。\n\
+             · 也可以用记事本或 WPS 修改这个文件夹里的 site.toml 和 content 文件夹里的内容，保存后浏览器里的页面会自动刷新。\n\
              · 预览不改动已发布的内容；要生成正式网站，请在这个窗口外运行 gongkai build（见使用说明）。\n\
              · 用完后直接关闭这个窗口（或按 Ctrl+C）就停止预览。",
             site.display()
@@ -67,6 +68,7 @@ pub fn run(ctx: &Ctx, root_given: bool) -> ExitCode {
             // A share does not report file changes: check the files instead (as `--poll`).
             poll: on_network_share(&ctx.root.to_string_lossy()),
             fixed_today: false,
+            password: None,
         },
     );
     super::console::finish(&ctx, code)

@@ -165,6 +165,9 @@ pub fn handle(req: Request, shared: &Shared) {
         let _ = req.respond(text(403, &refusal));
         return;
     }
+    if url.starts_with(crate::workbench::PREFIX) {
+        return crate::workbench::handle(req, &shared.workbench);
+    }
     if !matches!(req.method(), Method::Get | Method::Head) {
         let _ = req.respond(text(405, "只支持 GET 和 HEAD 请求\n"));
         return;

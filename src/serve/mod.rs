@@ -72,6 +72,9 @@ pub struct ServeOptions {
     pub today: Option<Date>,
     pub lang: Lang,
     pub quiet: bool,
+    /// The workbench's password (`--password` / `GONGKAI_WB_PASSWORD`): needed on every
+    /// workbench request when set; without it a non-loopback bind makes the workbench read-only.
+    pub password: Option<String>,
 }
 
 /// What is being served: output paths to their bytes, and the id of the build they came from.
@@ -152,6 +155,8 @@ pub struct Shared {
     pub hub: livereload::Hub,
     /// The `Host` names answered, set once the socket is bound; until then nothing is.
     pub hosts: OnceLock<guard::Hosts>,
+    /// The clerk's workbench at `/__gongkai/wb/` (its token, access and the last build's list).
+    pub workbench: crate::workbench::State,
 }
 
 impl Shared {
@@ -205,6 +210,12 @@ impl Server {
             tail_paths: Mutex::new(HashSet::new()),
             hub: livereload::Hub::default(),
             hosts: OnceLock::new(),
+            workbench: crate::workbench::State::new(
+                root.clone(),
+                crate::workbench::Access::for_bind(opts.bind, opts.password.clone()),
+                opts.today,
+                opts.lang,
+            ),
         });
         let cache = Arc::new(crate::incremental::Cache::new());
         let tail = start_tail_worker(shared.clone(), cache.clone(), opts.quiet, opts.lang)
@@ -257,6 +268,7 @@ impl Server {
                     self.cache.finish(true);
                 }
                 let warnings = std::mem::take(&mut g.warnings);
+                self.shared.workbench.record_built(&g.site, &warnings);
                 let pending = g.pending.take();
                 let carried = {
                     let _publishing = lock(&self.shared.publish);
@@ -309,6 +321,7 @@ impl Server {
                 );
             }
             Err(diags) => {
+                self.shared.workbench.record_failed(&diags);
                 report(&diags, self.opts.lang);
                 let n = diags.error_count();
                 let text = diags
@@ -354,8 +367,11 @@ impl Server {
             .name("gongkai-http".into())
             .spawn(move || dispatch(&server, &shared))
             .map_err(|e| e.to_string())?;
-        // One parseable line, always printed (tests and scripts read it).
+        let _ = self.shared.workbench.addr.set(addr);
+        let wb_url = self.shared.workbench.url(&url);
+        // One parseable line each, always printed (tests and scripts read them).
         println!("{} {url}", self.opts.lang.pick("预览地址", "Preview at"));
+        println!("{} {wb_url}", self.opts.lang.pick("工作台", "Workbench at"));
         let _ = std::io::stdout().flush();
         if addr.ip().is_unspecified() {
             eprintln!(
@@ -371,7 +387,7 @@ impl Server {
             "Pages reload when you save. Press Ctrl+C to stop.",
         );
         if self.opts.open {
-            open_browser(&url);
+            open_browser(&wb_url);
         }
 
         loop {

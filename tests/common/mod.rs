@@ -2,6 +2,8 @@
 //! output trees and parsed HTML.
 #![allow(dead_code)]
 
+pub mod cdp;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
