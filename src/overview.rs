@@ -66,6 +66,8 @@ pub struct CurrentCell {
     pub state: String,
     pub state_zh: String,
     pub days: i64,
+    /// `days` counts working days.
+    pub working_days: bool,
     pub due: Option<String>,
 }
 
@@ -110,6 +112,7 @@ pub fn catalogue_line(r: &crate::catalogue::Report) -> CatalogueLine {
                     .unwrap_or_default(),
                 state_zh: c.state_zh.to_string(),
                 days: c.days,
+                working_days: c.working_days,
                 due: c.due.clone(),
             },
             None => CurrentCell {

@@ -627,7 +627,8 @@ fn overview_of(
         .filter_map(|(p, f)| {
             let f = f.as_ref()?;
             let period = f.period.as_ref()?;
-            Some((period.to, p, f, period))
+            // The village's cash journal (a ledger series) before a project budget's sheet.
+            Some(((f.series.is_some(), period.to), p, f, period))
         })
         .max_by(|a, b| (a.0, a.1.date(), &a.1.source).cmp(&(b.0, b.1.date(), &b.1.source)))
         .map(|(_, p, f, period)| FinanceLine {

@@ -152,7 +152,7 @@ pub fn display_name(v: &VillageResult) -> String {
 
 /// `下湾村三务公开栏` → `下湾村`: the board's own title without the board.
 pub fn short_title(title: &str) -> String {
-    for suffix in ["三务公开栏", "村务公开栏", "公开栏", "三务公开"] {
+    for suffix in ["三务公开栏", "村务公开栏", "居务公开栏", "公开栏", "三务公开"] {
         if let Some(s) = title.strip_suffix(suffix)
             && !s.is_empty()
         {
@@ -311,6 +311,7 @@ mod tests {
     #[test]
     fn portal_short_titles() {
         assert_eq!(short_title("下湾村三务公开栏"), "下湾村");
+        assert_eq!(short_title("青石社区居务公开栏"), "青石社区");
         assert_eq!(short_title("青石社区"), "青石社区");
     }
 }

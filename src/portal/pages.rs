@@ -279,10 +279,11 @@ fn compliance_page(report: &PortalReport) -> String {
             match cells.and_then(|c| c.current.iter().find(|c| &c.id == id)) {
                 Some(c) => {
                     let mut text = esc(&c.state_zh).into_owned();
+                    let unit = if c.working_days { "个工作日" } else { "天" };
                     if c.state == "overdue" || c.state == "late" {
-                        text.push_str(&format!("（{} 天）", c.days));
+                        text.push_str(&format!("（{} {unit}）", c.days));
                     } else if c.state == "due-soon" {
-                        text.push_str(&format!("（还有 {} 天）", c.days));
+                        text.push_str(&format!("（还有 {} {unit}）", c.days));
                     }
                     h.push_str(&format!(
                         "<td class=\"cell-{}\" data-item=\"{}\" data-state=\"{}\">{text}<br><small>{}</small></td>",

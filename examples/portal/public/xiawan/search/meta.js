@@ -1,1 +1,0 @@
-window.GONGKAI_SEARCH_SHARDS=window.GONGKAI_SEARCH_SHARDS||[];window.GONGKAI_SEARCH_SHARDS.push({"kind":"meta","version":2,"docs":3,"termShards":1,"docShardSize":50,"sections":[["finance","财务公开"],["village","村务公开"]],"years":[2026],"core":"111101"});
