@@ -84,9 +84,13 @@ pub enum PortalConfigError {
     BaseUrl(String),
     #[error("portal.toml lists no sites: add [[sites]] with path = \"village folder\"")]
     NoSites,
-    #[error("site folder `{0}` has no site.toml: write the folder of a village site, relative to portal.toml")]
+    #[error(
+        "site folder `{0}` has no site.toml: write the folder of a village site, relative to portal.toml"
+    )]
     NoSite(String),
-    #[error("site name `{0}` is not usable as a folder: use letters, digits (Chinese is fine), - or _")]
+    #[error(
+        "site name `{0}` is not usable as a folder: use letters, digits (Chinese is fine), - or _"
+    )]
     BadName(String),
     #[error("site name `{0}` is used by the portal's own pages; choose another name")]
     Reserved(String),
@@ -121,7 +125,8 @@ impl Message for PortalConfigError {
                 "base_url 必须是完整网址，以 http:// 或 https:// 开头，例如 \"https://example.org/qingshi-zhen/\"（现在是 \"{v}\"）"
             ),
             PortalConfigError::NoSites => {
-                "portal.toml 里没有列出任何村的网站：请加上 [[sites]]，写 path = \"村网站文件夹\"".into()
+                "portal.toml 里没有列出任何村的网站：请加上 [[sites]]，写 path = \"村网站文件夹\""
+                    .into()
             }
             PortalConfigError::NoSite(p) => format!(
                 "文件夹 {p} 里没有 site.toml：path 要写一个村（社区）网站的文件夹，相对于 portal.toml 所在的文件夹"
@@ -186,7 +191,8 @@ pub fn parse(src: &SourceText, root: &Path) -> Result<PortalConfig, Vec<Diagnost
     };
     let top = |key: &str| toml_keys::key_span(table.get_ref(), &[key]).unwrap_or(0..0);
     if !(raw.base_url.starts_with("http://") || raw.base_url.starts_with("https://")) {
-        errors.push(src.error_at(top("base_url"), PortalConfigError::BaseUrl(raw.base_url.clone())));
+        errors
+            .push(src.error_at(top("base_url"), PortalConfigError::BaseUrl(raw.base_url.clone())));
     }
     if raw.sites.is_empty() {
         errors.push(src.error_at(top("title"), PortalConfigError::NoSites));
@@ -196,16 +202,16 @@ pub fn parse(src: &SourceText, root: &Path) -> Result<PortalConfig, Vec<Diagnost
     for (i, s) in raw.sites.iter().enumerate() {
         let dir = root.join(&s.path);
         if !dir.join("site.toml").is_file() {
-            errors.push(src.error_at(site_span(i, "path"), PortalConfigError::NoSite(s.path.clone())));
+            errors.push(
+                src.error_at(site_span(i, "path"), PortalConfigError::NoSite(s.path.clone())),
+            );
             continue;
         }
         let (name, span) = match &s.name {
             Some(n) => (n.clone(), site_span(i, "name")),
             None => (derive_name(&dir), site_span(i, "path")),
         };
-        if name.is_empty()
-            || !name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        {
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
             errors.push(src.error_at(span, PortalConfigError::BadName(name)));
             continue;
         }
@@ -309,8 +315,7 @@ mod tests {
     #[test]
     fn portal_typo_is_located_with_suggestion() {
         let t = portal_with(&["a"]);
-        let errs =
-            parse_in(t.path(), &format!("{HEAD}[[sites]]\npaht = \"a\"\n")).unwrap_err();
+        let errs = parse_in(t.path(), &format!("{HEAD}[[sites]]\npaht = \"a\"\n")).unwrap_err();
         assert!(errs[0].starts_with("portal.toml:5:1: error: unknown key `paht`"), "{errs:?}");
         assert!(errs[0].contains("did you mean `path`?"), "{errs:?}");
     }
@@ -325,18 +330,27 @@ mod tests {
             ),
         )
         .unwrap_err();
-        assert!(errs[0].starts_with("portal.toml:5:1") && errs[0].contains("no site.toml"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("portal.toml:5:1") && errs[0].contains("no site.toml"),
+            "{errs:?}"
+        );
         assert!(errs[1].starts_with("portal.toml:11:1") && errs[1].contains("twice"), "{errs:?}");
-        assert!(errs[2].starts_with("portal.toml:14:1") && errs[2].contains("portal's own"), "{errs:?}");
-        assert!(errs[3].starts_with("portal.toml:17:1") && errs[3].contains("not usable"), "{errs:?}");
+        assert!(
+            errs[2].starts_with("portal.toml:14:1") && errs[2].contains("portal's own"),
+            "{errs:?}"
+        );
+        assert!(
+            errs[3].starts_with("portal.toml:17:1") && errs[3].contains("not usable"),
+            "{errs:?}"
+        );
         assert_eq!(errs.len(), 4);
     }
 
     #[test]
     fn portal_bad_base_url_and_no_sites() {
         let t = portal_with(&[]);
-        let errs =
-            parse_in(t.path(), "title = \"a\"\nunit = \"b\"\nbase_url = \"example.org\"\n").unwrap_err();
+        let errs = parse_in(t.path(), "title = \"a\"\nunit = \"b\"\nbase_url = \"example.org\"\n")
+            .unwrap_err();
         assert!(errs[0].starts_with("portal.toml:3:1") && errs[0].contains("http"), "{errs:?}");
         assert!(errs[1].contains("lists no sites"), "{errs:?}");
     }

@@ -152,7 +152,8 @@ pub fn display_name(v: &VillageResult) -> String {
 
 /// `下湾村三务公开栏` → `下湾村`: the board's own title without the board.
 pub fn short_title(title: &str) -> String {
-    for suffix in ["三务公开栏", "村务公开栏", "居务公开栏", "公开栏", "三务公开"] {
+    for suffix in ["三务公开栏", "村务公开栏", "居务公开栏", "公开栏", "三务公开"]
+    {
         if let Some(s) = title.strip_suffix(suffix)
             && !s.is_empty()
         {
@@ -244,9 +245,7 @@ fn build_village(opts: &PortalOptions, config: &PortalConfig, v: &Village) -> Vi
             }
             done(State::Built, Some(overview), r.warnings)
         }
-        Err(d) => {
-            done(State::Failed { errors: d.error_count() }, cached.map(|c| c.overview), d)
-        }
+        Err(d) => done(State::Failed { errors: d.error_count() }, cached.map(|c| c.overview), d),
     }
 }
 

@@ -271,7 +271,9 @@ fn compliance_page(report: &PortalReport) -> String {
             esc(&super::display_name(v))
         ));
         if let State::Failed { errors } = v.state {
-            h.push_str(&format!("<br><span class=\"state-failed\">未能更新（{errors} 个错误）</span>"));
+            h.push_str(&format!(
+                "<br><span class=\"state-failed\">未能更新（{errors} 个错误）</span>"
+            ));
         }
         h.push_str("</th>");
         let cells = v.overview.as_ref().and_then(|o| o.catalogue.as_ref());
@@ -293,10 +295,9 @@ fn compliance_page(report: &PortalReport) -> String {
                         esc(&c.period)
                     ));
                 }
-                None => h.push_str(&format!(
-                    "<td data-item=\"{}\" data-state=\"none\">—</td>",
-                    esc(id)
-                )),
+                None => {
+                    h.push_str(&format!("<td data-item=\"{}\" data-state=\"none\">—</td>", esc(id)))
+                }
             }
         }
         h.push_str("</tr>\n");
