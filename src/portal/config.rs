@@ -239,11 +239,13 @@ pub fn parse(src: &SourceText, root: &Path) -> Result<PortalConfig, Vec<Diagnost
 /// A folder name from the site folder's own name: letters and digits kept (Chinese too, like
 /// board names), ASCII lower-cased, anything else a dash.
 pub fn derive_name(dir: &Path) -> String {
-    let full = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // `../..` names the folder it leads to.
+    let full = std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
     let base = full
         .components()
-        .filter(|c| matches!(c, std::path::Component::Normal(_)))
-        .next_back()
+        .rfind(|c| matches!(c, std::path::Component::Normal(_)))
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut s = String::new();

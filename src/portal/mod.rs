@@ -111,7 +111,7 @@ impl PortalReport {
                 .villages
                 .iter()
                 .filter(|v| v.state == State::Unchanged)
-                .map(|v| display_name(v))
+                .map(display_name)
                 .collect();
             parts.push(format!("{} 个未变，跳过（{}）", n("unchanged"), names.join("、")));
         }
