@@ -10,6 +10,7 @@ GONGKAI=${GONGKAI:-target/debug/gongkai}
 GONGKAI=$(realpath "$GONGKAI")
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
+
 echo "portal: $N villages × $M postings in $DIR"
 {
   echo 'title = "基准镇村务公开"'
@@ -30,7 +31,7 @@ for v in $(seq 1 "$N"); do
   printf '\n[[sites]]\npath = "v%s"\n' "$v" >> "$DIR/portal.toml"
 done
 run() {
-  /usr/bin/time -v "$GONGKAI" build --quiet --today 2026-11-25 --root "$DIR" 2> "$DIR/time.txt" || true
+  /usr/bin/time -v "$GONGKAI" build --today 2026-11-25 --root "$DIR" 2> "$DIR/time.txt" | tail -1 || true
   grep -E "Elapsed \(wall|Maximum resident" "$DIR/time.txt" | sed "s/^\s*/  $1: /"
 }
 run cold

@@ -113,7 +113,12 @@ impl PortalReport {
                 .filter(|v| v.state == State::Unchanged)
                 .map(display_name)
                 .collect();
-            parts.push(format!("{} 个未变，跳过（{}）", n("unchanged"), names.join("、")));
+            // A county's hundreds of names would drown the line: the first few.
+            let mut shown = names.iter().take(5).cloned().collect::<Vec<_>>().join("、");
+            if names.len() > 5 {
+                shown.push_str(" 等");
+            }
+            parts.push(format!("{} 个未变，跳过（{shown}）", n("unchanged")));
         }
         let failed: Vec<String> = self
             .failed()
