@@ -523,6 +523,7 @@ fn update(
         }),
         removed: Some(removed),
         catalogue: None,
+        overview: None,
     }))
 }
 

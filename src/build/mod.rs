@@ -49,6 +49,9 @@ pub struct BuildOptions {
     /// error (`publish`, and `build` of a site without publish targets); otherwise a warning
     /// (the preview never refuses to show an edit).
     pub enforce_change_notes: bool,
+    /// Replaces site.toml's `base_url` (a township portal hosts each village under its own
+    /// folder of the portal's address).
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -70,6 +73,7 @@ impl BuildOptions {
             progress: false,
             force: false,
             enforce_change_notes: true,
+            base_url: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct Generated {
     pub removed: Option<Vec<String>>,
     /// The 公开目录 as of the build date (`None` for a preview update).
     pub catalogue: Option<Arc<crate::catalogue::Report>>,
+    /// What a township portal shows of this site (`None` for a preview update).
+    pub overview: Option<Arc<crate::overview::Overview>>,
 }
 
 /// The last steps of a preview build, made after the pages are shown: the feeds, the search
@@ -147,6 +153,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// The 公开目录 as of the build date.
     pub catalogue: Option<Arc<crate::catalogue::Report>>,
+    /// What a township portal shows of this site.
+    pub overview: Option<Arc<crate::overview::Overview>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -252,7 +260,10 @@ fn generate_with(
     // The preview keeps what this build made so that a save can redo only its share.
     let keep_model = memo.is_some() && defer_tail;
     let mut timings = Timings::new();
-    let (config, config_warnings) = config::load(&opts.root).map_err(fail)?;
+    let (mut config, config_warnings) = config::load(&opts.root).map_err(fail)?;
+    if let Some(base) = &opts.base_url {
+        config.base_url = base.clone();
+    }
     let theme = Theme::new(&opts.root, &config.theme);
     let (site, load_diags) = load::load_partial(
         &opts.root,
@@ -529,6 +540,7 @@ fn generate_with(
         return Err(all);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let overview = Arc::new(overview_of(&site, &notices, &finances, &feed_entries, &catalogue));
     let site = Arc::new(site);
     let feed_entries = Arc::new(feed_entries);
     let pending = docs.as_ref().map(|docs| Pending {
@@ -582,6 +594,7 @@ fn generate_with(
         pending,
         removed: None,
         catalogue: Some(catalogue),
+        overview: Some(overview),
     })
 }
 
@@ -600,6 +613,76 @@ fn checks_after_failed_load(site: Site, mut diags: Vec<Diagnostic>) -> Vec<Diagn
     diags.extend(enrich::notices::run(&site, &calendar).1);
     diags.extend(enrich::finance::run(&site).1);
     diags
+}
+
+/// What a township portal shows of the site: from the stages' results, nothing recomputed.
+fn overview_of(
+    site: &Site,
+    notices: &enrich::notices::Notices,
+    finances: &[Option<crate::ledger::Finance>],
+    feed_entries: &[Option<crate::feed::FeedEntry>],
+    catalogue: &crate::catalogue::Report,
+) -> crate::overview::Overview {
+    use crate::date::format_iso;
+    use crate::overview::{FeedLine, FinanceLine, NoticeLine, Overview};
+    let mut active: Vec<NoticeLine> = site
+        .postings
+        .iter()
+        .zip(&notices.views)
+        .filter(|(p, v)| p.published && v.as_ref().is_some_and(|v| v.status == "active"))
+        .filter_map(|(p, v)| {
+            let v = v.as_ref()?;
+            Some(NoticeLine {
+                title: p.title().to_string(),
+                path: p.url(),
+                period: v.period.clone(),
+                end: v.end.clone(),
+            })
+        })
+        .collect();
+    active.sort_by(|a, b| (&a.end, &a.title, &a.path).cmp(&(&b.end, &b.title, &b.path)));
+    let finance = site
+        .postings
+        .iter()
+        .zip(finances)
+        .filter(|(p, _)| p.published)
+        .filter_map(|(p, f)| {
+            let f = f.as_ref()?;
+            let period = f.period.as_ref()?;
+            // The village's cash journal (a ledger series) before a project budget's sheet.
+            Some(((f.series.is_some(), period.to), p, f, period))
+        })
+        .max_by(|a, b| (a.0, a.1.date(), &a.1.source).cmp(&(b.0, b.1.date(), &b.1.source)))
+        .map(|(_, p, f, period)| FinanceLine {
+            title: p.title().to_string(),
+            path: p.url(),
+            period: period.text.clone(),
+            period_end: format_iso(period.to),
+            closing: crate::money::format_money(f.totals.closing),
+        });
+    let feed = feed_entries
+        .iter()
+        .flatten()
+        .map(|e| FeedLine {
+            title: e.title.clone(),
+            url_abs: e.url_abs.clone(),
+            id: e.id.clone(),
+            published: format_iso(e.published),
+            updated: e.updated.map(format_iso),
+            summary: e.summary.clone(),
+            section: e.section_title.clone(),
+        })
+        .collect();
+    Overview {
+        title: site.config.title.clone(),
+        unit: site.config.unit.clone(),
+        built_for: format_iso(site.today),
+        notices: active,
+        finance,
+        catalogue: (!catalogue.items.is_empty())
+            .then(|| crate::overview::catalogue_line(catalogue)),
+        feed,
+    }
 }
 
 /// The HTML of a section's or the home page's introduction (`None` when it is empty).
@@ -852,6 +935,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: generated.warnings,
         elapsed: started.elapsed(),
         catalogue: generated.catalogue,
+        overview: generated.overview,
     })
 }
 

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCode {
+    if gongkai::portal::is_portal(&ctx.root) {
+        return run_portal(ctx, out);
+    }
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
     if let Some(out) = out {
         if let Err(e) = gongkai::output::recover(&out) {
@@ -84,5 +87,76 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
             );
             ExitCode::from(1)
         }
+    }
+}
+
+/// `gongkai build` on a folder with portal.toml: every village, then the township's pages.
+fn run_portal(ctx: &Ctx, out: Option<PathBuf>) -> ExitCode {
+    use gongkai::portal::{self, PortalOptions, State};
+    let mut opts = PortalOptions::new(&ctx.root, ctx.today);
+    if let Some(out) = out {
+        opts.out = out;
+    }
+    let report = match portal::build(&opts) {
+        Ok(r) => r,
+        Err(diags) => {
+            ctx.report(&diags);
+            eprintln!(
+                "{}",
+                ctx.lang.pick(
+                    "乡镇门户没有生成，请按上面的提示修改 portal.toml。",
+                    "The portal was not built; fix portal.toml as shown above.",
+                )
+            );
+            return ExitCode::from(1);
+        }
+    };
+    for v in &report.villages {
+        let name = portal::display_name(v);
+        match v.state {
+            State::Failed { .. } => {
+                eprintln!(
+                    "{}",
+                    ctx.lang.pick(
+                        &format!("—— {name}（{}）未能更新：", v.village.path),
+                        &format!("—— {name} ({}) failed:", v.village.path),
+                    )
+                );
+                ctx.report(&v.diagnostics);
+            }
+            _ if !ctx.quiet && v.diagnostics.warning_count() > 0 => {
+                eprintln!(
+                    "{}",
+                    ctx.lang.pick(
+                        &format!("—— {name}（{}）的提醒：", v.village.path),
+                        &format!("—— {name} ({}) warnings:", v.village.path),
+                    )
+                );
+                ctx.report(&v.diagnostics);
+            }
+            _ => {}
+        }
+    }
+    ctx.say(
+        &format!(
+            "{}。用时 {:.1} 秒，输出在 {}",
+            report.line_zh(),
+            report.elapsed.as_secs_f64(),
+            opts.out.display()
+        ),
+        &format!(
+            "{}. {:.1} s. Output: {}",
+            report.line_en(),
+            report.elapsed.as_secs_f64(),
+            opts.out.display()
+        ),
+    );
+    if report.failed().next().is_some() {
+        if ctx.quiet {
+            eprintln!("{}", ctx.lang.pick(&report.line_zh(), &report.line_en()));
+        }
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

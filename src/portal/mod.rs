@@ -1,0 +1,321 @@
+//! A township portal: one folder with `portal.toml` listing village and community sites, each
+//! built by the ordinary pipeline into its own sub-folder of the portal's output, plus the
+//! township's pages over all of them (front page, compliance table, combined feed).
+//!
+//! Each village is built on its own (in parallel) with the ordinary atomic writer, so a village
+//! whose sources have errors keeps its last good output and never stops the others. A village
+//! whose sources, the build date and the gongkai version are all unchanged is not rebuilt: its
+//! fingerprint and what the portal shows of it ([`crate::overview::Overview`]) are kept in the
+//! portal's cache folder.
+
+pub mod config;
+pub mod pages;
+
+use crate::build::{self, BuildOptions};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::overview::Overview;
+use config::{PortalConfig, Village};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use config::{PORTAL_FILE, is_portal};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct PortalOptions {
+    pub root: PathBuf,
+    /// The portal's output (default `public/` beside portal.toml).
+    pub out: PathBuf,
+    pub today: Date,
+    /// Fingerprints and overviews of the villages, and their photo caches.
+    pub cache_dir: PathBuf,
+    /// Build every village even when its fingerprint is unchanged.
+    pub rebuild: bool,
+}
+
+impl PortalOptions {
+    pub fn new(root: impl Into<PathBuf>, today: Date) -> Self {
+        let root = root.into();
+        PortalOptions {
+            out: root.join("public"),
+            cache_dir: root.join(".gongkai-cache").join("portal"),
+            root,
+            today,
+            rebuild: false,
+        }
+    }
+}
+
+/// How one village fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Built now.
+    Built,
+    /// Sources unchanged: its output is the last build's.
+    Unchanged,
+    /// Its build failed with this many errors; its last good output (if any) is kept.
+    Failed { errors: usize },
+}
+
+impl State {
+    pub fn zh(&self) -> &'static str {
+        match self {
+            State::Built => "已更新",
+            State::Unchanged => "未变",
+            State::Failed { .. } => "未能更新",
+        }
+    }
+    pub fn key(&self) -> &'static str {
+        match self {
+            State::Built => "built",
+            State::Unchanged => "unchanged",
+            State::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// One village's result.
+#[derive(Debug)]
+pub struct VillageResult {
+    pub village: Village,
+    pub state: State,
+    /// Of this build, or of the last good one (unchanged, failed); `None` when never built.
+    pub overview: Option<Overview>,
+    /// Its errors (failed) or warnings (built).
+    pub diagnostics: Diagnostics,
+    pub elapsed: Duration,
+}
+
+/// The result of a portal build (its pages are written even when villages failed).
+#[derive(Debug)]
+pub struct PortalReport {
+    pub config: PortalConfig,
+    pub villages: Vec<VillageResult>,
+    pub elapsed: Duration,
+}
+
+impl PortalReport {
+    pub fn failed(&self) -> impl Iterator<Item = &VillageResult> {
+        self.villages.iter().filter(|v| matches!(v.state, State::Failed { .. }))
+    }
+
+    /// `3 个村已更新，1 个未变，1 个未能更新：下湾村（2 个错误）`
+    pub fn line_zh(&self) -> String {
+        let n = |s: &str| self.villages.iter().filter(|v| v.state.key() == s).count();
+        let mut parts = vec![format!("{} 个村已更新", n("built"))];
+        if n("unchanged") > 0 {
+            let names: Vec<String> = self
+                .villages
+                .iter()
+                .filter(|v| v.state == State::Unchanged)
+                .map(display_name)
+                .collect();
+            // A county's hundreds of names would drown the line: the first few.
+            let mut shown = names.iter().take(5).cloned().collect::<Vec<_>>().join("、");
+            if names.len() > 5 {
+                shown.push_str(" 等");
+            }
+            parts.push(format!("{} 个未变，跳过（{shown}）", n("unchanged")));
+        }
+        let failed: Vec<String> = self
+            .failed()
+            .map(|v| match v.state {
+                State::Failed { errors } => format!("{}（{errors} 个错误）", display_name(v)),
+                _ => String::new(),
+            })
+            .collect();
+        if !failed.is_empty() {
+            parts.push(format!("{} 个未能更新：{}", failed.len(), failed.join("、")));
+        }
+        parts.join("，")
+    }
+
+    pub fn line_en(&self) -> String {
+        let n = |s: &str| self.villages.iter().filter(|v| v.state.key() == s).count();
+        let mut s = format!("{} sites built, {} unchanged (skipped)", n("built"), n("unchanged"));
+        let failed: Vec<String> = self
+            .failed()
+            .map(|v| match v.state {
+                State::Failed { errors } => format!("{} ({errors} errors)", display_name(v)),
+                _ => String::new(),
+            })
+            .collect();
+        if !failed.is_empty() {
+            s.push_str(&format!(", {} failed: {}", failed.len(), failed.join(", ")));
+        }
+        s
+    }
+}
+
+/// The village's site title, or its folder name when it was never built.
+pub fn display_name(v: &VillageResult) -> String {
+    v.overview.as_ref().map(|o| short_title(&o.title)).unwrap_or_else(|| v.village.name.clone())
+}
+
+/// `下湾村三务公开栏` → `下湾村`: the board's own title without the board.
+pub fn short_title(title: &str) -> String {
+    for suffix in ["三务公开栏", "村务公开栏", "居务公开栏", "公开栏", "三务公开"]
+    {
+        if let Some(s) = title.strip_suffix(suffix)
+            && !s.is_empty()
+        {
+            return s.to_string();
+        }
+    }
+    title.to_string()
+}
+
+/// What the cache keeps per village.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cached {
+    fingerprint: String,
+    overview: Overview,
+}
+
+/// Builds every village and then the township's pages. `Err` only for a bad portal.toml or
+/// when the township's pages cannot be written; village failures are in the report.
+pub fn build(opts: &PortalOptions) -> Result<PortalReport, Diagnostics> {
+    let started = Instant::now();
+    let config = config::load(&opts.root).map_err(|ds| {
+        let mut d = Diagnostics::new();
+        d.extend(ds);
+        d
+    })?;
+    let villages: Vec<VillageResult> =
+        config.sites.par_iter().map(|v| build_village(opts, &config, v)).collect();
+    let mut report = PortalReport { config, villages, elapsed: Duration::ZERO };
+    pages::write(&report, &opts.out).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(opts.out.display().to_string(), e));
+        d
+    })?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+fn cache_file(opts: &PortalOptions, v: &Village) -> PathBuf {
+    opts.cache_dir.join(format!("{}.json", v.name))
+}
+
+fn read_cached(path: &Path) -> Option<Cached> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+fn build_village(opts: &PortalOptions, config: &PortalConfig, v: &Village) -> VillageResult {
+    let started = Instant::now();
+    let base_url = v.base_url(config);
+    let out = opts.out.join(&v.name);
+    let cache_path = cache_file(opts, v);
+    let cached = read_cached(&cache_path);
+    let fingerprint = fingerprint(&v.dir, opts.today, &base_url);
+    let done = |state, overview, diagnostics| VillageResult {
+        village: v.clone(),
+        state,
+        overview,
+        diagnostics,
+        elapsed: started.elapsed(),
+    };
+    if let Some(c) = &cached
+        && !opts.rebuild
+        && c.fingerprint == fingerprint
+        && out.join(crate::manifest::MANIFEST_PATH).is_file()
+    {
+        return done(State::Unchanged, Some(c.overview.clone()), Diagnostics::new());
+    }
+    let mut bo = BuildOptions::new(&v.dir, opts.today);
+    bo.out = out;
+    bo.cache_dir = opts.cache_dir.join("sites").join(&v.name);
+    bo.base_url = Some(base_url);
+    bo.enforce_change_notes = !crate::published::has_targets(&v.dir);
+    if let Err(e) = crate::output::recover(&bo.out) {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(bo.out.display().to_string(), e));
+        return done(State::Failed { errors: 1 }, cached.map(|c| c.overview), d);
+    }
+    match build::build(&bo) {
+        Ok(r) => {
+            let overview = r.overview.map(|o| Overview::clone(&o)).unwrap_or_default();
+            let entry = Cached { fingerprint, overview: overview.clone() };
+            // A cache that cannot be written only means the next build is not skipped.
+            if std::fs::create_dir_all(&opts.cache_dir).is_ok()
+                && let Ok(json) = serde_json::to_vec_pretty(&entry)
+            {
+                let tmp = cache_path.with_extension("json.tmp");
+                if std::fs::write(&tmp, json).is_ok() {
+                    let _ = std::fs::rename(&tmp, &cache_path);
+                }
+            }
+            done(State::Built, Some(overview), r.warnings)
+        }
+        Err(d) => done(State::Failed { errors: d.error_count() }, cached.map(|c| c.overview), d),
+    }
+}
+
+/// The parts of a site folder its output is made from.
+const SOURCE_PARTS: &[&str] =
+    &["site.toml", "catalogue.toml", "content", "static", "templates", "themes", "data"];
+
+/// A 128-bit hash (hex) over every source file's path, size and contents, the build date (公示
+/// and 公开目录 states change with it), the base URL and the gongkai version.
+pub fn fingerprint(dir: &Path, today: Date, base_url: &str) -> String {
+    use xxhash_rust::xxh3::Xxh3;
+    let mut h = Xxh3::new();
+    let mut part = |b: &[u8]| {
+        h.update(&(b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    part(b"gongkai-portal-v1");
+    part(env!("CARGO_PKG_VERSION").as_bytes());
+    part(crate::date::format_iso(today).as_bytes());
+    part(base_url.as_bytes());
+    for name in SOURCE_PARTS {
+        let p = dir.join(name);
+        for e in walkdir::WalkDir::new(&p).sort_by_file_name().into_iter().flatten() {
+            if !e.file_type().is_file() && !e.path_is_symlink() {
+                continue;
+            }
+            let rel = crate::diagnostic::display_path(dir, e.path());
+            part(rel.as_bytes());
+            match std::fs::read(e.path()) {
+                Ok(bytes) => part(&bytes),
+                // An unreadable file changes the key (the build will report it).
+                Err(err) => part(err.to_string().as_bytes()),
+            }
+        }
+    }
+    format!("{:032x}", h.digest128())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portal_fingerprint_follows_sources_and_date() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("site.toml"), "title = \"a\"").unwrap();
+        std::fs::create_dir_all(t.path().join("content/village")).unwrap();
+        std::fs::write(t.path().join("content/village/a.md"), "x").unwrap();
+        let d = Date::constant(2026, 10, 8);
+        let a = fingerprint(t.path(), d, "https://a/");
+        assert_eq!(a, fingerprint(t.path(), d, "https://a/"));
+        assert_ne!(a, fingerprint(t.path(), Date::constant(2026, 10, 9), "https://a/"));
+        assert_ne!(a, fingerprint(t.path(), d, "https://b/"));
+        // Output and caches are not sources.
+        std::fs::create_dir_all(t.path().join("public")).unwrap();
+        std::fs::write(t.path().join("public/index.html"), "y").unwrap();
+        assert_eq!(a, fingerprint(t.path(), d, "https://a/"));
+        std::fs::write(t.path().join("content/village/a.md"), "z").unwrap();
+        assert_ne!(a, fingerprint(t.path(), d, "https://a/"));
+    }
+
+    #[test]
+    fn portal_short_titles() {
+        assert_eq!(short_title("下湾村三务公开栏"), "下湾村");
+        assert_eq!(short_title("青石社区居务公开栏"), "青石社区");
+        assert_eq!(short_title("青石社区"), "青石社区");
+    }
+}

@@ -1,0 +1,199 @@
+//! The township portal (issue 19): `gongkai build` on a folder with portal.toml, run as the real
+//! binary on a copy of examples/portal's two villages.
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let rel = e.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A portal of 下湾村 and 青石社区 (copied from the example) in a temporary folder.
+fn portal() -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("青石 镇");
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/portal");
+    for v in ["下湾村", "青石社区"] {
+        copy_dir(&ex.join(v), &root.join(v));
+    }
+    std::fs::write(
+        root.join("portal.toml"),
+        "title = \"青石镇村务公开\"\nunit = \"青石镇人民政府\"\nbase_url = \"https://example.org/zhen/\"\n\n[[sites]]\npath = \"下湾村\"\nname = \"xiawan\"\n\n[[sites]]\npath = \"青石社区\"\n",
+    )
+    .unwrap();
+    (t, root)
+}
+
+fn build(root: &Path) -> std::process::Output {
+    Command::cargo_bin("gongkai")
+        .unwrap()
+        .env("GONGKAI_LANG", "zh")
+        .args(["build", "--today", "2026-11-25", "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn text(el: scraper::ElementRef) -> String {
+    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn row(doc: &Html, name: &str) -> String {
+    let sel = Selector::parse(&format!("#villages tr[data-village=\"{name}\"]")).unwrap();
+    doc.select(&sel).next().map(text).unwrap_or_default()
+}
+
+fn front(root: &Path) -> Html {
+    Html::parse_document(&std::fs::read_to_string(root.join("public/index.html")).unwrap())
+}
+
+fn cell(doc: &Html, village: &str, class: &str) -> String {
+    let sel = Selector::parse(&format!("tr[data-village=\"{village}\"] .{class}")).unwrap();
+    doc.select(&sel).next().map(text).unwrap_or_default()
+}
+
+#[test]
+fn portal_builds_every_village_and_shows_their_data() {
+    let (_t, root) = portal();
+    let o = build(&root);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("2 个村已更新"), "{out}");
+    assert!(root.join("public/xiawan/index.html").is_file());
+    assert!(root.join("public/xiawan/manifest.json").is_file());
+    assert!(root.join("public/青石社区/index.html").is_file());
+    let doc = front(&root);
+    // Active 公示 with links into the village.
+    assert!(cell(&doc, "xiawan", "notices").contains("下湾村2026年第四季度低保对象评议结果公示"));
+    assert!(cell(&doc, "青石社区", "notices").contains("关于3号楼加装电梯方案的公示"));
+    let a = Selector::parse("tr[data-village=\"xiawan\"] .notices a").unwrap();
+    let href = doc.select(&a).next().unwrap().value().attr("href").unwrap().to_string();
+    assert!(href.starts_with("xiawan/village/"), "{href}");
+    assert!(root.join("public").join(&href).is_file(), "{href}");
+    // Closing balances: the last 余额 of each ledger.
+    assert_eq!(cell(&doc, "xiawan", "closing"), "¥83,249.50");
+    assert_eq!(cell(&doc, "青石社区", "closing"), "¥20,697.70");
+    // Catalogue counts: 下湾村 has no Q1/Q3 finance posting (overdue); 青石社区's October
+    // repair-fund report is due on 11-30 (due soon).
+    assert_eq!(cell(&doc, "xiawan", "c-overdue"), "2");
+    assert_eq!(cell(&doc, "青石社区", "c-due-soon"), "1");
+    assert!(row(&doc, "xiawan").contains("已更新"));
+    // The compliance table has the same states, per item.
+    let comp = Html::parse_document(
+        &std::fs::read_to_string(root.join("public/compliance/index.html")).unwrap(),
+    );
+    let sel =
+        Selector::parse("tr[data-village=\"青石社区\"] td[data-item=\"community.repair-fund\"]")
+            .unwrap();
+    assert_eq!(comp.select(&sel).next().unwrap().value().attr("data-state"), Some("due-soon"));
+    let sel =
+        Selector::parse("tr[data-village=\"xiawan\"] td[data-item=\"finance.income-expense\"]")
+            .unwrap();
+    assert_eq!(comp.select(&sel).next().unwrap().value().attr("data-state"), Some("overdue"));
+    // The combined feed: both villages' entries, newest first, at the villages' own addresses.
+    let atom = std::fs::read_to_string(root.join("public/atom.xml")).unwrap();
+    let first = atom.find("关于3号楼加装电梯方案的公示").unwrap();
+    let second = atom.find("下湾村2026年第四季度低保对象评议结果公示").unwrap();
+    assert!(first < second);
+    assert!(atom.contains("https://example.org/zhen/xiawan/village/"));
+}
+
+fn add_posting(site: &Path, file: &str, title: &str, body: &str) {
+    std::fs::write(
+        site.join("content/village").join(file),
+        format!("+++\ntitle = \"{title}\"\ndate = 2026-11-24\nkind = \"通知\"\n+++\n\n{body}\n"),
+    )
+    .unwrap();
+}
+
+fn mtimes(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime)> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    mtimes(dir).into_iter().map(|(p, _)| (p.clone(), std::fs::read(&p).unwrap())).collect()
+}
+
+#[test]
+fn portal_unchanged_villages_are_not_rebuilt_and_a_change_rebuilds_only_it() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let xiawan = mtimes(&root.join("public/xiawan"));
+    let shequ = mtimes(&root.join("public/青石社区"));
+    let o = build(&root);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    assert!(out.contains("0 个村已更新，2 个未变，跳过"), "{out}");
+    assert_eq!(mtimes(&root.join("public/xiawan")), xiawan);
+    assert_eq!(mtimes(&root.join("public/青石社区")), shequ);
+    // The front page still shows the skipped villages' data.
+    assert_eq!(cell(&front(&root), "xiawan", "closing"), "¥83,249.50");
+    assert!(row(&front(&root), "xiawan").contains("未变"));
+
+    // A new posting (an edit of a published one needs a change note, see tests/build.rs).
+    add_posting(&root.join("下湾村"), "2026-11-road.md", "下湾组村道养护安排", "年底前完工。");
+    let o = build(&root);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("1 个村已更新，1 个未变，跳过（青石社区）"), "{out}");
+    assert_eq!(mtimes(&root.join("public/青石社区")), shequ);
+    assert_ne!(mtimes(&root.join("public/xiawan")), xiawan);
+}
+
+#[test]
+fn portal_a_broken_village_is_isolated() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let before = bytes(&root.join("public/xiawan"));
+    let post = root.join("下湾村/content/village/2026-10-bridge.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, text.replace("date = 2026-10-12", "date = 2026-13-45")).unwrap();
+    // The other village changes too, so it is built in the same run.
+    add_posting(&root.join("青石社区"), "2026-11-parking.md", "停车位调整安排", "低层少摊。");
+    let o = build(&root);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("1 个村已更新，1 个未能更新：下湾村（1 个错误）"), "{out}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2026-10-bridge.md"));
+    assert_eq!(bytes(&root.join("public/xiawan")), before, "its last good output is kept");
+    let doc = front(&root);
+    assert!(row(&doc, "xiawan").contains("未能更新（1 个错误）"), "{}", row(&doc, "xiawan"));
+    // Still shown with what is online.
+    assert_eq!(cell(&doc, "xiawan", "closing"), "¥83,249.50");
+    assert!(row(&doc, "青石社区").contains("已更新"));
+    let page =
+        std::fs::read_to_string(root.join("public/青石社区/village/2026-11-parking/index.html"))
+            .unwrap_or_default();
+    assert!(page.contains("低层少摊"), "the other village was built");
+}
+
+#[test]
+fn portal_toml_errors_are_located() {
+    let (_t, root) = portal();
+    std::fs::write(
+        root.join("portal.toml"),
+        "title = \"镇\"\nunit = \"镇政府\"\nbase_url = \"https://example.org/\"\n[[sites]]\npaht = \"下湾村\"\n",
+    )
+    .unwrap();
+    let o = build(&root);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("portal.toml:5:1") && err.contains("path"), "{err}");
+}
