@@ -69,6 +69,8 @@ impl From<&Diagnostic> for LedgerNote {
             Position::File => (None, None, None, None),
             Position::Text { line, column } => (Some(*line), Some(*column), None, None),
             Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
+            // A place inside an attachment (第3段, 第2页): shown where a cell would be.
+            Position::Place(place) => (None, None, None, Some(place.clone())),
         };
         LedgerNote {
             error: d.is_error(),

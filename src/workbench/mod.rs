@@ -80,6 +80,8 @@ impl Diag {
             Position::File => (None, None, None, None),
             Position::Text { line, column } => (Some(*line), Some(*column), None, None),
             Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
+            // A place inside an attachment (第3段, 第2页): shown where a cell would be.
+            Position::Place(place) => (None, None, None, Some(place.clone())),
         };
         Diag {
             severity: if d.severity == Severity::Error { "error" } else { "warning" },
