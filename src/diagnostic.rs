@@ -107,6 +107,17 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
+    /// The position as plain fields for JSON (line, column, sheet, cell); a place inside an
+    /// attachment (第3段, 第2页) goes where a cell would.
+    pub fn position_parts(&self) -> (Option<usize>, Option<usize>, Option<String>, Option<String>) {
+        match &self.position {
+            Position::File => (None, None, None, None),
+            Position::Text { line, column } => (Some(*line), Some(*column), None, None),
+            Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
+            Position::Place(place) => (None, None, None, Some(place.clone())),
+        }
+    }
+
     /// Points at a line and column without a snippet.
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.position = Position::Text { line, column };

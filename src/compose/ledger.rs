@@ -9,7 +9,7 @@ use std::path::Path;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Position};
+use crate::diagnostic::Diagnostic;
 use crate::enrich::finance::input_of;
 use crate::ledger::{self, Period, SeriesKey, Totals};
 use crate::load::{self, LoadOptions};
@@ -65,13 +65,7 @@ pub struct LedgerNote {
 
 impl From<&Diagnostic> for LedgerNote {
     fn from(d: &Diagnostic) -> LedgerNote {
-        let (line, column, sheet, cell) = match &d.position {
-            Position::File => (None, None, None, None),
-            Position::Text { line, column } => (Some(*line), Some(*column), None, None),
-            Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
-            // A place inside an attachment (第3段, 第2页): shown where a cell would be.
-            Position::Place(place) => (None, None, None, Some(place.clone())),
-        };
+        let (line, column, sheet, cell) = d.position_parts();
         LedgerNote {
             error: d.is_error(),
             code: d.message.code().to_string(),

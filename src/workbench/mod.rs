@@ -23,7 +23,7 @@ pub mod postings;
 mod publish;
 pub mod store;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Lang, Position, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Lang, Severity};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
@@ -76,13 +76,7 @@ pub struct Diag {
 
 impl Diag {
     pub fn from(d: &Diagnostic, lang: Lang) -> Diag {
-        let (line, column, sheet, cell) = match &d.position {
-            Position::File => (None, None, None, None),
-            Position::Text { line, column } => (Some(*line), Some(*column), None, None),
-            Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
-            // A place inside an attachment (第3段, 第2页): shown where a cell would be.
-            Position::Place(place) => (None, None, None, Some(place.clone())),
-        };
+        let (line, column, sheet, cell) = d.position_parts();
         Diag {
             severity: if d.severity == Severity::Error { "error" } else { "warning" },
             code: d.message.code(),
