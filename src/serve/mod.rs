@@ -19,6 +19,22 @@
 //! at most one write time-out, and the others go on answering.
 
 pub mod guard;
+/// `println!`/`eprintln!` that ignore a closed pipe: when whatever reads the preview's output
+/// goes away (a closed console, a script that stopped reading), the rebuild loop must go on
+/// instead of panicking on the write.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod http;
 pub mod livereload;
 pub mod watch;
@@ -237,7 +253,7 @@ impl Server {
 
     fn say(&self, zh: &str, en: &str) {
         if !self.opts.quiet {
-            println!("{}", self.opts.lang.pick(zh, en));
+            outln!("{}", self.opts.lang.pick(zh, en));
             let _ = std::io::stdout().flush();
         }
     }
@@ -331,7 +347,7 @@ impl Server {
                     .collect::<Vec<_>>()
                     .join("\n\n");
                 self.shared.hub.failed(text, n);
-                eprintln!(
+                errln!(
                     "{}",
                     self.opts.lang.pick(
                         &format!(
@@ -370,11 +386,11 @@ impl Server {
         let _ = self.shared.workbench.addr.set(addr);
         let wb_url = self.shared.workbench.url(&url);
         // One parseable line each, always printed (tests and scripts read them).
-        println!("{} {url}", self.opts.lang.pick("预览地址", "Preview at"));
-        println!("{} {wb_url}", self.opts.lang.pick("工作台", "Workbench at"));
+        outln!("{} {url}", self.opts.lang.pick("预览地址", "Preview at"));
+        outln!("{} {wb_url}", self.opts.lang.pick("工作台", "Workbench at"));
         let _ = std::io::stdout().flush();
         if addr.ip().is_unspecified() {
-            eprintln!(
+            errln!(
                 "{}",
                 self.opts.lang.pick(
                     "注意：预览对同一网络里的所有电脑和手机开放（--bind 0.0.0.0）。草稿也能被看到，用完请按 Ctrl+C 关闭。",
@@ -422,10 +438,7 @@ impl Server {
                     }
                     Err(errors) => {
                         for e in errors {
-                            eprintln!(
-                                "{}: {e}",
-                                self.opts.lang.pick("监视文件时出错", "watch error")
-                            );
+                            errln!("{}: {e}", self.opts.lang.pick("监视文件时出错", "watch error"));
                         }
                         // Events may have been lost: the rebuild re-reads every file.
                         changed.push(self.opts.root.join("site.toml"));
@@ -534,7 +547,7 @@ fn start_tail_worker(
             };
             cache.finish_tail();
             if published && !quiet {
-                println!(
+                outln!(
                     "{}",
                     lang.pick(
                         &format!(
@@ -610,7 +623,7 @@ fn until_beijing_midnight(date: Date, now: jiff::Timestamp) -> Duration {
 
 fn report(diags: &Diagnostics, lang: Lang) {
     for d in &diags.items {
-        eprintln!("{}\n", d.render(lang));
+        errln!("{}\n", d.render(lang));
     }
 }
 
