@@ -102,6 +102,17 @@ pub fn write(report: &PortalReport, out: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// The latest build date among the villages: the date the pages' statuses are counted for.
+fn built_for(report: &PortalReport) -> String {
+    report
+        .villages
+        .iter()
+        .filter_map(|v| v.overview.as_ref())
+        .map(|o| o.built_for.clone())
+        .max()
+        .unwrap_or_default()
+}
+
 fn head(title: &str, prefix: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -141,13 +152,7 @@ fn front_page(report: &PortalReport) -> String {
     h.push_str(&header(report, ""));
     h.push_str("<main class=\"wrap-wide\" id=\"main\">\n");
     h.push_str(&format!("<h1 class=\"page-title\">{}</h1>\n", esc(&report.config.title)));
-    let built_for = report
-        .villages
-        .iter()
-        .filter_map(|v| v.overview.as_ref())
-        .map(|o| o.built_for.clone())
-        .max()
-        .unwrap_or_default();
+    let built_for = built_for(report);
     h.push_str(&format!(
         "<p class=\"lead\">共 {} 个村（社区）。公示和公开目录的状态按 {} 计算。\
 <a href=\"compliance/index.html\">公开目录执行情况表（可打印）</a> · <a href=\"atom.xml\">订阅最新公开（Atom）</a></p>\n",
@@ -245,13 +250,7 @@ fn compliance_page(report: &PortalReport) -> String {
     h.push_str(&header(report, "../"));
     h.push_str("<main class=\"wrap-wide\" id=\"main\">\n");
     h.push_str(&format!("<h1 class=\"page-title\">{}</h1>\n", esc(&title)));
-    let built_for = report
-        .villages
-        .iter()
-        .filter_map(|v| v.overview.as_ref())
-        .map(|o| o.built_for.clone())
-        .max()
-        .unwrap_or_default();
+    let built_for = built_for(report);
     h.push_str(&format!(
         "<p>按 {} 计算：每项显示当前应公开的一期（有逾期的先显示逾期的一期）。\
 <span class=\"noprint\">在浏览器里按“打印”可打印（A4 横向）。</span></p>\n\
