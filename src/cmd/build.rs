@@ -113,29 +113,17 @@ fn run_portal(ctx: &Ctx, out: Option<PathBuf>) -> ExitCode {
     };
     for v in &report.villages {
         let name = portal::display_name(v);
-        match v.state {
-            State::Failed { .. } => {
-                eprintln!(
-                    "{}",
-                    ctx.lang.pick(
-                        &format!("—— {name}（{}）未能更新：", v.village.path),
-                        &format!("—— {name} ({}) failed:", v.village.path),
-                    )
-                );
-                ctx.report(&v.diagnostics);
-            }
-            _ if !ctx.quiet && v.diagnostics.warning_count() > 0 => {
-                eprintln!(
-                    "{}",
-                    ctx.lang.pick(
-                        &format!("—— {name}（{}）的提醒：", v.village.path),
-                        &format!("—— {name} ({}) warnings:", v.village.path),
-                    )
-                );
-                ctx.report(&v.diagnostics);
-            }
-            _ => {}
-        }
+        let (zh, en) = match v.state {
+            State::Failed { .. } => ("未能更新：", "failed:"),
+            _ if !ctx.quiet && v.diagnostics.warning_count() > 0 => ("的提醒：", "warnings:"),
+            _ => continue,
+        };
+        let path = &v.village.path;
+        eprintln!(
+            "{}",
+            ctx.lang.pick(&format!("—— {name}（{path}）{zh}"), &format!("—— {name} ({path}) {en}"))
+        );
+        ctx.report(&v.diagnostics);
     }
     ctx.say(
         &format!(
