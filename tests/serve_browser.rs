@@ -5,27 +5,17 @@
 //! Needs Debian's `chromium` (`apt-get install -y chromium`); without it this test fails.
 
 mod common;
-use common::cdp::{Kill, browser, pipe_lines, wait_line};
+use common::cdp::{browser, serve, wait_line};
 use common::copy_dir;
 use serde_json::json;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 #[test]
 fn a_real_browser_reloads_and_shows_errors() {
     let site = tempfile::tempdir().unwrap();
     copy_dir(Path::new("tests/fixtures/serve-site"), site.path());
-    let mut serve = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
-        .args(["serve", "--port", "0", "--today", "2026-10-08", "--root"])
-        .arg(site.path())
-        .env("GONGKAI_LANG", "zh")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let out = pipe_lines(serve.stdout.take().unwrap());
-    let _serve = Kill(serve);
+    let (_serve, out) = serve(site.path(), "2026-10-08");
     let url = wait_line(&out, "预览地址 ").trim_start_matches("预览地址 ").trim().to_string();
 
     let (_chrome, mut cdp, _profile) = browser(16);

@@ -7,11 +7,10 @@
 //! Needs Debian's `chromium` (`apt-get install -y chromium`); without it this test fails.
 
 mod common;
-use common::cdp::{Cdp, Kill, browser, pipe_lines, screenshot, wait_line};
+use common::cdp::{Cdp, browser, screenshot, serve, wait_line};
 use common::copy_dir;
 use serde_json::json;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 const TODAY: &str = "2026-09-28";
 
@@ -92,16 +91,7 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
     copy_dir(Path::new("tests/fixtures/serve-site"), root);
     std::fs::write(root.join("content/village/q3.md"), LEDGER_POSTING).unwrap();
     std::fs::write(root.join("content/village/jiuzhu.md"), PHONE_POSTING).unwrap();
-    let mut serve = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
-        .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-        .arg(root)
-        .env("GONGKAI_LANG", "zh")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let out = pipe_lines(serve.stdout.take().unwrap());
-    let _serve = Kill(serve);
+    let (_serve, out) = serve(root, TODAY);
     let wb = wait_line(&out, "工作台 ").trim_start_matches("工作台 ").trim().to_string();
 
     let (_chrome, mut cdp, _profile) = browser(16);
@@ -341,16 +331,7 @@ fn screenshot_dir_copy(cdp: &mut Cdp, name: &str) {
 fn the_workbench_fits_at_double_text_size() {
     let site = tempfile::tempdir().unwrap();
     copy_dir(Path::new("tests/fixtures/serve-site"), site.path());
-    let mut serve = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
-        .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-        .arg(site.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .env("GONGKAI_LANG", "zh")
-        .spawn()
-        .unwrap();
-    let out = pipe_lines(serve.stdout.take().unwrap());
-    let _serve = Kill(serve);
+    let (_serve, out) = serve(site.path(), TODAY);
     let wb = wait_line(&out, "工作台 ").trim_start_matches("工作台 ").trim().to_string();
     let (_chrome, mut cdp, _profile) = browser(32);
     cdp.call(

@@ -220,3 +220,18 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
     }
     out
 }
+
+/// `gongkai serve --port 0 --today TODAY --root ROOT` in Chinese, killed on drop, with its
+/// output as lines (read the 预览地址 / 工作台 lines with [`wait_line`]).
+pub fn serve(root: &std::path::Path, today: &str) -> (Kill, Receiver<String>) {
+    let mut serve = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
+        .args(["serve", "--port", "0", "--today", today, "--root"])
+        .arg(root)
+        .env("GONGKAI_LANG", "zh")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = pipe_lines(serve.stdout.take().unwrap());
+    (Kill(serve), out)
+}
