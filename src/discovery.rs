@@ -4,7 +4,8 @@
 
 use crate::feed::{self, FeedEntry};
 use crate::markdown::Rendered;
-use crate::render::{Contents, OutputFile, PostingExtras, sort_postings, summary_of};
+use crate::output::{Contents, OutputFile};
+use crate::render::{PostingExtras, sort_postings, summary_of};
 use crate::search::{self, SearchDoc};
 use crate::site::Site;
 use crate::urls;

@@ -4,6 +4,7 @@
 //! and URLs are sorted, and times are written as midnight China Standard Time
 //! (`2026-10-08T00:00:00+08:00`), since a posting has a day, not a time.
 
+use crate::escape::markup as xml_escape;
 use jiff::civil::Date;
 
 /// One posting in the feed.
@@ -31,24 +32,6 @@ impl FeedEntry {
 /// RFC 3339 timestamp at midnight China Standard Time.
 pub fn rfc3339(d: Date) -> String {
     format!("{:04}-{:02}-{:02}T00:00:00+08:00", d.year(), d.month(), d.day())
-}
-
-/// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// An Atom 1.0 feed.

@@ -140,7 +140,7 @@ pub struct PostingFront {
     pub privacy: Option<crate::privacy::PrivacyMode>,
     /// What changed since the posting was first published, and why.
     #[serde(default)]
-    pub changes: Vec<crate::manifest::ChangeNote>,
+    pub changes: Vec<crate::record::manifest::ChangeNote>,
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
@@ -158,7 +158,7 @@ pub struct PostingFront {
     /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
     /// withdrawal notice with the note, for good.
     #[serde(default)]
-    pub withdrawn: Option<crate::manifest::ChangeNote>,
+    pub withdrawn: Option<crate::record::manifest::ChangeNote>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -118,7 +118,7 @@ pub fn load_cached(
     root: &Path,
     config: SiteConfig,
     opts: LoadOptions,
-    cache: Option<&crate::incremental::Cache>,
+    cache: Option<&crate::pipeline::cache::Cache>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let (site, diags) = load_partial(root, config, opts, cache)?;
     if diags.iter().any(Diagnostic::is_error) {
@@ -136,7 +136,7 @@ pub fn load_partial(
     root: &Path,
     config: SiteConfig,
     opts: LoadOptions,
-    cache: Option<&crate::incremental::Cache>,
+    cache: Option<&crate::pipeline::cache::Cache>,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
@@ -316,9 +316,9 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnosti
 fn parse_found_cached(
     root: &Path,
     found: Found,
-    cache: Option<&crate::incremental::Cache>,
+    cache: Option<&crate::pipeline::cache::Cache>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
-    use crate::incremental::{FileEntry, Stamp};
+    use crate::pipeline::cache::{FileEntry, Stamp};
     let path = match &found {
         Found::SectionIndex { path, .. } | Found::RootIndex(path) => path,
         Found::Posting { path, .. } => path,

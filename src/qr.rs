@@ -67,8 +67,8 @@ pub fn svg(text: &str, label: &str) -> Option<String> {
     ))
 }
 
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+fn escape_attr(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::escape::markup(s)
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ fn example_ledgers(root: &Path) -> Vec<(String, gongkai::ledger::Finance)> {
         },
     )
     .unwrap();
-    let (finances, diags) = gongkai::enrich::finance::run(&site);
+    let (finances, diags) = gongkai::ledger::stage::run(&site);
     assert!(diags.iter().all(|d| !d.is_error()));
     site.postings.iter().zip(finances).filter_map(|(p, f)| Some((p.source.clone(), f?))).collect()
 }

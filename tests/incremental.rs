@@ -3,9 +3,9 @@
 
 mod common;
 use common::copy_dir;
-use gongkai::build::{BuildOptions, generate, generate_cached};
-use gongkai::incremental::Cache;
-use gongkai::render::Contents;
+use gongkai::output::Contents;
+use gongkai::pipeline::cache::Cache;
+use gongkai::pipeline::{BuildOptions, generate, generate_cached};
 use gongkai::serve::http::Body;
 use gongkai::serve::{Snapshot, complete};
 use std::collections::{BTreeMap, HashSet};
@@ -28,7 +28,7 @@ fn opts(root: &Path) -> BuildOptions {
 
 type Files = BTreeMap<String, Vec<u8>>;
 
-fn files_of(g: gongkai::build::Generated) -> Files {
+fn files_of(g: gongkai::pipeline::Generated) -> Files {
     g.files
         .into_iter()
         .map(|f| {
@@ -65,7 +65,7 @@ fn step(
     cache: &Cache,
     label: &str,
     edit: impl FnOnce(&Path),
-) -> gongkai::incremental::Stats {
+) -> gongkai::pipeline::cache::Stats {
     edit(root);
     let inc = cached(root, cache);
     let stats = cache.stats();
@@ -216,7 +216,7 @@ struct Preview {
 impl Preview {
     /// Applies one `generate_preview` result (a full build or an update) and its tail.
     /// Returns how many files it changed when it was an update.
-    fn apply(&mut self, mut g: gongkai::build::Generated, cache: &Cache) -> Option<usize> {
+    fn apply(&mut self, mut g: gongkai::pipeline::Generated, cache: &Cache) -> Option<usize> {
         let pending = g.pending.take().expect("the preview defers the index");
         let update = g.removed.as_ref().map(|_| g.files.len());
         if update.is_none() {
@@ -249,7 +249,7 @@ impl Preview {
 /// build is redone) and the preview then holds exactly the files of a fresh build.
 #[test]
 fn saving_postings_updates_the_preview_like_a_fresh_build() {
-    use gongkai::build::generate_preview;
+    use gongkai::pipeline::generate_preview;
     let dir = example_site();
     let root = dir.path();
     let cache = Cache::new();

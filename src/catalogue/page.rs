@@ -5,7 +5,8 @@ use minijinja::Value;
 
 use super::Report;
 use crate::diagnostic::Diagnostic;
-use crate::render::{Contents, OutputFile, Renderer};
+use crate::output::{Contents, OutputFile};
+use crate::render::Renderer;
 use crate::site::Site;
 use crate::urls;
 

@@ -1,7 +1,7 @@
 //! `gongkai build`
 
 use super::Ctx;
-use gongkai::build::{self, BuildOptions};
+use gongkai::pipeline::{self, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,11 +19,11 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
     opts.drafts = drafts;
     opts.force = force;
     // A site with publish targets is checked for change notes when it is published.
-    opts.enforce_change_notes = !gongkai::published::has_targets(&ctx.root);
+    opts.enforce_change_notes = !gongkai::record::published::has_targets(&ctx.root);
     // Placeholders left from `gongkai init` do not stop a build (the clerk may be trying things
     // out), but every build names them until they are replaced.
     let placeholders = gongkai::placeholders::find(&ctx.root);
-    match build::build(&opts) {
+    match pipeline::build(&opts) {
         Ok(mut report) => {
             report.warnings.extend(placeholders);
             report.warnings.sort();

@@ -1,13 +1,13 @@
 //! `gongkai check`: every validation of a build, nothing written.
 
 use super::Ctx;
-use gongkai::build::{self, BuildOptions};
 use gongkai::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
+use gongkai::pipeline::{self, BuildOptions};
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, json: bool) -> ExitCode {
     let opts = BuildOptions::new(&ctx.root, ctx.today);
-    let (mut diags, pages, catalogue) = match build::generate(&opts) {
+    let (mut diags, pages, catalogue) = match pipeline::generate(&opts) {
         Ok(g) => (g.warnings, Some(g.pages), g.catalogue),
         Err(d) => (d, None, None),
     };

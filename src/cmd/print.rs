@@ -2,7 +2,7 @@
 //! board or a posting to PDF with a locally installed Chromium, Chrome or Edge.
 
 use super::Ctx;
-use gongkai::build::{self, BuildOptions};
+use gongkai::pipeline::{self, BuildOptions};
 use gongkai::print;
 use gongkai::site::Site;
 use std::path::{Path, PathBuf};
@@ -65,7 +65,7 @@ fn resolve(site: &Site, target: &str, tiles: bool) -> Result<String, String> {
 pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts: bool) -> ExitCode {
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
     opts.drafts = drafts;
-    let generated = match build::generate(&opts) {
+    let generated = match pipeline::generate(&opts) {
         Ok(g) => g,
         Err(diags) => {
             ctx.report(&diags);

@@ -2,9 +2,9 @@
 //! confirm, upload.
 
 use super::Ctx;
-use gongkai::build::{self, BuildOptions};
 use gongkai::config::{self, PublishTarget};
 use gongkai::diagnostic::{Diagnostic, Diagnostics};
+use gongkai::pipeline::{self, BuildOptions};
 use gongkai::publish::error::PublishError;
 use gongkai::publish::remote::NetConfig;
 use gongkai::publish::target::Address;
@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
     // What goes online must carry a note for every change to a published posting.
     opts.enforce_change_notes = true;
-    match build::build(&opts) {
+    match pipeline::build(&opts) {
         Ok(report) => {
             if !ctx.quiet {
                 ctx.report(&report.warnings);

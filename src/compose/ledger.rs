@@ -1,7 +1,7 @@
 //! The ledger facts the form shows beside a finance posting: the period's totals as the build
 //! computes them, and whether the period chains to the previous one of its series. A thin layer
 //! over the build's own stages: [`crate::ledger::load`] on the posting's finance keys (the
-//! function `enrich::finance` runs for every posting) and [`crate::ledger::check_series`] on the
+//! function `crate::ledger::stage` runs for every posting) and [`crate::ledger::check_series`] on the
 //! published periods of the same series, with every diagnostic located at its cell or line.
 
 use std::path::Path;
@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::enrich::finance::input_of;
+use crate::ledger::stage::input_of;
 use crate::ledger::{self, Period, SeriesKey, Totals};
 use crate::load::{self, LoadOptions};
 use crate::money::Fen;

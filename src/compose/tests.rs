@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use super::*;
-use crate::build::{BuildOptions, generate};
 use crate::diagnostic::Lang;
+use crate::pipeline::{BuildOptions, generate};
 
 fn day(s: &str) -> Date {
     crate::date::parse_date(s).unwrap()
@@ -286,7 +286,7 @@ fn every_kind_builds() {
         .iter()
         .find(|f| f.path.starts_with("party/2026-10-08-测试发展党员"))
         .expect("发展党员 page");
-    let crate::render::Contents::Bytes(bytes) = &member.contents else { panic!("in memory") };
+    let crate::output::Contents::Bytes(bytes) = &member.contents else { panic!("in memory") };
     let html = String::from_utf8_lossy(bytes).into_owned();
     // 10月10日 is a working Saturday: 5 working days after 10.8 end on 10.14.
     assert!(html.contains("2026年10月14日"), "the notice's end on the page");

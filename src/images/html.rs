@@ -70,5 +70,5 @@ fn url(prefix: &str, name: &str) -> String {
 
 /// HTML attribute escaping, shared with the templates.
 fn escape(s: &str) -> String {
-    crate::render::escape_html(s).into_owned()
+    crate::escape::markup(s).into_owned()
 }

@@ -18,6 +18,7 @@ mod cache;
 pub mod fixtures;
 mod html;
 mod process;
+pub mod stage;
 #[cfg(test)]
 mod tests;
 

@@ -18,8 +18,8 @@ const BOTTOM: f64 = 36.0;
 const INCOME: &str = "#2e7d32";
 const EXPENSE: &str = "#c62828";
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::escape::markup(s)
 }
 
 /// The smallest of 1, 2, 2.5, 5 × 10^k fen that is ≥ `max`.

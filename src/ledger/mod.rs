@@ -19,6 +19,7 @@ mod read_toml;
 mod read_xlsx;
 mod series;
 
+pub mod stage;
 #[cfg(test)]
 mod tests;
 

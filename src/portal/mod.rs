@@ -11,9 +11,9 @@
 pub mod config;
 pub mod pages;
 
-use crate::build::{self, BuildOptions};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::overview::Overview;
+use crate::pipeline::{self, BuildOptions};
 use config::{PortalConfig, Village};
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -221,7 +221,7 @@ fn build_village(opts: &PortalOptions, config: &PortalConfig, v: &Village) -> Vi
     if let Some(c) = &cached
         && !opts.rebuild
         && c.fingerprint == fingerprint
-        && out.join(crate::manifest::MANIFEST_PATH).is_file()
+        && out.join(crate::record::manifest::MANIFEST_PATH).is_file()
     {
         return done(State::Unchanged, Some(c.overview.clone()), Diagnostics::new());
     }
@@ -229,13 +229,13 @@ fn build_village(opts: &PortalOptions, config: &PortalConfig, v: &Village) -> Vi
     bo.out = out;
     bo.cache_dir = opts.cache_dir.join("sites").join(&v.name);
     bo.base_url = Some(base_url);
-    bo.enforce_change_notes = !crate::published::has_targets(&v.dir);
+    bo.enforce_change_notes = !crate::record::published::has_targets(&v.dir);
     if let Err(e) = crate::output::recover(&bo.out) {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(bo.out.display().to_string(), e));
         return done(State::Failed { errors: 1 }, cached.map(|c| c.overview), d);
     }
-    match build::build(&bo) {
+    match pipeline::build(&bo) {
         Ok(r) => {
             let overview = r.overview.map(|o| Overview::clone(&o)).unwrap_or_default();
             let entry = Cached { fingerprint, overview: overview.clone() };

@@ -6,10 +6,10 @@
 //! the default theme's plus a few table rules; nothing is fetched from elsewhere.
 
 use super::{PortalReport, State, VillageResult};
+use crate::escape::markup as esc;
 use crate::feed::{self, FeedEntry};
 use crate::output::OutputError;
 use crate::overview::Overview;
-use crate::render::escape_html as esc;
 use std::path::Path;
 
 const PORTAL_CSS: &str = r#"/* The township portal: tables over the villages; prints on A4 landscape. */

@@ -17,7 +17,7 @@ pub mod remote;
 pub mod secrets;
 pub mod target;
 
-use crate::manifest::{MANIFEST_PATH, Manifest};
+use crate::record::manifest::{MANIFEST_PATH, Manifest};
 use error::{Kind, PublishError, RemoteError};
 use plan::{JOURNAL_PATH, Journal, Plan};
 use remote::{NetConfig, Retrying};
@@ -27,7 +27,7 @@ use target::Address;
 
 /// Where the last published manifest is copied, relative to the site folder (the build reads
 /// it as what is already published).
-pub const PUBLISHED_COPY: &str = crate::published::PUBLISHED_PATH;
+pub const PUBLISHED_COPY: &str = crate::record::published::PUBLISHED_PATH;
 
 /// The built site about to be published.
 pub struct Local {

@@ -280,7 +280,7 @@ pub fn script_tag(build: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    crate::render::escape_html(s).into_owned()
+    crate::escape::markup(s).into_owned()
 }
 
 /// Served at `/__gongkai/livereload.js`.

@@ -39,9 +39,9 @@ pub mod http;
 pub mod livereload;
 pub mod watch;
 
-use crate::build::{BuildOptions, Generated};
 use crate::diagnostic::{Diagnostics, Lang};
-use crate::render::Contents;
+use crate::output::Contents;
+use crate::pipeline::{BuildOptions, Generated};
 use http::Body;
 use jiff::civil::Date;
 use std::collections::{HashMap, HashSet};
@@ -191,7 +191,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// The last steps of a preview build, made on the tail worker after the tabs reloaded.
 struct TailJob {
     build: String,
-    pending: crate::build::Pending,
+    pending: crate::pipeline::Pending,
     /// Files of the snapshot that are the previous build's tail, to be replaced.
     carried: HashSet<String>,
 }
@@ -204,7 +204,7 @@ pub struct Server {
     started: u64,
     next_change: Option<Date>,
     /// What the previous builds made, so a save re-does only what depends on the saved file.
-    cache: Arc<crate::incremental::Cache>,
+    cache: Arc<crate::pipeline::cache::Cache>,
     /// Makes the search index and the manifest of each build after its pages are shown.
     tail: mpsc::Sender<TailJob>,
 }
@@ -233,7 +233,7 @@ impl Server {
                 opts.lang,
             ),
         });
-        let cache = Arc::new(crate::incremental::Cache::new());
+        let cache = Arc::new(crate::pipeline::cache::Cache::new());
         let tail = start_tail_worker(shared.clone(), cache.clone(), opts.quiet, opts.lang)
             .map_err(|e| e.to_string())?;
         Ok(Server {
@@ -272,7 +272,7 @@ impl Server {
     /// `changed` are the files saved since the last build.
     pub fn rebuild(&mut self, why: &str, changed: &[PathBuf]) {
         let started = Instant::now();
-        let result = crate::build::generate_preview(&self.build_options(), &self.cache, changed);
+        let result = crate::pipeline::generate_preview(&self.build_options(), &self.cache, changed);
         match result {
             Ok(mut g) => {
                 self.builds += 1;
@@ -515,7 +515,7 @@ impl Server {
 /// files only while its build is still the one being served.
 fn start_tail_worker(
     shared: Arc<Shared>,
-    cache: Arc<crate::incremental::Cache>,
+    cache: Arc<crate::pipeline::cache::Cache>,
     quiet: bool,
     lang: Lang,
 ) -> std::io::Result<mpsc::Sender<TailJob>> {
@@ -573,8 +573,8 @@ fn start_tail_worker(
 pub fn complete(
     files: &HashMap<String, Body>,
     carried: &HashSet<String>,
-    pending: crate::build::Pending,
-    cache: &crate::incremental::Cache,
+    pending: crate::pipeline::Pending,
+    cache: &crate::pipeline::cache::Cache,
 ) -> (HashMap<String, Body>, HashSet<String>) {
     use rayon::prelude::*;
     let mut out: HashMap<String, Body> = files
@@ -590,7 +590,9 @@ pub fn complete(
         }
     }
     let sha = |b: &[u8]| {
-        cache.sha256.get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
+        cache
+            .sha256
+            .get_or(crate::pipeline::cache::bytes_key(b), || crate::record::manifest::sha256_hex(b))
     };
     // As `build` does: files copied from disk are read for their checksum.
     let hashes: Vec<(String, String)> = out
@@ -598,9 +600,9 @@ pub fn complete(
         .map(|(p, b)| {
             let h = match b {
                 Body::Memory(m) => sha(m),
-                Body::Disk(d) => {
-                    std::fs::read(d).map(|b| crate::manifest::sha256_hex(&b)).unwrap_or_default()
-                }
+                Body::Disk(d) => std::fs::read(d)
+                    .map(|b| crate::record::manifest::sha256_hex(&b))
+                    .unwrap_or_default(),
             };
             (p.clone(), h)
         })
@@ -725,20 +727,20 @@ mod tests {
             Body::Disk(d) => std::fs::read(d).unwrap(),
         };
         let full: std::collections::BTreeMap<String, Vec<u8>> =
-            Snapshot::from_generated(crate::build::generate(&opts).unwrap(), String::new())
+            Snapshot::from_generated(crate::pipeline::generate(&opts).unwrap(), String::new())
                 .files
                 .iter()
                 .map(|(p, b)| (p.clone(), bytes(b)))
                 .collect();
-        let cache = crate::incremental::Cache::new();
+        let cache = crate::pipeline::cache::Cache::new();
         for _ in 0..2 {
-            let mut g = crate::build::generate_preview(&opts, &cache, &[]).unwrap();
+            let mut g = crate::pipeline::generate_preview(&opts, &cache, &[]).unwrap();
             let pending = g.pending.take().unwrap();
             let snap = Snapshot::from_generated(g, String::new());
-            assert!(!snap.files.contains_key(crate::manifest::MANIFEST_PATH));
+            assert!(!snap.files.contains_key(crate::record::manifest::MANIFEST_PATH));
             let (files, tail) = complete(&snap.files, &HashSet::new(), pending, &cache);
             cache.finish(true);
-            assert!(tail.contains(crate::manifest::MANIFEST_PATH));
+            assert!(tail.contains(crate::record::manifest::MANIFEST_PATH));
             let got: std::collections::BTreeMap<String, Vec<u8>> =
                 files.iter().map(|(p, b)| (p.clone(), bytes(b))).collect();
             assert_eq!(got.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());

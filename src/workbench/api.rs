@@ -5,8 +5,8 @@
 use super::guard::{self, Refusal};
 use super::store::{self, StoreError};
 use super::{Diag, PREFIX, State, form};
-use crate::build::{self, BuildOptions};
 use crate::diagnostic::{Diagnostics, Lang};
+use crate::pipeline::{self, BuildOptions};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::io::Read;
@@ -565,7 +565,7 @@ fn preview_check(state: &State) -> Vec<Diag> {
     opts.drafts = true;
     opts.preview = true;
     opts.enforce_change_notes = false;
-    match build::generate(&opts) {
+    match pipeline::generate(&opts) {
         Ok(g) => Diag::all(&g.warnings, state.lang),
         Err(d) => Diag::all(&d, state.lang),
     }
@@ -670,7 +670,7 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
         return Err(StoreError::NotFound(rel.to_string()).into());
     }
     let opts = BuildOptions::new(root, state.today());
-    let published = crate::manifest::Manifest::read(&opts.previous_manifest())
+    let published = crate::record::manifest::Manifest::read(&opts.previous_manifest())
         .is_some_and(|m| m.postings.contains_key(rel));
     if !published {
         let to = store::recycle(root, rel)?;
@@ -702,7 +702,7 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
 /// `gongkai check`: every validation, nothing written; the CLI's summary line.
 fn check(state: &State) -> Answer {
     let opts = BuildOptions::new(&state.root, state.today());
-    let (mut diags, pages) = match build::generate(&opts) {
+    let (mut diags, pages) = match pipeline::generate(&opts) {
         Ok(g) => (g.warnings, Some(g.pages)),
         Err(d) => (d, None),
     };
@@ -719,9 +719,9 @@ fn check(state: &State) -> Answer {
 /// `gongkai build`: the real site into `public/`.
 fn build_site(state: &State) -> Answer {
     let mut opts = BuildOptions::new(&state.root, state.today());
-    opts.enforce_change_notes = !crate::published::has_targets(&state.root);
+    opts.enforce_change_notes = !crate::record::published::has_targets(&state.root);
     let placeholders = crate::placeholders::find(&state.root);
-    match build::build(&opts) {
+    match pipeline::build(&opts) {
         Ok(mut report) => {
             report.warnings.extend(placeholders);
             report.warnings.sort();

@@ -5,8 +5,8 @@
 //! (there is no terminal to ask); when one is missing the message says which variable to set.
 
 use super::{Diag, State};
-use crate::build::{self, BuildOptions};
 use crate::diagnostic::{Diagnostics, Message};
+use crate::pipeline::{self, BuildOptions};
 use crate::publish::remote::NetConfig;
 use crate::publish::target::Address;
 use crate::publish::{self, Local, secrets};
@@ -66,7 +66,7 @@ pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
     }
     let mut opts = BuildOptions::new(root, state.today());
     opts.enforce_change_notes = true;
-    if let Err(diags) = build::build(&opts) {
+    if let Err(diags) = pipeline::build(&opts) {
         let n = diags.error_count();
         return blocked(
             format!("发布前的检查发现 {n} 个错误，没有发布。请按提示修改后再发布。"),

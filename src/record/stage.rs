@@ -5,8 +5,8 @@
 use crate::date::format_zh;
 use crate::diagnostic::Diagnostic;
 use crate::ledger::Finance;
-use crate::manifest::{self, ChangeVerdict, CurrentPosting, Manifest};
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
+use crate::record::manifest::{self, ChangeVerdict, CurrentPosting, Manifest};
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -54,7 +54,7 @@ pub fn run_cached(
     site: &Site,
     finances: &[Option<Finance>],
     previous: Option<&Manifest>,
-    cache: Option<&crate::incremental::Cache>,
+    cache: Option<&crate::pipeline::cache::Cache>,
     enforce: bool,
 ) -> (Records, Vec<Diagnostic>) {
     let fingerprints: Vec<Option<String>> = site
@@ -102,7 +102,7 @@ pub fn run_cached(
 pub fn fingerprint_of(
     p: &crate::site::Posting,
     finance: Option<&Finance>,
-    cache: Option<&crate::incremental::Cache>,
+    cache: Option<&crate::pipeline::cache::Cache>,
 ) -> Option<String> {
     if !p.published {
         return None;
@@ -115,7 +115,7 @@ pub fn fingerprint_of(
     Some(match cache {
         None => manifest::fingerprint(&parts),
         Some(c) => {
-            let key = crate::incremental::KeyHasher::new().with(&parts).key();
+            let key = crate::pipeline::cache::KeyHasher::new().with(&parts).key();
             c.fingerprints.get_or(key, || manifest::fingerprint(&parts))
         }
     })

@@ -7,14 +7,12 @@
 use crate::calendar::WorkCalendar;
 use crate::config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Message, display_path};
-use crate::enrich;
-use crate::incremental::{Cache, KeyHasher};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, AnchorCheck, LinkError, LinkIndex, Rendered};
 use crate::output;
-use crate::render::{
-    self, AttachmentCtx, Contents, OutputFile, PostingExtras, RenderInput, Renderer,
-};
+use crate::output::{Contents, OutputFile};
+use crate::pipeline::cache::{Cache, KeyHasher};
+use crate::render::{self, AttachmentCtx, PostingExtras, RenderInput, Renderer};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 use jiff::civil::Date;
@@ -24,7 +22,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub mod edit;
+pub mod bundle_files;
+pub mod cache;
+pub mod preview;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -55,10 +55,10 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    /// The manifest of what is already published (see [`crate::published`]).
+    /// The manifest of what is already published (see [`crate::record::published`]).
     pub fn previous_manifest(&self) -> PathBuf {
-        crate::published::baseline_path(&self.root, &self.out)
-            .unwrap_or_else(|| self.out.join(crate::manifest::MANIFEST_PATH))
+        crate::record::published::baseline_path(&self.root, &self.out)
+            .unwrap_or_else(|| self.out.join(crate::record::manifest::MANIFEST_PATH))
     }
 
     pub fn new(root: impl Into<PathBuf>, today: Date) -> Self {
@@ -109,7 +109,7 @@ pub struct Pending {
     site: Arc<Site>,
     feed_entries: Arc<Vec<Option<crate::feed::FeedEntry>>>,
     docs: Vec<Arc<crate::search::SearchDoc<'static>>>,
-    records: Arc<enrich::records::Records>,
+    records: Arc<crate::record::stage::Records>,
 }
 
 impl Pending {
@@ -125,7 +125,7 @@ impl Pending {
 
     /// The manifest, from (path, SHA-256) of every other output file.
     pub fn manifest(&self, hashes: Vec<(String, String)>) -> OutputFile {
-        enrich::records::manifest_of_hashes(hashes, &self.records)
+        crate::record::stage::manifest_of_hashes(hashes, &self.records)
     }
 }
 
@@ -210,10 +210,10 @@ pub fn generate_into(opts: &BuildOptions, sink: &output::Sink) -> Result<Generat
 }
 
 /// `generate` for the preview: reuses from `cache` whatever the previous build made from the
-/// same inputs (see [`crate::incremental`]) and leaves this build's results in it. The files
+/// same inputs (see [`crate::pipeline::cache`]) and leaves this build's results in it. The files
 /// are exactly those `generate` would make.
 pub fn generate_cached(opts: &BuildOptions, cache: &Cache) -> Result<Generated, Diagnostics> {
-    let global = crate::incremental::global_fingerprint(opts);
+    let global = crate::pipeline::cache::global_fingerprint(opts);
     cache.begin(global);
     let result = generate_with(opts, &output::Sink::Memory, Some((cache, global)), false);
     cache.finish(result.is_ok());
@@ -222,7 +222,7 @@ pub fn generate_cached(opts: &BuildOptions, cache: &Cache) -> Result<Generated, 
 
 /// `generate_cached` without the search index and the manifest, which are left in
 /// [`Generated::pending`] so the preview can show the pages first. Call
-/// [`crate::incremental::Cache::finish`] once the pending files are made.
+/// [`crate::pipeline::cache::Cache::finish`] once the pending files are made.
 ///
 /// `changed` are the files saved since the last call. When they are postings that were
 /// already on the site, only their share is redone ([`edit`]) and the result is an update:
@@ -232,10 +232,10 @@ pub fn generate_preview(
     cache: &Cache,
     changed: &[PathBuf],
 ) -> Result<Generated, Diagnostics> {
-    if let Some(result) = edit::apply(cache, opts, changed) {
+    if let Some(result) = preview::apply(cache, opts, changed) {
         return result;
     }
-    let global = crate::incremental::global_fingerprint(opts);
+    let global = crate::pipeline::cache::global_fingerprint(opts);
     cache.begin(global);
     let result = generate_with(opts, &output::Sink::Memory, Some((cache, global)), true);
     if result.is_err() {
@@ -247,7 +247,7 @@ pub fn generate_preview(
 fn generate_with(
     opts: &BuildOptions,
     sink: &output::Sink,
-    cached: Option<(&Cache, crate::incremental::Key)>,
+    cached: Option<(&Cache, crate::pipeline::cache::Key)>,
     defer_tail: bool,
 ) -> Result<Generated, Diagnostics> {
     let memo = cached.map(|(c, _)| c);
@@ -283,11 +283,11 @@ fn generate_with(
     // attachments), apart from the rest so the preview can replace one posting's.
     let mut diags: Vec<Diagnostic> = config_warnings;
     // Personal data is checked (and masked where allowed) before anything is rendered.
-    let (mut site, mut posting_diags, privacy_diags) = enrich::privacy::run_split(site, memo);
+    let (mut site, mut posting_diags, privacy_diags) = crate::privacy::stage::run_split(site, memo);
     diags.extend(privacy_diags);
     // Drafts, future postings and files a bundle holds but its posting does not name publish
     // nothing; every later stage sees only the files that may go online.
-    diags.extend(enrich::bundle_files::select(&mut site));
+    diags.extend(crate::pipeline::bundle_files::select(&mut site));
     // The 公开目录: kinds it marks need a sign-off like finance postings.
     let catalogue_def = Arc::new(crate::catalogue::load(&opts.root, &mut diags));
     for item in catalogue_def.0.items.iter().filter(|i| i.signoff) {
@@ -313,7 +313,7 @@ fn generate_with(
     }
     // The site's own static/ files are published as they are: scan them like content files.
     let site_static = site.root.join("static");
-    let allow = enrich::privacy::allow_list(&site);
+    let allow = crate::privacy::stage::allow_list(&site);
     let static_diags: Vec<Diagnostic> = statics
         .par_iter()
         .filter_map(|(_, c)| match c {
@@ -321,7 +321,7 @@ fn generate_with(
             _ => None,
         })
         .flat_map(|p| {
-            enrich::privacy::check_file(&display_path(&site.root, p), p, &allow, site.today)
+            crate::privacy::stage::check_file(&display_path(&site.root, p), p, &allow, site.today)
         })
         .collect();
     diags.extend(static_diags);
@@ -367,20 +367,20 @@ fn generate_with(
             },
         )])
     })?;
-    let (photos, photo_diags) = enrich::images::run(&site, &bodies, &cache, opts.progress);
+    let (photos, photo_diags) = crate::images::stage::run(&site, &bodies, &cache, opts.progress);
     diags.extend(photo_diags);
     for (i, b) in bodies.iter_mut().enumerate() {
-        posting_diags[i].extend(enrich::images::missing_alt(&site.postings[i], b));
+        posting_diags[i].extend(crate::images::stage::missing_alt(&site.postings[i], b));
         fill_photos(&site, i, b, &photos);
     }
 
     timings.mark("photos");
     let calendar = WorkCalendar::with_config(&site.config.calendar);
-    let (notices, notice_diags) = enrich::notices::run(&site, &calendar);
+    let (notices, notice_diags) = crate::notice::stage::run(&site, &calendar);
     let notices_next_change = notices.next_change;
 
     timings.mark("notices");
-    let (finances, finance_diags) = enrich::finance::run(&site);
+    let (finances, finance_diags) = crate::ledger::stage::run(&site);
 
     timings.mark("finance");
     let (catalogue, catalogue_diags) =
@@ -388,8 +388,8 @@ fn generate_with(
     let catalogue = Arc::new(catalogue);
     diags.extend(catalogue_diags);
     let previous_path = opts.previous_manifest();
-    let previous_stamp = crate::incremental::Stamp::of(&previous_path);
-    let previous = match crate::manifest::Manifest::try_read(&previous_path) {
+    let previous_stamp = crate::pipeline::cache::Stamp::of(&previous_path);
+    let previous = match crate::record::manifest::Manifest::try_read(&previous_path) {
         Ok(m) => m,
         Err(e) => {
             let folder = previous_path.parent().unwrap_or(&opts.out);
@@ -397,7 +397,7 @@ fn generate_with(
             None
         }
     };
-    let (records, record_diags) = enrich::records::run_cached(
+    let (records, record_diags) = crate::record::stage::run_cached(
         &site,
         &finances,
         previous.as_ref(),
@@ -493,7 +493,7 @@ fn generate_with(
         None
     };
     timings.mark("search");
-    let photo_sources = enrich::images::photo_sources(&site);
+    let photo_sources = crate::images::stage::photo_sources(&site);
     more.extend(
         statics
             .into_iter()
@@ -501,7 +501,7 @@ fn generate_with(
             .map(|(path, contents)| OutputFile { path, contents }),
     );
     more.extend(data_files);
-    more.extend(enrich::moved::pages(&site, &records.moved));
+    more.extend(crate::record::moved::pages(&site, &records.moved));
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
     more.extend(photos.files.iter().cloned());
     match sink.emit_all(more) {
@@ -513,9 +513,11 @@ fn generate_with(
     let records = Arc::new(records);
     if docs.is_none() {
         let manifest = match memo {
-            None => enrich::records::manifest_file(&files, &records),
-            Some(c) => enrich::records::manifest_file_with(&files, &records, &|b: &[u8]| {
-                c.sha256.get_or(crate::incremental::bytes_key(b), || crate::manifest::sha256_hex(b))
+            None => crate::record::stage::manifest_file(&files, &records),
+            Some(c) => crate::record::stage::manifest_file_with(&files, &records, &|b: &[u8]| {
+                c.sha256.get_or(crate::pipeline::cache::bytes_key(b), || {
+                    crate::record::manifest::sha256_hex(b)
+                })
             }),
         };
         match sink.emit(manifest) {
@@ -550,7 +552,7 @@ fn generate_with(
         records: records.clone(),
     });
     if let (Some((c, global)), Some(docs)) = (cached.filter(|_| keep_model), docs) {
-        c.set_model(edit::Model {
+        c.set_model(preview::Model {
             catalogue: Some(Arc::clone(&catalogue)),
             catalogue_def: Arc::clone(&catalogue_def),
             opts: opts.clone(),
@@ -605,20 +607,20 @@ fn generate_with(
 /// with the published site (links, change notes) would only report the posting left out, and
 /// nothing is rendered.
 fn checks_after_failed_load(site: Site, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let (mut site, posting_diags, privacy_diags) = enrich::privacy::run_split(site, None);
+    let (mut site, posting_diags, privacy_diags) = crate::privacy::stage::run_split(site, None);
     diags.extend(privacy_diags);
     diags.extend(posting_diags.into_iter().flatten());
-    diags.extend(enrich::bundle_files::select(&mut site));
+    diags.extend(crate::pipeline::bundle_files::select(&mut site));
     let calendar = WorkCalendar::with_config(&site.config.calendar);
-    diags.extend(enrich::notices::run(&site, &calendar).1);
-    diags.extend(enrich::finance::run(&site).1);
+    diags.extend(crate::notice::stage::run(&site, &calendar).1);
+    diags.extend(crate::ledger::stage::run(&site).1);
     diags
 }
 
 /// What a township portal shows of the site: from the stages' results, nothing recomputed.
 fn overview_of(
     site: &Site,
-    notices: &enrich::notices::Notices,
+    notices: &crate::notice::stage::Notices,
     finances: &[Option<crate::ledger::Finance>],
     feed_entries: &[Option<crate::feed::FeedEntry>],
     catalogue: &crate::catalogue::Report,
@@ -719,7 +721,7 @@ pub(crate) fn render_body(
     md_options: &comrak::Options<'static>,
     drafts: bool,
     memo: Option<&Cache>,
-    index_key: Option<crate::incremental::Key>,
+    index_key: Option<crate::pipeline::cache::Key>,
 ) -> Rendered {
     let p = &site.postings[i];
     let content_dir = content_rel_dir(&site.root, &p.dir);
@@ -759,10 +761,11 @@ pub(crate) fn fill_photos(
     site: &Site,
     i: usize,
     b: &mut Rendered,
-    photos: &enrich::images::Photos,
+    photos: &crate::images::stage::Photos,
 ) {
     if site.postings[i].published
-        && let Some(html) = enrich::images::fill_photos(&b.html, b, photos, &site.postings[i].url())
+        && let Some(html) =
+            crate::images::stage::fill_photos(&b.html, b, photos, &site.postings[i].url())
     {
         b.html = html;
     }
@@ -780,11 +783,13 @@ pub(crate) fn all_anchor_diagnostics(site: &Site, bodies: &[Rendered]) -> Vec<Di
 pub(crate) fn extras_of(
     site: &Site,
     i: usize,
-    notices: &enrich::notices::Notices,
-    records: &enrich::records::Records,
+    notices: &crate::notice::stage::Notices,
+    records: &crate::record::stage::Records,
     finances: &[Option<crate::ledger::Finance>],
-    photos: &enrich::images::Photos,
-    sheets: Option<&crate::incremental::Memo<crate::incremental::Key, crate::sheet::SheetView>>,
+    photos: &crate::images::stage::Photos,
+    sheets: Option<
+        &crate::pipeline::cache::Memo<crate::pipeline::cache::Key, crate::sheet::SheetView>,
+    >,
 ) -> (PostingExtras, Vec<Diagnostic>, Vec<OutputFile>) {
     let p = &site.postings[i];
     let mut own_diags = Vec::new();
@@ -1115,7 +1120,7 @@ fn posting_extras(
 fn photo_extras(
     site: &Site,
     p: &crate::site::Posting,
-    photos: &enrich::images::Photos,
+    photos: &crate::images::stage::Photos,
     e: &mut PostingExtras,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -1146,14 +1151,15 @@ fn photo_extras(
         && check(cover.get_ref(), cover.span(), "cover")
         && let Some(rel) = resolve(cover.get_ref())
     {
-        e.cover = enrich::images::tag_for(photos, &rel, p.title(), &p.url());
+        e.cover = crate::images::stage::tag_for(photos, &rel, p.title(), &p.url());
     }
     if let Some(g) = &p.front.gallery {
         for entry in g.get_ref() {
             let item = entry.get_ref();
             if check(item.file(), entry.span(), "gallery")
                 && let Some(rel) = resolve(item.file())
-                && let Some(html) = enrich::images::tag_for(photos, &rel, item.alt(), &p.url())
+                && let Some(html) =
+                    crate::images::stage::tag_for(photos, &rel, item.alt(), &p.url())
             {
                 e.gallery.push(render::GalleryCtx { html, caption: item.alt().to_string() });
             }

@@ -62,6 +62,9 @@
 //! In Markdown an `*` is emphasis syntax: use [`mask_markdown`] for Markdown sources, which writes
 //! `\*` so the asterisks show literally.
 
+mod office_place;
+pub mod stage;
+
 use std::collections::BTreeSet;
 use std::ops::Range;
 

@@ -23,6 +23,8 @@
 //! A notice is *Active* from `start` through `end` inclusive, *Upcoming* before `start` and
 //! *Ended* from the day after `end`.
 
+pub mod stage;
+
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 

@@ -1,7 +1,7 @@
 //! What `gongkai serve` keeps between preview builds so that saving one posting does not redo
 //! the work of the other 9,999.
 //!
-//! The pipeline is the same one `build` runs ([`crate::build::generate_cached`]); at its
+//! The pipeline is the same one `build` runs ([`crate::pipeline::generate_cached`]); at its
 //! expensive steps it asks a [`Cache`] first. Every entry is keyed by (a hash of) *all* the
 //! inputs of its step, so a stale entry is never found rather than having to be invalidated:
 //!
@@ -191,14 +191,14 @@ pub struct Cache {
     pub sheets: Memo<Key, crate::sheet::SheetView>,
     /// Shared with the [`crate::render::Renderer`] of each build.
     pub pages: Arc<Memo<Key, Arc<String>>>,
-    pub search: Memo<Key, Arc<Vec<crate::render::OutputFile>>>,
+    pub search: Memo<Key, Arc<Vec<crate::output::OutputFile>>>,
     pub sha256: Memo<Key, String>,
     /// Public-record fingerprints of postings (text and ledger file).
     pub fingerprints: Memo<Key, String>,
     /// Counters of the last build, for tests and the benchmark.
     stats: Mutex<Stats>,
     /// What the last good preview build made (the fast path after a save, `build::edit`).
-    model: Mutex<Option<crate::build::edit::Model>>,
+    model: Mutex<Option<crate::pipeline::preview::Model>>,
 }
 
 /// How much of the last build was redone rather than taken from the cache.
@@ -223,11 +223,11 @@ impl Cache {
     }
 
     /// The model of the last good preview build, if it still describes the site.
-    pub(crate) fn model(&self) -> MutexGuard<'_, Option<crate::build::edit::Model>> {
+    pub(crate) fn model(&self) -> MutexGuard<'_, Option<crate::pipeline::preview::Model>> {
         lock(&self.model)
     }
 
-    pub(crate) fn set_model(&self, m: crate::build::edit::Model) {
+    pub(crate) fn set_model(&self, m: crate::pipeline::preview::Model) {
         *lock(&self.model) = Some(m);
     }
 
@@ -290,7 +290,7 @@ impl Cache {
 
 /// Hashes what applies to the whole site: `site.toml`, every file under `templates/` and
 /// `themes/` (name and contents), and the build options.
-pub fn global_fingerprint(opts: &crate::build::BuildOptions) -> Key {
+pub fn global_fingerprint(opts: &crate::pipeline::BuildOptions) -> Key {
     let mut h = KeyHasher::new()
         .with(&opts.root)
         .with(&opts.out)

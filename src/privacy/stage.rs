@@ -6,7 +6,7 @@
 //! published masked and the build says how many where. Spreadsheets and other attached files are
 //! published as they are, so findings in them are always errors: only the clerk can fix them.
 
-mod office_place;
+use super::office_place;
 
 use crate::diagnostic::{Diagnostic, Message};
 use crate::frontmatter::{self, POSTING_KEYS, PostingFront};
@@ -70,7 +70,7 @@ pub fn allow_list(site: &Site) -> AllowList {
 /// is reused (site.toml, hence the allow list and mode, and the date are in its fingerprint).
 pub fn run_split(
     mut site: Site,
-    cache: Option<&crate::incremental::Cache>,
+    cache: Option<&crate::pipeline::cache::Cache>,
 ) -> (Site, Vec<Vec<Diagnostic>>, Vec<Diagnostic>) {
     let allow = allow_list(&site);
     let results: Vec<(Replacement, Vec<Diagnostic>)> =
@@ -122,7 +122,7 @@ pub fn check_posting(
     site: &Site,
     allow: &AllowList,
     p: &crate::site::Posting,
-    cache: Option<&crate::incremental::Cache>,
+    cache: Option<&crate::pipeline::cache::Cache>,
 ) -> (Replacement, Vec<Diagnostic>) {
     if !p.published {
         return (None, Vec::new());
@@ -132,7 +132,7 @@ pub fn check_posting(
     let (replacement, mut diags) = match cache {
         None => check_posting_text(&p.src, p.split, allow, today, mode),
         Some(cache) => {
-            let key = crate::incremental::KeyHasher::new()
+            let key = crate::pipeline::cache::KeyHasher::new()
                 .with(&p.src.path)
                 .with(&p.src.text)
                 .with(&(p.split.body_start, p.src.toml_offset))

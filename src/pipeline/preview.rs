@@ -19,11 +19,11 @@
 
 use super::{BuildOptions, Generated, Pending, all_anchor_diagnostics, extras_of, fill_photos};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::enrich;
-use crate::incremental::{Cache, Key, Stamp};
 use crate::markdown::{LinkIndex, Rendered};
 use crate::output;
-use crate::render::{self, Job, Listings, OutputFile, PostingExtras, RenderInput, Renderer};
+use crate::output::OutputFile;
+use crate::pipeline::cache::{Cache, Key, Stamp};
+use crate::render::{self, Job, Listings, PostingExtras, RenderInput, Renderer};
 use crate::site::{Posting, Site};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -46,13 +46,13 @@ pub struct Model {
     pub(crate) bodies: Vec<Rendered>,
     pub(crate) section_intros: Vec<Option<String>>,
     pub(crate) home_intro: Option<String>,
-    pub(crate) photos: enrich::images::Photos,
-    pub(crate) notices: enrich::notices::Notices,
+    pub(crate) photos: crate::images::stage::Photos,
+    pub(crate) notices: crate::notice::stage::Notices,
     pub(crate) finances: Vec<Option<crate::ledger::Finance>>,
     /// The published manifest the records were judged against, and its file's stamp.
-    pub(crate) previous: Option<crate::manifest::Manifest>,
+    pub(crate) previous: Option<crate::record::manifest::Manifest>,
     pub(crate) previous_stamp: Option<Stamp>,
-    pub(crate) records: Arc<enrich::records::Records>,
+    pub(crate) records: Arc<crate::record::stage::Records>,
     pub(crate) extras: Vec<PostingExtras>,
     pub(crate) listings: Listings,
     pub(crate) feed_entries: Arc<Vec<Option<crate::feed::FeedEntry>>>,
@@ -156,7 +156,7 @@ fn update(
     if edited.is_empty() {
         return None;
     }
-    if crate::incremental::global_fingerprint(opts) != model.global
+    if crate::pipeline::cache::global_fingerprint(opts) != model.global
         || Stamp::of(&opts.previous_manifest()) != model.previous_stamp
     {
         return None;
@@ -165,7 +165,7 @@ fn update(
     // Read and check the saved postings before touching the model.
     let load_opts =
         crate::load::LoadOptions { today: opts.today, include_unpublished: opts.drafts };
-    let allow = enrich::privacy::allow_list(&model.site);
+    let allow = crate::privacy::stage::allow_list(&model.site);
     let mut fresh: Vec<(usize, Posting, Vec<Diagnostic>)> = Vec::new();
     let mut load_errors = Vec::new();
     for &i in &edited {
@@ -177,12 +177,12 @@ fn update(
                 if p.slug != old.slug
                     || p.published != old.published
                     || p.front.publish_originals != old.front.publish_originals
-                    || !enrich::bundle_files::same_names(old, &p)
+                    || !crate::pipeline::bundle_files::same_names(old, &p)
                 {
                     return None;
                 }
                 let (replacement, ds) =
-                    enrich::privacy::check_posting(&model.site, &allow, &p, Some(cache));
+                    crate::privacy::stage::check_posting(&model.site, &allow, &p, Some(cache));
                 if let Some((front, src, split)) = replacement {
                     p.front = front;
                     p.src = src;
@@ -220,7 +220,7 @@ fn update(
         if site.postings[i].published {
             ds.extend(body.diagnostics.iter().cloned());
         }
-        ds.extend(enrich::images::missing_alt(&site.postings[i], &body));
+        ds.extend(crate::images::stage::missing_alt(&site.postings[i], &body));
         own_diags.insert(i, ds);
         old_bodies.push((i, std::mem::replace(&mut model.bodies[i], body)));
     }
@@ -230,28 +230,31 @@ fn update(
     timings.mark("edit: read");
     // Whole-site stages that are cheap, compared posting by posting to find what they changed.
     let calendar = crate::calendar::WorkCalendar::with_config(&site.config.calendar);
-    let (notices, notice_diags) = enrich::notices::run(site, &calendar);
+    let (notices, notice_diags) = crate::notice::stage::run(site, &calendar);
     let mut dirty: BTreeSet<usize> = edited.iter().copied().collect();
     dirty.extend((0..site.postings.len()).filter(|&j| notices.views[j] != model.notices.views[j]));
     let finance = (had_finance
-        || edited.iter().any(|&i| !enrich::finance::input_of(&site.postings[i]).is_empty()))
-    .then(|| enrich::finance::run(site));
+        || edited.iter().any(|&i| !crate::ledger::stage::input_of(&site.postings[i]).is_empty()))
+    .then(|| crate::ledger::stage::run(site));
     let finances = finance.as_ref().map_or(&model.finances, |(f, _)| f);
     if finance.is_some() {
         dirty.extend((0..site.postings.len()).filter(|&j| finances[j] != model.finances[j]));
     }
 
     // The public record of each edited posting.
-    let empty = crate::manifest::Manifest::new();
+    let empty = crate::record::manifest::Manifest::new();
     let previous = model.previous.as_ref().unwrap_or(&empty);
     let mut records_patch = Vec::new();
     let mut record_diags = Vec::new();
     for &i in &edited {
-        let fp =
-            enrich::records::fingerprint_of(&site.postings[i], finances[i].as_ref(), Some(cache));
+        let fp = crate::record::stage::fingerprint_of(
+            &site.postings[i],
+            finances[i].as_ref(),
+            Some(cache),
+        );
         if let Some(fp) = fp {
             let (verdict, view, ds) =
-                enrich::records::judge(site, i, &fp, previous, opts.enforce_change_notes);
+                crate::record::stage::judge(site, i, &fp, previous, opts.enforce_change_notes);
             record_diags.extend(ds);
             records_patch.push((i, verdict, view));
         }

@@ -7,7 +7,7 @@
 use crate::diagnostic::{Diagnostic, Message, display_path};
 use crate::images::{self, ImageCache, Job, Processed};
 use crate::markdown::{PHOTO_LINK_PLACEHOLDER, PHOTO_PLACEHOLDER, Rendered};
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 use crate::site::Site;
 use crate::urls;
 use std::collections::{BTreeMap, BTreeSet};

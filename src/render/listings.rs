@@ -1,0 +1,208 @@
+//! What each page lists: every posting as listings show it, and which postings each section,
+//! tag and the archive list, in order.
+
+use super::*;
+use crate::date::{format_iso, format_zh};
+use crate::markdown::Rendered;
+use crate::site::{Posting, Site};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A posting as listings show it.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_zh: String,
+    pub kind: Option<String>,
+    pub period: Option<String>,
+    pub summary: Option<String>,
+    pub section_title: String,
+    pub draft: bool,
+    pub future: bool,
+    pub notice: Option<crate::notice::stage::NoticeView>,
+}
+
+/// Newest first; ties by weight, then title and source, so order never depends on the file system.
+pub fn sort_postings(site: &Site, ids: &mut [usize]) {
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.postings[a], &site.postings[b]);
+        pb.date()
+            .cmp(&pa.date())
+            .then(pa.front.weight.cmp(&pb.front.weight))
+            .then(pa.title().cmp(pb.title()))
+            .then(pa.source.cmp(&pb.source))
+    });
+}
+
+/// Plain-text summary: the front matter's, or the start of the body.
+pub fn summary_of(p: &Posting, body: &Rendered) -> Option<String> {
+    if let Some(s) = &p.front.summary {
+        return Some(s.clone());
+    }
+    // The first sentence-like line: table cells (月份, 金额) are short and make poor summaries.
+    let mut lines = body.text.lines().map(str::trim).filter(|l| !l.is_empty() && *l != p.title());
+    let first = lines.clone().find(|l| l.chars().count() >= 12).or_else(|| lines.next())?;
+    let mut s: String = first.chars().take(90).collect();
+    if first.chars().count() > 90 {
+        s.push('…');
+    }
+    Some(s)
+}
+
+/// The listings every page draws from: each posting as listings show it, and which postings
+/// each section, tag and the archive list, in order. Made once per build; the preview's
+/// incremental builds compare two of them to find the pages an edit touches.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listings {
+    /// Published postings by index.
+    pub published: Vec<usize>,
+    /// By posting index; `None` for postings not in this build's output.
+    pub summaries: Vec<Option<Summary>>,
+    /// Postings of each section including its sub-sections, newest first.
+    pub by_section: Vec<Vec<usize>>,
+    /// Postings of each tag, newest first.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Every published posting, newest first.
+    pub archive: Vec<usize>,
+}
+
+impl Listings {
+    pub fn new(site: &Site, bodies: &[Rendered], extras: &[PostingExtras]) -> Listings {
+        let summaries = (0..site.postings.len())
+            .map(|i| summary_for(site, i, &bodies[i], &extras[i]))
+            .collect();
+        Listings::from_summaries(site, summaries)
+    }
+
+    /// The listings of `site` given every posting's summary.
+    pub fn from_summaries(site: &Site, summaries: Vec<Option<Summary>>) -> Listings {
+        let published: Vec<usize> =
+            (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+        let mut by_section: Vec<Vec<usize>> = vec![Vec::new(); site.sections.len()];
+        for &i in &published {
+            let mut s = Some(site.postings[i].section);
+            while let Some(si) = s {
+                by_section[si].push(i);
+                s = site.sections[si].parent;
+            }
+        }
+        for ids in &mut by_section {
+            sort_postings(site, ids);
+        }
+        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &i in &published {
+            for t in &site.postings[i].front.tags {
+                let name = t.get_ref().trim().to_string();
+                if !name.is_empty() {
+                    tags.entry(name).or_default().push(i);
+                }
+            }
+        }
+        for ids in tags.values_mut() {
+            ids.dedup();
+            sort_postings(site, ids);
+        }
+        let mut archive = published.clone();
+        sort_postings(site, &mut archive);
+        Listings { published, summaries, by_section, tags, archive }
+    }
+
+    /// Every page of the site, in a fixed order.
+    pub fn jobs(&self, site: &Site) -> Vec<Job> {
+        let mut jobs = vec![Job::Home];
+        for (si, s) in site.sections.iter().enumerate() {
+            let per = s.paginate.unwrap_or(site.config.paginate).max(1);
+            let pages = self.by_section[si].len().div_ceil(per).max(1);
+            for page in 1..=pages {
+                jobs.push(Job::Section { si, page, pages });
+            }
+        }
+        jobs.extend(self.published.iter().map(|&i| Job::Posting(i)));
+        jobs.push(Job::TagIndex);
+        jobs.extend(self.tags.keys().map(|t| Job::Tag(t.clone())));
+        jobs.push(Job::Archive);
+        jobs.push(Job::Search);
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    /// The postings a section page lists.
+    pub fn section_page(&self, site: &Site, si: usize, page: usize) -> &[usize] {
+        let per = site.sections[si].paginate.unwrap_or(site.config.paginate).max(1);
+        let ids = &self.by_section[si];
+        let from = ((page - 1) * per).min(ids.len());
+        &ids[from..(from + per).min(ids.len())]
+    }
+}
+
+/// A posting as listings show it (`None` when it is not in this build's output).
+pub fn summary_for(
+    site: &Site,
+    i: usize,
+    body: &Rendered,
+    extras: &PostingExtras,
+) -> Option<Summary> {
+    let p = &site.postings[i];
+    p.published.then(|| Summary {
+        title: p.title().to_string(),
+        url: enc(&p.url()),
+        date: format_iso(p.date()),
+        date_zh: format_zh(p.date()),
+        kind: p.front.kind.clone(),
+        period: p.front.period.as_ref().map(|x| x.get_ref().clone()),
+        summary: summary_of(p, body),
+        section_title: site.sections[p.section].title.clone(),
+        draft: p.is_draft(),
+        future: p.date() > site.today,
+        notice: extras.notice.clone(),
+    })
+}
+
+/// One page to render.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Job {
+    Home,
+    Section { si: usize, page: usize, pages: usize },
+    Posting(usize),
+    TagIndex,
+    Tag(String),
+    Archive,
+    Search,
+    NotFound,
+}
+
+impl Job {
+    /// Site-relative path of the page.
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Home => "index.html".into(),
+            Job::Section { si, page, .. } => section_page_path(site, *si, *page),
+            Job::Posting(i) => site.postings[*i].url(),
+            Job::TagIndex => "tags/index.html".into(),
+            Job::Tag(t) => tag_path(t),
+            Job::Archive => "archive/index.html".into(),
+            Job::Search => "search/index.html".into(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+}
+
+pub(super) fn section_page_path(site: &Site, si: usize, page: usize) -> String {
+    if page <= 1 {
+        format!("{}index.html", site.sections[si].url_dir)
+    } else {
+        format!("{}page/{page}/index.html", site.sections[si].url_dir)
+    }
+}
+
+/// Site-relative page path of a tag.
+pub fn tag_path(tag: &str) -> String {
+    let clean: String = tag
+        .trim()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    format!("tags/{}/index.html", clean.to_lowercase())
+}
