@@ -255,6 +255,7 @@ pub fn render(
     site: &Site,
     bodies: &[Rendered],
     extras: &[PostingExtras],
+    listings: &crate::render::Listings,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let boards = &site.config.boards;
     let mut files = Vec::new();
@@ -282,7 +283,7 @@ pub fn render(
             .map(|s| s.title.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let site_ctx = site_value(site);
+    let site_ctx = crate::render::site_context(site, listings);
     let mut listing = Vec::new();
     for b in boards {
         let picked: Vec<(usize, Reason)> =
@@ -442,48 +443,6 @@ fn sv<T: Serialize>(x: T) -> Value {
     Value::from(minijinja::value::Serde(x))
 }
 
-/// The `site` context that base.html expects.
-pub(crate) fn site_value(site: &Site) -> Value {
-    let sections: Vec<Value> = site
-        .sections
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.parent.is_none())
-        .map(|(si, s)| {
-            let count = site
-                .postings
-                .iter()
-                .filter(|p| p.published)
-                .filter(|p| {
-                    let mut x = Some(p.section);
-                    while let Some(i) = x {
-                        if i == si {
-                            return true;
-                        }
-                        x = site.sections[i].parent;
-                    }
-                    false
-                })
-                .count();
-            minijinja::context! {
-                id => s.id.clone(),
-                title => s.title.clone(),
-                url => urls::relative("index.html", &format!("{}index.html", s.url_dir)),
-                description => s.description.clone(),
-                count => count,
-            }
-        })
-        .collect();
-    minijinja::context! {
-        title => site.config.title.clone(),
-        unit => site.config.unit.clone(),
-        description => site.config.description.clone(),
-        base_url => site.config.base(),
-        language => site.config.language.clone(),
-        contact => sv(&site.config.contact),
-        sections => sections,
-    }
-}
 
 #[cfg(test)]
 mod tests {

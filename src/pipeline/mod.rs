@@ -443,9 +443,9 @@ fn generate_with(
     let (mut files, render_diags) = render::render_jobs(&renderer, &input, &listings, &jobs, sink);
     diags.extend(render_diags);
     let (mut board_files, mut board_diags) =
-        crate::board::render(&renderer, &site, &bodies, &extras);
+        crate::board::render(&renderer, &site, &bodies, &extras, &listings);
     if !catalogue.items.is_empty() {
-        let site_ctx = crate::board::site_value(&site);
+        let site_ctx = crate::render::site_context(&site, &listings);
         match crate::render::catalogue::render(&renderer, &site, site_ctx, &catalogue) {
             Ok(f) => board_files.push(f),
             Err(d) => board_diags.push(*d),

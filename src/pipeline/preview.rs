@@ -413,7 +413,7 @@ fn update(
         crate::catalogue::status(site, &model.catalogue_def.0, model.catalogue_def.1, &calendar);
     // Only when it changed: an edit that touches nothing it shows must not reload the page.
     if !model.catalogue_def.0.items.is_empty() && model.catalogue.as_deref() != Some(&report) {
-        let site_ctx = crate::board::site_value(site);
+        let site_ctx = crate::render::site_context(site, &model.listings);
         match crate::render::catalogue::render(&model.renderer, site, site_ctx, &report) {
             Ok(f) => files.push(f),
             Err(d) => return Some(Err(Failure::Broken(sorted(vec![*d])))),
@@ -438,7 +438,7 @@ fn update(
     files.extend(pages_out);
     if !site.config.boards.is_empty() {
         let (board_files, board_diags) =
-            crate::board::render(&model.renderer, site, &model.bodies, &model.extras);
+            crate::board::render(&model.renderer, site, &model.bodies, &model.extras, &model.listings);
         if board_diags.iter().any(Diagnostic::is_error) {
             return Some(Err(Failure::Broken(sorted(board_diags))));
         }

@@ -99,6 +99,35 @@ pub fn render_jobs(
     (files, diags)
 }
 
+/// The `site` every template sees (title, unit, contact, top sections with their counts): one
+/// definition for the pages, the boards and the 公开目录, so they cannot drift apart.
+pub fn site_context(site: &Site, listings: &Listings) -> Value {
+    let top_sections: Vec<SectionLink> = site
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.parent.is_none())
+        .map(|(i, s)| SectionLink {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            url: enc(&format!("{}index.html", s.url_dir)),
+            description: s.description.clone(),
+            count: listings.by_section[i].len(),
+        })
+        .collect();
+    let site_ctx = SiteCtx {
+        title: &site.config.title,
+        unit: &site.config.unit,
+        description: site.config.description.as_deref(),
+        base_url: site.config.base(),
+        language: &site.config.language,
+        contact: &site.config.contact,
+        sections: top_sections,
+        has_boards: !site.config.boards.is_empty(),
+    };
+    v(&site_ctx)
+}
+
 /// Builds the template context of each page.
 struct Pages<'a> {
     input: &'a RenderInput<'a>,
@@ -108,31 +137,7 @@ struct Pages<'a> {
 
 impl<'a> Pages<'a> {
     fn new(input: &'a RenderInput<'a>, listings: &'a Listings) -> Pages<'a> {
-        let site = input.site;
-        let top_sections: Vec<SectionLink> = site
-            .sections
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.parent.is_none())
-            .map(|(i, s)| SectionLink {
-                id: s.id.clone(),
-                title: s.title.clone(),
-                url: enc(&format!("{}index.html", s.url_dir)),
-                description: s.description.clone(),
-                count: listings.by_section[i].len(),
-            })
-            .collect();
-        let site_ctx = SiteCtx {
-            title: &site.config.title,
-            unit: &site.config.unit,
-            description: site.config.description.as_deref(),
-            base_url: site.config.base(),
-            language: &site.config.language,
-            contact: &site.config.contact,
-            sections: top_sections,
-            has_boards: !site.config.boards.is_empty(),
-        };
-        Pages { input, listings, site_value: v(&site_ctx) }
+        Pages { input, listings, site_value: site_context(input.site, listings) }
     }
 
     fn base(&self, path: &str, current_section: &str) -> Value {
