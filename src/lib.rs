@@ -20,6 +20,7 @@ pub mod ledger;
 pub mod limits;
 pub mod load;
 pub mod markdown;
+pub mod message;
 pub mod money;
 pub mod notice;
 pub mod output;
