@@ -434,7 +434,7 @@ mod tests {
     #[test]
     fn a_message_is_data_with_both_texts() {
         let m = crate::calendar::MissingYear { year: 2031 };
-        let msg: Msg = m.clone().into();
+        let msg: Msg = m.into();
         assert_eq!(msg.code(), "calendar.missing-year");
         assert_eq!(msg.fields.get("year"), Some(&serde_json::json!(2031)));
         assert_eq!(msg.text(Lang::Zh), m.zh());

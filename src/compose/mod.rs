@@ -535,7 +535,7 @@ pub fn facts(
         (Some((days, count)), Some(start)) => match notice_facts(start, days, count, today, cal) {
             Ok(n) => Some(n),
             Err(missing) => {
-                checked.errors.push(FieldError::new("days", &missing));
+                checked.errors.push(FieldError::new("days", missing));
                 None
             }
         },

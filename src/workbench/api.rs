@@ -194,7 +194,7 @@ pub fn handle(mut req: Request, state: &State) {
 }
 
 fn refusal(r: Refusal) -> Answer {
-    fail(r.status(), r.zh(), r.en())
+    fail(r.status(), &r.zh(), &r.en())
 }
 
 fn route(
