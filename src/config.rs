@@ -30,7 +30,7 @@ pub const SITE_KEYS: &[Key] = &[
         ]),
     ),
     Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
-    Key("boards", Shape::Tables(crate::board::BOARD_KEYS)),
+    Key("boards", Shape::Tables(crate::settings::board::BOARD_KEYS)),
     Key("signoff", Shape::Table(crate::signoff::CONFIG_KEYS)),
     Key("publish", Shape::Tables(PUBLISH_KEYS)),
 ];
@@ -104,19 +104,19 @@ pub struct SiteConfig {
     pub calendar: crate::calendar::CalendarConfig,
     /// Extra ledger column names (`[ledger] columns = { "收入金额" = "income" }`).
     #[serde(default)]
-    pub ledger: crate::ledger::LedgerConfig,
+    pub ledger: crate::settings::ledger::LedgerConfig,
     /// Personal data: refuse (`block`, default) or `mask`; public numbers in `allow`.
     #[serde(default)]
-    pub privacy: crate::privacy::PrivacyConfig,
+    pub privacy: crate::settings::privacy::PrivacyConfig,
     /// Photo sizes and quality (`[images]`).
     #[serde(default)]
-    pub images: crate::images::ImageSettings,
+    pub images: crate::settings::images::ImageSettings,
     /// Paper and sign-off of printed sheets (`[print]`, `[print.sections.ID]`).
     #[serde(default)]
     pub print: crate::sheet::PrintConfig,
     /// Physical boards to lay out for printing (`[[boards]]`).
     #[serde(default)]
-    pub boards: Vec<crate::board::BoardConfig>,
+    pub boards: Vec<crate::settings::board::BoardConfig>,
     /// Which postings need a recorded review before publication (`[signoff]`).
     #[serde(default)]
     pub signoff: crate::signoff::SignoffConfig,
@@ -299,8 +299,8 @@ pub fn parse_with_warnings(
         errors.push(src.error_at(span, ConfigError::Paginate));
     }
     errors.extend(config.calendar.validate(src));
-    errors.extend(crate::board::validate(&config.boards, table.get_ref(), src));
-    crate::board::locate(&mut config.boards, table.get_ref(), src);
+    errors.extend(crate::settings::board::validate(&config.boards, table.get_ref(), src));
+    crate::settings::board::locate(&mut config.boards, table.get_ref(), src);
     errors.extend(validate_publish(&config.publish, table.get_ref(), src));
     if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok((config, errors)) }
 }

@@ -103,7 +103,7 @@ pub struct PostingFront {
     pub slug: Option<Spanned<String>>,
     /// A publicity period (公示).
     #[serde(default)]
-    pub notice: Option<crate::notice::NoticeSpec>,
+    pub notice: Option<crate::settings::notice::NoticeSpec>,
     /// The ledger: a file name (`ledger.xlsx`) or a table with inline rows.
     #[serde(default)]
     pub ledger: Option<Spanned<toml::Value>>,
@@ -131,16 +131,16 @@ pub struct PostingFront {
     /// Photos shown as a gallery: file names, or `{ file = "a.jpg", alt = "说明" }`.
     #[serde(default)]
     /// Each entry keeps its own span, so a missing photo is reported at its own line.
-    pub gallery: Option<Spanned<Vec<Spanned<crate::images::GalleryItem>>>>,
+    pub gallery: Option<Spanned<Vec<Spanned<crate::settings::images::GalleryItem>>>>,
     /// Also publish each photo at full size (re-encoded, without metadata).
     #[serde(default)]
     pub publish_originals: bool,
     /// `mask` publishes personal data masked instead of refusing to build.
     #[serde(default)]
-    pub privacy: Option<crate::privacy::PrivacyMode>,
+    pub privacy: Option<crate::settings::privacy::PrivacyMode>,
     /// What changed since the posting was first published, and why.
     #[serde(default)]
-    pub changes: Vec<crate::record::manifest::ChangeNote>,
+    pub changes: Vec<crate::manifest::ChangeNote>,
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
@@ -158,7 +158,7 @@ pub struct PostingFront {
     /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
     /// withdrawal notice with the note, for good.
     #[serde(default)]
-    pub withdrawn: Option<crate::record::manifest::ChangeNote>,
+    pub withdrawn: Option<crate::manifest::ChangeNote>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

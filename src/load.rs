@@ -87,14 +87,14 @@ pub fn load_with_config(
 }
 
 /// `load_with_config`, re-reading only files whose time or length changed since the build that
-/// filled `cache` (the preview's incremental builds).
+/// filled `files` memo (the preview's incremental builds).
 pub fn load_cached(
     root: &Path,
     config: SiteConfig,
     opts: LoadOptions,
-    cache: Option<&crate::pipeline::cache::Cache>,
+    files: Option<&crate::memo::FileMemo>,
 ) -> Result<Site, Vec<Diagnostic>> {
-    let (site, diags) = load_partial(root, config, opts, cache)?;
+    let (site, diags) = load_partial(root, config, opts, files)?;
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -110,7 +110,7 @@ pub fn load_partial(
     root: &Path,
     config: SiteConfig,
     opts: LoadOptions,
-    cache: Option<&crate::pipeline::cache::Cache>,
+    files: Option<&crate::memo::FileMemo>,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
@@ -121,7 +121,7 @@ pub fn load_partial(
 
     // Read and parse in parallel; collect in walk order so output stays deterministic.
     let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        found.into_par_iter().map(|f| parse_found_cached(root, f, cache)).collect();
+        found.into_par_iter().map(|f| parse_found_cached(root, f, files)).collect();
 
     let mut section_files: Vec<(Vec<String>, String, Option<SectionFront>, Option<_>)> = Vec::new();
     let mut postings_raw = Vec::new();
@@ -290,37 +290,36 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnosti
 fn parse_found_cached(
     root: &Path,
     found: Found,
-    cache: Option<&crate::pipeline::cache::Cache>,
+    files: Option<&crate::memo::FileMemo>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
-    use crate::pipeline::cache::{FileEntry, Stamp};
+    use crate::memo::{FileEntry, Stamp};
     let path = match &found {
         Found::SectionIndex { path, .. } | Found::RootIndex(path) => path,
         Found::Posting { path, .. } => path,
         Found::File { .. } => return parse_found(root, found),
     };
-    let (Some(cache), Some(stamp)) = (cache, Stamp::of(path)) else {
+    let (Some(memo), Some(stamp)) = (files, Stamp::of(path)) else {
         return parse_found(root, found);
     };
     let path = path.clone();
     // The walk decides the kind and slug of a file; the key covers them through `kind_key`.
     let kind = kind_key(&found);
     let mut fresh = None;
-    let entry = cache.files.get_or(path.clone(), || {
+    let entry = memo.get_or(path.clone(), || {
         fresh = Some(parse_found(root, found.clone()));
         FileEntry { stamp, value: std::sync::Arc::new((kind.clone(), fresh_ok(&fresh))) }
     });
     if let Some(r) = fresh {
-        cache.count(|s| s.files_read += 1);
         return r;
     }
     match entry.value.downcast_ref::<(String, Option<Parsed>)>() {
         Some((k, Some(p))) if entry.stamp == stamp && *k == kind => Ok(p.clone()),
         _ => {
             // Changed (or failed before): parse again and remember the new result.
-            cache.count(|s| s.files_read += 1);
+            memo.count_miss();
             let r = parse_found(root, found);
             let value = (kind, r.as_ref().ok().cloned());
-            cache.files.put(path, FileEntry { stamp, value: std::sync::Arc::new(value) });
+            memo.put(path, FileEntry { stamp, value: std::sync::Arc::new(value) });
             r
         }
     }

@@ -128,7 +128,7 @@ impl Sink {
             }
         };
         write_one(dir, &f.path, &bytes)?;
-        let sha256 = crate::record::manifest::sha256_hex(&bytes);
+        let sha256 = crate::manifest::sha256_hex(&bytes);
         Ok(OutputFile { path: f.path, contents: Contents::Written { sha256 } })
     }
 
@@ -373,8 +373,8 @@ pub fn prepare(out: &Path, force: bool) -> Result<Prepared, OutputError> {
     let lock = lock(&target)?;
     recover_locked(&target)?;
     clean_leftovers(&target);
-    let manifest_path = target.dir.join(crate::record::manifest::MANIFEST_PATH);
-    let owned = match crate::record::manifest::Manifest::read(&manifest_path) {
+    let manifest_path = target.dir.join(crate::manifest::MANIFEST_PATH);
+    let owned = match crate::manifest::Manifest::read(&manifest_path) {
         Some(m) => Some(m.files.into_keys().collect::<BTreeSet<_>>()),
         // A damaged manifest (the build warns about it): the folder is gongkai's, and what
         // it cannot tell apart, it keeps only for hidden names (`.git`, `.htaccess`).
@@ -485,7 +485,7 @@ impl Prepared {
         for entry in walkdir::WalkDir::new(&self.target.dir).min_depth(1) {
             let Ok(e) = entry else { continue };
             let rel = crate::diagnostic::display_path(&self.target.dir, e.path());
-            if rel == crate::record::manifest::MANIFEST_PATH {
+            if rel == crate::manifest::MANIFEST_PATH {
                 continue;
             }
             let ft = e.file_type();
@@ -699,7 +699,7 @@ mod tests {
     fn build(out: &Path, files: &[OutputFile]) -> Vec<String> {
         let p = prepare(out, false).unwrap();
         write_all(&p.staging, files).unwrap();
-        let mut m = crate::record::manifest::Manifest::new();
+        let mut m = crate::manifest::Manifest::new();
         for f in files {
             if let Contents::Bytes(b) = &f.contents {
                 m.add_file(f.path.clone(), b);

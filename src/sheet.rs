@@ -271,30 +271,6 @@ impl SheetView {
     }
 }
 
-/// The sheet of a posting of `site`.
-pub fn for_posting(site: &crate::site::Site, p: &crate::site::Posting) -> SheetView {
-    let settings = resolve(
-        &site.config.print,
-        site.config.contact.committee.as_deref(),
-        &site.sections[p.section].id,
-        p.front.print.as_ref(),
-    );
-    let section = &site.sections[p.section].id;
-    // The posting's own `unit` (公开单位, e.g. from an imported document) names it exactly.
-    let issuer = match p.front.unit.as_deref().map(str::trim) {
-        Some(u) if !u.is_empty() => u.to_string(),
-        _ => issuer(&settings, &site.config.unit, section),
-    };
-    let mut view = SheetView::new(
-        &settings,
-        ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())),
-        issuer,
-    );
-    view.signed = crate::signoff::views(&p.front.signoff, p.date(), &p.src);
-    view.signoff = crate::signoff::unfilled_roles(&view.signoff, &view.signed);
-    view
-}
-
 /// Percent-encodes every byte outside printable ASCII, so a QR code holds a plain ASCII URL
 /// (scanners disagree on the character set of non-ASCII bytes) even when base_url has
 /// Chinese in it.

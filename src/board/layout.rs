@@ -1,21 +1,7 @@
 //! Board paper and page geometry.
 
-use crate::sheet::{Orientation, SheetPaper};
-use serde::Deserialize;
-
-/// The paper of a board: a standard sheet or the board's own size in millimetres.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum BoardPaper {
-    Sheet(SheetPaper),
-    Custom { width_mm: u32, height_mm: u32 },
-}
-
-impl Default for BoardPaper {
-    fn default() -> Self {
-        BoardPaper::Sheet(SheetPaper::A4)
-    }
-}
+pub use crate::settings::board::BoardPaper;
+use crate::sheet::Orientation;
 
 /// Where a board's content goes on paper.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +81,8 @@ impl Geometry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sheet::SheetPaper;
+    use serde::Deserialize;
 
     #[test]
     fn sheets_and_custom_boards() {

@@ -4,7 +4,6 @@
 //! [`status`] then says for each item × period, as of the build date, whether it was published
 //! (on time or late), is not yet due, due soon or overdue.
 
-pub mod page;
 mod rule;
 mod status;
 

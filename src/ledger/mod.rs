@@ -23,12 +23,11 @@ pub mod stage;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Component, Path};
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use crate::diagnostic::{Diagnostic, Severity, SourceText, display_path};
 use crate::money::Fen;
@@ -41,17 +40,9 @@ pub use export::{to_csv, to_json, to_xlsx};
 pub use period::{PeriodSpec, parse_period};
 pub use series::{SeriesKey, YearToDate, check_series, year_to_date};
 
+pub use crate::settings::ledger::LedgerConfig;
 use columns::Columns;
 use node::{Kind, Node};
-
-/// `[ledger]` in site.toml.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LedgerConfig {
-    /// Extra header names: `columns = { "收入金额" = "income" }`.
-    #[serde(default)]
-    pub columns: BTreeMap<String, String>,
-}
 
 /// The finance keys of a posting's front matter, as parsed by the front matter stage. Spans are
 /// relative to `src.toml()`.

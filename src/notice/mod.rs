@@ -29,12 +29,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use jiff::civil::Date;
-use serde::Deserialize;
 use toml::Spanned;
 
 use crate::calendar::{MissingYear, WorkCalendar};
-use crate::date::{DateValue, format_iso, format_zh, format_zh_short};
+use crate::date::{format_iso, format_zh, format_zh_short};
 use crate::diagnostic::{Diagnostic, Position, Snippet, SourceText};
+pub use crate::settings::notice::NoticeSpec;
 
 /// Keys allowed in `[notice]`, for did-you-mean checks by the front-matter reader.
 pub const NOTICE_KEYS: &[&str] =
@@ -42,20 +42,6 @@ pub const NOTICE_KEYS: &[&str] =
 
 /// The longest period accepted in `days`.
 pub const MAX_DAYS: i64 = 1000;
-
-/// The `[notice]` table as written.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeSpec {
-    pub start: Option<Spanned<DateValue>>,
-    pub end: Option<Spanned<DateValue>>,
-    pub days: Option<Spanned<i64>>,
-    pub count: Option<Spanned<String>>,
-    pub objections: Option<String>,
-    pub basis: Option<String>,
-    pub series: Option<Spanned<String>>,
-    pub stage: Option<Spanned<String>>,
-}
 
 /// How the days of a period are counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -653,7 +639,9 @@ pub fn timeline(members: &[SeriesMember]) -> BTreeMap<String, Vec<TimelineEntry>
 mod tests {
     use super::*;
     use crate::calendar::CalendarConfig;
+    use crate::date::DateValue;
     use crate::date::parse_date;
+    use serde::Deserialize;
 
     fn d(s: &str) -> Date {
         parse_date(s).unwrap()

@@ -58,7 +58,7 @@ impl BuildOptions {
     /// The manifest of what is already published (see [`crate::record::published`]).
     pub fn previous_manifest(&self) -> PathBuf {
         crate::record::published::baseline_path(&self.root, &self.out)
-            .unwrap_or_else(|| self.out.join(crate::record::manifest::MANIFEST_PATH))
+            .unwrap_or_else(|| self.out.join(crate::manifest::MANIFEST_PATH))
     }
 
     pub fn new(root: impl Into<PathBuf>, today: Date) -> Self {
@@ -261,7 +261,7 @@ fn generate_with(
         &opts.root,
         config,
         LoadOptions { today: opts.today, include_unpublished: opts.drafts },
-        memo,
+        memo.map(|c| &c.files),
     )
     .map_err(fail)?;
     if load_diags.iter().any(Diagnostic::is_error) {
@@ -275,7 +275,8 @@ fn generate_with(
     // attachments), apart from the rest so the preview can replace one posting's.
     let mut diags: Vec<Diagnostic> = config_warnings;
     // Personal data is checked (and masked where allowed) before anything is rendered.
-    let (mut site, mut posting_diags, privacy_diags) = crate::privacy::stage::run_split(site, memo);
+    let (mut site, mut posting_diags, privacy_diags) =
+        crate::privacy::stage::run_split(site, memo.map(|c| &c.privacy));
     diags.extend(privacy_diags);
     // Drafts, future postings and files a bundle holds but its posting does not name publish
     // nothing; every later stage sees only the files that may go online.
@@ -377,7 +378,7 @@ fn generate_with(
     diags.extend(catalogue_diags);
     let previous_path = opts.previous_manifest();
     let previous_stamp = crate::pipeline::cache::Stamp::of(&previous_path);
-    let previous = match crate::record::manifest::Manifest::try_read(&previous_path) {
+    let previous = match crate::manifest::Manifest::try_read(&previous_path) {
         Ok(m) => m,
         Err(e) => {
             let folder = previous_path.parent().unwrap_or(&opts.out);
@@ -389,7 +390,7 @@ fn generate_with(
         &site,
         &finances,
         previous.as_ref(),
-        memo,
+        memo.map(|c| &c.fingerprints),
         opts.enforce_change_notes,
     );
 
@@ -433,7 +434,7 @@ fn generate_with(
         crate::board::render(&renderer, &site, &bodies, &extras);
     if !catalogue.items.is_empty() {
         let site_ctx = crate::board::site_value(&site);
-        match crate::catalogue::page::render(&renderer, &site, site_ctx, &catalogue) {
+        match crate::render::catalogue::render(&renderer, &site, site_ctx, &catalogue) {
             Ok(f) => board_files.push(f),
             Err(d) => board_diags.push(*d),
         }
@@ -503,9 +504,8 @@ fn generate_with(
         let manifest = match memo {
             None => crate::record::stage::manifest_file(&files, &records),
             Some(c) => crate::record::stage::manifest_file_with(&files, &records, &|b: &[u8]| {
-                c.sha256.get_or(crate::pipeline::cache::bytes_key(b), || {
-                    crate::record::manifest::sha256_hex(b)
-                })
+                c.sha256
+                    .get_or(crate::pipeline::cache::bytes_key(b), || crate::manifest::sha256_hex(b))
             }),
         };
         match sink.emit(manifest) {
@@ -795,7 +795,7 @@ pub(crate) fn extras_of(
             .with(&format!("{:?}", p.front.unit))
             .with(&format!("{:?}", p.front.signoff))
             .key();
-        m.get_or(key, || crate::sheet::for_posting(site, p))
+        m.get_or(key, || crate::render::sheet_for(site, p))
     });
     photo_extras(site, p, photos, &mut e, &mut own_diags);
     let cfg = &site.config.signoff;

@@ -50,7 +50,7 @@ pub struct Model {
     pub(crate) notices: crate::notice::stage::Notices,
     pub(crate) finances: Vec<Option<crate::ledger::Finance>>,
     /// The published manifest the records were judged against, and its file's stamp.
-    pub(crate) previous: Option<crate::record::manifest::Manifest>,
+    pub(crate) previous: Option<crate::manifest::Manifest>,
     pub(crate) previous_stamp: Option<Stamp>,
     pub(crate) records: Arc<crate::record::stage::Records>,
     pub(crate) extras: Vec<PostingExtras>,
@@ -181,8 +181,12 @@ fn update(
                 {
                     return None;
                 }
-                let (replacement, ds) =
-                    crate::privacy::stage::check_posting(&model.site, &allow, &p, Some(cache));
+                let (replacement, ds) = crate::privacy::stage::check_posting(
+                    &model.site,
+                    &allow,
+                    &p,
+                    Some(&cache.privacy),
+                );
                 if let Some((front, src, split)) = replacement {
                     p.front = front;
                     p.src = src;
@@ -242,7 +246,7 @@ fn update(
     }
 
     // The public record of each edited posting.
-    let empty = crate::record::manifest::Manifest::new();
+    let empty = crate::manifest::Manifest::new();
     let previous = model.previous.as_ref().unwrap_or(&empty);
     let mut records_patch = Vec::new();
     let mut record_diags = Vec::new();
@@ -250,7 +254,7 @@ fn update(
         let fp = crate::record::stage::fingerprint_of(
             &site.postings[i],
             finances[i].as_ref(),
-            Some(cache),
+            Some(&cache.fingerprints),
         );
         if let Some(fp) = fp {
             let (verdict, view, ds) =
@@ -410,7 +414,7 @@ fn update(
     // Only when it changed: an edit that touches nothing it shows must not reload the page.
     if !model.catalogue_def.0.items.is_empty() && model.catalogue.as_deref() != Some(&report) {
         let site_ctx = crate::board::site_value(site);
-        match crate::catalogue::page::render(&model.renderer, site, site_ctx, &report) {
+        match crate::render::catalogue::render(&model.renderer, site, site_ctx, &report) {
             Ok(f) => files.push(f),
             Err(d) => return Some(Err(Failure::Broken(sorted(vec![*d])))),
         }

@@ -221,7 +221,7 @@ fn build_village(opts: &PortalOptions, config: &PortalConfig, v: &Village) -> Vi
     if let Some(c) = &cached
         && !opts.rebuild
         && c.fingerprint == fingerprint
-        && out.join(crate::record::manifest::MANIFEST_PATH).is_file()
+        && out.join(crate::manifest::MANIFEST_PATH).is_file()
     {
         return done(State::Unchanged, Some(c.overview.clone()), Diagnostics::new());
     }

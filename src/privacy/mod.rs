@@ -69,9 +69,9 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use jiff::civil::Date;
-use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
+pub use crate::settings::privacy::{PRIVACY_KEYS, PrivacyConfig, PrivacyMode};
 
 /// The kinds of personal data gongkai refuses to publish.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,42 +124,6 @@ pub struct Finding {
     /// [`Finding::replacement`] with each hidden `*` escaped (`\*`) for Markdown.
     pub replacement_md: String,
 }
-
-/// How a site or a posting treats personal data: refuse to build (`block`, the default) or
-/// publish with the numbers masked (`mask`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PrivacyMode {
-    #[default]
-    Block,
-    Mask,
-}
-
-impl PrivacyMode {
-    /// A posting's own `privacy = "…"` overrides the site's `[privacy] mode`.
-    pub fn effective(site: PrivacyMode, posting: Option<PrivacyMode>) -> PrivacyMode {
-        posting.unwrap_or(site)
-    }
-}
-
-/// `[privacy]` in site.toml:
-///
-/// ```toml
-/// [privacy]
-/// mode = "block"                    # or "mask"; default "block"
-/// allow = ["0571-88886666", "138 1234 5678"]   # numbers that are meant to be public
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrivacyConfig {
-    #[serde(default)]
-    pub mode: PrivacyMode,
-    #[serde(default)]
-    pub allow: Vec<String>,
-}
-
-/// Keys accepted in `[privacy]`, for "did you mean" suggestions.
-pub const PRIVACY_KEYS: &[&str] = &["mode", "allow"];
 
 /// Numbers that are meant to be public (the 监督电话, a collective's donation account): they are
 /// never findings. Entries are normalised: full-width to ASCII, spaces and dashes removed, a

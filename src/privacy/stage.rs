@@ -12,6 +12,10 @@ use crate::diagnostic::Diagnostic;
 use crate::frontmatter::{self, POSTING_KEYS, PostingFront};
 use crate::limits;
 use crate::privacy::{self, AllowList, PiiKind, PrivacyMode};
+
+/// The privacy stage's memo: a posting's text -> its scan.
+pub type PrivacyMemo =
+    crate::memo::Memo<crate::memo::Key, std::sync::Arc<dyn std::any::Any + Send + Sync>>;
 use crate::site::Site;
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -44,15 +48,15 @@ pub fn allow_list(site: &Site) -> AllowList {
 
 /// Scans the whole site and returns it with masked postings re-read, each posting's
 /// diagnostics (by posting index) and the others (section and home intros, content files).
-/// With `cache`, the scan of postings whose text did not change since the build that filled it
+/// With `memo`, the scan of postings whose text did not change since the build that filled it
 /// is reused (site.toml, hence the allow list and mode, and the date are in its fingerprint).
 pub fn run_split(
     mut site: Site,
-    cache: Option<&crate::pipeline::cache::Cache>,
+    memo: Option<&PrivacyMemo>,
 ) -> (Site, Vec<Vec<Diagnostic>>, Vec<Diagnostic>) {
     let allow = allow_list(&site);
     let results: Vec<(Replacement, Vec<Diagnostic>)> =
-        site.postings.par_iter().map(|p| check_posting(&site, &allow, p, cache)).collect();
+        site.postings.par_iter().map(|p| check_posting(&site, &allow, p, memo)).collect();
     let mut per_posting = Vec::with_capacity(results.len());
     for (p, (replacement, ds)) in site.postings.iter_mut().zip(results) {
         per_posting.push(ds);
@@ -100,22 +104,22 @@ pub fn check_posting(
     site: &Site,
     allow: &AllowList,
     p: &crate::site::Posting,
-    cache: Option<&crate::pipeline::cache::Cache>,
+    memo: Option<&PrivacyMemo>,
 ) -> (Replacement, Vec<Diagnostic>) {
     if !p.published {
         return (None, Vec::new());
     }
     let today = site.today;
     let mode = PrivacyMode::effective(site.config.privacy.mode, p.front.privacy);
-    let (replacement, mut diags) = match cache {
+    let (replacement, mut diags) = match memo {
         None => check_posting_text(&p.src, p.split, allow, today, mode),
-        Some(cache) => {
-            let key = crate::pipeline::cache::KeyHasher::new()
+        Some(memo) => {
+            let key = crate::memo::KeyHasher::new()
                 .with(&p.src.path)
                 .with(&p.src.text)
                 .with(&(p.split.body_start, p.src.toml_offset))
                 .key();
-            let hit = cache.privacy.get_or(key, || {
+            let hit = memo.get_or(key, || {
                 std::sync::Arc::new(check_posting_text(&p.src, p.split, allow, today, mode))
             });
             hit.downcast_ref::<(Replacement, Vec<Diagnostic>)>()

@@ -17,7 +17,7 @@ pub mod remote;
 pub mod secrets;
 pub mod target;
 
-use crate::record::manifest::{MANIFEST_PATH, Manifest};
+use crate::manifest::{MANIFEST_PATH, Manifest};
 use error::{Kind, PublishError, RemoteError};
 use plan::{JOURNAL_PATH, Journal, Plan};
 use remote::{NetConfig, Retrying};

@@ -94,7 +94,7 @@ pub fn plan(
         remote_files.keys().cloned().chain(journaled).filter(|p| safe_path(p)).collect();
     let removals: Vec<String> = owned
         .iter()
-        .filter(|p| !local.contains_key(*p) && p.as_str() != crate::record::manifest::MANIFEST_PATH)
+        .filter(|p| !local.contains_key(*p) && p.as_str() != crate::manifest::MANIFEST_PATH)
         .cloned()
         .collect();
     let journal = Journal {

@@ -8,8 +8,8 @@
 use crate::date::{format_iso, format_zh};
 use crate::diagnostic::Diagnostic;
 use crate::escape::markup as escape_html;
+use crate::manifest::{ChangeVerdict, Manifest, Moved};
 use crate::output::{Contents, OutputFile};
-use crate::record::manifest::{ChangeVerdict, Manifest, Moved};
 use crate::site::Site;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -172,7 +172,7 @@ pub fn pages(site: &Site, moved: &BTreeMap<String, Moved>) -> Vec<OutputFile> {
                          <p><a href=\"{home}\">返回{site_title}</a></p>\n</main>\n</body>\n</html>\n",
                         t = escape_html(title),
                         n = escape_html(note),
-                        short = crate::record::manifest::short(fingerprint),
+                        short = crate::manifest::short(fingerprint),
                     )
                 }
             };

@@ -30,6 +30,6 @@ pub fn baseline_path(root: &Path, out: &Path) -> Option<PathBuf> {
     if has_targets(root) {
         Some(root.join(PUBLISHED_PATH))
     } else {
-        Some(out.join(crate::record::manifest::MANIFEST_PATH))
+        Some(out.join(crate::manifest::MANIFEST_PATH))
     }
 }

@@ -5,8 +5,8 @@
 use crate::date::format_zh;
 use crate::diagnostic::Diagnostic;
 use crate::ledger::Finance;
+use crate::manifest::{self, ChangeVerdict, CurrentPosting, Manifest};
 use crate::output::{Contents, OutputFile};
-use crate::record::manifest::{self, ChangeVerdict, CurrentPosting, Manifest};
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -49,19 +49,19 @@ pub struct Records {
 }
 
 /// Fingerprints every published posting and compares it with the previous publication;
-/// with `cache`, fingerprints of unchanged postings (text and ledger file) come from it.
+/// with `memo`, fingerprints of unchanged postings (text and ledger file) come from it.
 pub fn run_cached(
     site: &Site,
     finances: &[Option<Finance>],
     previous: Option<&Manifest>,
-    cache: Option<&crate::pipeline::cache::Cache>,
+    memo: Option<&crate::memo::Memo<crate::memo::Key, String>>,
     enforce: bool,
 ) -> (Records, Vec<Diagnostic>) {
     let fingerprints: Vec<Option<String>> = site
         .postings
         .par_iter()
         .enumerate()
-        .map(|(i, p)| fingerprint_of(p, finances[i].as_ref(), cache))
+        .map(|(i, p)| fingerprint_of(p, finances[i].as_ref(), memo))
         .collect();
     let empty = Manifest::new();
     let previous = previous.unwrap_or(&empty);
@@ -102,7 +102,7 @@ pub fn run_cached(
 pub fn fingerprint_of(
     p: &crate::site::Posting,
     finance: Option<&Finance>,
-    cache: Option<&crate::pipeline::cache::Cache>,
+    memo: Option<&crate::memo::Memo<crate::memo::Key, String>>,
 ) -> Option<String> {
     if !p.published {
         return None;
@@ -112,11 +112,11 @@ pub fn fingerprint_of(
         .and_then(|file| std::fs::read(p.dir.join(file)).ok())
         .unwrap_or_default();
     let parts = [p.src.text.as_bytes(), &ledger];
-    Some(match cache {
+    Some(match memo {
         None => manifest::fingerprint(&parts),
         Some(c) => {
-            let key = crate::pipeline::cache::KeyHasher::new().with(&parts).key();
-            c.fingerprints.get_or(key, || manifest::fingerprint(&parts))
+            let key = crate::memo::KeyHasher::new().with(&parts).key();
+            c.get_or(key, || manifest::fingerprint(&parts))
         }
     })
 }

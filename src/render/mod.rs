@@ -12,11 +12,12 @@ use minijinja::{Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub mod catalogue;
 mod listings;
 mod page;
 
 pub use listings::{Job, Listings, Summary, sort_postings, summary_for, summary_of, tag_path};
-pub use page::{RenderInput, render_jobs};
+pub use page::{RenderInput, render_jobs, sheet_for};
 
 /// What a posting page shows beyond its front matter and body (filled by later stages).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -75,9 +76,7 @@ pub struct Renderer {
     pages: Option<PageMemo>,
 }
 
-type PageMemo = std::sync::Arc<
-    crate::pipeline::cache::Memo<crate::pipeline::cache::Key, std::sync::Arc<String>>,
->;
+type PageMemo = std::sync::Arc<crate::memo::Memo<crate::memo::Key, std::sync::Arc<String>>>;
 
 impl Renderer {
     pub fn new(theme: Theme) -> Renderer {
@@ -133,7 +132,7 @@ impl Renderer {
         let Some(memo) = &self.pages else { return self.render_now(template, ctx) };
         // The shape of each context (which fields are safe strings, numbers or booleans) is
         // fixed by the code that builds it, so hashing the values identifies the page.
-        let key = crate::pipeline::cache::KeyHasher::new().with(template).with(&ctx).key();
+        let key = crate::memo::KeyHasher::new().with(template).with(&ctx).key();
         let mut failed = None;
         let html = memo.get_or(key, || match self.render_now(template, ctx) {
             Ok(h) => std::sync::Arc::new(h),

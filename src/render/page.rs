@@ -416,7 +416,7 @@ impl<'a> Pages<'a> {
                 cover => e.cover.clone().filter(|c| !cover_in_body(c, &body.html)).map(Value::from_safe_string),
                 gallery => e.gallery.iter().map(|g| minijinja::context! { html => Value::from_safe_string(g.html.clone()), caption => g.caption.clone() }).collect::<Vec<_>>(),
                 // Made here, page by page: 10,000 QR codes need not be held at once.
-                sheet => v(e.sheet.clone().or_else(|| Some(crate::sheet::for_posting(site, p)))),
+                sheet => v(e.sheet.clone().or_else(|| Some(crate::render::sheet_for(site, p)))),
                 chart_svg => e.chart_svg.clone().map(Value::from_safe_string),
                 data_csv => e.data_csv.as_ref().map(|d| urls::relative(path, d)),
                 data_json => e.data_json.as_ref().map(|d| urls::relative(path, d)),
@@ -438,4 +438,28 @@ fn cover_in_body(cover: &str, body: &str) -> bool {
         .split_once("src=\"")
         .and_then(|(_, rest)| rest.split_once('"'))
         .is_some_and(|(src, _)| body.contains(&format!("src=\"{src}\"")))
+}
+
+/// The sheet of a posting of `site`.
+pub fn sheet_for(site: &crate::site::Site, p: &crate::site::Posting) -> crate::sheet::SheetView {
+    let settings = crate::sheet::resolve(
+        &site.config.print,
+        site.config.contact.committee.as_deref(),
+        &site.sections[p.section].id,
+        p.front.print.as_ref(),
+    );
+    let section = &site.sections[p.section].id;
+    // The posting's own `unit` (公开单位, e.g. from an imported document) names it exactly.
+    let issuer = match p.front.unit.as_deref().map(str::trim) {
+        Some(u) if !u.is_empty() => u.to_string(),
+        _ => crate::sheet::issuer(&settings, &site.config.unit, section),
+    };
+    let mut view = crate::sheet::SheetView::new(
+        &settings,
+        crate::sheet::ascii_url(&crate::urls::absolute(&site.config.base_url, &p.url())),
+        issuer,
+    );
+    view.signed = crate::signoff::views(&p.front.signoff, p.date(), &p.src);
+    view.signoff = crate::signoff::unfilled_roles(&view.signoff, &view.signed);
+    view
 }

@@ -9,6 +9,7 @@
 
 use super::livereload;
 use super::{Shared, Snapshot};
+use crate::mime::content_type;
 use std::path::Path;
 use tiny_http::{Header, Method, Request, Response};
 
@@ -102,36 +103,6 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
-}
-
-/// `Content-Type` by file extension; text types carry `charset=utf-8`.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "atom" => "application/atom+xml; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "doc" => "application/msword",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
 }
 
 /// Whether `file` (a copy source from the build) still resolves inside `root`: a symlink put in
@@ -336,15 +307,6 @@ mod tests {
         ] {
             assert_eq!(key(t), Err(Refused::Forbidden), "{t}");
         }
-    }
-
-    #[test]
-    fn types_carry_charset_for_text() {
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("x.SVG"), "image/svg+xml; charset=utf-8");
-        assert_eq!(content_type("x.jpeg"), "image/jpeg");
-        assert_eq!(content_type("x.woff2"), "font/woff2");
-        assert_eq!(content_type("noext"), "application/octet-stream");
     }
 
     #[test]

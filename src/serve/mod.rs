@@ -590,9 +590,7 @@ pub fn complete(
         }
     }
     let sha = |b: &[u8]| {
-        cache
-            .sha256
-            .get_or(crate::pipeline::cache::bytes_key(b), || crate::record::manifest::sha256_hex(b))
+        cache.sha256.get_or(crate::pipeline::cache::bytes_key(b), || crate::manifest::sha256_hex(b))
     };
     // As `build` does: files copied from disk are read for their checksum.
     let hashes: Vec<(String, String)> = out
@@ -600,9 +598,9 @@ pub fn complete(
         .map(|(p, b)| {
             let h = match b {
                 Body::Memory(m) => sha(m),
-                Body::Disk(d) => std::fs::read(d)
-                    .map(|b| crate::record::manifest::sha256_hex(&b))
-                    .unwrap_or_default(),
+                Body::Disk(d) => {
+                    std::fs::read(d).map(|b| crate::manifest::sha256_hex(&b)).unwrap_or_default()
+                }
             };
             (p.clone(), h)
         })
@@ -737,10 +735,10 @@ mod tests {
             let mut g = crate::pipeline::generate_preview(&opts, &cache, &[]).unwrap();
             let pending = g.pending.take().unwrap();
             let snap = Snapshot::from_generated(g, String::new());
-            assert!(!snap.files.contains_key(crate::record::manifest::MANIFEST_PATH));
+            assert!(!snap.files.contains_key(crate::manifest::MANIFEST_PATH));
             let (files, tail) = complete(&snap.files, &HashSet::new(), pending, &cache);
             cache.finish(true);
-            assert!(tail.contains(crate::record::manifest::MANIFEST_PATH));
+            assert!(tail.contains(crate::manifest::MANIFEST_PATH));
             let got: std::collections::BTreeMap<String, Vec<u8>> =
                 files.iter().map(|(p, b)| (p.clone(), bytes(b))).collect();
             assert_eq!(got.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());

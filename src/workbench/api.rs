@@ -667,7 +667,7 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
         return Err(StoreError::NotFound(rel.to_string()).into());
     }
     let opts = BuildOptions::new(root, state.today());
-    let published = crate::record::manifest::Manifest::read(&opts.previous_manifest())
+    let published = crate::manifest::Manifest::read(&opts.previous_manifest())
         .is_some_and(|m| m.postings.contains_key(rel));
     if !published {
         let to = store::recycle(root, rel)?;

@@ -51,7 +51,7 @@ impl StoreError {
 
 /// The version of some bytes: their SHA-256 in hex (`""` for a file that does not exist).
 pub fn version(bytes: &[u8]) -> String {
-    crate::record::manifest::sha256_hex(bytes)
+    crate::manifest::sha256_hex(bytes)
 }
 
 /// Checks a site-relative path the page sent (`content/village/a.md`) and joins it to `root`.

@@ -6,10 +6,10 @@
 
 use super::http::{agent, body, content_type, map_error, status_error};
 use super::{NetConfig, Remote};
+use crate::manifest::sha256_hex;
 use crate::publish::error::{Kind, RemoteError};
 use crate::publish::secrets::Secrets;
 use crate::publish::target::percent_encode_path;
-use crate::record::manifest::sha256_hex;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use ureq::http::{Method, Request};
@@ -59,7 +59,7 @@ impl S3 {
             secret: secrets.s3_secret.clone().unwrap_or_default(),
         };
         // Checks keys and bucket: HEAD of the manifest answers 200 or 404, else 403.
-        s3.call("HEAD", crate::record::manifest::MANIFEST_PATH, Vec::new())?;
+        s3.call("HEAD", crate::manifest::MANIFEST_PATH, Vec::new())?;
         Ok(s3)
     }
 

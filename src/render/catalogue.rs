@@ -3,10 +3,10 @@
 
 use minijinja::Value;
 
-use super::Report;
+use super::Renderer;
+use crate::catalogue::Report;
 use crate::diagnostic::Diagnostic;
 use crate::output::{Contents, OutputFile};
-use crate::render::Renderer;
 use crate::site::Site;
 use crate::urls;
 
