@@ -198,7 +198,7 @@ fn manifest_files(bytes: &[u8]) -> BTreeMap<String, String> {
 }
 
 fn sha(bytes: &[u8]) -> String {
-    gongkai::record::manifest::sha256_hex(bytes)
+    gongkai::manifest::sha256_hex(bytes)
 }
 
 /// Paths the new manifest lists with content the old one does not have, plus the manifest.
