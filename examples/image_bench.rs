@@ -51,7 +51,7 @@ fn main() {
 
     let cpu0 = cpu_seconds();
     let t = Instant::now();
-    let cold = process_many(jobs.clone(), &settings, &cache, false);
+    let cold = process_many(jobs.clone(), &settings, &cache, None);
     let cold_s = t.elapsed().as_secs_f64();
     let cold_cpu = cpu_seconds().zip(cpu0).map(|(a, b)| a - b);
     let ok = cold.iter().filter(|r| r.is_ok()).count();
@@ -69,7 +69,7 @@ fn main() {
     }
 
     let t = Instant::now();
-    let warm = process_many(jobs, &settings, &cache, false);
+    let warm = process_many(jobs, &settings, &cache, None);
     let warm_s = t.elapsed().as_secs_f64();
     let cached = warm.iter().filter(|r| r.as_ref().is_ok_and(|p| p.from_cache)).count();
     println!("warm: {warm_s:.3} s ({cached} of {count} from cache)");

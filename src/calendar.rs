@@ -31,36 +31,29 @@ use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
 use crate::date::{DateValue, format_iso, parse_date};
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 
 const BUILTIN_DATA: &str = include_str!("../data/cn-work-calendar.toml");
 
-/// The calendar has no data for `year`: we refuse to guess which days are working days.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("no working-day calendar for {year}")]
-pub struct MissingYear {
-    pub year: i16,
-}
-
-impl Message for MissingYear {
-    fn code(&self) -> &'static str {
-        "calendar.missing-year"
-    }
-    fn zh(&self) -> String {
-        format!(
-            "缺少 {y} 年的节假日安排，无法计算工作日。国务院办公厅公布 {y} 年放假安排后，\
-             请在 site.toml 中添加 [calendar.years.{y}]，填写 holidays（放假日期）和 workdays（调休上班日期）",
-            y = self.year
-        )
-    }
-    fn en(&self) -> String {
-        format!(
-            "the working-day calendar has no data for {y}, so working days cannot be counted. Once the \
-             State Council publishes the {y} holiday schedule, add [calendar.years.{y}] with `holidays` \
-             and `workdays` (adjusted working weekend days) to site.toml",
-            y = self.year
-        )
-    }
+crate::messages! {
+    /// The calendar has no data for `year`: we refuse to guess which days are working days.
+    #[derive(Copy, Eq)]
+    pub struct MissingYear { pub year: i16 } = "calendar.missing-year",
+        zh: {
+            format!(
+                "缺少 {y} 年的节假日安排，无法计算工作日。国务院办公厅公布 {y} 年放假安排后，\
+                 请在 site.toml 中添加 [calendar.years.{y}]，填写 holidays（放假日期）和 workdays（调休上班日期）",
+                y = year
+            )
+        },
+        en: {
+            format!(
+                "the working-day calendar has no data for {y}, so working days cannot be counted. Once the \
+                 State Council publishes the {y} holiday schedule, add [calendar.years.{y}] with `holidays` \
+                 and `workdays` (adjusted working weekend days) to site.toml",
+                y = year
+            )
+        };
 }
 
 /// One listed day: a bare date (`2027-02-07`) or a table (`{ date = 2027-02-07, name = "春节调休" }`).
@@ -132,71 +125,59 @@ pub struct YearConfig {
     pub workdays: Vec<Spanned<DayEntry>>,
 }
 
-/// Problems in a `[calendar]` table.
-#[derive(Clone, Debug)]
-pub enum CalendarError {
-    /// A year key that is not a year.
-    BadYearKey { key: String },
-    /// A date listed under `[calendar.years.Y]` that is not in year Y.
-    WrongYear { date: Date, year: i16 },
-    /// A day listed both as holiday and as working day.
-    HolidayIsWorkday { date: Date },
-    /// A local holiday on an official adjusted working day.
-    LocalHolidayOnWorkday { date: Date },
-}
-
-impl Message for CalendarError {
-    fn code(&self) -> &'static str {
-        match self {
-            CalendarError::BadYearKey { .. } => "calendar.bad-year",
-            CalendarError::WrongYear { .. } => "calendar.wrong-year",
-            CalendarError::HolidayIsWorkday { .. } => "calendar.holiday-is-workday",
-            CalendarError::LocalHolidayOnWorkday { .. } => "calendar.local-holiday-on-workday",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            CalendarError::BadYearKey { key } => {
-                format!("“{key}”不是年份；请写成 [calendar.years.2027] 这样的四位年份")
-            }
-            CalendarError::WrongYear { date, year } => format!(
-                "{} 不在 {year} 年内；请把它移到 [calendar.years.{}] 下",
-                format_iso(*date),
-                date.year()
-            ),
-            CalendarError::HolidayIsWorkday { date } => format!(
-                "{} 同时列为放假日和调休上班日；请核对国务院办公厅通知，只保留其中一处",
-                format_iso(*date)
-            ),
-            CalendarError::LocalHolidayOnWorkday { date } => format!(
-                "地方节假日 {} 是法定调休上班日，本站按放假处理；如不放假，请从 local_holidays 中删除",
-                format_iso(*date)
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            CalendarError::BadYearKey { key } => {
+crate::messages! {
+    /// Problems in a `[calendar]` table.
+    pub enum CalendarError {
+        /// A year key that is not a year.
+        BadYearKey { key: String } = "calendar.bad-year",
+            zh: "“{key}”不是年份；请写成 [calendar.years.2027] 这样的四位年份",
+            en: "`{key}` is not a year; write a four-digit year as in [calendar.years.2027]";
+        /// A date listed under `[calendar.years.Y]` that is not in year Y.
+        WrongYear { date: Date, year: i16 } = "calendar.wrong-year",
+            zh: {
                 format!(
-                    "`{key}` is not a year; write a four-digit year as in [calendar.years.2027]"
+                    "{} 不在 {year} 年内；请把它移到 [calendar.years.{}] 下",
+                    format_iso(*date),
+                    date.year()
                 )
-            }
-            CalendarError::WrongYear { date, year } => format!(
-                "{} is not in {year}; move it under [calendar.years.{}]",
-                format_iso(*date),
-                date.year()
-            ),
-            CalendarError::HolidayIsWorkday { date } => format!(
-                "{} is listed both as a holiday and as a working day; check the State Council notice \
-                 and keep only one",
-                format_iso(*date)
-            ),
-            CalendarError::LocalHolidayOnWorkday { date } => format!(
-                "local holiday {} is an official adjusted working day; this site treats it as a day \
-                 off. Remove it from local_holidays if offices are open",
-                format_iso(*date)
-            ),
-        }
+            },
+            en: {
+                format!(
+                    "{} is not in {year}; move it under [calendar.years.{}]",
+                    format_iso(*date),
+                    date.year()
+                )
+            };
+        /// A day listed both as holiday and as working day.
+        HolidayIsWorkday { date: Date } = "calendar.holiday-is-workday",
+            zh: {
+                format!(
+                    "{} 同时列为放假日和调休上班日；请核对国务院办公厅通知，只保留其中一处",
+                    format_iso(*date)
+                )
+            },
+            en: {
+                format!(
+                    "{} is listed both as a holiday and as a working day; check the State Council notice \
+                     and keep only one",
+                    format_iso(*date)
+                )
+            };
+        /// A local holiday on an official adjusted working day.
+        LocalHolidayOnWorkday { date: Date } = "calendar.local-holiday-on-workday",
+            zh: {
+                format!(
+                    "地方节假日 {} 是法定调休上班日，本站按放假处理；如不放假，请从 local_holidays 中删除",
+                    format_iso(*date)
+                )
+            },
+            en: {
+                format!(
+                    "local holiday {} is an official adjusted working day; this site treats it as a day \
+                     off. Remove it from local_holidays if offices are open",
+                    format_iso(*date)
+                )
+            };
     }
 }
 

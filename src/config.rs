@@ -1,6 +1,6 @@
 //! `site.toml`: the board's identity (title, publishing unit, contact) and build settings.
 
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 use crate::toml_keys::{self, Key, Shape};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -196,104 +196,46 @@ fn default_home_latest() -> usize {
     5
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("site.toml not found")]
-    Missing { root: String },
-    #[error("site.toml could not be read: {0}")]
-    Unreadable(String),
-    #[error("TOML syntax error: {0}")]
-    Syntax(String),
-    #[error("invalid value: {0}")]
-    Invalid(String),
-    #[error("base_url must start with http:// or https://")]
-    BaseUrl(String),
-    #[error("paginate must be at least 1")]
-    Paginate,
-    #[error(
-        "`{0}` must not be written in site.toml: secrets come from environment variables or a prompt"
-    )]
-    PublishSecret(String),
-    #[error(
-        "the publish url contains a password (`user:password@`): remove the password, it comes from GONGKAI_PUBLISH_PASSWORD or a prompt"
-    )]
-    PublishUrlPassword,
-    #[error(
-        "unknown publish address `{0}`: use sftp://, ftp://, ftps://, webdav://, webdavs://, s3:// or a folder path"
-    )]
-    PublishScheme(String),
-    #[error("[[publish]] name `{0}` must be one word (letters, digits, - or _) and unique")]
-    PublishName(String),
-    #[error(
-        "publish target `{0}`: s3:// needs `endpoint` (e.g. \"https://oss-cn-hangzhou.aliyuncs.com\") or `region`"
-    )]
-    PublishS3Endpoint(String),
-}
-
-impl Message for ConfigError {
-    fn code(&self) -> &'static str {
-        match self {
-            ConfigError::Missing { .. } => "config.missing",
-            ConfigError::Unreadable(_) => "config.unreadable",
-            ConfigError::Syntax(_) => "config.syntax",
-            ConfigError::Invalid(_) => "config.invalid",
-            ConfigError::BaseUrl(_) => "config.base-url",
-            ConfigError::Paginate => "config.paginate",
-            ConfigError::PublishSecret(_) | ConfigError::PublishUrlPassword => {
-                "config.publish-secret"
-            }
-            ConfigError::PublishScheme(_) => "config.publish-url",
-            ConfigError::PublishName(_) => "config.publish-name",
-            ConfigError::PublishS3Endpoint(_) => "config.publish-endpoint",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            ConfigError::Missing { root } => format!(
-                "在 {root} 找不到 site.toml。请在网站文件夹里运行，或用 --root 指定网站文件夹；新建网站请运行 gongkai init 文件夹名"
-            ),
-            ConfigError::Unreadable(e) => format!("无法读取 site.toml：{e}"),
-            ConfigError::Syntax(e) => {
-                format!("site.toml 格式有误：{}", crate::toml_syntax::toml_message_zh(e))
-            }
-            ConfigError::Invalid(e) => {
+crate::messages! {
+    pub enum ConfigError {
+        Missing { root: String } = "config.missing",
+            zh: "在 {root} 找不到 site.toml。请在网站文件夹里运行，或用 --root 指定网站文件夹；新建网站请运行 gongkai init 文件夹名",
+            en: "no site.toml in {root}; run inside the site folder or pass --root; create a site with `gongkai init DIR`";
+        Unreadable(e: String) = "config.unreadable",
+            zh: "无法读取 site.toml：{e}",
+            en: "site.toml could not be read: {e}";
+        Syntax(e: String) = "config.syntax",
+            zh: { format!("site.toml 格式有误：{}", crate::toml_syntax::toml_message_zh(e)) },
+            en: "TOML syntax error: {e}";
+        Invalid(e: String) = "config.invalid",
+            zh: {
                 format!("site.toml 中的值不正确：{}", crate::toml_syntax::toml_message_zh(e))
-            }
-            ConfigError::BaseUrl(v) => format!(
-                "base_url 必须是完整网址，以 http:// 或 https:// 开头，例如 \"https://example.org/qingshi/\"（现在是 \"{v}\"）"
-            ),
-            ConfigError::Paginate => "paginate（每页条数）至少为 1".into(),
-            ConfigError::PublishSecret(k) => format!(
-                "密码不能写在 site.toml 里（网站文件夹会用 U 盘拷来拷去，谁都能看到）：请删掉 {k} 这一行。\
-发布时密码从环境变量 GONGKAI_PUBLISH_PASSWORD（S3 用 GONGKAI_S3_SECRET_ACCESS_KEY）读取，没有设置时 gongkai publish 会当场询问"
-            ),
-            ConfigError::PublishUrlPassword => {
-                "发布地址里不能带密码（“用户名:密码@”）：请只写“用户名@”，\
-密码从环境变量 GONGKAI_PUBLISH_PASSWORD 读取，或在发布时输入"
-                    .into()
-            }
-            ConfigError::PublishScheme(u) => format!(
-                "发布地址 \"{u}\" 的开头不认识：请写 sftp://、ftp://、ftps://、webdav://、webdavs://、s3:// 开头的地址，\
-或者一个文件夹路径（如 \"E:\\公开栏\"）"
-            ),
-            ConfigError::PublishName(n) => format!(
-                "[[publish]] 的 name \"{n}\" 不能为空、不能重复，只能用字母、数字、- 和 _，例如 name = \"township\""
-            ),
-            ConfigError::PublishS3Endpoint(n) => format!(
-                "发布目标 {n} 是 s3:// 地址，还需要写 endpoint（服务地址，例如 endpoint = \"https://oss-cn-hangzhou.aliyuncs.com\"）或 region"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            ConfigError::Missing { root } => format!(
-                "no site.toml in {root}; run inside the site folder or pass --root; create a site with `gongkai init DIR`"
-            ),
-            ConfigError::BaseUrl(v) => format!(
-                "base_url must be a full URL starting with http:// or https://, e.g. \"https://example.org/qingshi/\" (found \"{v}\")"
-            ),
-            other => other.to_string(),
-        }
+            },
+            en: "invalid value: {e}";
+        BaseUrl(v: String) = "config.base-url",
+            zh: "base_url 必须是完整网址，以 http:// 或 https:// 开头，例如 \"https://example.org/qingshi/\"（现在是 \"{v}\"）",
+            en: "base_url must be a full URL starting with http:// or https://, e.g. \"https://example.org/qingshi/\" (found \"{v}\")";
+        Paginate = "config.paginate",
+            zh: "paginate（每页条数）至少为 1",
+            en: "paginate must be at least 1";
+        PublishSecret(k: String) = "config.publish-secret",
+            zh: "密码不能写在 site.toml 里（网站文件夹会用 U 盘拷来拷去，谁都能看到）：请删掉 {k} 这一行。\
+                发布时密码从环境变量 GONGKAI_PUBLISH_PASSWORD（S3 用 GONGKAI_S3_SECRET_ACCESS_KEY）读取，没有设置时 gongkai publish 会当场询问",
+            en: "`{k}` must not be written in site.toml: secrets come from environment variables or a prompt";
+        PublishUrlPassword = "config.publish-url-password",
+            zh: "发布地址里不能带密码（“用户名:密码@”）：请只写“用户名@”，\
+                密码从环境变量 GONGKAI_PUBLISH_PASSWORD 读取，或在发布时输入",
+            en: "the publish url contains a password (`user:password@`): remove the password, it comes from GONGKAI_PUBLISH_PASSWORD or a prompt";
+        PublishScheme(u: String) = "config.publish-url",
+            zh: "发布地址 \"{u}\" 的开头不认识：请写 sftp://、ftp://、ftps://、webdav://、webdavs://、s3:// 开头的地址，\
+                或者一个文件夹路径（如 \"E:\\公开栏\"）",
+            en: "unknown publish address `{u}`: use sftp://, ftp://, ftps://, webdav://, webdavs://, s3:// or a folder path";
+        PublishName(n: String) = "config.publish-name",
+            zh: "[[publish]] 的 name \"{n}\" 不能为空、不能重复，只能用字母、数字、- 和 _，例如 name = \"township\"",
+            en: "[[publish]] name `{n}` must be one word (letters, digits, - or _) and unique";
+        PublishS3Endpoint(n: String) = "config.publish-endpoint",
+            zh: "发布目标 {n} 是 s3:// 地址，还需要写 endpoint（服务地址，例如 endpoint = \"https://oss-cn-hangzhou.aliyuncs.com\"）或 region",
+            en: "publish target `{n}`: s3:// needs `endpoint` (e.g. \"https://oss-cn-hangzhou.aliyuncs.com\") or `region`";
     }
 }
 
@@ -337,7 +279,7 @@ pub fn parse_with_warnings(
             return Err(crate::toml_syntax::syntax_diagnostics(src, parser));
         }
     };
-    let mut errors = toml_keys::check(table.get_ref(), SITE_KEYS, "site.toml", src);
+    let mut errors = toml_keys::check(table.get_ref(), SITE_KEYS, Some("site.toml"), src);
     if !errors.is_empty() {
         return Err(errors);
     }

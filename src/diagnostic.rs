@@ -1,51 +1,13 @@
 //! One error type for users: where (path, line, column or spreadsheet cell), what, and how to fix it.
 //!
 //! Every stage of the pipeline returns `Diagnostic`s instead of failing fast, so a clerk sees all
-//! problems of a build at once. Messages are typed per module (each module's error enum implements
-//! [`Message`]) and rendered once, at the edge, in Chinese or English.
+//! problems of a build at once. A diagnostic carries its message as data ([`Msg`]: code, fields
+//! and both texts, from the catalogue of [`crate::message`]); the language is chosen when it is
+//! shown, at the edge.
 
-use std::fmt;
 use std::path::Path;
 
-/// Which language messages are shown in. Clerks read Chinese; maintainers may set `GONGKAI_LANG=en`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// Reads `GONGKAI_LANG`; anything starting with `en` selects English.
-    pub fn from_env() -> Lang {
-        match std::env::var("GONGKAI_LANG") {
-            Ok(v) if v.to_ascii_lowercase().starts_with("en") => Lang::En,
-            _ => Lang::Zh,
-        }
-    }
-
-    /// Picks one of two texts.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
-
-/// A message that can be shown in both languages. Each module's error enum implements it.
-pub trait Message: fmt::Debug + Send + Sync {
-    /// Stable machine-readable code, e.g. `frontmatter.unknown-key`.
-    fn code(&self) -> &'static str;
-    fn zh(&self) -> String;
-    fn en(&self) -> String;
-    fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Zh => self.zh(),
-            Lang::En => self.en(),
-        }
-    }
-}
+pub use crate::message::{Lang, Msg};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -82,28 +44,28 @@ pub struct Snippet {
     pub len: usize,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path relative to the site root, always with `/` separators.
     pub path: String,
     pub position: Position,
-    pub message: Box<dyn Message>,
+    pub message: Msg,
     pub snippet: Option<Snippet>,
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, message: impl Message + 'static) -> Self {
+    pub fn error(path: impl Into<String>, message: impl Into<Msg>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
             position: Position::File,
-            message: Box::new(message),
+            message: message.into(),
             snippet: None,
         }
     }
 
-    pub fn warning(path: impl Into<String>, message: impl Message + 'static) -> Self {
+    pub fn warning(path: impl Into<String>, message: impl Into<Msg>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
@@ -184,9 +146,11 @@ impl Diagnostic {
 
     /// The full human-readable report: location, severity, message, snippet with caret.
     pub fn render(&self, lang: Lang) -> String {
-        let sev = match self.severity {
-            Severity::Error => lang.pick("错误", "error"),
-            Severity::Warning => lang.pick("警告", "warning"),
+        let sev = match (self.severity, lang) {
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::Zh) => "警告",
+            (Severity::Warning, Lang::En) => "warning",
         };
         let mut out = format!("{}: {}: {}", self.location(), sev, self.message.text(lang));
         if let Some(snippet) = &self.snippet {
@@ -297,44 +261,6 @@ impl Diagnostics {
     }
 }
 
-/// A copy keeps the message's code and both texts (as a [`Text`]); the preview's cache hands out
-/// copies of the diagnostics of steps it did not redo.
-impl Clone for Diagnostic {
-    fn clone(&self) -> Self {
-        Diagnostic {
-            severity: self.severity,
-            path: self.path.clone(),
-            position: self.position.clone(),
-            message: Box::new(Text {
-                code: self.message.code(),
-                zh: self.message.zh(),
-                en: self.message.en(),
-            }),
-            snippet: self.snippet.clone(),
-        }
-    }
-}
-
-/// A plain two-language message for one-off cases that need no variant of their own.
-#[derive(Debug, Clone)]
-pub struct Text {
-    pub code: &'static str,
-    pub zh: String,
-    pub en: String,
-}
-
-impl Message for Text {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn zh(&self) -> String {
-        self.zh.clone()
-    }
-    fn en(&self) -> String {
-        self.en.clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,11 +276,9 @@ mod tests {
     #[test]
     fn render_shows_caret_under_the_span() {
         let src = "a\ntitel = \"x\"\n";
-        let d = Diagnostic::error(
-            "content/a.md",
-            Text { code: "t", zh: "未知".into(), en: "unknown".into() },
-        )
-        .at_span(src, 2..7);
+        let d =
+            Diagnostic::error("content/a.md", Msg::new("t", (), "未知".into(), "unknown".into()))
+                .at_span(src, 2..7);
         let out = d.render(Lang::En);
         assert!(out.starts_with("content/a.md:2:1: error: unknown"), "{out}");
         assert!(out.ends_with("| ^^^^^"), "{out}");
@@ -399,21 +323,13 @@ impl SourceText {
     }
 
     /// An error at a span of the TOML fragment.
-    pub fn error_at(
-        &self,
-        span: std::ops::Range<usize>,
-        msg: impl Message + 'static,
-    ) -> Diagnostic {
+    pub fn error_at(&self, span: std::ops::Range<usize>, msg: impl Into<Msg>) -> Diagnostic {
         let span = span.start + self.toml_offset..span.end + self.toml_offset;
         Diagnostic::error(self.path.clone(), msg).at_span(&self.text, span)
     }
 
     /// A warning at a span of the TOML fragment.
-    pub fn warning_at(
-        &self,
-        span: std::ops::Range<usize>,
-        msg: impl Message + 'static,
-    ) -> Diagnostic {
+    pub fn warning_at(&self, span: std::ops::Range<usize>, msg: impl Into<Msg>) -> Diagnostic {
         let mut d = self.error_at(span, msg);
         d.severity = Severity::Warning;
         d
@@ -423,7 +339,7 @@ impl SourceText {
     pub fn error_at_file_span(
         &self,
         span: std::ops::Range<usize>,
-        msg: impl Message + 'static,
+        msg: impl Into<Msg>,
     ) -> Diagnostic {
         Diagnostic::error(self.path.clone(), msg).at_span(&self.text, span)
     }

@@ -5,7 +5,7 @@
 //! fragment's offset (see [`SourceText`]).
 
 use crate::date::DateValue;
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 use crate::toml_keys::{self, Key, Shape};
 use crate::toml_syntax::{code_point, syntax_diagnostics, toml_message_zh};
 use serde::Deserialize;
@@ -195,54 +195,34 @@ pub struct Split {
     pub body_line: usize,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum FrontMatterError {
-    #[error("the file must start with a +++ line")]
-    Missing,
-    #[error("front matter written as YAML (---); gongkai uses TOML between +++ lines")]
-    Yaml,
-    #[error("the front matter is not closed by a +++ line")]
-    Unclosed,
-    #[error(
-        "the front matter is not closed by a +++ line: add a line +++ before line {0}, where the text begins"
-    )]
-    UnclosedBefore(usize),
-    #[error("the closing line must be three ASCII plus signs +++ (found `{0}`)")]
-    FenceTypo(String),
-    #[error("TOML syntax error: {0}")]
-    Syntax(String),
-    #[error("invalid value: {0}")]
-    Invalid(String),
-    #[error("`{0}` is required")]
-    MissingKey(&'static str),
-    #[error("title is empty")]
-    EmptyTitle,
-}
-
-impl Message for FrontMatterError {
-    fn code(&self) -> &'static str {
-        match self {
-            FrontMatterError::Missing => "frontmatter.missing",
-            FrontMatterError::Yaml => "frontmatter.yaml",
-            FrontMatterError::Unclosed | FrontMatterError::UnclosedBefore(_) => {
-                "frontmatter.unclosed"
-            }
-            FrontMatterError::FenceTypo(_) => "frontmatter.fence-typo",
-            FrontMatterError::Syntax(_) => "frontmatter.syntax",
-            FrontMatterError::Invalid(_) => "frontmatter.invalid",
-            FrontMatterError::MissingKey(_) => "frontmatter.missing-key",
-            FrontMatterError::EmptyTitle => "frontmatter.empty-title",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            FrontMatterError::Missing => "文件开头缺少 +++ 行。每篇公开内容要以 +++ 开头，写上 title（标题）和 date（日期），再以 +++ 结束，例如：\n+++\ntitle = \"关于……的公示\"\ndate = 2026-10-08\n+++".into(),
-            FrontMatterError::Yaml => "开头的设置用了 --- （YAML 格式）；gongkai 用 +++ 包起来的 TOML 格式，请把两行 --- 改成 +++，并把 `键: 值` 写成 `键 = \"值\"`".into(),
-            FrontMatterError::Unclosed => "开头的设置没有用 +++ 结束：请在 title、date 等设置之后加一行 +++".into(),
-            FrontMatterError::UnclosedBefore(line) => format!(
-                "开头的设置没有用 +++ 结束：请在第 {line} 行（正文开始的地方）之前加一行 +++"
-            ),
-            FrontMatterError::FenceTypo(w) => {
+crate::messages! {
+    pub enum FrontMatterError {
+        Missing = "frontmatter.missing",
+            zh: "文件开头缺少 +++ 行。每篇公开内容要以 +++ 开头，写上 title（标题）和 date（日期），再以 +++ 结束，例如：\n+++\ntitle = \"关于……的公示\"\ndate = 2026-10-08\n+++",
+            en: "the file must start with a +++ line";
+        Yaml = "frontmatter.yaml",
+            zh: "开头的设置用了 --- （YAML 格式）；gongkai 用 +++ 包起来的 TOML 格式，请把两行 --- 改成 +++，并把 `键: 值` 写成 `键 = \"值\"`",
+            en: "front matter written as YAML (---); gongkai uses TOML between +++ lines";
+        /// No closing `+++`; `before` is the line where the body seems to begin, when known.
+        Unclosed { before: Option<usize> } = "frontmatter.unclosed",
+            zh: {
+                match before {
+                    Some(line) => format!(
+                        "开头的设置没有用 +++ 结束：请在第 {line} 行（正文开始的地方）之前加一行 +++"
+                    ),
+                    None => "开头的设置没有用 +++ 结束：请在 title、date 等设置之后加一行 +++".into(),
+                }
+            },
+            en: {
+                match before {
+                    Some(line) => format!(
+                        "the front matter is not closed by a +++ line: add a line +++ before line {line}, where the text begins"
+                    ),
+                    None => "the front matter is not closed by a +++ line".into(),
+                }
+            };
+        FenceTypo(w: String) = "frontmatter.fence-typo",
+            zh: {
                 let odd: Vec<String> =
                     w.chars().filter(|c| *c != '+' && *c != ' ').map(code_point).collect();
                 let odd = if odd.is_empty() {
@@ -251,32 +231,38 @@ impl Message for FrontMatterError {
                     format!("，其中 {} 是全角字符", odd.join("、"))
                 };
                 format!("结束开头设置的一行要写成三个英文（半角）加号 +++（现在是 {w}{odd}）：请把这一行改成 +++")
-            }
-            FrontMatterError::Syntax(m) => format!("设置的写法有误：{}", toml_message_zh(m)),
-            FrontMatterError::Invalid(m) => format!("设置的值不正确：{}", toml_message_zh(m)),
-            FrontMatterError::MissingKey(k) => format!(
-                "缺少 `{k}`。请在开头的 +++ 之间加上一行，例如：{}",
-                match *k {
-                    "title" => "title = \"关于……的公示\"",
-                    "date" => "date = 2026-10-08",
-                    _ => "",
-                }
-            ),
-            FrontMatterError::EmptyTitle => "标题（title）不能为空".into(),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            FrontMatterError::MissingKey(k) => format!(
-                "`{k}` is required; add it between the +++ lines, e.g. {}",
-                match *k {
-                    "title" => "title = \"Notice of ...\"",
-                    "date" => "date = 2026-10-08",
-                    _ => "",
-                }
-            ),
-            other => other.to_string(),
-        }
+            },
+            en: "the closing line must be three ASCII plus signs +++ (found `{w}`)";
+        Syntax(m: String) = "frontmatter.syntax",
+            zh: { format!("设置的写法有误：{}", toml_message_zh(m)) },
+            en: "TOML syntax error: {m}";
+        Invalid(m: String) = "frontmatter.invalid",
+            zh: { format!("设置的值不正确：{}", toml_message_zh(m)) },
+            en: "invalid value: {m}";
+        MissingKey(k: &'static str) = "frontmatter.missing-key",
+            zh: {
+                format!(
+                    "缺少 `{k}`。请在开头的 +++ 之间加上一行，例如：{}",
+                    match *k {
+                        "title" => "title = \"关于……的公示\"",
+                        "date" => "date = 2026-10-08",
+                        _ => "",
+                    }
+                )
+            },
+            en: {
+                format!(
+                    "`{k}` is required; add it between the +++ lines, e.g. {}",
+                    match *k {
+                        "title" => "title = \"Notice of ...\"",
+                        "date" => "date = 2026-10-08",
+                        _ => "",
+                    }
+                )
+            };
+        EmptyTitle = "frontmatter.empty-title",
+            zh: "标题（title）不能为空",
+            en: "title is empty";
     }
 }
 
@@ -291,7 +277,8 @@ pub fn split(text: &str) -> Result<Split, FrontMatterError> {
     if first_line.trim_end() != "+++" {
         return Err(FrontMatterError::Missing);
     }
-    let toml_start = start + rest.find('\n').map(|i| i + 1).ok_or(FrontMatterError::Unclosed)?;
+    let toml_start = start
+        + rest.find('\n').map(|i| i + 1).ok_or(FrontMatterError::Unclosed { before: None })?;
     let mut pos = toml_start;
     let mut line = 2;
     while pos < text.len() {
@@ -307,7 +294,7 @@ pub fn split(text: &str) -> Result<Split, FrontMatterError> {
         pos = end_of_line;
         line += 1;
     }
-    Err(FrontMatterError::Unclosed)
+    Err(FrontMatterError::Unclosed { before: None })
 }
 
 /// A file split and ready for TOML parsing.
@@ -327,7 +314,7 @@ pub fn parse<T: for<'de> Deserialize<'de>>(
 ) -> Result<Parsed<T>, Vec<Diagnostic>> {
     let split = match split(&text) {
         Ok(s) => s,
-        Err(FrontMatterError::Unclosed) => return Err(vec![unclosed(path, &text)]),
+        Err(FrontMatterError::Unclosed { .. }) => return Err(vec![unclosed(path, &text)]),
         Err(e) => {
             let diag = Diagnostic::error(path, e).with_line_snippet(&text, 1, 1, 1);
             return Err(vec![diag]);
@@ -342,7 +329,7 @@ pub fn parse<T: for<'de> Deserialize<'de>>(
             return Err(syntax_diagnostics(&src, parser));
         }
     };
-    let mut errors = toml_keys::check(table.get_ref(), keys, front_matter_context(), &src);
+    let mut errors = toml_keys::check(table.get_ref(), keys, None, &src);
     for key in required {
         if !table.get_ref().iter().any(|(k, _)| k.get_ref() == key) {
             let fence = Diagnostic::error(path, FrontMatterError::MissingKey(key))
@@ -385,19 +372,13 @@ fn unclosed(path: &str, text: &str) -> Diagnostic {
         let t = line.trim();
         let heading = after_blank && t.starts_with('#');
         if !t.is_empty() && (heading || !looks_like_toml(t)) {
-            return Diagnostic::error(path, FrontMatterError::UnclosedBefore(n + 1))
+            return Diagnostic::error(path, FrontMatterError::Unclosed { before: Some(n + 1) })
                 .with_line_snippet(text, n + 1, 1, 1);
         }
         after_blank = t.is_empty();
     }
-    Diagnostic::error(path, FrontMatterError::Unclosed).with_line_snippet(text, 1, 1, 3)
-}
-
-fn front_matter_context() -> &'static str {
-    match crate::diagnostic::Lang::from_env() {
-        crate::diagnostic::Lang::Zh => "开头的设置（+++ 之间）",
-        crate::diagnostic::Lang::En => "the front matter",
-    }
+    Diagnostic::error(path, FrontMatterError::Unclosed { before: None })
+        .with_line_snippet(text, 1, 1, 3)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod load;
 pub mod manifest;
 pub mod markdown;
 pub mod memo;
+pub mod message;
 pub mod mime;
 pub mod money;
 pub mod notice;

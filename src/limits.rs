@@ -6,8 +6,6 @@
 //!
 //! This module imports nothing above `diagnostic`.
 
-use crate::diagnostic::Message;
-
 /// A posting, section intro or home page: 4 MiB of text (about two million Chinese characters).
 pub const MAX_POSTING_BYTES: u64 = 4 << 20;
 /// Lists and block quotes inside each other: 32 levels (a board uses 3 or 4).
@@ -22,66 +20,28 @@ pub const MAX_INFLATED_BYTES: u64 = 256 << 20;
 /// Cells of one spreadsheet: 2,000,000.
 pub const MAX_CELLS: u64 = 2_000_000;
 
-/// A file beyond one of the limits.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum LimitError {
-    #[error(
-        "this file is {size}, more than the limit of {limit} for one posting; split it into several postings or attach the long list as a file"
-    )]
-    PostingSize { size: String, limit: String },
-    #[error(
-        "lists or quotes are nested {depth} levels deep here, more than the limit of {limit}; nest fewer levels"
-    )]
-    Nesting { depth: usize, limit: usize },
-    #[error("this file is {size}, more than the limit of {limit} for a file gongkai reads")]
-    FileSize { size: String, limit: String },
-    #[error("this ledger has more than {limit} rows (the limit); split it by year or by quarter")]
-    LedgerRows { limit: usize },
-    #[error(
-        "this file unpacks to more than {limit} (the limit); it is damaged or not a real document (a \"zip bomb\")"
-    )]
-    Inflated { limit: String },
-    #[error(
-        "this spreadsheet has more than {limit} cells (the limit); keep only the sheets to publish"
-    )]
-    Cells { limit: u64 },
-}
-
-impl Message for LimitError {
-    fn code(&self) -> &'static str {
-        match self {
-            LimitError::PostingSize { .. } => "limit.posting-size",
-            LimitError::Nesting { .. } => "limit.nesting",
-            LimitError::FileSize { .. } => "limit.file-size",
-            LimitError::LedgerRows { .. } => "limit.ledger-rows",
-            LimitError::Inflated { .. } => "limit.inflated",
-            LimitError::Cells { .. } => "limit.cells",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            LimitError::PostingSize { size, limit } => format!(
-                "这个文件有 {size}，超过了一篇内容的上限 {limit}。请把它拆成几篇，或把很长的名单做成附件"
-            ),
-            LimitError::Nesting { depth, limit } => format!(
-                "这里的列表或引用套了 {depth} 层，超过了上限 {limit} 层。请减少嵌套层数（公开栏一般不超过 3 层）"
-            ),
-            LimitError::FileSize { size, limit } => {
-                format!("这个文件有 {size}，超过了 gongkai 读取文件的上限 {limit}")
-            }
-            LimitError::LedgerRows { limit } => {
-                format!("这个账本超过了 {limit} 行的上限。请按年度或季度拆成几个账本")
-            }
-            LimitError::Inflated { limit } => format!(
-                "这个文件解压后超过 {limit} 的上限，可能已损坏，或不是正常的文档（“压缩炸弹”）。请用 WPS 或 Excel 打开后重新另存"
-            ),
-            LimitError::Cells { limit } => {
-                format!("这个表格超过了 {limit} 个单元格的上限。请只保留要公开的工作表后另存")
-            }
-        }
-    }
-    fn en(&self) -> String {
-        self.to_string()
+crate::messages! {
+    /// A file beyond one of the limits.
+    #[derive(Eq)]
+    pub enum LimitError {
+        PostingSize { size: String, limit: String } = "limit.posting-size",
+            zh: "这个文件有 {size}，超过了一篇内容的上限 {limit}。请把它拆成几篇，或把很长的名单做成附件",
+            en: "this file is {size}, more than the limit of {limit} for one posting; split it into several postings or attach the long list as a file";
+        Nesting { depth: usize, limit: usize } = "limit.nesting",
+            zh: "这里的列表或引用套了 {depth} 层，超过了上限 {limit} 层。请减少嵌套层数（公开栏一般不超过 3 层）",
+            en: "lists or quotes are nested {depth} levels deep here, more than the limit of {limit}; nest fewer levels";
+        FileSize { size: String, limit: String } = "limit.file-size",
+            zh: "这个文件有 {size}，超过了 gongkai 读取文件的上限 {limit}",
+            en: "this file is {size}, more than the limit of {limit} for a file gongkai reads";
+        LedgerRows { limit: usize } = "limit.ledger-rows",
+            zh: "这个账本超过了 {limit} 行的上限。请按年度或季度拆成几个账本",
+            en: "this ledger has more than {limit} rows (the limit); split it by year or by quarter";
+        Inflated { limit: String } = "limit.inflated",
+            zh: "这个文件解压后超过 {limit} 的上限，可能已损坏，或不是正常的文档（“压缩炸弹”）。请用 WPS 或 Excel 打开后重新另存",
+            en: "this file unpacks to more than {limit} (the limit); it is damaged or not a real document (a \"zip bomb\")";
+        Cells { limit: u64 } = "limit.cells",
+            zh: "这个表格超过了 {limit} 个单元格的上限。请只保留要公开的工作表后另存",
+            en: "this spreadsheet has more than {limit} cells (the limit); keep only the sheets to publish";
     }
 }
 

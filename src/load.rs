@@ -3,7 +3,7 @@
 //! Files are read and their front matter parsed in parallel; all problems are collected.
 
 use crate::config::{self, SiteConfig};
-use crate::diagnostic::{Diagnostic, Message, display_path};
+use crate::diagnostic::{Diagnostic, display_path};
 use crate::frontmatter::{self, POSTING_KEYS, PostingFront, SECTION_KEYS, SectionFront};
 use crate::site::{ContentFile, HomeIntro, Posting, Section, Site};
 use jiff::civil::Date;
@@ -19,49 +19,23 @@ pub struct LoadOptions {
     pub include_unpublished: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("content/ folder not found")]
-    NoContent,
-    #[error("cannot read file: {0}")]
-    Unreadable(String),
-    #[error("file is not valid UTF-8 text")]
-    NotUtf8,
-    #[error("{other} maps to the same URL {url}")]
-    DuplicateUrl { url: String, other: String },
-    #[error("postings must be inside a section folder")]
-    RootPosting,
-}
-
-impl Message for LoadError {
-    fn code(&self) -> &'static str {
-        match self {
-            LoadError::NoContent => "load.no-content",
-            LoadError::Unreadable(_) => "load.unreadable",
-            LoadError::NotUtf8 => "load.not-utf8",
-            LoadError::DuplicateUrl { .. } => "load.duplicate-url",
-            LoadError::RootPosting => "load.root-posting",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            LoadError::NoContent => "找不到 content 文件夹。公开内容要放在网站文件夹下的 content/village（村务）、content/party（党务）、content/finance（财务）里".into(),
-            LoadError::Unreadable(e) => format!("无法读取这个文件：{e}"),
-            LoadError::NotUtf8 => "这个文件不是 UTF-8 编码。请用记事本“另存为”，编码选择 UTF-8 后再保存".into(),
-            LoadError::DuplicateUrl { url, other } => format!(
-                "这个文件和 {other} 会生成同一个网页地址 {url}。请给其中一个改文件名，或在开头设置不同的 slug"
-            ),
-            LoadError::RootPosting => "公开内容不能直接放在 content 文件夹下，请移到 village（村务）、party（党务）或 finance（财务）文件夹里".into(),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            LoadError::DuplicateUrl { url, other } => format!(
-                "this file and {other} map to the same URL {url}; rename one of them or give it a different `slug`"
-            ),
-            LoadError::RootPosting => "postings must be inside a section folder (village/, party/, finance/), not directly in content/".into(),
-            other => other.to_string(),
-        }
+crate::messages! {
+    pub enum LoadError {
+        NoContent = "load.no-content",
+            zh: "找不到 content 文件夹。公开内容要放在网站文件夹下的 content/village（村务）、content/party（党务）、content/finance（财务）里",
+            en: "content/ folder not found";
+        Unreadable(e: String) = "load.unreadable",
+            zh: "无法读取这个文件：{e}",
+            en: "cannot read file: {e}";
+        NotUtf8 = "load.not-utf8",
+            zh: "这个文件不是 UTF-8 编码。请用记事本“另存为”，编码选择 UTF-8 后再保存",
+            en: "file is not valid UTF-8 text";
+        DuplicateUrl { url: String, other: String } = "load.duplicate-url",
+            zh: "这个文件和 {other} 会生成同一个网页地址 {url}。请给其中一个改文件名，或在开头设置不同的 slug",
+            en: "this file and {other} map to the same URL {url}; rename one of them or give it a different `slug`";
+        RootPosting = "load.root-posting",
+            zh: "公开内容不能直接放在 content 文件夹下，请移到 village（村务）、party（党务）或 finance（财务）文件夹里",
+            en: "postings must be inside a section folder (village/, party/, finance/), not directly in content/";
     }
 }
 

@@ -199,7 +199,7 @@ fn main() -> ExitCode {
     // A build killed in the middle of replacing public/ (where the OS has no atomic exchange)
     // is completed first, whatever this command is.
     if let Err(e) = gongkai::output::recover(&ctx.root.join("public")) {
-        eprintln!("{}", ctx.lang.pick(&gongkai::diagnostic::Message::zh(&e), &e.to_string()));
+        eprintln!("{}", e.text(ctx.lang));
     }
     let Some(command) = cli.command else {
         return cmd::start::run(&ctx, cli.root.is_some());

@@ -30,7 +30,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::date::{DateValue, format_iso, parse_date};
-use crate::diagnostic::Message;
 
 /// The format version written into `manifest.json`; other versions are ignored when read.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -163,53 +162,25 @@ pub struct HistoryEntry {
     pub replaced: String,
 }
 
-/// Why a previous manifest could not be used (the caller shows it as a warning and carries on).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ManifestError {
-    Unreadable { path: String, reason: String },
-    Corrupt { path: String, reason: String },
-    OtherVersion { path: String, version: u32 },
-}
-
-impl Message for ManifestError {
-    fn code(&self) -> &'static str {
-        match self {
-            ManifestError::Unreadable { .. } => "manifest.unreadable",
-            ManifestError::Corrupt { .. } => "manifest.corrupt",
-            ManifestError::OtherVersion { .. } => "manifest.other-version",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            ManifestError::Unreadable { path, reason } => format!(
-                "无法读取上次发布的清单 {path}（{reason}）。本次无法检查已发布内容是否被改动；\
-                 本次构建会写入新的清单。"
-            ),
-            ManifestError::Corrupt { path, reason } => format!(
-                "上次发布的清单 {path} 已损坏（{reason}）。本次无法检查已发布内容是否被改动；\
-                 本次构建会写入新的清单。"
-            ),
-            ManifestError::OtherVersion { path, version } => format!(
-                "上次发布的清单 {path} 是第 {version} 版格式，本程序使用第 {MANIFEST_VERSION} 版，\
-                 已忽略；本次构建会写入新的清单。"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            ManifestError::Unreadable { path, reason } => format!(
-                "cannot read the previous manifest {path} ({reason}). Changes to published \
-                 postings cannot be checked this time; a new manifest will be written."
-            ),
-            ManifestError::Corrupt { path, reason } => format!(
-                "the previous manifest {path} is corrupt ({reason}). Changes to published \
-                 postings cannot be checked this time; a new manifest will be written."
-            ),
-            ManifestError::OtherVersion { path, version } => format!(
-                "the previous manifest {path} has format version {version}, this program writes \
-                 version {MANIFEST_VERSION}; it is ignored and a new manifest will be written."
-            ),
-        }
+crate::messages! {
+    /// Why a previous manifest could not be used (the caller shows it as a warning and carries on).
+    #[derive(Eq)]
+    pub enum ManifestError {
+        Unreadable { path: String, reason: String } = "manifest.unreadable",
+            zh: "无法读取上次发布的清单 {path}（{reason}）。本次无法检查已发布内容是否被改动；\
+                本次构建会写入新的清单。",
+            en: "cannot read the previous manifest {path} ({reason}). Changes to published \
+                postings cannot be checked this time; a new manifest will be written.";
+        Corrupt { path: String, reason: String } = "manifest.corrupt",
+            zh: "上次发布的清单 {path} 已损坏（{reason}）。本次无法检查已发布内容是否被改动；\
+                本次构建会写入新的清单。",
+            en: "the previous manifest {path} is corrupt ({reason}). Changes to published \
+                postings cannot be checked this time; a new manifest will be written.";
+        OtherVersion { path: String, version: u32 } = "manifest.other-version",
+            zh: "上次发布的清单 {path} 是第 {version} 版格式，本程序使用第 {MANIFEST_VERSION} 版，\
+                已忽略；本次构建会写入新的清单。",
+            en: "the previous manifest {path} has format version {version}, this program writes \
+                version {MANIFEST_VERSION}; it is ignored and a new manifest will be written.";
     }
 }
 
@@ -356,19 +327,99 @@ impl ChangeVerdict {
     }
 }
 
-/// A published posting changed without an explanation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ChangeError {
-    /// No `updated` date.
-    MissingUpdate { source: String, change: ChangeFacts },
-    /// `updated` earlier than the posting's date or than the previous publication.
-    UpdateTooEarly { source: String, updated: String, not_before: String, change: ChangeFacts },
-    /// No `[[changes]]` note dated on or after the previous publication.
-    MissingNote { source: String, updated: String, change: ChangeFacts },
+crate::messages! {
+    /// A published posting changed without an explanation.
+    #[derive(Eq)]
+    pub enum ChangeError {
+        /// No `updated` date.
+        MissingUpdate {
+            source: String,
+            change: ChangeFacts,
+        } = "manifest.change-without-update",
+            zh: {
+                format!(
+                    "{source} 已于 {} 发布（核验码 {}），现在内容有改动（核验码 {}），但没有写更新日期和更正\
+                     说明。已公开的内容不能悄悄修改：请在开头的设置（+++ 之间）顶层（任何 [[changes]] 之前）加上 \
+                     updated，并在末尾加一条 [[changes]] 说明改了什么，例如：{}",
+                    change.published,
+                    change.previous,
+                    change.current,
+                    example(&change.suggest, true)
+                )
+            },
+            en: {
+                format!(
+                    "{source} was published on {} (fingerprint {}) and has changed since (now {}), \
+                     without an update date or a note. Published content must not change silently: \
+                     add `updated` at the top level of the front matter (before any [[changes]]) and \
+                     a [[changes]] entry at the end saying what changed, for example:{}",
+                    change.published,
+                    change.previous,
+                    change.current,
+                    example(&change.suggest, true)
+                )
+            };
+        /// `updated` earlier than the posting's date or than the previous publication.
+        UpdateTooEarly {
+            source: String,
+            updated: String,
+            not_before: String,
+            change: ChangeFacts,
+        } = "manifest.update-too-early",
+            zh: {
+                format!(
+                    "{source} 的内容有改动（核验码 {} → {}），但 updated = {updated} 早于 {not_before}\
+                     （本篇日期或上次发布的日期）。请把 updated 改为修改当天，并加一条 [[changes]] \
+                     说明，例如：{}",
+                    change.previous,
+                    change.current,
+                    example(&change.suggest, true)
+                )
+            },
+            en: {
+                format!(
+                    "{source} has changed (fingerprint {} → {}), but updated = {updated} is earlier \
+                     than {not_before} (the posting's date or its previous publication). Set \
+                     `updated` to the day of the change and add a [[changes]] note, for example:{}",
+                    change.previous,
+                    change.current,
+                    example(&change.suggest, true)
+                )
+            };
+        /// No `[[changes]]` note dated on or after the previous publication.
+        MissingNote {
+            source: String,
+            updated: String,
+            change: ChangeFacts,
+        } = "manifest.change-without-note",
+            zh: {
+                format!(
+                    "{source} 的内容在 {} 发布后有改动（核验码 {} → {}），已写 updated = {updated}，但没有 \
+                     {} 以后的 [[changes]] 说明。请在开头的设置（+++ 之间）末尾加上一条，写明改了什么，例如：{}",
+                    change.published,
+                    change.previous,
+                    change.current,
+                    change.published,
+                    example(&change.suggest, false)
+                )
+            },
+            en: {
+                format!(
+                    "{source} has changed since it was published on {} (fingerprint {} → {}) and says \
+                     updated = {updated}, but has no [[changes]] note dated {} or later. Add one at \
+                     the end of the front matter saying what changed, for example:{}",
+                    change.published,
+                    change.previous,
+                    change.current,
+                    change.published,
+                    example(&change.suggest, false)
+                )
+            };
+    }
 }
 
 /// What the messages of [`ChangeError`] show.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ChangeFacts {
     /// Short fingerprints of the published and the current version.
     pub previous: String,
@@ -387,80 +438,6 @@ fn example(date: &str, with_updated: bool) -> String {
     }
     s.push_str(&format!("    [[changes]]\n    date = {date}\n    note = \"更正第3行金额笔误\""));
     s
-}
-
-impl Message for ChangeError {
-    fn code(&self) -> &'static str {
-        match self {
-            ChangeError::MissingUpdate { .. } => "manifest.change-without-update",
-            ChangeError::UpdateTooEarly { .. } => "manifest.update-too-early",
-            ChangeError::MissingNote { .. } => "manifest.change-without-note",
-        }
-    }
-
-    fn zh(&self) -> String {
-        match self {
-            ChangeError::MissingUpdate { source, change: c } => format!(
-                "{source} 已于 {} 发布（核验码 {}），现在内容有改动（核验码 {}），但没有写更新日期和更正\
-                 说明。已公开的内容不能悄悄修改：请在开头的设置（+++ 之间）顶层（任何 [[changes]] 之前）加上 \
-                 updated，并在末尾加一条 [[changes]] 说明改了什么，例如：{}",
-                c.published,
-                c.previous,
-                c.current,
-                example(&c.suggest, true)
-            ),
-            ChangeError::UpdateTooEarly { source, updated, not_before, change: c } => format!(
-                "{source} 的内容有改动（核验码 {} → {}），但 updated = {updated} 早于 {not_before}\
-                 （本篇日期或上次发布的日期）。请把 updated 改为修改当天，并加一条 [[changes]] \
-                 说明，例如：{}",
-                c.previous,
-                c.current,
-                example(&c.suggest, true)
-            ),
-            ChangeError::MissingNote { source, updated, change: c } => format!(
-                "{source} 的内容在 {} 发布后有改动（核验码 {} → {}），已写 updated = {updated}，但没有 \
-                 {} 以后的 [[changes]] 说明。请在开头的设置（+++ 之间）末尾加上一条，写明改了什么，例如：{}",
-                c.published,
-                c.previous,
-                c.current,
-                c.published,
-                example(&c.suggest, false)
-            ),
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            ChangeError::MissingUpdate { source, change: c } => format!(
-                "{source} was published on {} (fingerprint {}) and has changed since (now {}), \
-                 without an update date or a note. Published content must not change silently: \
-                 add `updated` at the top level of the front matter (before any [[changes]]) and \
-                 a [[changes]] entry at the end saying what changed, for example:{}",
-                c.published,
-                c.previous,
-                c.current,
-                example(&c.suggest, true)
-            ),
-            ChangeError::UpdateTooEarly { source, updated, not_before, change: c } => format!(
-                "{source} has changed (fingerprint {} → {}), but updated = {updated} is earlier \
-                 than {not_before} (the posting's date or its previous publication). Set \
-                 `updated` to the day of the change and add a [[changes]] note, for example:{}",
-                c.previous,
-                c.current,
-                example(&c.suggest, true)
-            ),
-            ChangeError::MissingNote { source, updated, change: c } => format!(
-                "{source} has changed since it was published on {} (fingerprint {} → {}) and says \
-                 updated = {updated}, but has no [[changes]] note dated {} or later. Add one at \
-                 the end of the front matter saying what changed, for example:{}",
-                c.published,
-                c.previous,
-                c.current,
-                c.published,
-                example(&c.suggest, false)
-            ),
-        }
-    }
 }
 
 /// A note as stored in the history: trimmed, on one line.

@@ -1,7 +1,7 @@
 //! Markdown to HTML with comrak, plus what gongkai needs on top: internal `.md` links rewritten
 //! to relative page URLs, and every link and anchor checked with its file:line.
 
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 use crate::urls;
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Anchorizer, Arena, Options};
@@ -103,44 +103,35 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum LinkError {
-    #[error("link target `{href}` does not exist")]
-    Missing { href: String, suggestion: Option<String> },
-    #[error("link `{href}` points at a draft or a posting dated in the future")]
-    Unpublished { href: String },
-    #[error("link `{href}` leaves the content folder")]
-    Outside { href: String },
-    #[error("anchor `#{anchor}` not found in {target}")]
-    MissingAnchor { anchor: String, target: String, available: Vec<String> },
-}
-
-impl Message for LinkError {
-    fn code(&self) -> &'static str {
-        match self {
-            LinkError::Missing { .. } => "link.missing",
-            LinkError::Unpublished { .. } => "link.unpublished",
-            LinkError::Outside { .. } => "link.outside",
-            LinkError::MissingAnchor { .. } => "link.missing-anchor",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            LinkError::Missing { href, suggestion } => {
+crate::messages! {
+    pub enum LinkError {
+        Missing { href: String, suggestion: Option<String> } = "link.missing",
+            zh: {
                 let mut s = format!("链接指向的文件 `{href}` 不存在");
                 match suggestion {
                     Some(sug) => s.push_str(&format!("，是不是 `{sug}`？")),
                     None => s.push_str("。请检查文件名和路径（相对于本文件所在的文件夹，例如 ../party/2026-dues.md）"),
                 }
                 s
-            }
-            LinkError::Unpublished { href } => format!(
-                "链接指向的 `{href}` 是草稿或还没到发布日期，发布后读者点开会找不到页面。请等它发布后再加链接，或去掉它的 draft 设置"
-            ),
-            LinkError::Outside { href } => {
-                format!("链接 `{href}` 指到了 content 文件夹之外，网站上无法打开")
-            }
-            LinkError::MissingAnchor { anchor, target, available } => {
+            },
+            en: {
+                match suggestion {
+                    Some(s) => format!("link target `{href}` does not exist; did you mean `{s}`?"),
+                    None => format!("link target `{href}` does not exist"),
+                }
+            };
+        Unpublished { href: String } = "link.unpublished",
+            zh: "链接指向的 `{href}` 是草稿或还没到发布日期，发布后读者点开会找不到页面。请等它发布后再加链接，或去掉它的 draft 设置",
+            en: "link `{href}` points at a draft or a posting dated in the future";
+        Outside { href: String } = "link.outside",
+            zh: "链接 `{href}` 指到了 content 文件夹之外，网站上无法打开",
+            en: "link `{href}` leaves the content folder";
+        MissingAnchor {
+            anchor: String,
+            target: String,
+            available: Vec<String>,
+        } = "link.missing-anchor",
+            zh: {
                 let mut s = format!("{target} 里没有 `#{anchor}` 这个小标题");
                 if !available.is_empty() {
                     s.push_str(&format!(
@@ -149,15 +140,8 @@ impl Message for LinkError {
                     ));
                 }
                 s
-            }
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            LinkError::Missing { href, suggestion: Some(s) } => {
-                format!("link target `{href}` does not exist; did you mean `{s}`?")
-            }
-            LinkError::MissingAnchor { anchor, target, available } => {
+            },
+            en: {
                 let mut s = format!("anchor `#{anchor}` not found in {target}");
                 if !available.is_empty() {
                     s.push_str(&format!(
@@ -166,9 +150,7 @@ impl Message for LinkError {
                     ));
                 }
                 s
-            }
-            other => other.to_string(),
-        }
+            };
     }
 }
 

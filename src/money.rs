@@ -123,49 +123,31 @@ impl Serialize for Fen {
     }
 }
 
-/// Why a text is not an amount.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum AmountError {
-    #[error("empty amount")]
-    Empty,
-    #[error("unexpected character {0:?}")]
-    InvalidChar(char),
-    #[error("more than two decimals")]
-    TooManyDecimals,
-    #[error("misplaced thousands separator")]
-    MisplacedComma,
-    #[error("malformed number")]
-    Malformed,
-    #[error("amount too large")]
-    TooLarge,
-    #[error("not a finite number")]
-    NotFinite,
-    #[error(
-        "Excel shows the error value {shown}: the cell's formula is wrong ({meaning}); fix the formula in Excel and save again"
-    )]
-    ExcelFormula { shown: String, meaning: &'static str },
-}
-
-impl AmountError {
-    /// The reason in Chinese, for clerks.
-    pub fn zh(&self) -> String {
-        match self {
-            AmountError::Empty => "金额为空".into(),
-            AmountError::InvalidChar(c) => format!("含有非数字字符“{c}”"),
-            AmountError::TooManyDecimals => "小数超过两位（金额精确到分）".into(),
-            AmountError::MisplacedComma => "千分位逗号位置不对".into(),
-            AmountError::Malformed => "数字格式不对".into(),
-            AmountError::TooLarge => "金额过大".into(),
-            AmountError::NotFinite => "不是有限数值".into(),
-            AmountError::ExcelFormula { shown, .. } => format!(
-                "Excel 里这个单元格显示错误值 {shown}，{}。请在 Excel 或 WPS 里点这个单元格，改好它的公式后重新保存",
-                excel_error_zh(shown)
-            ),
-        }
-    }
-
-    pub fn en(&self) -> String {
-        self.to_string()
+crate::messages! {
+    /// Why a text is not an amount (shown inside the message of the cell or key it came from).
+    #[derive(Eq)]
+    pub enum AmountError {
+        Empty = "amount.empty", zh: "金额为空", en: "empty amount";
+        InvalidChar(c: char) = "amount.invalid-char",
+            zh: "含有非数字字符“{c}”",
+            en: "unexpected character {c:?}";
+        TooManyDecimals = "amount.too-many-decimals",
+            zh: "小数超过两位（金额精确到分）",
+            en: "more than two decimals";
+        MisplacedComma = "amount.misplaced-comma",
+            zh: "千分位逗号位置不对",
+            en: "misplaced thousands separator";
+        Malformed = "amount.malformed", zh: "数字格式不对", en: "malformed number";
+        TooLarge = "amount.too-large", zh: "金额过大", en: "amount too large";
+        NotFinite = "amount.not-finite", zh: "不是有限数值", en: "not a finite number";
+        ExcelFormula { shown: String, meaning: &'static str } = "amount.excel-formula",
+            zh: {
+                format!(
+                    "Excel 里这个单元格显示错误值 {shown}，{}。请在 Excel 或 WPS 里点这个单元格，改好它的公式后重新保存",
+                    excel_error_zh(shown)
+                )
+            },
+            en: "Excel shows the error value {shown}: the cell's formula is wrong ({meaning}); fix the formula in Excel and save again";
     }
 }
 

@@ -16,7 +16,6 @@
 //! symbolic link (or a Windows junction) is followed: its target gets the new site, the link
 //! stays.
 
-use crate::diagnostic::Message;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -41,7 +40,7 @@ pub enum Contents {
 }
 
 /// Why the output folder is not a place gongkai may write the site to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum UnsafeOut {
     /// `--out` names an existing file.
     File,
@@ -53,48 +52,16 @@ pub enum UnsafeOut {
     ContainsSite,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum OutputError {
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
-    #[error("cannot replace {path}: {source}")]
-    Swap { path: String, source: std::io::Error },
-    #[error("output path {path} is not a folder gongkai may write the site to ({why:?})")]
-    Unsafe { path: String, why: UnsafeOut },
-    #[error("another gongkai is building or publishing into {0}; try again when it has finished")]
-    Locked(String),
-    #[error(
-        "{path} is not empty and holds no gongkai manifest.json (it has {examples}); use an \
-         empty folder, or add --force to build into it (its files are kept)"
-    )]
-    NotOurs { path: String, examples: String },
-    #[error(
-        "{path} in the output folder was not written by gongkai, but this build makes a file of \
-         the same name; move it away, or add --force to replace it"
-    )]
-    Collision { path: String },
-}
-
-impl Message for OutputError {
-    fn code(&self) -> &'static str {
-        match self {
-            OutputError::Write { .. } => "output.write",
-            OutputError::Swap { .. } => "output.swap",
-            OutputError::Unsafe { .. } => "output.unsafe",
-            OutputError::Locked(_) => "output.locked",
-            OutputError::NotOurs { .. } => "output.not-ours",
-            OutputError::Collision { .. } => "output.collision",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            OutputError::Write { path, source } => format!(
-                "无法写入 {path}：{source}。请检查磁盘空间和文件夹权限；已发布的网站没有改动"
-            ),
-            OutputError::Swap { path, source } => format!(
-                "无法替换输出文件夹 {path}：{source}。可能有程序（资源管理器、网页服务器）正在使用它，请关闭后重试；已发布的网站没有改动"
-            ),
-            OutputError::Unsafe { path, why } => {
+crate::messages! {
+    pub enum OutputError {
+        Write { path: String, source: String } = "output.write",
+            zh: "无法写入 {path}：{source}。请检查磁盘空间和文件夹权限；已发布的网站没有改动",
+            en: "cannot write {path}: {source}";
+        Swap { path: String, source: String } = "output.swap",
+            zh: "无法替换输出文件夹 {path}：{source}。可能有程序（资源管理器、网页服务器）正在使用它，请关闭后重试；已发布的网站没有改动",
+            en: "cannot replace {path}: {source}";
+        Unsafe { path: String, why: UnsafeOut } = "output.unsafe",
+            zh: {
                 let what = match why {
                     UnsafeOut::File => "是一个文件，不是文件夹".to_string(),
                     UnsafeOut::Site => "就是网站文件夹本身".to_string(),
@@ -104,44 +71,38 @@ impl Message for OutputError {
                 format!(
                     "输出位置 {path} {what}，gongkai 不能把网站生成到这里（什么都没有写入）。请换一个单独的文件夹，例如 --out public（默认就是 public）"
                 )
-            }
-            OutputError::Locked(p) => format!(
-                "另一个 gongkai 正在生成或发布 {p}（例如定时生成，或另一个窗口里的 gongkai build / publish）。请等它结束后再运行；已发布的网站没有改动"
-            ),
-            OutputError::NotOurs { path, examples } => format!(
-                "输出文件夹 {path} 里已经有文件（{examples}），但没有 gongkai 的清单 manifest.json，不像是 gongkai 生成的文件夹。为了不动您的文件，这次没有写入。请换一个空文件夹；确定要生成到这里时，加上 --force（里面原有的文件会保留）"
-            ),
-            OutputError::Collision { path } => format!(
-                "输出文件夹里的 {path} 不是 gongkai 生成的，但这次生成要写一个同名文件。请把它移到别处或改名；确定要用生成的文件替换它时，加上 --force。已发布的网站没有改动"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        self.to_string()
+            },
+            en: "output path {path} is not a folder gongkai may write the site to ({why:?})";
+        Locked(p: String) = "output.locked",
+            zh: "另一个 gongkai 正在生成或发布 {p}（例如定时生成，或另一个窗口里的 gongkai build / publish）。请等它结束后再运行；已发布的网站没有改动",
+            en: "another gongkai is building or publishing into {p}; try again when it has finished";
+        NotOurs { path: String, examples: String } = "output.not-ours",
+            zh: "输出文件夹 {path} 里已经有文件（{examples}），但没有 gongkai 的清单 manifest.json，不像是 gongkai 生成的文件夹。为了不动您的文件，这次没有写入。请换一个空文件夹；确定要生成到这里时，加上 --force（里面原有的文件会保留）",
+            en: "{path} is not empty and holds no gongkai manifest.json (it has {examples}); use an \
+                empty folder, or add --force to build into it (its files are kept)";
+        Collision { path: String } = "output.collision",
+            zh: "输出文件夹里的 {path} 不是 gongkai 生成的，但这次生成要写一个同名文件。请把它移到别处或改名；确定要用生成的文件替换它时，加上 --force。已发布的网站没有改动",
+            en: "{path} in the output folder was not written by gongkai, but this build makes a file of \
+                the same name; move it away, or add --force to replace it";
     }
 }
 
-/// The warning that files not made by gongkai were kept in the output (top-level names).
-#[derive(Debug, Clone)]
-pub struct KeptForeign(pub Vec<String>);
-
-impl Message for KeptForeign {
-    fn code(&self) -> &'static str {
-        "output.kept-foreign"
-    }
-    fn zh(&self) -> String {
-        format!(
-            "输出文件夹里有不是 gongkai 生成的文件：{}。它们已原样保留（gongkai 只替换它自己上次生成的文件）",
-            self.0.join("、")
-        )
-    }
-    fn en(&self) -> String {
-        format!(
-            "files not made by gongkai are in the output folder: {}. They are kept as they are \
-             (gongkai replaces only the files it wrote)",
-            self.0.join(", ")
-        )
-    }
+crate::messages! {
+    /// The warning that files not made by gongkai were kept in the output (top-level names).
+    pub struct KeptForeign(pub f0: Vec<String>) = "output.kept-foreign",
+        zh: {
+            format!(
+                "输出文件夹里有不是 gongkai 生成的文件：{}。它们已原样保留（gongkai 只替换它自己上次生成的文件）",
+                f0.join("、")
+            )
+        },
+        en: {
+            format!(
+                "files not made by gongkai are in the output folder: {}. They are kept as they are \
+                 (gongkai replaces only the files it wrote)",
+                f0.join(", ")
+            )
+        };
 }
 
 /// Where generated files go. `build` writes each file into the staging folder as soon as it is
@@ -160,10 +121,11 @@ impl Sink {
         let bytes = match &f.contents {
             Contents::Written { .. } => return Ok(f),
             Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
-            Contents::Copy(src) => std::borrow::Cow::Owned(
-                std::fs::read(src)
-                    .map_err(|source| OutputError::Write { path: f.path.clone(), source })?,
-            ),
+            Contents::Copy(src) => {
+                std::borrow::Cow::Owned(std::fs::read(src).map_err(|source| {
+                    OutputError::Write { path: f.path.clone(), source: source.to_string() }
+                })?)
+            }
         };
         write_one(dir, &f.path, &bytes)?;
         let sha256 = crate::manifest::sha256_hex(&bytes);
@@ -182,11 +144,13 @@ impl Sink {
 fn write_one(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
     let target = dir.join(path.replace('/', std::path::MAIN_SEPARATOR_STR));
     if let Some(p) = target.parent() {
-        std::fs::create_dir_all(p)
-            .map_err(|source| OutputError::Write { path: path.to_string(), source })?;
+        std::fs::create_dir_all(p).map_err(|source| OutputError::Write {
+            path: path.to_string(),
+            source: source.to_string(),
+        })?;
     }
     std::fs::write(&target, bytes)
-        .map_err(|source| OutputError::Write { path: path.to_string(), source })
+        .map_err(|source| OutputError::Write { path: path.to_string(), source: source.to_string() })
 }
 
 /// The output folder as the user named it and the folder actually written (a symbolic link or
@@ -215,11 +179,15 @@ impl Target {
                     Some(p) if to.is_relative() => p.join(to),
                     _ => to,
                 };
-                std::fs::create_dir_all(&to)
-                    .map_err(|source| OutputError::Write { path: shown(out), source })?;
+                std::fs::create_dir_all(&to).map_err(|source| OutputError::Write {
+                    path: shown(out),
+                    source: source.to_string(),
+                })?;
             }
-            dir = std::fs::canonicalize(out)
-                .map_err(|source| OutputError::Write { path: shown(out), source })?;
+            dir = std::fs::canonicalize(out).map_err(|source| OutputError::Write {
+                path: shown(out),
+                source: source.to_string(),
+            })?;
         }
         let (parent, name) = parent_and_name(&dir);
         Ok(Target { shown: out.to_path_buf(), dir, parent, name })
@@ -315,15 +283,15 @@ pub struct OutputLock {
 // `rust-version` would also turn on clippy's let-chain lints across the whole tree.
 #[allow(clippy::incompatible_msrv)]
 pub fn lock(t: &Target) -> Result<OutputLock, OutputError> {
-    std::fs::create_dir_all(&t.parent)
-        .map_err(|source| OutputError::Write { path: shown(&t.parent), source })?;
+    std::fs::create_dir_all(&t.parent).map_err(|source| OutputError::Write {
+        path: shown(&t.parent),
+        source: source.to_string(),
+    })?;
     let path = t.sibling("lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| OutputError::Write { path: shown(&path), source })?;
+    let file =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(
+            |source| OutputError::Write { path: shown(&path), source: source.to_string() },
+        )?;
     let started = Instant::now();
     loop {
         match file.try_lock() {
@@ -335,7 +303,7 @@ pub fn lock(t: &Target) -> Result<OutputLock, OutputError> {
                 return Err(OutputError::Locked(shown(&t.shown)));
             }
             Err(std::fs::TryLockError::Error(source)) => {
-                return Err(OutputError::Write { path: shown(&path), source });
+                return Err(OutputError::Write { path: shown(&path), source: source.to_string() });
             }
         }
     }
@@ -367,8 +335,10 @@ fn recover_locked(t: &Target) -> Result<(), OutputError> {
         // Killed between the two renames: the staging folder is complete (it was synced
         // before the journal was written), so finish the swap.
         let from = if new.is_dir() { &new } else { &old };
-        std::fs::rename(from, &t.dir)
-            .map_err(|source| OutputError::Swap { path: shown(&t.shown), source })?;
+        std::fs::rename(from, &t.dir).map_err(|source| OutputError::Swap {
+            path: shown(&t.shown),
+            source: source.to_string(),
+        })?;
         sync_dir(&t.parent);
     }
     remove_journal(t)
@@ -381,7 +351,7 @@ fn remove_journal(t: &Target) -> Result<(), OutputError> {
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(OutputError::Swap { path: shown(&t.shown), source }),
+        Err(source) => Err(OutputError::Swap { path: shown(&t.shown), source: source.to_string() }),
     }
 }
 
@@ -427,8 +397,10 @@ pub fn prepare(out: &Path, force: bool) -> Result<Prepared, OutputError> {
     }
     let staging = target.sibling(&format!("new-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging)
-        .map_err(|source| OutputError::Write { path: shown(&staging), source })?;
+    std::fs::create_dir_all(&staging).map_err(|source| OutputError::Write {
+        path: shown(&staging),
+        source: source.to_string(),
+    })?;
     Ok(Prepared { target, staging, owned, force, _lock: lock })
 }
 
@@ -456,8 +428,10 @@ impl Prepared {
         sync_tree(&self.staging);
         fault_point("swap");
         if !had_old {
-            std::fs::rename(&self.staging, &t.dir)
-                .map_err(|source| OutputError::Swap { path: shown(&t.shown), source })?;
+            std::fs::rename(&self.staging, &t.dir).map_err(|source| OutputError::Swap {
+                path: shown(&t.shown),
+                source: source.to_string(),
+            })?;
             sync_dir(&t.parent);
             return Ok(kept);
         }
@@ -474,7 +448,10 @@ impl Prepared {
     /// Two renames, recorded first in a journal that [`recover`] reads after a crash.
     fn swap_with_journal(&self) -> Result<(), OutputError> {
         let t = &self.target;
-        let swap_err = |source| OutputError::Swap { path: shown(&t.shown), source };
+        let swap_err = |source: std::io::Error| OutputError::Swap {
+            path: shown(&t.shown),
+            source: source.to_string(),
+        };
         let old = t.sibling(&format!("old-{}", std::process::id()));
         let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
         let (Some(new_name), Some(old_name)) = (name(&self.staging), name(&old)) else {
@@ -519,8 +496,10 @@ impl Prepared {
                     owned.range(prefix.clone()..).next().is_some_and(|p| p.starts_with(&prefix));
                 if !has_owned {
                     // Wholly foreign (e.g. `.git`): make it now, its files follow.
-                    std::fs::create_dir_all(&to)
-                        .map_err(|source| OutputError::Write { path: rel.clone(), source })?;
+                    std::fs::create_dir_all(&to).map_err(|source| OutputError::Write {
+                        path: rel.clone(),
+                        source: source.to_string(),
+                    })?;
                     top.insert(rel.split('/').next().unwrap_or(&rel).to_string());
                 }
                 continue;
@@ -536,12 +515,16 @@ impl Prepared {
                 return Err(OutputError::Collision { path: rel });
             }
             if let Some(p) = to.parent() {
-                std::fs::create_dir_all(p)
-                    .map_err(|source| OutputError::Write { path: rel.clone(), source })?;
+                std::fs::create_dir_all(p).map_err(|source| OutputError::Write {
+                    path: rel.clone(),
+                    source: source.to_string(),
+                })?;
             }
             if std::fs::hard_link(e.path(), &to).is_err() {
-                std::fs::copy(e.path(), &to)
-                    .map_err(|source| OutputError::Write { path: rel.clone(), source })?;
+                std::fs::copy(e.path(), &to).map_err(|source| OutputError::Write {
+                    path: rel.clone(),
+                    source: source.to_string(),
+                })?;
             }
         }
         Ok(top.into_iter().collect())
@@ -653,19 +636,24 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
 /// Writes files into `dir` (created fresh), in parallel.
 pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir)
-        .map_err(|source| OutputError::Write { path: dir.display().to_string(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Write {
+        path: dir.display().to_string(),
+        source: source.to_string(),
+    })?;
     files.par_iter().try_for_each(|f| match &f.contents {
         Contents::Bytes(b) => write_one(dir, &f.path, b),
         Contents::Copy(src) => {
             let target = dir.join(f.path.replace('/', std::path::MAIN_SEPARATOR_STR));
             if let Some(p) = target.parent() {
-                std::fs::create_dir_all(p)
-                    .map_err(|source| OutputError::Write { path: f.path.clone(), source })?;
+                std::fs::create_dir_all(p).map_err(|source| OutputError::Write {
+                    path: f.path.clone(),
+                    source: source.to_string(),
+                })?;
             }
-            std::fs::copy(src, &target)
-                .map(|_| ())
-                .map_err(|source| OutputError::Write { path: f.path.clone(), source })
+            std::fs::copy(src, &target).map(|_| ()).map_err(|source| OutputError::Write {
+                path: f.path.clone(),
+                source: source.to_string(),
+            })
         }
         // Written by a Sink into this very folder already.
         Contents::Written { .. } => Ok(()),

@@ -5,7 +5,7 @@
 //! `check` and `build` show them as warnings; `publish` refuses while [`find`] returns any.
 //! Other example.org addresses are not flagged: the example site and the test sites use them.
 
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 use std::path::Path;
 
 /// File-name prefix of the example postings `gongkai init` writes.
@@ -17,31 +17,12 @@ pub const PHONE: &str = "0000-0000000";
 /// The placeholder address `gongkai init` writes as base_url (any scheme or sub-path after it).
 pub const URL: &str = "example.org/mouzhuang";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Placeholder {
-    /// A site.toml value still holding `found`.
-    Setting { key: String, found: String, kind: Kind },
-    /// An example posting from `gongkai init`.
-    SamplePosting { title: String },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Name,
-    Phone,
-    Url,
-}
-
-impl Message for Placeholder {
-    fn code(&self) -> &'static str {
-        match self {
-            Placeholder::Setting { .. } => "placeholder.setting",
-            Placeholder::SamplePosting { .. } => "placeholder.sample-posting",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            Placeholder::Setting { key, found, kind } => {
+crate::messages! {
+    #[derive(Eq)]
+    pub enum Placeholder {
+        /// A site.toml value still holding `found`.
+        Setting { key: String, found: String, kind: Kind } = "placeholder.setting",
+            zh: {
                 let what = match kind {
                     Kind::Name => "请把“某某”改成本村、本镇的真实名称",
                     Kind::Phone => "请改成真实的监督电话，例如 0571-88886666",
@@ -50,16 +31,8 @@ impl Message for Placeholder {
                     }
                 };
                 format!("{key} 还是示例内容“{found}”：{what}。改好之前网站不能发布。")
-            }
-            Placeholder::SamplePosting { title } => format!(
-                "这是 gongkai init 生成的示例内容“{title}”：请删除这个文件，或者改写成真实的公开内容，\
-                 并把文件名开头的“{SAMPLE_PREFIX}”去掉。改好之前网站不能发布。"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            Placeholder::Setting { key, found, kind } => {
+            },
+            en: {
                 let what = match kind {
                     Kind::Name => "replace 某某 with the real names",
                     Kind::Phone => "use the real supervision phone number",
@@ -68,13 +41,21 @@ impl Message for Placeholder {
                 format!(
                     "{key} still holds the placeholder `{found}`: {what}. The site cannot be published until then."
                 )
-            }
-            Placeholder::SamplePosting { title } => format!(
-                "example posting `{title}` from gongkai init: delete the file, or rewrite it and drop \
-                 the `{SAMPLE_PREFIX}` from its name. The site cannot be published until then."
-            ),
-        }
+            };
+        /// An example posting from `gongkai init`.
+        SamplePosting { title: String } = "placeholder.sample-posting",
+            zh: "这是 gongkai init 生成的示例内容“{title}”：请删除这个文件，或者改写成真实的公开内容，\
+                并把文件名开头的“{SAMPLE_PREFIX}”去掉。改好之前网站不能发布。",
+            en: "example posting `{title}` from gongkai init: delete the file, or rewrite it and drop \
+                the `{SAMPLE_PREFIX}` from its name. The site cannot be published until then.";
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Kind {
+    Name,
+    Phone,
+    Url,
 }
 
 /// Every placeholder left in the site at `root`, as warnings located at the line to change, in

@@ -31,26 +31,21 @@ pub const INSTALL_PATHS: &[&str] = &[
     "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
 ];
 
-#[derive(Debug, thiserror::Error)]
-pub enum PrintError {
-    #[error("no Chromium, Chrome or Edge found: install one, or set GONGKAI_BROWSER to its path")]
-    NoBrowser,
-    #[error("GONGKAI_BROWSER points to {0}, which does not exist")]
-    BadEnv(String),
-    #[error("the browser could not be started: {0}")]
-    Spawn(String),
-    #[error("the browser did not write the PDF: {0}")]
-    Failed(String),
-}
-
-impl PrintError {
-    pub fn zh(&self) -> String {
-        match self {
-            PrintError::NoBrowser => "找不到 Chromium、Chrome 或 Edge 浏览器，无法生成 PDF。请安装其中一个（Windows 自带 Edge；Linux 可运行 apt-get install chromium），或者把环境变量 GONGKAI_BROWSER 设为浏览器程序的完整路径。也可以用浏览器打开网页，按“打印本页”按钮手动打印，效果相同。".into(),
-            PrintError::BadEnv(p) => format!("环境变量 GONGKAI_BROWSER 指向 {p}，但这个文件不存在。请改成浏览器程序（chrome.exe、msedge.exe 或 chromium）的完整路径。"),
-            PrintError::Spawn(e) => format!("无法启动浏览器：{e}"),
-            PrintError::Failed(e) => format!("浏览器没有生成 PDF：{e}"),
-        }
+crate::messages! {
+    /// Why no PDF could be printed.
+    pub enum PrintError {
+        NoBrowser = "print.no-browser",
+            zh: "找不到 Chromium、Chrome 或 Edge 浏览器，无法生成 PDF。请安装其中一个（Windows 自带 Edge；Linux 可运行 apt-get install chromium），或者把环境变量 GONGKAI_BROWSER 设为浏览器程序的完整路径。也可以用浏览器打开网页，按“打印本页”按钮手动打印，效果相同。",
+            en: "no Chromium, Chrome or Edge found: install one, or set GONGKAI_BROWSER to its path";
+        BadEnv(path: String) = "print.bad-browser-path",
+            zh: "环境变量 GONGKAI_BROWSER 指向 {path}，但这个文件不存在。请改成浏览器程序（chrome.exe、msedge.exe 或 chromium）的完整路径。",
+            en: "GONGKAI_BROWSER points to {path}, which does not exist";
+        Spawn(reason: String) = "print.spawn",
+            zh: "无法启动浏览器：{reason}",
+            en: "the browser could not be started: {reason}";
+        Failed(reason: String) = "print.failed",
+            zh: "浏览器没有生成 PDF：{reason}",
+            en: "the browser did not write the PDF: {reason}";
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::date::{DateValue, format_iso, format_zh};
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 use crate::toml_keys::{Key, Shape};
 
 /// Keys of one `[[signoff]]` entry.
@@ -76,72 +76,35 @@ pub struct Signoff {
     pub opinion: String,
 }
 
-#[derive(Debug, Clone)]
-pub enum SignoffError {
-    Missing { what: String, example_date: String },
-    NoBody,
-    NoReviewers,
-    NoDate,
-    NoOpinion,
-    BadReviewers,
-    AfterPublication { review: String, published: String },
-}
-
-impl Message for SignoffError {
-    fn code(&self) -> &'static str {
-        match self {
-            SignoffError::Missing { .. } => "signoff.missing",
-            SignoffError::NoBody => "signoff.no-body",
-            SignoffError::NoReviewers => "signoff.no-reviewers",
-            SignoffError::NoDate => "signoff.no-date",
-            SignoffError::NoOpinion => "signoff.no-opinion",
-            SignoffError::BadReviewers => "signoff.bad-reviewers",
-            SignoffError::AfterPublication { .. } => "signoff.after-publication",
-        }
-    }
-
-    fn zh(&self) -> String {
-        match self {
-            SignoffError::Missing { what, example_date } => format!(
-                "{what}须经审核后才能公开，但没有审核记录：请在开头的 +++ 之间加上\n\
-                 [[signoff]]\nbody = \"民主理财小组\"\nreviewers = [\"张三\", \"李四\"]\n\
-                 date = {example_date}\nopinion = \"经逐笔审核，收支属实\"\n\
-                 （本村不要求时，在 site.toml 中写 [signoff] required = false）"
-            ),
-            SignoffError::NoBody => {
-                "审核记录缺少审核机构：请加上 body = \"民主理财小组\"（或 村务监督委员会、党支部）"
-                    .into()
-            }
-            SignoffError::NoReviewers => {
-                "审核记录缺少审核人：请加上 reviewers = [\"张三\", \"李四\"]".into()
-            }
-            SignoffError::NoDate => "审核记录缺少审核日期：请加上 date = 2026-10-08".into(),
-            SignoffError::NoOpinion => {
-                "审核记录缺少审核意见：请加上 opinion = \"经逐笔审核，收支属实\"".into()
-            }
-            SignoffError::BadReviewers => {
-                "审核人应写成名字的列表，例如 reviewers = [\"张三\", \"李四\"]".into()
-            }
-            SignoffError::AfterPublication { review, published } => format!(
-                "审核日期 {review} 晚于发布日期 {published}：公开内容须先审核、后公开，请核对审核日期或发布日期"
-            ),
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            SignoffError::Missing { what, .. } => format!(
-                "{what} must be reviewed before publication but has no [[signoff]] (body, reviewers, date, opinion); set [signoff] required = false in site.toml to opt out"
-            ),
-            SignoffError::NoBody => "sign-off lacks body (the reviewing body)".into(),
-            SignoffError::NoReviewers => "sign-off lacks reviewers".into(),
-            SignoffError::NoDate => "sign-off lacks date".into(),
-            SignoffError::NoOpinion => "sign-off lacks opinion".into(),
-            SignoffError::BadReviewers => "reviewers must be a list of names".into(),
-            SignoffError::AfterPublication { review, published } => {
-                format!("review date {review} is after the publication date {published}")
-            }
-        }
+crate::messages! {
+    pub enum SignoffError {
+        Missing { what: String, example_date: String } = "signoff.missing",
+            zh: "{what}须经审核后才能公开，但没有审核记录：请在开头的 +++ 之间加上\n\
+                [[signoff]]\nbody = \"民主理财小组\"\nreviewers = [\"张三\", \"李四\"]\n\
+                date = {example_date}\nopinion = \"经逐笔审核，收支属实\"\n\
+                （本村不要求时，在 site.toml 中写 [signoff] required = false）",
+            en: "{what} must be reviewed before publication but has no [[signoff]] (body, reviewers, date, opinion); set [signoff] required = false in site.toml to opt out";
+        NoBody = "signoff.no-body",
+            zh: "审核记录缺少审核机构：请加上 body = \"民主理财小组\"（或 村务监督委员会、党支部）",
+            en: "sign-off lacks body (the reviewing body)";
+        NoReviewers = "signoff.no-reviewers",
+            zh: "审核记录缺少审核人：请加上 reviewers = [\"张三\", \"李四\"]",
+            en: "sign-off lacks reviewers";
+        NoDate = "signoff.no-date",
+            zh: "审核记录缺少审核日期：请加上 date = 2026-10-08",
+            en: "sign-off lacks date";
+        NoOpinion = "signoff.no-opinion",
+            zh: "审核记录缺少审核意见：请加上 opinion = \"经逐笔审核，收支属实\"",
+            en: "sign-off lacks opinion";
+        BadReviewers = "signoff.bad-reviewers",
+            zh: "审核人应写成名字的列表，例如 reviewers = [\"张三\", \"李四\"]",
+            en: "reviewers must be a list of names";
+        AfterPublication {
+            review: String,
+            published: String,
+        } = "signoff.after-publication",
+            zh: "审核日期 {review} 晚于发布日期 {published}：公开内容须先审核、后公开，请核对审核日期或发布日期",
+            en: "review date {review} is after the publication date {published}";
     }
 }
 

@@ -9,44 +9,19 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::Message;
-
-/// Why a path is refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PathError {
-    #[error("`{0}` is an absolute path; name a file in this posting's folder instead")]
-    Absolute(String),
-    #[error("`{0}` leads out of the content/ folder; name a file in this posting's folder instead")]
-    Escapes(String),
-    #[error(
-        "`{0}` is a link to a place outside the site folder; copy the file into the site instead"
-    )]
-    LinkOutside(String),
-}
-
-impl Message for PathError {
-    fn code(&self) -> &'static str {
-        match self {
-            PathError::Absolute(_) => "path.absolute",
-            PathError::Escapes(_) => "path.escapes",
-            PathError::LinkOutside(_) => "path.link-outside",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            PathError::Absolute(f) => format!(
-                "`{f}` 是一个完整路径，指向网站文件夹以外的地方，gongkai 不会读取或公开它。请把文件复制到这篇内容所在的文件夹里，只写文件名，例如 file = \"名单.pdf\""
-            ),
-            PathError::Escapes(f) => format!(
-                "`{f}` 用 .. 走出了 content 文件夹，gongkai 不会读取或公开那里的文件。请把文件复制到这篇内容所在的文件夹里，只写文件名"
-            ),
-            PathError::LinkOutside(f) => format!(
-                "`{f}` 是一个快捷方式（符号链接），指向网站文件夹以外的地方，gongkai 不会读取或公开它。请删掉这个快捷方式，把真正要公开的文件复制进来"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        self.to_string()
+crate::messages! {
+    /// Why a path is refused.
+    #[derive(Eq)]
+    pub enum PathError {
+        Absolute(f: String) = "path.absolute",
+            zh: "`{f}` 是一个完整路径，指向网站文件夹以外的地方，gongkai 不会读取或公开它。请把文件复制到这篇内容所在的文件夹里，只写文件名，例如 file = \"名单.pdf\"",
+            en: "`{f}` is an absolute path; name a file in this posting's folder instead";
+        Escapes(f: String) = "path.escapes",
+            zh: "`{f}` 用 .. 走出了 content 文件夹，gongkai 不会读取或公开那里的文件。请把文件复制到这篇内容所在的文件夹里，只写文件名",
+            en: "`{f}` leads out of the content/ folder; name a file in this posting's folder instead";
+        LinkOutside(f: String) = "path.link-outside",
+            zh: "`{f}` 是一个快捷方式（符号链接），指向网站文件夹以外的地方，gongkai 不会读取或公开它。请删掉这个快捷方式，把真正要公开的文件复制进来",
+            en: "`{f}` is a link to a place outside the site folder; copy the file into the site instead";
     }
 }
 

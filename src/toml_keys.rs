@@ -4,7 +4,7 @@
 //! such as `titel` must never be silently ignored, so every table is walked against a static
 //! schema first: each unknown key is reported at its own line with a did-you-mean suggestion.
 
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -25,36 +25,33 @@ pub enum Shape {
 #[derive(Debug, Clone, Copy)]
 pub struct Key(pub &'static str, pub Shape);
 
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("unknown key `{key}` in {context}")]
-pub struct UnknownKey {
-    pub key: String,
-    /// Where the key stands, e.g. `site.toml` or `[notice]`.
-    pub context: String,
-    pub suggestion: Option<String>,
-    pub allowed: Vec<&'static str>,
-}
-
-impl Message for UnknownKey {
-    fn code(&self) -> &'static str {
-        "toml.unknown-key"
-    }
-    fn zh(&self) -> String {
-        let mut s = format!("{} 中没有 `{}` 这个设置项", self.context, self.key);
-        match &self.suggestion {
-            Some(sug) => s.push_str(&format!("，你是不是想写 `{sug}`？")),
-            None => s.push_str(&format!("。可用的设置项：{}", self.allowed.join("、"))),
-        }
-        s
-    }
-    fn en(&self) -> String {
-        let mut s = format!("unknown key `{}` in {}", self.key, self.context);
-        match &self.suggestion {
-            Some(sug) => s.push_str(&format!("; did you mean `{sug}`?")),
-            None => s.push_str(&format!("; allowed keys: {}", self.allowed.join(", "))),
-        }
-        s
-    }
+crate::messages! {
+    pub struct UnknownKey {
+        pub key: String,
+        /// Where the key stands, e.g. `site.toml` or `[notice]`; `None` for a posting's front
+        /// matter, named in each language.
+        pub context: Option<String>,
+        pub suggestion: Option<String>,
+        pub allowed: Vec<&'static str>,
+    } = "toml.unknown-key",
+        zh: {
+            let context = context.as_deref().unwrap_or("开头的设置（+++ 之间）");
+            let mut s = format!("{context} 中没有 `{key}` 这个设置项");
+            match suggestion {
+                Some(sug) => s.push_str(&format!("，你是不是想写 `{sug}`？")),
+                None => s.push_str(&format!("。可用的设置项：{}", allowed.join("、"))),
+            }
+            s
+        },
+        en: {
+            let context = context.as_deref().unwrap_or("the front matter");
+            let mut s = format!("unknown key `{key}` in {context}");
+            match suggestion {
+                Some(sug) => s.push_str(&format!("; did you mean `{sug}`?")),
+                None => s.push_str(&format!("; allowed keys: {}", allowed.join(", "))),
+            }
+            s
+        };
 }
 
 /// The closest allowed name to `key`, if it is close enough to be a plausible typo.
@@ -68,15 +65,17 @@ pub fn suggest<'a>(key: &str, allowed: impl IntoIterator<Item = &'a str>) -> Opt
         .map(|(_, cand)| cand.to_string())
 }
 
-/// Checks every key of `table` (recursively) against `keys`; `context` names the table.
+/// Checks every key of `table` (recursively) against `keys`; `context` names the table (`None`
+/// for a posting's front matter, which messages name in the reader's language).
 pub fn check(
     table: &DeTable<'_>,
     keys: &'static [Key],
-    context: &str,
+    context: Option<&str>,
     src: &SourceText,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_table(table, keys, context, src, &mut out);
+    // "" stands for the front matter below; its sub-tables are named `[key]` like any other.
+    check_table(table, keys, context.unwrap_or(""), src, &mut out);
     // The parsed table does not keep document order; report top to bottom.
     out.sort_by(|a, b| a.position.cmp(&b.position));
     out
@@ -100,7 +99,7 @@ fn check_table(
                     k.span(),
                     UnknownKey {
                         key: name.to_string(),
-                        context: context.to_string(),
+                        context: (!context.is_empty()).then(|| context.to_string()),
                         suggestion,
                         allowed,
                     },
@@ -173,7 +172,7 @@ mod tests {
     fn run(text: &str) -> Vec<String> {
         let src = SourceText::toml_file("x.toml", text);
         let table = DeTable::parse(text).unwrap();
-        check(table.get_ref(), KEYS, "front matter", &src)
+        check(table.get_ref(), KEYS, Some("front matter"), &src)
             .iter()
             .map(|d| d.render(crate::diagnostic::Lang::En).lines().next().unwrap().to_string())
             .collect()
@@ -195,6 +194,35 @@ mod tests {
         assert_eq!(out.len(), 2, "{out:?}");
         assert!(out[0].contains("x.toml:3:1") && out[0].contains("`count`"), "{out:?}");
         assert!(out[1].contains("x.toml:5:1") && out[1].contains("`file`"), "{out:?}");
+    }
+
+    #[test]
+    fn the_message_is_data_and_names_the_front_matter_in_each_language() {
+        let text = "title = \"a\"\n[notice]\ndyas = 5\n";
+        let src = SourceText::new("content/a.md", format!("+++\n{text}+++\n"), 4, 4 + text.len());
+        let table = DeTable::parse(src.toml()).unwrap();
+        let d = check(table.get_ref(), KEYS, None, &src);
+        let unknown =
+            |key: &str, context: Option<&str>, suggestion: &str, allowed: &[&'static str]| {
+                crate::diagnostic::Msg::from(UnknownKey {
+                    key: key.into(),
+                    context: context.map(String::from),
+                    suggestion: Some(suggestion.into()),
+                    allowed: allowed.to_vec(),
+                })
+            };
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, unknown("dyas", Some("[notice]"), "days", &["days", "count"]));
+        // Top-level keys of the front matter: the language is chosen when the message is shown.
+        let top = check(DeTable::parse("titel = 1\n").unwrap().get_ref(), KEYS, None, &src);
+        assert_eq!(
+            top[0].message.zh(),
+            "开头的设置（+++ 之间） 中没有 `titel` 这个设置项，你是不是想写 `title`？"
+        );
+        assert_eq!(
+            top[0].message.en(),
+            "unknown key `titel` in the front matter; did you mean `title`?"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! found by scanning the text when the parser fails, each with the line as it should be typed.
 //! It sits below `config` and `frontmatter` so neither has to import the other for it.
 
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 
 /// Turns the toml crate's English messages into plain Chinese for the common cases, keeping the
 /// original text in brackets for the rest.
@@ -42,20 +42,54 @@ pub fn toml_message_zh(msg: &str) -> String {
     format!("TOML 格式错误（{m}）")
 }
 
-/// A TOML mistake a clerk typically makes, found by scanning the text when the parser fails:
-/// the parser's own message ("invalid string", "expected `=`") does not say what to type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClerkToml {
-    /// Full-width quotes “ ” ‘ ’ around text instead of `"`.
-    FullWidthQuote { chars: Vec<char>, fixed: String },
-    /// Full-width ＝ or ： between a key and its value.
-    FullWidthSign { ch: char, fixed: String },
-    /// `2026.10.9`, `2026/10/9`, `2026年10月9日`, `2026-10-9`: a date the clerk meant.
-    Date { written: String, iso: String, fixed: String },
-    /// The same, but the day does not exist (2026.2.30).
-    NoSuchDate { written: String },
-    /// A string opened with `"` and not closed on its line.
-    UnclosedString { fixed: String },
+crate::messages! {
+    /// A TOML mistake a clerk typically makes, found by scanning the text when the parser fails:
+    /// the parser's own message ("invalid string", "expected `=`") does not say what to type.
+    #[derive(Eq)]
+    pub enum ClerkToml {
+        /// Full-width quotes “ ” ‘ ’ around text instead of `"`.
+        FullWidthQuote { chars: Vec<char>, fixed: String } = "toml.full-width-quote",
+            zh: {
+                format!(
+                    "这里用了全角引号 {}，文字要用英文（半角）双引号 \" 括起来。请把这一行改成：{fixed}",
+                    code_points(chars).0
+                )
+            },
+            en: {
+                format!(
+                    "full-width quote {}: text must be enclosed in ASCII double quotes \"; write the line as: {fixed}",
+                    code_points(chars).1
+                )
+            };
+        /// Full-width ＝ or ： between a key and its value.
+        FullWidthSign { ch: char, fixed: String } = "toml.full-width-sign",
+            zh: {
+                format!(
+                    "这里用了全角{} {}，设置项和值之间要用英文（半角）等号 =。请把这一行改成：{fixed}",
+                    if *ch == '＝' { "等号" } else { "冒号" },
+                    code_point(*ch)
+                )
+            },
+            en: {
+                format!(
+                    "full-width {} {}: put an ASCII = between the key and its value; write the line as: {fixed}",
+                    if *ch == '＝' { "equals sign" } else { "colon" },
+                    code_point(*ch)
+                )
+            };
+        /// `2026.10.9`, `2026/10/9`, `2026年10月9日`, `2026-10-9`: a date the clerk meant.
+        Date { written: String, iso: String, fixed: String } = "toml.date-format",
+            zh: "日期要写成 年-月-日，用半角短横线 - 连接，月和日写两位数：请把 {written} 改成 {iso}，即：{fixed}",
+            en: "a date is written year-month-day with - and two-digit month and day: write {iso} instead of {written}, i.e. {fixed}";
+        /// The same, but the day does not exist (2026.2.30).
+        NoSuchDate { written: String } = "toml.no-such-date",
+            zh: "日期 {written} 不存在，请检查月份和日子，并写成 2026-10-08 这样的格式",
+            en: "the date {written} does not exist; check the month and day and write it like 2026-10-08";
+        /// A string opened with `"` and not closed on its line.
+        UnclosedString { fixed: String } = "toml.unclosed-string",
+            zh: "文字缺少结尾的英文双引号 \"：请在文字末尾加上 \"，把这一行改成：{fixed}",
+            en: "the text is missing its closing double quote \"; add it at the end: {fixed}";
+    }
 }
 
 pub(crate) fn code_point(c: char) -> String {
@@ -65,62 +99,6 @@ pub(crate) fn code_point(c: char) -> String {
 fn code_points(chars: &[char]) -> (String, String) {
     let list: Vec<String> = chars.iter().map(|c| code_point(*c)).collect();
     (list.join("、"), list.join(", "))
-}
-
-impl Message for ClerkToml {
-    fn code(&self) -> &'static str {
-        match self {
-            ClerkToml::FullWidthQuote { .. } => "toml.full-width-quote",
-            ClerkToml::FullWidthSign { .. } => "toml.full-width-sign",
-            ClerkToml::Date { .. } => "toml.date-format",
-            ClerkToml::NoSuchDate { .. } => "toml.no-such-date",
-            ClerkToml::UnclosedString { .. } => "toml.unclosed-string",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            ClerkToml::FullWidthQuote { chars, fixed } => format!(
-                "这里用了全角引号 {}，文字要用英文（半角）双引号 \" 括起来。请把这一行改成：{fixed}",
-                code_points(chars).0
-            ),
-            ClerkToml::FullWidthSign { ch, fixed } => format!(
-                "这里用了全角{} {}，设置项和值之间要用英文（半角）等号 =。请把这一行改成：{fixed}",
-                if *ch == '＝' { "等号" } else { "冒号" },
-                code_point(*ch)
-            ),
-            ClerkToml::Date { written, iso, fixed } => format!(
-                "日期要写成 年-月-日，用半角短横线 - 连接，月和日写两位数：请把 {written} 改成 {iso}，即：{fixed}"
-            ),
-            ClerkToml::NoSuchDate { written } => {
-                format!("日期 {written} 不存在，请检查月份和日子，并写成 2026-10-08 这样的格式")
-            }
-            ClerkToml::UnclosedString { fixed } => {
-                format!("文字缺少结尾的英文双引号 \"：请在文字末尾加上 \"，把这一行改成：{fixed}")
-            }
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            ClerkToml::FullWidthQuote { chars, fixed } => format!(
-                "full-width quote {}: text must be enclosed in ASCII double quotes \"; write the line as: {fixed}",
-                code_points(chars).1
-            ),
-            ClerkToml::FullWidthSign { ch, fixed } => format!(
-                "full-width {} {}: put an ASCII = between the key and its value; write the line as: {fixed}",
-                if *ch == '＝' { "equals sign" } else { "colon" },
-                code_point(*ch)
-            ),
-            ClerkToml::Date { written, iso, fixed } => format!(
-                "a date is written year-month-day with - and two-digit month and day: write {iso} instead of {written}, i.e. {fixed}"
-            ),
-            ClerkToml::NoSuchDate { written } => format!(
-                "the date {written} does not exist; check the month and day and write it like 2026-10-08"
-            ),
-            ClerkToml::UnclosedString { fixed } => format!(
-                "the text is missing its closing double quote \"; add it at the end: {fixed}"
-            ),
-        }
-    }
 }
 
 const FULL_WIDTH_QUOTES: [char; 4] = ['“', '”', '‘', '’'];
@@ -428,7 +406,10 @@ mod tests {
 
     fn clerk(toml: &str) -> Vec<(String, String)> {
         let src = SourceText::toml_file("site.toml", toml);
-        clerk_mistakes(&src).iter().map(|d| (d.location(), d.message.text(Lang::Zh))).collect()
+        clerk_mistakes(&src)
+            .iter()
+            .map(|d| (d.location(), d.message.text(Lang::Zh).to_string()))
+            .collect()
     }
 
     #[test]

@@ -230,3 +230,34 @@ fn an_unrecognised_syntax_error_still_gets_a_chinese_message() {
     assert_eq!((d[0].0, d[0].2.as_str()), (4, "frontmatter.syntax"), "{d:?}");
     assert!(d[0].3.starts_with("设置的写法有误："), "{}", d[0].3);
 }
+
+/// The JSON of `check` carries each message as data (its fields), and the language is the one
+/// asked for at the command line: the front matter is named in English too (it was named in the
+/// language the library read from the environment).
+#[test]
+fn json_messages_carry_their_fields_and_the_language_of_the_command() {
+    let s = posting_site("title = \"关于修路\"\ndate = 2026-10-09\ntitel = \"x\"\n");
+    for (lang, text) in [
+        ("zh", "开头的设置（+++ 之间） 中没有 `titel` 这个设置项，你是不是想写 `title`？"),
+        ("en", "unknown key `titel` in the front matter; did you mean `title`?"),
+    ] {
+        let o = gongkai()
+            .env("GONGKAI_LANG", lang)
+            .args(["check", "--format", "json", "--today", "2026-11-25", "--root"])
+            .arg(s.path())
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let d = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["path"] == POSTING)
+            .unwrap_or_else(|| panic!("no diagnostic for {POSTING}: {doc}"));
+        assert_eq!(d["code"], "toml.unknown-key", "{d}");
+        assert_eq!(d["message"], text, "{d}");
+        assert_eq!(d["fields"]["key"], "titel", "{d}");
+        assert_eq!(d["fields"]["suggestion"], "title", "{d}");
+        assert_eq!(d["fields"]["context"], serde_json::Value::Null, "{d}");
+    }
+}

@@ -571,3 +571,28 @@ fn a_letterhead_prints_the_issuer_in_red_above_the_title() {
     let (with, without) = (red(&pdf), red(&plain));
     assert!(with > without + 300, "red letterhead: {with} red pixels, {without} without");
 }
+
+/// What `print` says when it cannot tell what to print is in the language asked for: it was
+/// Chinese only.
+#[test]
+fn an_unknown_target_is_explained_in_the_language_asked_for() {
+    let site = fixture();
+    let pdf = site.path().join("x.pdf");
+    for (lang, said) in [
+        ("zh", "找不到要打印的“没有这篇”。可以写公开栏名称"),
+        ("en", "nothing to print is called \"没有这篇\": give a board name"),
+    ] {
+        let o = Command::new(BIN)
+            .env("GONGKAI_LANG", lang)
+            .arg("--root")
+            .arg(site.path())
+            .args(["--today", TODAY, "print", "没有这篇", "--pdf"])
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(said), "{lang}: {err}");
+        assert!(!pdf.exists());
+    }
+}

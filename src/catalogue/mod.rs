@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 
 pub use rule::{Deadline, Frequency, PeriodSlot};
 pub use status::{Cell, ItemReport, PanelEntry, Report, State, Summary, status};
@@ -81,119 +81,81 @@ struct RawItem {
     since: Option<Spanned<crate::date::DateValue>>,
 }
 
-/// Everything wrong with a catalogue file.
-#[derive(Clone, Debug)]
-pub enum CatalogueError {
-    Syntax {
-        reason: String,
-    },
-    MissingKey {
-        key: &'static str,
-    },
-    BadFrequency {
-        value: String,
-    },
-    BadDeadline {
-        reason: String,
-    },
-    DuplicateId {
-        id: String,
-    },
-    UnknownItem {
-        id: String,
-        suggestion: Option<String>,
-        ids: Vec<String>,
-    },
-    BadPeriod {
-        text: String,
-        id: String,
-        expected: &'static str,
-    },
-    /// `event_date` on a posting that fulfils no 随时公开 item: it sets no deadline, so saying
-    /// nothing would let the clerk believe it does.
-    EventDateUnused {
-        item: Option<String>,
-    },
+crate::messages! {
+    /// Everything wrong with a catalogue file.
+    pub enum CatalogueError {
+        Syntax { reason: String } = "catalogue.syntax",
+            zh: "公开目录 catalogue.toml 格式错误：{reason}",
+            en: "catalogue.toml syntax error: {reason}";
+        MissingKey { key: &'static str } = "catalogue.missing-key",
+            zh: "公开目录的这一项缺少 {key}：每项都要有 id、name、frequency 和 deadline",
+            en: "catalogue item lacks {key}";
+        BadFrequency { value: String } = "catalogue.bad-frequency",
+            zh: "公开频次 “{value}” 无法识别：应为 monthly（每月）、quarterly（每季度）、half-yearly（每半年）、yearly（每年）或 event（随时）",
+            en: "unknown frequency \"{value}\": use monthly, quarterly, half-yearly, yearly or event";
+        BadDeadline { reason: String } = "catalogue.bad-deadline",
+            zh: "公开时限写得不对（{reason}）：应写作 {DEADLINE_HELP}",
+            en: "bad deadline ({reason}): use days_after_period, working_days_after_period, day_of_next_month or working_days_after_event";
+        DuplicateId { id: String } = "catalogue.duplicate-id",
+            zh: "公开目录中 id “{id}” 出现了两次：每项的 id 要各不相同",
+            en: "catalogue id \"{id}\" appears twice";
+        UnknownItem {
+            id: String,
+            suggestion: Option<String>,
+            ids: Vec<String>,
+        } = "catalogue.unknown-item",
+            zh: {
+                match suggestion {
+                    Some(s) => format!("公开目录里没有 “{id}” 这一项，是不是 “{s}”？"),
+                    None => format!("公开目录里没有 “{id}” 这一项：可用的编号有 {}", ids.join("、")),
+                }
+            },
+            en: {
+                match suggestion {
+                    Some(s) => format!("no catalogue item \"{id}\"; did you mean \"{s}\"?"),
+                    None => format!("no catalogue item \"{id}\""),
+                }
+            };
+        BadPeriod {
+            text: String,
+            id: String,
+            expected: &'static str,
+        } = "catalogue.bad-period",
+            zh: {
+                format!(
+                    "“{id}”按{expected}公开，期间 “{text}” 对不上：请写作如 {}",
+                    match *expected {
+                        "月" => "“2026年7月”",
+                        "半年" => "“2026年上半年”",
+                        "年" => "“2026年度”",
+                        _ => "“2026年第三季度”",
+                    }
+                )
+            },
+            en: "period \"{text}\" is not a period of \"{id}\"";
+        /// `event_date` on a posting that fulfils no 随时公开 item: it sets no deadline, so saying
+        /// nothing would let the clerk believe it does.
+        EventDateUnused { item: Option<String> } = "catalogue.event-date-unused",
+            zh: {
+                match item {
+                    Some(name) => format!(
+                        "event_date（事项发生日期）只用于“随时公开”的目录项，这篇内容对应的“{name}”按期公开，不看这个日期：请删去这一行，或用 fulfils 写明它对应的随时公开事项"
+                    ),
+                    None => "event_date（事项发生日期）没有起作用：这篇内容不对应公开目录里任何“随时公开”的事项。请用 fulfils = \"事项编号\" 写明它对应哪一项（编号见 公开目录 页面或 gongkai check），或删去这一行".to_string(),
+                }
+            },
+            en: {
+                match item {
+                    Some(name) => format!(
+                        "event_date has no effect: \"{name}\" is a periodic item; remove it or name an event item with fulfils"
+                    ),
+                    None => "event_date has no effect: this posting fulfils no event item of the catalogue; name one with fulfils or remove the line".to_string(),
+                }
+            };
+    }
 }
 
 const DEADLINE_HELP: &str = "{ days_after_period = 10 }、{ working_days_after_period = 20 }、{ day_of_next_month = 20 } 或 { working_days_after_event = 20 }";
-
-impl Message for CatalogueError {
-    fn code(&self) -> &'static str {
-        match self {
-            CatalogueError::Syntax { .. } => "catalogue.syntax",
-            CatalogueError::MissingKey { .. } => "catalogue.missing-key",
-            CatalogueError::BadFrequency { .. } => "catalogue.bad-frequency",
-            CatalogueError::BadDeadline { .. } => "catalogue.bad-deadline",
-            CatalogueError::DuplicateId { .. } => "catalogue.duplicate-id",
-            CatalogueError::UnknownItem { .. } => "catalogue.unknown-item",
-            CatalogueError::BadPeriod { .. } => "catalogue.bad-period",
-            CatalogueError::EventDateUnused { .. } => "catalogue.event-date-unused",
-        }
-    }
-
-    fn zh(&self) -> String {
-        match self {
-            CatalogueError::Syntax { reason } => {
-                format!("公开目录 catalogue.toml 格式错误：{reason}")
-            }
-            CatalogueError::MissingKey { key } => {
-                format!("公开目录的这一项缺少 {key}：每项都要有 id、name、frequency 和 deadline")
-            }
-            CatalogueError::BadFrequency { value } => format!(
-                "公开频次 “{value}” 无法识别：应为 monthly（每月）、quarterly（每季度）、half-yearly（每半年）、yearly（每年）或 event（随时）"
-            ),
-            CatalogueError::BadDeadline { reason } => {
-                format!("公开时限写得不对（{reason}）：应写作 {DEADLINE_HELP}")
-            }
-            CatalogueError::DuplicateId { id } => {
-                format!("公开目录中 id “{id}” 出现了两次：每项的 id 要各不相同")
-            }
-            CatalogueError::UnknownItem { id, suggestion, ids } => match suggestion {
-                Some(s) => format!("公开目录里没有 “{id}” 这一项，是不是 “{s}”？"),
-                None => format!("公开目录里没有 “{id}” 这一项：可用的编号有 {}", ids.join("、")),
-            },
-            CatalogueError::BadPeriod { text, id, expected } => format!(
-                "“{id}”按{expected}公开，期间 “{text}” 对不上：请写作如 {}",
-                match *expected {
-                    "月" => "“2026年7月”",
-                    "半年" => "“2026年上半年”",
-                    "年" => "“2026年度”",
-                    _ => "“2026年第三季度”",
-                }
-            ),
-            CatalogueError::EventDateUnused { item: Some(name) } => format!(
-                "event_date（事项发生日期）只用于“随时公开”的目录项，这篇内容对应的“{name}”按期公开，不看这个日期：请删去这一行，或用 fulfils 写明它对应的随时公开事项"
-            ),
-            CatalogueError::EventDateUnused { item: None } => "event_date（事项发生日期）没有起作用：这篇内容不对应公开目录里任何“随时公开”的事项。请用 fulfils = \"事项编号\" 写明它对应哪一项（编号见 公开目录 页面或 gongkai check），或删去这一行".to_string(),
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            CatalogueError::Syntax { reason } => format!("catalogue.toml syntax error: {reason}"),
-            CatalogueError::MissingKey { key } => format!("catalogue item lacks {key}"),
-            CatalogueError::BadFrequency { value } => format!(
-                "unknown frequency \"{value}\": use monthly, quarterly, half-yearly, yearly or event"
-            ),
-            CatalogueError::BadDeadline { reason } => format!(
-                "bad deadline ({reason}): use days_after_period, working_days_after_period, day_of_next_month or working_days_after_event"
-            ),
-            CatalogueError::DuplicateId { id } => format!("catalogue id \"{id}\" appears twice"),
-            CatalogueError::UnknownItem { id, suggestion, .. } => match suggestion {
-                Some(s) => format!("no catalogue item \"{id}\"; did you mean \"{s}\"?"),
-                None => format!("no catalogue item \"{id}\""),
-            },
-            CatalogueError::BadPeriod { text, id, .. } => {
-                format!("period \"{text}\" is not a period of \"{id}\"")
-            }
-            CatalogueError::EventDateUnused { item: Some(name) } => format!(
-                "event_date has no effect: \"{name}\" is a periodic item; remove it or name an event item with fulfils"
-            ),
-            CatalogueError::EventDateUnused { item: None } => "event_date has no effect: this posting fulfils no event item of the catalogue; name one with fulfils or remove the line".to_string(),
-        }
-    }
-}
 
 /// The built-in catalogue.
 pub fn builtin() -> Catalogue {

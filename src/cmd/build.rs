@@ -12,7 +12,7 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
     if let Some(out) = out {
         if let Err(e) = gongkai::output::recover(&out) {
-            eprintln!("{}", ctx.lang.pick(&gongkai::diagnostic::Message::zh(&e), &e.to_string()));
+            eprintln!("{}", e.text(ctx.lang));
         }
         opts.out = out;
     }

@@ -81,5 +81,7 @@ fn item(d: &Diagnostic, ctx: &Ctx) -> serde_json::Value {
         "place": place,
         "location": d.location(),
         "message": d.message.text(ctx.lang),
+        // The message as data: its fields by name, whatever the language.
+        "fields": d.message.fields,
     })
 }

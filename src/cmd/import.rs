@@ -5,31 +5,11 @@
 //! not map and where personal numbers are, both in the Word file and in the new posting.
 
 use super::Ctx;
-use gongkai::diagnostic::{Diagnostic, Diagnostics, Message, Severity, display_path};
-use gongkai::import::{self, Imported};
+use gongkai::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
+use gongkai::import::{self, Imported, PersonalInWord};
 use gongkai::privacy::{self, AllowList, Finding, PrivacyError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// A personal number found by the import: the privacy message, prefixed with its place in the
-/// Word document.
-#[derive(Debug)]
-struct PersonalInWord {
-    at: String,
-    inner: PrivacyError,
-}
-
-impl Message for PersonalInWord {
-    fn code(&self) -> &'static str {
-        self.inner.code()
-    }
-    fn zh(&self) -> String {
-        format!("（Word 文件{}）{}", self.at, self.inner.zh())
-    }
-    fn en(&self) -> String {
-        format!("(Word file: {}) {}", self.at, self.inner.en())
-    }
-}
 
 /// The section a posting of this kind usually goes to.
 fn section_for(kind: Option<&str>) -> &'static str {
@@ -160,10 +140,11 @@ fn report(
         };
         for mut d in privacy::diagnostics_for(rel, text, &[finding]) {
             d.severity = Severity::Warning;
-            d.message = Box::new(PersonalInWord {
+            d.message = PersonalInWord {
                 at: p.at.clone(),
-                inner: PrivacyError::Found { kind: p.kind, masked: p.masked.clone() },
-            });
+                found: PrivacyError::found(p.kind, p.masked.clone()),
+            }
+            .into();
             diags.push(d);
         }
     }

@@ -15,6 +15,15 @@ use gongkai::diagnostic::{Diagnostics, Lang};
 use jiff::civil::Date;
 use std::path::PathBuf;
 
+/// The language of every message: `GONGKAI_LANG` starting with `en` selects English, anything
+/// else Chinese. Read here, at the edge, and passed down; the library never looks.
+pub fn lang_from_env() -> Lang {
+    match std::env::var("GONGKAI_LANG") {
+        Ok(v) if v.to_ascii_lowercase().starts_with("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
 /// What every subcommand needs.
 pub struct Ctx {
     pub root: PathBuf,
@@ -25,7 +34,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(root: PathBuf, quiet: bool, today: Option<&str>) -> Result<Ctx, String> {
-        let lang = Lang::from_env();
+        let lang = lang_from_env();
         let today = match today {
             Some(s) => gongkai::date::parse_date(s).ok_or_else(|| {
                 lang.pick(

@@ -8,16 +8,76 @@ use gongkai::site::Site;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+gongkai::messages! {
+    /// What `gongkai print` says.
+    enum Says {
+        NoTiles(board: String) = "print.no-tiles",
+            zh: "公开栏 \"{board}\" 不大于 A3 纸，不需要分张拼贴；去掉 --tiles 直接打印即可",
+            en: "board \"{board}\" is not larger than A3, so it needs no tiles; print it without --tiles";
+        NotFound { target: String, boards: Vec<String> } = "print.not-found",
+            zh: {
+                let boards = if boards.is_empty() {
+                    "（site.toml 里还没有 [[boards]]）".to_string()
+                } else {
+                    format!("（{}）", boards.join("、"))
+                };
+                format!(
+                    "找不到要打印的“{target}”。可以写公开栏名称{boards}，或一篇内容的文件，例如 content/village/2026-road-decision.md（草稿和未到日期的内容不能打印）"
+                )
+            },
+            en: {
+                let boards = if boards.is_empty() {
+                    " (site.toml has no [[boards]] yet)".to_string()
+                } else {
+                    format!(" ({})", boards.join(", "))
+                };
+                format!(
+                    "nothing to print is called \"{target}\": give a board name{boards} or a posting's file, e.g. content/village/2026-road-decision.md (drafts and postings dated in the future cannot be printed)"
+                )
+            };
+        Ambiguous { target: String, sources: Vec<String> } = "print.ambiguous",
+            zh: { format!("“{target}”对应多篇内容：{}。请写完整的文件路径", sources.join("、")) },
+            en: {
+                format!(
+                    "\"{target}\" matches several postings: {}; give the full file path",
+                    sources.join(", ")
+                )
+            };
+        BuildFailed(errors: usize) = "print.build-failed",
+            zh: "生成失败：共 {errors} 个错误，请按上面的提示修改。",
+            en: "build failed with {errors} errors; fix them as shown above";
+        Usage(boards: Vec<String>) = "print.usage",
+            zh: {
+                format!(
+                    "请写要打印的公开栏名称或内容文件，例如：\n{}\n  gongkai print content/village/2026-road-decision.md --pdf 决议公开.pdf",
+                    boards.join("\n")
+                )
+            },
+            en: {
+                format!(
+                    "name the board or the posting's file to print, for example:\n{}\n  gongkai print content/village/2026-road-decision.md --pdf decision.pdf",
+                    boards.join("\n")
+                )
+            };
+        TempDir(reason: String) = "print.temp-dir",
+            zh: "无法建立临时文件夹：{reason}",
+            en: "cannot create a temporary folder: {reason}";
+        TempWrite(reason: String) = "print.temp-write",
+            zh: "无法写入临时文件夹：{reason}",
+            en: "cannot write to the temporary folder: {reason}";
+        Printed { page: String, pdf: String, today: String, browser: String } = "print.printed",
+            zh: "已打印 {page} 到 {pdf}（按 {today} 的公示状态，用 {browser}）",
+            en: "Printed {page} to {pdf} with {browser}";
+    }
+}
+
 /// What to print: the site-relative page.
-fn resolve(site: &Site, target: &str, tiles: bool) -> Result<String, String> {
+fn resolve(site: &Site, target: &str, tiles: bool) -> Result<String, Says> {
     let t = target.trim().replace('\\', "/");
     if let Some(b) = site.config.boards.iter().find(|b| b.name == t) {
         if tiles {
             if b.tiles().is_none() {
-                return Err(format!(
-                    "公开栏 \"{}\" 不大于 A3 纸，不需要分张拼贴；去掉 --tiles 直接打印即可",
-                    b.name
-                ));
+                return Err(Says::NoTiles(b.name.clone()));
             }
             return Ok(format!("boards/{}/tiles.html", b.name));
         }
@@ -45,20 +105,13 @@ fn resolve(site: &Site, target: &str, tiles: bool) -> Result<String, String> {
     match found.as_slice() {
         [p] => Ok(p.url()),
         [] => {
-            let boards: Vec<&str> = site.config.boards.iter().map(|b| b.name.as_str()).collect();
-            Err(format!(
-                "找不到要打印的“{target}”。可以写公开栏名称{}，或一篇内容的文件，例如 content/village/2026-road-decision.md（草稿和未到日期的内容不能打印）",
-                if boards.is_empty() {
-                    "（site.toml 里还没有 [[boards]]）".to_string()
-                } else {
-                    format!("（{}）", boards.join("、"))
-                }
-            ))
+            let boards = site.config.boards.iter().map(|b| b.name.clone()).collect();
+            Err(Says::NotFound { target: target.to_string(), boards })
         }
-        many => Err(format!(
-            "“{target}”对应多篇内容：{}。请写完整的文件路径",
-            many.iter().map(|p| p.source.as_str()).collect::<Vec<_>>().join("、")
-        )),
+        many => Err(Says::Ambiguous {
+            target: target.to_string(),
+            sources: many.iter().map(|p| p.source.clone()).collect(),
+        }),
     }
 }
 
@@ -69,7 +122,7 @@ pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts:
         Ok(g) => g,
         Err(diags) => {
             ctx.report(&diags);
-            eprintln!("生成失败：共 {} 个错误，请按上面的提示修改。", diags.error_count());
+            eprintln!("{}", Says::BuildFailed(diags.error_count()).text(ctx.lang));
             return ExitCode::from(1);
         }
     };
@@ -81,36 +134,33 @@ pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts:
             .iter()
             .map(|b| format!("  gongkai print {} --pdf {}.pdf    {}", b.name, b.name, b.title))
             .collect();
-        eprintln!(
-            "请写要打印的公开栏名称或内容文件，例如：\n{}\n  gongkai print content/village/2026-road-decision.md --pdf 决议公开.pdf",
-            boards.join("\n")
-        );
+        eprintln!("{}", Says::Usage(boards).text(ctx.lang));
         return ExitCode::from(2);
     };
     let page = match resolve(&generated.site, &target, tiles) {
         Ok(p) => p,
         Err(msg) => {
-            eprintln!("{msg}");
+            eprintln!("{}", msg.text(ctx.lang));
             return ExitCode::from(2);
         }
     };
     let browser = match print::find_browser() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("{}", ctx.lang.pick(&e.zh(), &e.to_string()));
+            eprintln!("{}", e.text(ctx.lang));
             return ExitCode::from(1);
         }
     };
     let tmp = match tempfile::tempdir() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("无法建立临时文件夹：{e}");
+            eprintln!("{}", Says::TempDir(e.to_string()).text(ctx.lang));
             return ExitCode::from(1);
         }
     };
     let out = tmp.path().join("site");
     if let Err(e) = gongkai::output::publish(&out, &generated.files) {
-        eprintln!("无法写入临时文件夹：{e}");
+        eprintln!("{}", Says::TempWrite(e.to_string()).text(ctx.lang));
         return ExitCode::from(1);
     }
     let url = print::file_url(&out.join(Path::new(&page)));
@@ -119,19 +169,17 @@ pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts:
             if !ctx.quiet {
                 ctx.report(&generated.warnings);
             }
-            ctx.say(
-                &format!(
-                    "已打印 {page} 到 {}（按 {} 的公示状态，用 {}）",
-                    pdf.display(),
-                    gongkai::date::format_zh(ctx.today),
-                    browser.display()
-                ),
-                &format!("Printed {page} to {} with {}", pdf.display(), browser.display()),
-            );
+            let printed = Says::Printed {
+                page,
+                pdf: pdf.display().to_string(),
+                today: gongkai::date::format_zh(ctx.today),
+                browser: browser.display().to_string(),
+            };
+            ctx.say(&printed.zh(), &printed.en());
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}", ctx.lang.pick(&e.zh(), &e.to_string()));
+            eprintln!("{}", e.text(ctx.lang));
             ExitCode::from(1)
         }
     }

@@ -75,8 +75,8 @@ impl From<&Diagnostic> for LedgerNote {
             sheet,
             cell,
             location: d.location(),
-            zh: d.message.zh(),
-            en: d.message.en(),
+            zh: d.message.zh().to_string(),
+            en: d.message.en().to_string(),
         }
     }
 }

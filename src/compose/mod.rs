@@ -219,7 +219,7 @@ pub(crate) fn given(v: &Option<String>) -> Option<&str> {
 
 /// Reads a date typed in the form: exactly `YYYY-MM-DD`; a date written another way is an error
 /// that says how to write it (the same message as in front matter).
-fn form_date(written: &str) -> Result<Date, Box<dyn crate::diagnostic::Message>> {
+fn form_date(written: &str) -> Result<Date, crate::diagnostic::Msg> {
     use crate::toml_syntax::{ClerkToml, clerk_date};
     let w = written.trim();
     let strict = w.len() == 10 && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-';
@@ -230,13 +230,13 @@ fn form_date(written: &str) -> Result<Date, Box<dyn crate::diagnostic::Message>>
     }
     match clerk_date(w) {
         Some((len, written, Some(iso), _)) if len == w.len() => {
-            Err(Box::new(ClerkToml::Date { fixed: format!("date = {iso}"), written, iso }))
+            Err(ClerkToml::Date { fixed: format!("date = {iso}"), written, iso }.into())
         }
         Some((len, written, None, _)) if len == w.len() => {
-            Err(Box::new(ClerkToml::NoSuchDate { written }))
+            Err(ClerkToml::NoSuchDate { written }.into())
         }
-        _ if strict => Err(Box::new(ClerkToml::NoSuchDate { written: w.to_string() })),
-        _ => Err(Box::new(ComposeError::DateBad { written: w.to_string() })),
+        _ if strict => Err(ClerkToml::NoSuchDate { written: w.to_string() }.into()),
+        _ => Err(ComposeError::DateBad { written: w.to_string() }.into()),
     }
 }
 
@@ -326,7 +326,7 @@ fn check(draft: &Draft, today: Date, root: &Path) -> Checked {
         Some(w) => match form_date(w) {
             Ok(d) => Some(d),
             Err(m) => {
-                errors.push(FieldError::new("date", m.as_ref()));
+                errors.push(FieldError::new("date", m));
                 None
             }
         },
@@ -451,7 +451,7 @@ fn check_signoff(draft: &Draft, published: Option<Date>, errors: &mut Vec<FieldE
         match given(&s.date) {
             None => errors.push(FieldError::new(field("date"), &SignoffError::NoDate)),
             Some(w) => match form_date(w) {
-                Err(m) => errors.push(FieldError::new(field("date"), m.as_ref())),
+                Err(m) => errors.push(FieldError::new(field("date"), m)),
                 Ok(d) => {
                     if let Some(p) = published
                         && d > p
@@ -535,7 +535,7 @@ pub fn facts(
         (Some((days, count)), Some(start)) => match notice_facts(start, days, count, today, cal) {
             Ok(n) => Some(n),
             Err(missing) => {
-                checked.errors.push(FieldError::new("days", &missing));
+                checked.errors.push(FieldError::new("days", missing));
                 None
             }
         },

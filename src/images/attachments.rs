@@ -12,8 +12,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::diagnostic::Message;
-
 /// Type label and size of an attachment, for the download link ("PDF 文档，1.2 MB").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttachmentInfo {
@@ -61,32 +59,18 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// A warning about an attachment's hidden properties.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AttachmentWarning {
-    /// A metadata field holds what looks like a person's name.
-    PersonalName { file: String, field: String, value: String },
-}
-
-impl Message for AttachmentWarning {
-    fn code(&self) -> &'static str {
-        match self {
-            AttachmentWarning::PersonalName { .. } => "attachment.personal-name",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            AttachmentWarning::PersonalName { file, field, value } => format!(
-                "附件“{file}”的文件属性里记着一个人名“{value}”（{field}），公开后任何人下载都能看到。如果不想公开，请在 WPS 或 Word 里打开：文件 → 属性（或“信息 → 检查文档”），删掉作者后另存；PDF 请在导出前先删掉原文件的作者。"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            AttachmentWarning::PersonalName { file, field, value } => format!(
-                "attachment \"{file}\" names a person in its properties ({field} = \"{value}\"); anyone who downloads it can see this. Remove the author in the file's properties and save again"
-            ),
-        }
+crate::messages! {
+    /// A warning about an attachment's hidden properties.
+    #[derive(Eq)]
+    pub enum AttachmentWarning {
+        /// A metadata field holds what looks like a person's name.
+        PersonalName {
+            file: String,
+            field: String,
+            value: String,
+        } = "attachment.personal-name",
+            zh: "附件“{file}”的文件属性里记着一个人名“{value}”（{field}），公开后任何人下载都能看到。如果不想公开，请在 WPS 或 Word 里打开：文件 → 属性（或“信息 → 检查文档”），删掉作者后另存；PDF 请在导出前先删掉原文件的作者。",
+            en: "attachment \"{file}\" names a person in its properties ({field} = \"{value}\"); anyone who downloads it can see this. Remove the author in the file's properties and save again";
     }
 }
 

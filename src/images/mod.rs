@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 pub use crate::settings::images::{GalleryItem, ImageSettings};
 
 /// Image fields of a posting's front matter (the front matter module owns the full struct; these
@@ -108,101 +108,53 @@ pub struct Processed {
     pub from_cache: bool,
 }
 
-/// Something that can go wrong with a photo. Messages are written for a village clerk.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ImageError {
-    #[error("image {file} not found")]
-    Missing { file: String },
-    #[error("image {file} cannot be read: {reason}")]
-    Unreadable { file: String, reason: String },
-    #[error("image {file} is damaged or incomplete: {detail}")]
-    Corrupt { file: String, detail: String },
-    #[error("image {file} is HEIC/HEIF (iPhone format)")]
-    Heic { file: String },
-    #[error("image {file} has an unsupported format {format}")]
-    Unsupported { file: String, format: String },
-    #[error("image {file} is too large ({width}x{height})")]
-    TooManyPixels { file: String, width: u32, height: u32, limit: u64 },
-    #[error("cannot write processed image for {file}: {reason}")]
-    Write { file: String, reason: String },
-}
-
-impl Message for ImageError {
-    fn code(&self) -> &'static str {
-        match self {
-            ImageError::Missing { .. } => "image.missing",
-            ImageError::Unreadable { .. } => "image.unreadable",
-            ImageError::Corrupt { .. } => "image.corrupt",
-            ImageError::Heic { .. } => "image.heic",
-            ImageError::Unsupported { .. } => "image.unsupported",
-            ImageError::TooManyPixels { .. } => "image.too-many-pixels",
-            ImageError::Write { .. } => "image.write",
-        }
-    }
-
-    fn zh(&self) -> String {
-        match self {
-            ImageError::Missing { file } => {
-                format!(
-                    "找不到图片“{file}”。请检查文件名是否写对，图片是否和这篇公示放在同一个文件夹里。"
-                )
-            }
-            ImageError::Unreadable { file, reason } => {
-                format!("图片“{file}”打不开（{reason}）。请检查文件是否被其他程序占用。")
-            }
-            ImageError::Corrupt { file, .. } => format!(
-                "图片“{file}”已损坏或不完整（可能没有拷贝完）。请从手机或相机重新拷贝一次。"
-            ),
-            ImageError::Heic { file } => format!(
-                "图片“{file}”是苹果手机的 HEIC 格式，网站不能直接使用。请把它另存为 JPEG：在电脑上用“照片”打开后“另存为 JPEG”，或者以后在 iPhone 上设置：设置 → 相机 → 格式 → 兼容性最佳。"
-            ),
-            ImageError::Unsupported { file, format } => {
-                format!("图片“{file}”的格式（{format}）不支持。请另存为 JPEG 或 PNG 后再放进来。")
-            }
-            ImageError::TooManyPixels { file, width, height, limit } => {
+crate::messages! {
+    /// Something that can go wrong with a photo. Messages are written for a village clerk.
+    #[derive(Eq)]
+    pub enum ImageError {
+        /// The cache folder for processed photos cannot be created.
+        CacheUnwritable { reason: String } = "cache.unwritable",
+            zh: "无法创建图片缓存文件夹：{reason}",
+            en: "cannot create the image cache folder: {reason}";
+        Missing { file: String } = "image.missing",
+            zh: "找不到图片“{file}”。请检查文件名是否写对，图片是否和这篇公示放在同一个文件夹里。",
+            en: "image \"{file}\" not found; check the file name and that it sits next to the posting";
+        Unreadable { file: String, reason: String } = "image.unreadable",
+            zh: "图片“{file}”打不开（{reason}）。请检查文件是否被其他程序占用。",
+            en: "image \"{file}\" cannot be read ({reason})";
+        Corrupt { file: String, detail: String } = "image.corrupt",
+            zh: "图片“{file}”已损坏或不完整（可能没有拷贝完）。请从手机或相机重新拷贝一次。",
+            en: "image \"{file}\" is damaged or incomplete ({detail}); copy it again from the phone or camera";
+        Heic { file: String } = "image.heic",
+            zh: "图片“{file}”是苹果手机的 HEIC 格式，网站不能直接使用。请把它另存为 JPEG：在电脑上用“照片”打开后“另存为 JPEG”，或者以后在 iPhone 上设置：设置 → 相机 → 格式 → 兼容性最佳。",
+            en: "image \"{file}\" is in Apple's HEIC format, which cannot be published; save it as JPEG (open it and export as JPEG, or on the iPhone: Settings → Camera → Formats → Most Compatible)";
+        Unsupported { file: String, format: String } = "image.unsupported",
+            zh: "图片“{file}”的格式（{format}）不支持。请另存为 JPEG 或 PNG 后再放进来。",
+            en: "image \"{file}\" has an unsupported format ({format}); save it as JPEG or PNG";
+        TooManyPixels {
+            file: String,
+            width: u32,
+            height: u32,
+            limit: u64,
+        } = "image.too-many-pixels",
+            zh: {
                 let size =
                     if *width > 0 { format!("{width}×{height} 像素，") } else { String::new() };
                 format!(
                     "图片“{file}”太大了（{size}超过 {} 万像素的上限），可能是损坏或恶意的文件。请用正常的照片，或先缩小后再放进来。",
                     limit / 10_000
                 )
-            }
-            ImageError::Write { file, reason } => {
-                format!("处理图片“{file}”时无法写入缓存（{reason}）。请检查磁盘空间。")
-            }
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            ImageError::Missing { file } => format!(
-                "image \"{file}\" not found; check the file name and that it sits next to the posting"
-            ),
-            ImageError::Unreadable { file, reason } => {
-                format!("image \"{file}\" cannot be read ({reason})")
-            }
-            ImageError::Corrupt { file, detail } => format!(
-                "image \"{file}\" is damaged or incomplete ({detail}); copy it again from the phone or camera"
-            ),
-            ImageError::Heic { file } => format!(
-                "image \"{file}\" is in Apple's HEIC format, which cannot be published; save it as JPEG (open it and export as JPEG, or on the iPhone: Settings → Camera → Formats → Most Compatible)"
-            ),
-            ImageError::Unsupported { file, format } => {
-                format!(
-                    "image \"{file}\" has an unsupported format ({format}); save it as JPEG or PNG"
-                )
-            }
-            ImageError::TooManyPixels { file, width, height, limit } => {
+            },
+            en: {
                 let size =
                     if *width > 0 { format!("{width}x{height} pixels, ") } else { String::new() };
                 format!(
                     "image \"{file}\" is too large ({size}limit {limit} pixels); it may be damaged or malicious"
                 )
-            }
-            ImageError::Write { file, reason } => {
-                format!("cannot write the processed image for \"{file}\" to the cache ({reason})")
-            }
-        }
+            };
+        Write { file: String, reason: String } = "image.write",
+            zh: "处理图片“{file}”时无法写入缓存（{reason}）。请检查磁盘空间。",
+            en: "cannot write the processed image for \"{file}\" to the cache ({reason})";
     }
 }
 
@@ -215,8 +167,8 @@ pub struct Job {
     pub referenced_from: (String, usize, usize),
 }
 
-/// Above this many images a progress bar is shown (when `progress` is true and stderr is a
-/// terminal).
+/// Above this many images a progress bar is shown (when `progress` gives its language and stderr
+/// is a terminal).
 pub const PROGRESS_THRESHOLD: usize = 8;
 
 /// Processes many images in parallel. Results come back in the order of `jobs`; every failure is a
@@ -228,23 +180,24 @@ pub fn process_many(
     jobs: Vec<Job>,
     settings: &ImageSettings,
     cache: &ImageCache,
-    progress: bool,
+    progress: Option<crate::diagnostic::Lang>,
 ) -> Vec<Result<Processed, Diagnostic>> {
     let mut unique: Vec<&PathBuf> = jobs.iter().map(|j| &j.source).collect();
     unique.sort();
     unique.dedup();
 
-    let bar = if progress && unique.len() > PROGRESS_THRESHOLD {
-        let bar = indicatif::ProgressBar::new(unique.len() as u64);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
-        {
-            bar.set_style(style.progress_chars("=> "));
+    let bar = match progress.filter(|_| unique.len() > PROGRESS_THRESHOLD) {
+        Some(lang) => {
+            let bar = indicatif::ProgressBar::new(unique.len() as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} {wide_msg}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_prefix(lang.pick("处理图片", "images"));
+            Some(bar)
         }
-        bar.set_prefix(crate::diagnostic::Lang::from_env().pick("处理图片", "images"));
-        Some(bar)
-    } else {
-        None
+        None => None,
     };
 
     let results: Vec<(PathBuf, Result<Processed, ImageError>)> = unique

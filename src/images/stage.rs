@@ -4,7 +4,7 @@
 //! Photos are processed whether or not a posting shows them, because copying an unreferenced
 //! original would publish its GPS position: privacy by default.
 
-use crate::diagnostic::{Diagnostic, Message, display_path};
+use crate::diagnostic::{Diagnostic, display_path};
 use crate::images::{self, ImageCache, Job, Processed};
 use crate::markdown::{PHOTO_LINK_PLACEHOLDER, PHOTO_PLACEHOLDER, Rendered};
 use crate::output::{Contents, OutputFile};
@@ -23,25 +23,11 @@ pub struct Photos {
     pub originals: BTreeMap<String, String>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PhotoWarning {
-    #[error("image `{0}` has no description (alt text)")]
-    MissingAlt(String),
-}
-
-impl Message for PhotoWarning {
-    fn code(&self) -> &'static str {
-        "image.missing-alt"
-    }
-    fn zh(&self) -> String {
-        match self {
-            PhotoWarning::MissingAlt(f) => format!(
-                "图片 `{f}` 没有文字说明。请在方括号里写上图片内容，例如 ![竣工后的水泥路面]({f})，方便视力不好的村民用读屏软件了解图片"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        self.to_string()
+crate::messages! {
+    pub enum PhotoWarning {
+        MissingAlt(f: String) = "image.missing-alt",
+            zh: "图片 `{f}` 没有文字说明。请在方括号里写上图片内容，例如 ![竣工后的水泥路面]({f})，方便视力不好的村民用读屏软件了解图片",
+            en: "image `{f}` has no description (alt text)";
     }
 }
 
@@ -50,7 +36,7 @@ pub fn run(
     site: &Site,
     bodies: &[Rendered],
     cache: &ImageCache,
-    progress: bool,
+    progress: Option<crate::diagnostic::Lang>,
 ) -> (Photos, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let content = site.root.join("content");

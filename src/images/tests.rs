@@ -242,7 +242,7 @@ fn bad_inputs_become_diagnostics_at_the_reference_and_others_still_process() {
         job(&bmp, 8),
         job(&good, 9),
     ];
-    let results = process_many(jobs, &ImageSettings::default(), &site.cache, false);
+    let results = process_many(jobs, &ImageSettings::default(), &site.cache, None);
     assert_eq!(results.len(), 9);
     assert!(results[0].is_ok());
     assert!(results[8].is_ok(), "the same image referenced twice");
@@ -455,7 +455,12 @@ fn many_images_with_progress_keep_their_order() {
             job(&site.write(&format!("p{i}.jpg"), &jpeg_bytes(&img, 90)), usize::from(i) + 1)
         })
         .collect();
-    let results = process_many(jobs, &ImageSettings::default(), &site.cache, true);
+    let results = process_many(
+        jobs,
+        &ImageSettings::default(),
+        &site.cache,
+        Some(crate::diagnostic::Lang::Zh),
+    );
     let widths: Vec<u32> = results.iter().map(|r| r.as_ref().unwrap().width).collect();
     assert_eq!(widths, (30..42).collect::<Vec<u32>>());
 }

@@ -21,7 +21,6 @@ mod xml;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::Message;
 use crate::privacy::{self, AllowList, PiiKind};
 
 /// A picture taken out of the document, metadata removed.
@@ -148,16 +147,50 @@ fn check_format(bytes: &[u8], file: &str) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// A file that cannot be imported.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImportError {
-    OldDoc { file: String },
-    Wps { file: String },
-    Encrypted { file: String },
-    Corrupt { file: String, detail: String },
-    OpenDocument { file: String },
-    Rtf { file: String },
-    NotWord { file: String },
+crate::messages! {
+    /// A personal number found in a Word document by the import: the privacy message, prefixed
+    /// with its place in the document.
+    pub struct PersonalInWord { pub at: String, pub found: crate::privacy::PrivacyError }
+        = "import.personal-data",
+        zh: { format!("（Word 文件{}）{}", at, found.zh()) },
+        en: { format!("(Word file: {}) {}", at, found.en()) };
+}
+
+crate::messages! {
+    /// A file that cannot be imported.
+    #[derive(Eq)]
+    pub enum ImportError {
+        OldDoc { file: String } = "import.old-doc",
+            zh: "{file} 是旧的 Word 97-2003 格式（.doc），gongkai 只能读 .docx。{SAVE_AS_ZH}。",
+            en: "{file} is an old Word 97-2003 file (.doc); gongkai reads .docx only: {SAVE_AS_EN}.";
+        Wps { file: String } = "import.wps",
+            zh: "{file} 是 WPS 自己的格式（.wps），gongkai 只能读 .docx。请在 WPS 文字里打开它，点左上角“文件”→“另存为”，\
+                “文件类型”选“Microsoft Word 文件 (*.docx)”；用 Word 打开时点“文件”→“另存为”，“保存类型”选“Word 文档 (*.docx)”。\
+                然后导入新存的 .docx 文件。",
+            en: "{file} is a WPS file (.wps); gongkai reads .docx only: {SAVE_AS_EN}.";
+        Encrypted { file: String } = "import.encrypted",
+            zh: "{file} 设置了打开密码，gongkai 读不了。请在 Word 里打开它（输入密码），点“文件”→“信息”→“保护文档”→“用密码进行加密”，\
+                清空密码后保存；WPS 里点“文件”→“文档加密”→“密码加密”，清空打开密码后保存。然后再导入。",
+            en: "{file} is protected by a password, which gongkai cannot read. Open it in Word, File → Info → Protect \
+                Document → Encrypt with Password, clear the password and save (WPS: File → Document Encryption); then \
+                import it again.";
+        Corrupt { file: String, detail: String } = "import.corrupt",
+            zh: "{file} 不是完整的 Word 文件（{detail}），可能下载或拷贝时中断了。请用 Word 或 WPS 打开它：能打开就“另存为”\
+                一个新的 .docx 再导入；打不开就重新拷贝或下载原文件。",
+            en: "{file} is not a complete Word file ({detail}); a download or copy may have been cut off. Open it in Word \
+                or WPS and save it as a new .docx, or copy the original again.";
+        OpenDocument { file: String } = "import.odt",
+            zh: "{file} 是 OpenDocument 文本（.odt），不是 .docx。{SAVE_AS_ZH}。",
+            en: "{file} is an OpenDocument text (.odt), not .docx: {SAVE_AS_EN}.";
+        Rtf { file: String } = "import.rtf",
+            zh: "{file} 是 RTF 文件，不是 .docx。{SAVE_AS_ZH}。",
+            en: "{file} is an RTF file, not .docx: {SAVE_AS_EN}.";
+        NotWord { file: String } = "import.not-word",
+            zh: "{file} 不是 Word 文字文件（可能是表格、演示文稿或 PDF）。gongkai import 只导入 Word/WPS 文字文件（.docx）；\
+                账表请直接放进内容文件夹，PDF 作为附件。",
+            en: "{file} is not a Word text document (a spreadsheet, presentation or PDF?). gongkai import reads .docx \
+                only; put ledgers into the content folder directly and PDFs as attachments.";
+    }
 }
 
 const SAVE_AS_ZH: &str = "请另存为 .docx：在 Word 里点“文件”→“另存为”，“保存类型”选“Word 文档 (*.docx)”；\
@@ -165,215 +198,79 @@ const SAVE_AS_ZH: &str = "请另存为 .docx：在 Word 里点“文件”→“
 const SAVE_AS_EN: &str = "save it as .docx: in Word, File → Save As, type \"Word Document (*.docx)\"; in WPS \
 Writer, File → Save As, type \"Microsoft Word 文件 (*.docx)\". Then import the new .docx file";
 
-impl Message for ImportError {
-    fn code(&self) -> &'static str {
-        match self {
-            ImportError::OldDoc { .. } => "import.old-doc",
-            ImportError::Wps { .. } => "import.wps",
-            ImportError::Encrypted { .. } => "import.encrypted",
-            ImportError::Corrupt { .. } => "import.corrupt",
-            ImportError::OpenDocument { .. } => "import.odt",
-            ImportError::Rtf { .. } => "import.rtf",
-            ImportError::NotWord { .. } => "import.not-word",
-        }
-    }
-
-    fn zh(&self) -> String {
-        match self {
-            ImportError::OldDoc { file } => {
+crate::messages! {
+    /// Something of the document that did not map exactly; each names the place and what was done.
+    #[derive(Eq)]
+    pub enum ImportWarning {
+        MergedAcross { at: String, columns: usize } = "import.merged-across",
+            zh: {
                 format!(
-                    "{file} 是旧的 Word 97-2003 格式（.doc），gongkai 只能读 .docx。{SAVE_AS_ZH}。"
+                    "{at}是横跨{columns}列的合并单元格。网页表格不能合并单元格：已拆开，内容放在第一格，右边{}格留空。请核对这一行是否还看得懂",
+                    columns - 1
                 )
-            }
-            ImportError::Wps { file } => format!(
-                "{file} 是 WPS 自己的格式（.wps），gongkai 只能读 .docx。请在 WPS 文字里打开它，点左上角“文件”→“另存为”，\
-                 “文件类型”选“Microsoft Word 文件 (*.docx)”；用 Word 打开时点“文件”→“另存为”，“保存类型”选“Word 文档 (*.docx)”。\
-                 然后导入新存的 .docx 文件。"
-            ),
-            ImportError::Encrypted { file } => format!(
-                "{file} 设置了打开密码，gongkai 读不了。请在 Word 里打开它（输入密码），点“文件”→“信息”→“保护文档”→“用密码进行加密”，\
-                 清空密码后保存；WPS 里点“文件”→“文档加密”→“密码加密”，清空打开密码后保存。然后再导入。"
-            ),
-            ImportError::Corrupt { file, detail } => format!(
-                "{file} 不是完整的 Word 文件（{detail}），可能下载或拷贝时中断了。请用 Word 或 WPS 打开它：能打开就“另存为”\
-                 一个新的 .docx 再导入；打不开就重新拷贝或下载原文件。"
-            ),
-            ImportError::OpenDocument { file } => {
-                format!("{file} 是 OpenDocument 文本（.odt），不是 .docx。{SAVE_AS_ZH}。")
-            }
-            ImportError::Rtf { file } => format!("{file} 是 RTF 文件，不是 .docx。{SAVE_AS_ZH}。"),
-            ImportError::NotWord { file } => format!(
-                "{file} 不是 Word 文字文件（可能是表格、演示文稿或 PDF）。gongkai import 只导入 Word/WPS 文字文件（.docx）；\
-                 账表请直接放进内容文件夹，PDF 作为附件。"
-            ),
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            ImportError::OldDoc { file } => {
+            },
+            en: {
                 format!(
-                    "{file} is an old Word 97-2003 file (.doc); gongkai reads .docx only: {SAVE_AS_EN}."
+                    "{at} is a cell merged across {columns} columns. Web tables cannot merge cells: it was split, the text \
+                     stays in the first cell and the {} to its right are empty. Check that the row still reads right",
+                    columns - 1
                 )
-            }
-            ImportError::Wps { file } => {
-                format!("{file} is a WPS file (.wps); gongkai reads .docx only: {SAVE_AS_EN}.")
-            }
-            ImportError::Encrypted { file } => format!(
-                "{file} is protected by a password, which gongkai cannot read. Open it in Word, File → Info → Protect \
-                 Document → Encrypt with Password, clear the password and save (WPS: File → Document Encryption); then \
-                 import it again."
-            ),
-            ImportError::Corrupt { file, detail } => format!(
-                "{file} is not a complete Word file ({detail}); a download or copy may have been cut off. Open it in Word \
-                 or WPS and save it as a new .docx, or copy the original again."
-            ),
-            ImportError::OpenDocument { file } => {
-                format!("{file} is an OpenDocument text (.odt), not .docx: {SAVE_AS_EN}.")
-            }
-            ImportError::Rtf { file } => format!("{file} is an RTF file, not .docx: {SAVE_AS_EN}."),
-            ImportError::NotWord { file } => format!(
-                "{file} is not a Word text document (a spreadsheet, presentation or PDF?). gongkai import reads .docx \
-                 only; put ledgers into the content folder directly and PDFs as attachments."
-            ),
-        }
-    }
-}
-
-/// Something of the document that did not map exactly; each names the place and what was done.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImportWarning {
-    MergedAcross { at: String, columns: usize },
-    MergedDown { at: String, rows: usize },
-    NestedTable { at: String },
-    TextBox { at: String, text: String },
-    PictureFormat { at: String, format: String },
-    BadPicture { at: String, detail: String },
-    LinkedPicture { at: String },
-    Unmapped { at: String, what: String, what_en: String },
-    TrackedChanges,
-    HiddenText,
-    Comments { count: usize },
-    NoTitle,
-    NoDate,
-}
-
-impl Message for ImportWarning {
-    fn code(&self) -> &'static str {
-        match self {
-            ImportWarning::MergedAcross { .. } => "import.merged-across",
-            ImportWarning::MergedDown { .. } => "import.merged-down",
-            ImportWarning::NestedTable { .. } => "import.nested-table",
-            ImportWarning::TextBox { .. } => "import.text-box",
-            ImportWarning::PictureFormat { .. } => "import.picture-format",
-            ImportWarning::BadPicture { .. } => "import.bad-picture",
-            ImportWarning::LinkedPicture { .. } => "import.linked-picture",
-            ImportWarning::Unmapped { .. } => "import.unmapped",
-            ImportWarning::TrackedChanges => "import.tracked-changes",
-            ImportWarning::HiddenText => "import.hidden-text",
-            ImportWarning::Comments { .. } => "import.comments",
-            ImportWarning::NoTitle => "import.no-title",
-            ImportWarning::NoDate => "import.no-date",
-        }
-    }
-
-    fn zh(&self) -> String {
-        match self {
-            ImportWarning::MergedAcross { at, columns } => format!(
-                "{at}是横跨{columns}列的合并单元格。网页表格不能合并单元格：已拆开，内容放在第一格，右边{}格留空。请核对这一行是否还看得懂",
-                columns - 1
-            ),
-            ImportWarning::MergedDown { at, rows } => format!(
-                "{at}是竖跨{rows}行的合并单元格。网页表格不能合并单元格：已拆开，内容放在最上面一格，下面{}格留空。\
-                 如果下面几行需要它，请在那几格里补写",
-                rows - 1
-            ),
-            ImportWarning::NestedTable { at } => {
-                format!("{at}里还套着一个表格：网页表格不能嵌套，里面表格的文字已按行用“ / ”连成一段放在这一格里")
-            }
-            ImportWarning::TextBox { at, text } => {
-                format!("{at}有一个文本框{text}：网页上没有文本框，里面的文字已作为普通段落放在这里，请核对位置")
-            }
-            ImportWarning::PictureFormat { at, format } => format!(
-                "{at}的图片是 {format} 格式，网页上不能显示，没有导入。请在 Word 里右键这张图片→“另存为图片”，存成 PNG 或 JPG，\
-                 放进这篇内容的文件夹，再在正文里写 ![说明](文件名)"
-            ),
-            ImportWarning::BadPicture { at, detail } => {
-                format!("{at}的图片已损坏（{detail}），没有导入。请把原图片放进这篇内容的文件夹")
-            }
-            ImportWarning::LinkedPicture { at } => format!(
-                "{at}的图片只是链接到别的文件，没有存在文档里，所以没有导入。请把那张图片放进这篇内容的文件夹"
-            ),
-            ImportWarning::Unmapped { at, what, .. } => format!("{at}有{what}"),
-            ImportWarning::TrackedChanges => {
-                "文档里有没接受的修订：已按“接受所有修订”导入（删掉的字没有导入）。请核对正文".into()
-            }
-            ImportWarning::HiddenText => "文档里有隐藏文字：隐藏文字没有导入".into(),
-            ImportWarning::Comments { count } => format!("文档里有{count}条批注：批注不会公开，没有导入"),
-            ImportWarning::NoTitle => {
-                "没有认出标题（第一行通常是居中、加粗的标题）：暂用文件名作标题，请在 title = 处改正".into()
-            }
-            ImportWarning::NoDate => {
-                "没有在文末落款里找到日期（如“2026年10月9日”）：暂用今天作公开日期，请在 date = 处改正".into()
-            }
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            ImportWarning::MergedAcross { at, columns } => format!(
-                "{at} is a cell merged across {columns} columns. Web tables cannot merge cells: it was split, the text \
-                 stays in the first cell and the {} to its right are empty. Check that the row still reads right",
-                columns - 1
-            ),
-            ImportWarning::MergedDown { at, rows } => format!(
-                "{at} is a cell merged down {rows} rows. Web tables cannot merge cells: it was split, the text stays in \
-                 the top cell and the {} below are empty; fill them in if those rows need it",
-                rows - 1
-            ),
-            ImportWarning::NestedTable { at } => format!(
-                "{at} holds a table inside the cell: web tables cannot nest, so its rows were joined with \" / \" into \
-                 the cell's text"
-            ),
-            ImportWarning::TextBox { at, text } => format!(
-                "{at} has a text box {text}: web pages have no text boxes, so its text became an ordinary paragraph \
-                 here; check where it belongs"
-            ),
-            ImportWarning::PictureFormat { at, format } => format!(
-                "the picture in {at} is {format}, which web pages cannot show; not imported. In Word right-click it → \
-                 Save as Picture (PNG or JPG), put it in the posting's folder and write ![caption](file) in the body"
-            ),
-            ImportWarning::BadPicture { at, detail } => {
+            };
+        MergedDown { at: String, rows: usize } = "import.merged-down",
+            zh: {
                 format!(
-                    "the picture in {at} is damaged ({detail}); not imported. Put the original into the folder"
+                    "{at}是竖跨{rows}行的合并单元格。网页表格不能合并单元格：已拆开，内容放在最上面一格，下面{}格留空。\
+                     如果下面几行需要它，请在那几格里补写",
+                    rows - 1
                 )
-            }
-            ImportWarning::LinkedPicture { at } => format!(
-                "the picture in {at} is only linked, not stored in the document; not imported. Put it into the folder"
-            ),
-            ImportWarning::Unmapped { at, what_en, .. } => format!("{at}: {what_en}"),
-            ImportWarning::TrackedChanges => {
-                "the document has tracked changes: imported as if all were accepted \
-                 (deleted text left out). Check the body"
-                    .into()
-            }
-            ImportWarning::HiddenText => "the document has hidden text: it was not imported".into(),
-            ImportWarning::Comments { count } => {
+            },
+            en: {
                 format!(
-                    "the document has {count} comment(s): comments are not published and were not imported"
+                    "{at} is a cell merged down {rows} rows. Web tables cannot merge cells: it was split, the text stays in \
+                     the top cell and the {} below are empty; fill them in if those rows need it",
+                    rows - 1
                 )
-            }
-            ImportWarning::NoTitle => {
-                "no title line found (usually the first, centred, bold line): the file name \
-                 is used; correct it at title ="
-                    .into()
-            }
-            ImportWarning::NoDate => {
-                "no date found in the sign-off at the end (e.g. 2026年10月9日): today is used; \
-                 correct it at date ="
-                    .into()
-            }
-        }
+            };
+        NestedTable { at: String } = "import.nested-table",
+            zh: "{at}里还套着一个表格：网页表格不能嵌套，里面表格的文字已按行用“ / ”连成一段放在这一格里",
+            en: "{at} holds a table inside the cell: web tables cannot nest, so its rows were joined with \" / \" into \
+                the cell's text";
+        TextBox { at: String, text: String } = "import.text-box",
+            zh: "{at}有一个文本框{text}：网页上没有文本框，里面的文字已作为普通段落放在这里，请核对位置",
+            en: "{at} has a text box {text}: web pages have no text boxes, so its text became an ordinary paragraph \
+                here; check where it belongs";
+        PictureFormat { at: String, format: String } = "import.picture-format",
+            zh: "{at}的图片是 {format} 格式，网页上不能显示，没有导入。请在 Word 里右键这张图片→“另存为图片”，存成 PNG 或 JPG，\
+                放进这篇内容的文件夹，再在正文里写 ![说明](文件名)",
+            en: "the picture in {at} is {format}, which web pages cannot show; not imported. In Word right-click it → \
+                Save as Picture (PNG or JPG), put it in the posting's folder and write ![caption](file) in the body";
+        BadPicture { at: String, detail: String } = "import.bad-picture",
+            zh: "{at}的图片已损坏（{detail}），没有导入。请把原图片放进这篇内容的文件夹",
+            en: "the picture in {at} is damaged ({detail}); not imported. Put the original into the folder";
+        LinkedPicture { at: String } = "import.linked-picture",
+            zh: "{at}的图片只是链接到别的文件，没有存在文档里，所以没有导入。请把那张图片放进这篇内容的文件夹",
+            en: "the picture in {at} is only linked, not stored in the document; not imported. Put it into the folder";
+        Unmapped { at: String, what: String, what_en: String } = "import.unmapped",
+            zh: "{at}有{what}",
+            en: "{at}: {what_en}";
+        TrackedChanges = "import.tracked-changes",
+            zh: "文档里有没接受的修订：已按“接受所有修订”导入（删掉的字没有导入）。请核对正文",
+            en: "the document has tracked changes: imported as if all were accepted \
+                (deleted text left out). Check the body";
+        HiddenText = "import.hidden-text",
+            zh: "文档里有隐藏文字：隐藏文字没有导入",
+            en: "the document has hidden text: it was not imported";
+        Comments { count: usize } = "import.comments",
+            zh: "文档里有{count}条批注：批注不会公开，没有导入",
+            en: "the document has {count} comment(s): comments are not published and were not imported";
+        NoTitle = "import.no-title",
+            zh: "没有认出标题（第一行通常是居中、加粗的标题）：暂用文件名作标题，请在 title = 处改正",
+            en: "no title line found (usually the first, centred, bold line): the file name \
+                is used; correct it at title =";
+        NoDate = "import.no-date",
+            zh: "没有在文末落款里找到日期（如“2026年10月9日”）：暂用今天作公开日期，请在 date = 处改正",
+            en: "no date found in the sign-off at the end (e.g. 2026年10月9日): today is used; \
+                correct it at date =";
     }
 }
 

@@ -7,7 +7,7 @@ use std::ops::Range;
 use jiff::civil::Date;
 
 use super::columns::{Field, Record, Subtotal};
-use super::error::LedgerError;
+use super::error::{LedgerError, Total};
 use super::node::{Kind, Node};
 use super::{Bucket, Loc, Origin, Period, Row, Totals, Val};
 use crate::diagnostic::Diagnostic;
@@ -560,9 +560,10 @@ pub(crate) fn totals(
     let closing = opening + income - expense;
     if check {
         if has_ledger {
-            for (what, declared, computed) in
-                [("收入合计", &d.income_total, income), ("支出合计", &d.expense_total, expense)]
-            {
+            for (what, declared, computed) in [
+                (Total::Income, &d.income_total, income),
+                (Total::Expense, &d.expense_total, expense),
+            ] {
                 if let Some((v, span)) = declared {
                     if *v != computed {
                         diags.push(post.error(

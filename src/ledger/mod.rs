@@ -35,7 +35,7 @@ use crate::money::Fen;
 pub use budget::{Budget, BudgetItem, BudgetSource};
 pub use chart::chart_svg;
 pub use columns::{Field, normalize_header};
-pub use error::LedgerError;
+pub use error::{LedgerError, Total};
 pub use export::{to_csv, to_json, to_xlsx};
 pub use period::{PeriodSpec, parse_period};
 pub use series::{SeriesKey, YearToDate, check_series, year_to_date};

@@ -404,6 +404,19 @@ fn identities_name_the_difference() {
             ),
         ]
     );
+    // The message is data naming which total, so English names it too (it used to get 收入合计).
+    let total = d.iter().find(|x| x.message.code() == "ledger.total-mismatch").unwrap();
+    let expected: crate::diagnostic::Msg = LedgerError::TotalMismatch {
+        what: crate::ledger::Total::Income,
+        declared: Fen(1_500_050),
+        computed: Fen(1_550_050),
+    }
+    .into();
+    assert_eq!(total.message, expected);
+    assert_eq!(
+        total.message.en(),
+        "income_total declared 15,000.50 but rows add up to 15,500.50, difference 500.00 yuan"
+    );
     // Without a ledger the declared totals must still add up.
     let (f, d) = run(
         &s,

@@ -33,7 +33,7 @@ use toml::Spanned;
 
 use crate::calendar::{MissingYear, WorkCalendar};
 use crate::date::{format_iso, format_zh, format_zh_short};
-use crate::diagnostic::{Diagnostic, Message, Position, Snippet, SourceText};
+use crate::diagnostic::{Diagnostic, Position, Snippet, SourceText};
 pub use crate::settings::notice::NoticeSpec;
 
 /// Keys allowed in `[notice]`, for did-you-mean checks by the front-matter reader.
@@ -133,157 +133,81 @@ impl Notice {
     }
 }
 
-/// Problems in a `[notice]` table or among the postings of a series.
-#[derive(Clone, Debug)]
-pub enum NoticeError {
-    EndBeforeStart {
-        start: Date,
-        end: Date,
-    },
-    EndAndDays,
-    NoLength,
-    DaysOutOfRange {
-        days: i64,
-    },
-    CountMissing {
-        days: u32,
-    },
-    UnknownCount {
-        given: String,
-        suggestion: &'static str,
-    },
-    SeriesWithoutStage {
-        series: String,
-    },
-    DuplicateStage {
-        series: String,
-        stage: String,
-        other: String,
-    },
-    StageOutOfOrder {
-        series: String,
-        stage: String,
-        start: Date,
-        other_stage: String,
-        other: String,
-        other_start: Date,
-    },
-}
-
-impl Message for NoticeError {
-    fn code(&self) -> &'static str {
-        match self {
-            NoticeError::EndBeforeStart { .. } => "notice.end-before-start",
-            NoticeError::EndAndDays => "notice.end-and-days",
-            NoticeError::NoLength => "notice.no-length",
-            NoticeError::DaysOutOfRange { .. } => "notice.days-out-of-range",
-            NoticeError::CountMissing { .. } => "notice.count-missing",
-            NoticeError::UnknownCount { .. } => "notice.unknown-count",
-            NoticeError::SeriesWithoutStage { .. } => "notice.series-without-stage",
-            NoticeError::DuplicateStage { .. } => "notice.duplicate-stage",
-            NoticeError::StageOutOfOrder { .. } => "notice.stage-out-of-order",
-        }
-    }
-
-    fn zh(&self) -> String {
-        match self {
-            NoticeError::EndBeforeStart { start, end } => format!(
-                "公示截止日 {} 早于开始日 {}；请改正 end，或改用 days = 天数",
-                format_iso(*end),
-                format_iso(*start)
-            ),
-            NoticeError::EndAndDays => {
-                "end 和 days 只能写一个；请删除其中一个（写 days 时还需写 count）".to_string()
-            }
-            NoticeError::NoLength => "[notice] 缺少公示期：请写 end = 截止日期，或写 days = 5 和 \
-                 count = \"working\"（工作日）/ \"calendar\"（自然日）"
-                .to_string(),
-            NoticeError::DaysOutOfRange { days } => {
-                format!("公示天数 {days} 无效；请写 1 到 {MAX_DAYS} 之间的整数")
-            }
-            NoticeError::CountMissing { days } => format!(
-                "写了 days = {days}，但没写按什么计算；请加上 count = \"working\"（{days}个工作日）、\
-                 \"calendar\"（{days}个自然日）或 \"calendar-extended\"（自然日，最后一天遇节假日顺延）"
-            ),
-            NoticeError::UnknownCount { given, suggestion } => format!(
-                "count = \"{given}\" 无效；您是否想写 \"{suggestion}\"？可选值：\"working\"（工作日）、\
-                 \"calendar\"（自然日）、\"calendar-extended\"（自然日，遇节假日顺延）"
-            ),
-            NoticeError::SeriesWithoutStage { series } => format!(
-                "写了 series = \"{series}\" 但没写 stage；请加上本次公示的阶段，如 stage = \"决议公开\" 或 \"第一榜\""
-            ),
-            NoticeError::DuplicateStage { series, stage, other } => format!(
-                "事项“{series}”的阶段“{stage}”已由 {other} 公示过；两处重复，请改正其中一处的 stage 或 series"
-            ),
-            NoticeError::StageOutOfOrder {
-                series,
-                stage,
-                start,
-                other_stage,
-                other,
-                other_start,
-            } => {
+crate::messages! {
+    /// Problems in a `[notice]` table or among the postings of a series.
+    pub enum NoticeError {
+        EndBeforeStart { start: Date, end: Date } = "notice.end-before-start",
+            zh: {
+                format!(
+                    "公示截止日 {} 早于开始日 {}；请改正 end，或改用 days = 天数",
+                    format_iso(*end),
+                    format_iso(*start)
+                )
+            },
+            en: {
+                format!(
+                    "the notice ends on {} before it starts on {}; correct `end` or use `days = N`",
+                    format_iso(*end),
+                    format_iso(*start)
+                )
+            };
+        EndAndDays = "notice.end-and-days",
+            zh: "end 和 days 只能写一个；请删除其中一个（写 days 时还需写 count）",
+            en: "give either `end` or `days`, not both; remove one (`days` also needs `count`)";
+        NoLength = "notice.no-length",
+            zh: "[notice] 缺少公示期：请写 end = 截止日期，或写 days = 5 和 \
+                count = \"working\"（工作日）/ \"calendar\"（自然日）",
+            en: "[notice] has no period: add `end = <last day>`, or `days = 5` \
+                with `count = \"working\"` or `\"calendar\"`";
+        DaysOutOfRange { days: i64 } = "notice.days-out-of-range",
+            zh: "公示天数 {days} 无效；请写 1 到 {MAX_DAYS} 之间的整数",
+            en: "`days = {days}` is not valid; use a whole number from 1 to {MAX_DAYS}";
+        CountMissing { days: u32 } = "notice.count-missing",
+            zh: "写了 days = {days}，但没写按什么计算；请加上 count = \"working\"（{days}个工作日）、\
+                \"calendar\"（{days}个自然日）或 \"calendar-extended\"（自然日，最后一天遇节假日顺延）",
+            en: "`days = {days}` needs `count`: add `count = \"working\"` ({days} working days), \
+                `\"calendar\"` ({days} calendar days) or `\"calendar-extended\"` (calendar days, \
+                extended past a holiday at the end)";
+        UnknownCount { given: String, suggestion: &'static str } = "notice.unknown-count",
+            zh: "count = \"{given}\" 无效；您是否想写 \"{suggestion}\"？可选值：\"working\"（工作日）、\
+                \"calendar\"（自然日）、\"calendar-extended\"（自然日，遇节假日顺延）",
+            en: "`count = \"{given}\"` is not valid; did you mean \"{suggestion}\"? Valid values: \
+                \"working\", \"calendar\", \"calendar-extended\"";
+        SeriesWithoutStage { series: String } = "notice.series-without-stage",
+            zh: "写了 series = \"{series}\" 但没写 stage；请加上本次公示的阶段，如 stage = \"决议公开\" 或 \"第一榜\"",
+            en: "`series = \"{series}\"` needs a `stage`, e.g. `stage = \"决议公开\"` or `\"第一榜\"`";
+        DuplicateStage {
+            series: String,
+            stage: String,
+            other: String,
+        } = "notice.duplicate-stage",
+            zh: "事项“{series}”的阶段“{stage}”已由 {other} 公示过；两处重复，请改正其中一处的 stage 或 series",
+            en: "stage \"{stage}\" of series \"{series}\" is also claimed by {other}; change the \
+                `stage` or `series` of one of them";
+        StageOutOfOrder {
+            series: String,
+            stage: String,
+            start: Date,
+            other_stage: String,
+            other: String,
+            other_start: Date,
+        } = "notice.stage-out-of-order",
+            zh: {
                 format!(
                     "事项“{series}”的“{stage}”（{}）早于前一阶段“{other_stage}”（{}，{other}）；\
                      请核对两处的日期或阶段",
                     format_iso(*start),
                     format_iso(*other_start)
                 )
-            }
-        }
-    }
-
-    fn en(&self) -> String {
-        match self {
-            NoticeError::EndBeforeStart { start, end } => format!(
-                "the notice ends on {} before it starts on {}; correct `end` or use `days = N`",
-                format_iso(*end),
-                format_iso(*start)
-            ),
-            NoticeError::EndAndDays => {
-                "give either `end` or `days`, not both; remove one (`days` also needs `count`)"
-                    .to_string()
-            }
-            NoticeError::NoLength => {
-                "[notice] has no period: add `end = <last day>`, or `days = 5` \
-                 with `count = \"working\"` or `\"calendar\"`"
-                    .to_string()
-            }
-            NoticeError::DaysOutOfRange { days } => {
-                format!("`days = {days}` is not valid; use a whole number from 1 to {MAX_DAYS}")
-            }
-            NoticeError::CountMissing { days } => format!(
-                "`days = {days}` needs `count`: add `count = \"working\"` ({days} working days), \
-                 `\"calendar\"` ({days} calendar days) or `\"calendar-extended\"` (calendar days, \
-                 extended past a holiday at the end)"
-            ),
-            NoticeError::UnknownCount { given, suggestion } => format!(
-                "`count = \"{given}\"` is not valid; did you mean \"{suggestion}\"? Valid values: \
-                 \"working\", \"calendar\", \"calendar-extended\""
-            ),
-            NoticeError::SeriesWithoutStage { series } => format!(
-                "`series = \"{series}\"` needs a `stage`, e.g. `stage = \"决议公开\"` or `\"第一榜\"`"
-            ),
-            NoticeError::DuplicateStage { series, stage, other } => format!(
-                "stage \"{stage}\" of series \"{series}\" is also claimed by {other}; change the \
-                 `stage` or `series` of one of them"
-            ),
-            NoticeError::StageOutOfOrder {
-                series,
-                stage,
-                start,
-                other_stage,
-                other,
-                other_start,
-            } => {
+            },
+            en: {
                 format!(
                     "in series \"{series}\", \"{stage}\" ({}) comes before the earlier stage \
                      \"{other_stage}\" ({}, {other}); check the dates or stages of both",
                     format_iso(*start),
                     format_iso(*other_start)
                 )
-            }
-        }
+            };
     }
 }
 
@@ -566,10 +490,8 @@ pub struct Anchor {
 impl Anchor {
     /// The position of `span` (relative to the TOML fragment) in `src`.
     pub fn new(src: &SourceText, span: Range<usize>) -> Anchor {
-        let probe = src.error_at(
-            span,
-            crate::diagnostic::Text { code: "", zh: String::new(), en: String::new() },
-        );
+        let probe =
+            src.error_at(span, crate::diagnostic::Msg::new("", (), String::new(), String::new()));
         Anchor { path: probe.path, position: probe.position, snippet: probe.snippet }
     }
 
@@ -578,7 +500,7 @@ impl Anchor {
         Anchor { path: path.into(), position: Position::File, snippet: None }
     }
 
-    pub fn error(&self, msg: impl Message + 'static) -> Diagnostic {
+    pub fn error(&self, msg: impl Into<crate::diagnostic::Msg>) -> Diagnostic {
         let mut d = Diagnostic::error(self.path.clone(), msg);
         d.position = self.position.clone();
         d.snippet = self.snippet.clone();
@@ -758,7 +680,7 @@ mod tests {
         let errs = resolve_front(front).unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
         let e = &errs[0];
-        (e.location(), e.message.code(), e.message.zh(), e.message.en())
+        (e.location(), e.message.code(), e.message.zh().to_string(), e.message.en().to_string())
     }
 
     #[test]

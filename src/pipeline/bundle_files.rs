@@ -7,33 +7,28 @@
 //! (front matter or body) holds its path inside the bundle, as written or percent-encoded.
 //! Files outside any bundle are published as before.
 
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 use crate::site::{Posting, Site};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The one warning naming the bundle files that were left out.
-#[derive(Debug, Clone)]
-pub struct LeftOut(pub Vec<String>);
-
-impl Message for LeftOut {
-    fn code(&self) -> &'static str {
-        "bundle.unlisted-files"
-    }
-    fn zh(&self) -> String {
-        format!(
-            "这些文件放在内容文件夹里，但内容里没有写到它们，所以没有发布：{}。要发布附件，请写进开头的设置（+++ 之间）的 attachments，或在正文里链接它；不需要的文件请移出内容文件夹",
-            self.0.join("、")
-        )
-    }
-    fn en(&self) -> String {
-        format!(
-            "these files lie in a posting's folder but the posting does not name them, so they \
-             were not published: {}. List an attachment under `attachments` or link it in the \
-             text; move other files out of the content folder",
-            self.0.join(", ")
-        )
-    }
+crate::messages! {
+    /// The one warning naming the bundle files that were left out.
+    pub struct LeftOut(pub f0: Vec<String>) = "bundle.unlisted-files",
+        zh: {
+            format!(
+                "这些文件放在内容文件夹里，但内容里没有写到它们，所以没有发布：{}。要发布附件，请写进开头的设置（+++ 之间）的 attachments，或在正文里链接它；不需要的文件请移出内容文件夹",
+                f0.join("、")
+            )
+        },
+        en: {
+            format!(
+                "these files lie in a posting's folder but the posting does not name them, so they \
+                 were not published: {}. List an attachment under `attachments` or link it in the \
+                 text; move other files out of the content folder",
+                f0.join(", ")
+            )
+        };
 }
 
 /// Keeps in `site.files` only what may be published; returns the warning about files of

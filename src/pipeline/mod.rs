@@ -6,7 +6,7 @@
 
 use crate::calendar::WorkCalendar;
 use crate::config;
-use crate::diagnostic::{Diagnostic, Diagnostics, Message, display_path};
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{self, LoadOptions};
 use crate::markdown::{self, AnchorCheck, LinkError, LinkIndex, Rendered};
 use crate::output;
@@ -40,8 +40,8 @@ pub struct BuildOptions {
     pub preview: bool,
     /// Where processed photos are cached between builds (git-ignored).
     pub cache_dir: PathBuf,
-    /// Show a progress bar for long photo processing.
-    pub progress: bool,
+    /// Show a progress bar for long photo processing, labelled in this language.
+    pub progress: Option<crate::diagnostic::Lang>,
     /// Build into an output folder that is not empty and holds no gongkai manifest (its files
     /// are kept).
     pub force: bool,
@@ -70,7 +70,7 @@ impl BuildOptions {
             drafts: false,
             today,
             preview: false,
-            progress: false,
+            progress: None,
             force: false,
             enforce_change_notes: true,
             base_url: None,
@@ -157,24 +157,17 @@ pub struct BuildReport {
     pub overview: Option<Arc<crate::overview::Overview>>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AttachmentError {
-    #[error("attachment `{0}` not found")]
-    Missing(String),
-    #[error("{key} photo `{file}` not found{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
-    PhotoMissing { key: &'static str, file: String, suggestion: Option<String> },
-}
-
-impl Message for AttachmentError {
-    fn code(&self) -> &'static str {
-        match self {
-            AttachmentError::Missing(_) => "attachment.missing",
-            AttachmentError::PhotoMissing { .. } => "photo.missing",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            AttachmentError::PhotoMissing { key, file, suggestion } => {
+crate::messages! {
+    pub enum AttachmentError {
+        Missing(f: String) = "attachment.missing",
+            zh: "附件 `{f}` 不存在。请把文件放在这篇内容所在的文件夹里（建议用“文件夹/index.md”的形式，把附件和 index.md 放在一起），并核对文件名",
+            en: "attachment `{f}` not found";
+        PhotoMissing {
+            key: &'static str,
+            file: String,
+            suggestion: Option<String>,
+        } = "photo.missing",
+            zh: {
                 let what = if *key == "cover" {
                     "封面照片（cover）"
                 } else {
@@ -188,14 +181,13 @@ impl Message for AttachmentError {
                     }
                 };
                 format!("{what} `{file}` 不存在{hint}")
-            }
-            AttachmentError::Missing(f) => format!(
-                "附件 `{f}` 不存在。请把文件放在这篇内容所在的文件夹里（建议用“文件夹/index.md”的形式，把附件和 index.md 放在一起），并核对文件名"
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        self.to_string()
+            },
+            en: {
+                match suggestion {
+                    Some(s) => format!("{key} photo `{file}` not found; did you mean `{s}`?"),
+                    None => format!("{key} photo `{file}` not found"),
+                }
+            };
     }
 }
 
@@ -361,11 +353,7 @@ fn generate_with(
     let cache = crate::images::ImageCache::new(opts.cache_dir.join("images")).map_err(|e| {
         fail(vec![Diagnostic::error(
             display_path(&opts.root, &opts.cache_dir),
-            crate::diagnostic::Text {
-                code: "cache.unwritable",
-                zh: format!("无法创建图片缓存文件夹：{e}"),
-                en: format!("cannot create the image cache folder: {e}"),
-            },
+            crate::images::ImageError::CacheUnwritable { reason: e.to_string() },
         )])
     })?;
     let (photos, photo_diags) = crate::images::stage::run(&site, &bodies, &cache, opts.progress);

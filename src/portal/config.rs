@@ -10,7 +10,7 @@
 //! name = "xiawan"          # folder in the portal's address; from the folder name if left out
 //! ```
 
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 use crate::toml_keys::{self, Key, Shape};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -72,78 +72,39 @@ impl Village {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PortalConfigError {
-    #[error("portal.toml could not be read: {0}")]
-    Unreadable(String),
-    #[error("TOML syntax error: {0}")]
-    Syntax(String),
-    #[error("invalid value: {0}")]
-    Invalid(String),
-    #[error("base_url must be a full URL starting with http:// or https:// (found \"{0}\")")]
-    BaseUrl(String),
-    #[error("portal.toml lists no sites: add [[sites]] with path = \"village folder\"")]
-    NoSites,
-    #[error(
-        "site folder `{0}` has no site.toml: write the folder of a village site, relative to portal.toml"
-    )]
-    NoSite(String),
-    #[error(
-        "site name `{0}` is not usable as a folder: use letters, digits (Chinese is fine), - or _"
-    )]
-    BadName(String),
-    #[error("site name `{0}` is used by the portal's own pages; choose another name")]
-    Reserved(String),
-    #[error("site name `{0}` is given twice; each site needs its own name")]
-    Duplicate(String),
-}
-
-impl Message for PortalConfigError {
-    fn code(&self) -> &'static str {
-        match self {
-            PortalConfigError::Unreadable(_) => "portal.unreadable",
-            PortalConfigError::Syntax(_) => "portal.syntax",
-            PortalConfigError::Invalid(_) => "portal.invalid",
-            PortalConfigError::BaseUrl(_) => "portal.base-url",
-            PortalConfigError::NoSites => "portal.no-sites",
-            PortalConfigError::NoSite(_) => "portal.no-site",
-            PortalConfigError::BadName(_) => "portal.bad-name",
-            PortalConfigError::Reserved(_) => "portal.reserved-name",
-            PortalConfigError::Duplicate(_) => "portal.duplicate-name",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            PortalConfigError::Unreadable(e) => format!("无法读取 portal.toml：{e}"),
-            PortalConfigError::Syntax(e) => {
+crate::messages! {
+    pub enum PortalConfigError {
+        Unreadable(e: String) = "portal.unreadable",
+            zh: "无法读取 portal.toml：{e}",
+            en: "portal.toml could not be read: {e}";
+        Syntax(e: String) = "portal.syntax",
+            zh: {
                 format!("portal.toml 格式有误：{}", crate::toml_syntax::toml_message_zh(e))
-            }
-            PortalConfigError::Invalid(e) => {
+            },
+            en: "TOML syntax error: {e}";
+        Invalid(e: String) = "portal.invalid",
+            zh: {
                 format!("portal.toml 中的值不正确：{}", crate::toml_syntax::toml_message_zh(e))
-            }
-            PortalConfigError::BaseUrl(v) => format!(
-                "base_url 必须是完整网址，以 http:// 或 https:// 开头，例如 \"https://example.org/qingshi-zhen/\"（现在是 \"{v}\"）"
-            ),
-            PortalConfigError::NoSites => {
-                "portal.toml 里没有列出任何村的网站：请加上 [[sites]]，写 path = \"村网站文件夹\""
-                    .into()
-            }
-            PortalConfigError::NoSite(p) => format!(
-                "文件夹 {p} 里没有 site.toml：path 要写一个村（社区）网站的文件夹，相对于 portal.toml 所在的文件夹"
-            ),
-            PortalConfigError::BadName(n) => format!(
-                "网站名称 \"{n}\" 不能用作文件夹名：只能用字母、数字（可以是汉字）、- 和 _，例如 name = \"xiawan\""
-            ),
-            PortalConfigError::Reserved(n) => {
-                format!("网站名称 \"{n}\" 已被乡镇门户自己的页面使用，请换一个 name")
-            }
-            PortalConfigError::Duplicate(n) => {
-                format!("网站名称 \"{n}\" 出现了两次：每个网站要有自己的 name")
-            }
-        }
-    }
-    fn en(&self) -> String {
-        self.to_string()
+            },
+            en: "invalid value: {e}";
+        BaseUrl(v: String) = "portal.base-url",
+            zh: "base_url 必须是完整网址，以 http:// 或 https:// 开头，例如 \"https://example.org/qingshi-zhen/\"（现在是 \"{v}\"）",
+            en: "base_url must be a full URL starting with http:// or https:// (found \"{v}\")";
+        NoSites = "portal.no-sites",
+            zh: "portal.toml 里没有列出任何村的网站：请加上 [[sites]]，写 path = \"村网站文件夹\"",
+            en: "portal.toml lists no sites: add [[sites]] with path = \"village folder\"";
+        NoSite(p: String) = "portal.no-site",
+            zh: "文件夹 {p} 里没有 site.toml：path 要写一个村（社区）网站的文件夹，相对于 portal.toml 所在的文件夹",
+            en: "site folder `{p}` has no site.toml: write the folder of a village site, relative to portal.toml";
+        BadName(n: String) = "portal.bad-name",
+            zh: "网站名称 \"{n}\" 不能用作文件夹名：只能用字母、数字（可以是汉字）、- 和 _，例如 name = \"xiawan\"",
+            en: "site name `{n}` is not usable as a folder: use letters, digits (Chinese is fine), - or _";
+        Reserved(n: String) = "portal.reserved-name",
+            zh: "网站名称 \"{n}\" 已被乡镇门户自己的页面使用，请换一个 name",
+            en: "site name `{n}` is used by the portal's own pages; choose another name";
+        Duplicate(n: String) = "portal.duplicate-name",
+            zh: "网站名称 \"{n}\" 出现了两次：每个网站要有自己的 name",
+            en: "site name `{n}` is given twice; each site needs its own name";
     }
 }
 
@@ -176,7 +137,7 @@ pub fn parse(src: &SourceText, root: &Path) -> Result<PortalConfig, Vec<Diagnost
             return Err(crate::toml_syntax::syntax_diagnostics(src, parser));
         }
     };
-    let mut errors = toml_keys::check(table.get_ref(), PORTAL_KEYS, PORTAL_FILE, src);
+    let mut errors = toml_keys::check(table.get_ref(), PORTAL_KEYS, Some(PORTAL_FILE), src);
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -88,7 +88,10 @@ pub fn files(report: &PortalReport) -> Vec<(String, Vec<u8>)> {
 pub fn write(report: &PortalReport, out: &Path) -> Result<(), OutputError> {
     for (path, bytes) in files(report) {
         let target = out.join(path.replace('/', std::path::MAIN_SEPARATOR_STR));
-        let err = |source| OutputError::Write { path: target.display().to_string(), source };
+        let err = |source: std::io::Error| OutputError::Write {
+            path: target.display().to_string(),
+            source: source.to_string(),
+        };
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }

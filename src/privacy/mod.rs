@@ -70,7 +70,7 @@ use std::ops::Range;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 pub use crate::settings::privacy::{PRIVACY_KEYS, PrivacyConfig, PrivacyMode};
 
 /// The kinds of personal data gongkai refuses to publish.
@@ -1108,14 +1108,33 @@ fn mask_with(text: &str, findings: &[Finding], escape: bool) -> String {
     out
 }
 
-/// Errors of this module.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PrivacyError {
-    /// Personal data in a posting or ledger; `masked` is the only form ever shown.
-    Found { kind: PiiKind, masked: String },
+crate::messages! {
+    /// Errors of this module: personal data in a posting or ledger; `masked` is the only form
+    /// ever shown. One message per kind of number, so each has its own code.
+    #[derive(Eq)]
+    pub enum PrivacyError {
+        ResidentId { masked: String } = "privacy.resident-id",
+            zh: { found_zh(PiiKind::ResidentId, masked) },
+            en: { found_en(PiiKind::ResidentId, masked) };
+        Mobile { masked: String } = "privacy.mobile",
+            zh: { found_zh(PiiKind::Mobile, masked) },
+            en: { found_en(PiiKind::Mobile, masked) };
+        BankCard { masked: String } = "privacy.bank-card",
+            zh: { found_zh(PiiKind::BankCard, masked) },
+            en: { found_en(PiiKind::BankCard, masked) };
+    }
 }
 
 impl PrivacyError {
+    /// The message for a number of `kind`, shown as `masked`.
+    pub fn found(kind: PiiKind, masked: String) -> PrivacyError {
+        match kind {
+            PiiKind::ResidentId => PrivacyError::ResidentId { masked },
+            PiiKind::Mobile => PrivacyError::Mobile { masked },
+            PiiKind::BankCard => PrivacyError::BankCard { masked },
+        }
+    }
+
     /// The last 4 significant characters of the masked number (kept in every format).
     fn last4(masked: &str) -> String {
         let kept: Vec<char> =
@@ -1124,49 +1143,37 @@ impl PrivacyError {
     }
 }
 
-impl Message for PrivacyError {
-    fn code(&self) -> &'static str {
-        match self {
-            PrivacyError::Found { kind: PiiKind::ResidentId, .. } => "privacy.resident-id",
-            PrivacyError::Found { kind: PiiKind::Mobile, .. } => "privacy.mobile",
-            PrivacyError::Found { kind: PiiKind::BankCard, .. } => "privacy.bank-card",
-        }
-    }
+/// The text of [`PrivacyError`] in Chinese; [`found_en`] is the same in English.
+fn found_zh(kind: PiiKind, masked: &str) -> String {
+    let k = kind.zh();
+    let last4 = PrivacyError::last4(masked);
+    let allow = if kind == PiiKind::ResidentId {
+        ""
+    } else {
+        "；如果这是应当公开的号码（如监督电话、集体账户），把它加入 site.toml 的 [privacy] allow 列表"
+    };
+    format!(
+        "发现{k}：{masked}（此处已遮盖）。公开栏上不得出现完整的{k}。修改方法：删除它；或只保留后4位\
+         （写成“尾号{last4}”）；或在本篇开头的设置（+++ 之间）中写 privacy = \"mask\"（全站则在 site.toml 中写 \
+         [privacy] mode = \"mask\"），由 gongkai 自动遮盖{allow}。"
+    )
+}
 
-    fn zh(&self) -> String {
-        let PrivacyError::Found { kind, masked } = self;
-        let k = kind.zh();
-        let last4 = Self::last4(masked);
-        let allow = if *kind == PiiKind::ResidentId {
-            String::new()
-        } else {
-            "；如果这是应当公开的号码（如监督电话、集体账户），把它加入 site.toml 的 [privacy] allow 列表"
-                .to_string()
-        };
-        format!(
-            "发现{k}：{masked}（此处已遮盖）。公开栏上不得出现完整的{k}。修改方法：删除它；或只保留后4位\
-             （写成“尾号{last4}”）；或在本篇开头的设置（+++ 之间）中写 privacy = \"mask\"（全站则在 site.toml 中写 \
-             [privacy] mode = \"mask\"），由 gongkai 自动遮盖{allow}。"
-        )
-    }
-
-    fn en(&self) -> String {
-        let PrivacyError::Found { kind, masked } = self;
-        let k = kind.en();
-        let last4 = Self::last4(masked);
-        let allow = if *kind == PiiKind::ResidentId {
-            ""
-        } else {
-            "; if it is meant to be public (a supervision hotline, a collective's account), add it \
-             to the [privacy] allow list in site.toml"
-        };
-        format!(
-            "{k} found: {masked} (masked here). A full {k} must not appear on a public board. To \
-             fix: delete it; or keep only the last 4 characters (write \"ending {last4}\"); or write \
-             privacy = \"mask\" in this posting's front matter (for the whole site: [privacy] \
-             mode = \"mask\" in site.toml) and gongkai masks it{allow}."
-        )
-    }
+fn found_en(kind: PiiKind, masked: &str) -> String {
+    let k = kind.en();
+    let last4 = PrivacyError::last4(masked);
+    let allow = if kind == PiiKind::ResidentId {
+        ""
+    } else {
+        "; if it is meant to be public (a supervision hotline, a collective's account), add it \
+         to the [privacy] allow list in site.toml"
+    };
+    format!(
+        "{k} found: {masked} (masked here). A full {k} must not appear on a public board. To \
+         fix: delete it; or keep only the last 4 characters (write \"ending {last4}\"); or write \
+         privacy = \"mask\" in this posting's front matter (for the whole site: [privacy] \
+         mode = \"mask\" in site.toml) and gongkai masks it{allow}."
+    )
 }
 
 /// One error per finding at its line and column; the snippet line is masked too (every finding
@@ -1177,7 +1184,7 @@ pub fn diagnostics_for(path: &str, text: &str, findings: &[Finding]) -> Vec<Diag
     findings
         .iter()
         .map(|f| {
-            let msg = PrivacyError::Found { kind: f.kind, masked: f.masked.clone() };
+            let msg = PrivacyError::found(f.kind, f.masked.clone());
             let mut d = Diagnostic::error(path, msg).at_span(text, f.range.clone());
             if let (Some(snippet), crate::diagnostic::Position::Text { line, .. }) =
                 (d.snippet.as_mut(), &d.position)
@@ -1240,7 +1247,7 @@ pub fn scan_cells_on<'a>(
     let mut out = Vec::new();
     for (sheet, cell, value) in cells {
         for f in scan_on(value, allow, today) {
-            let msg = PrivacyError::Found { kind: f.kind, masked: f.masked };
+            let msg = PrivacyError::found(f.kind, f.masked);
             out.push(Diagnostic::error(path, msg).at_cell(sheet, cell));
         }
     }

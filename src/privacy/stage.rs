@@ -8,7 +8,7 @@
 
 use super::office_place;
 
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 use crate::frontmatter::{self, POSTING_KEYS, PostingFront};
 use crate::limits;
 use crate::privacy::{self, AllowList, PiiKind, PrivacyMode};
@@ -22,44 +22,22 @@ use rayon::prelude::*;
 use std::io::Read;
 use std::path::Path;
 
-#[derive(Debug, thiserror::Error)]
-pub enum PrivacyNote {
-    #[error("{count} personal numbers masked")]
-    Masked { count: usize, ids: usize, mobiles: usize, cards: usize },
-    #[error(
-        "this PDF has no text layer (a scan): it could not be checked for personal numbers; review it by eye before publishing"
-    )]
-    ScannedPdf,
-    #[error(
-        "this PDF could not be read: it could not be checked for personal numbers; review it by eye before publishing"
-    )]
-    UnreadablePdf,
-}
-
-impl Message for PrivacyNote {
-    fn code(&self) -> &'static str {
-        match self {
-            PrivacyNote::Masked { .. } => "privacy.masked",
-            PrivacyNote::ScannedPdf => "privacy.scanned-pdf",
-            PrivacyNote::UnreadablePdf => "privacy.unreadable-pdf",
-        }
-    }
-    fn zh(&self) -> String {
-        match self {
-            PrivacyNote::Masked { count, ids, mobiles, cards } => format!(
-                "按 privacy = \"mask\" 的设置，已遮盖 {count} 处个人信息（身份证号 {ids}、手机号码 {mobiles}、银行卡号 {cards}）后发布"
-            ),
-            PrivacyNote::ScannedPdf => "这个 PDF 是扫描件（没有文字层），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对，必要时用黑块遮住后重新扫描".into(),
-            PrivacyNote::UnreadablePdf => "这个 PDF 无法读取（可能已损坏或加了密码），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对".into(),
-        }
-    }
-    fn en(&self) -> String {
-        match self {
-            PrivacyNote::Masked { count, ids, mobiles, cards } => format!(
-                "privacy = \"mask\": {count} numbers published masked ({ids} ID, {mobiles} mobile, {cards} bank card)"
-            ),
-            other => other.to_string(),
-        }
+crate::messages! {
+    pub enum PrivacyNote {
+        Masked {
+            count: usize,
+            ids: usize,
+            mobiles: usize,
+            cards: usize,
+        } = "privacy.masked",
+            zh: "按 privacy = \"mask\" 的设置，已遮盖 {count} 处个人信息（身份证号 {ids}、手机号码 {mobiles}、银行卡号 {cards}）后发布",
+            en: "privacy = \"mask\": {count} numbers published masked ({ids} ID, {mobiles} mobile, {cards} bank card)";
+        ScannedPdf = "privacy.scanned-pdf",
+            zh: "这个 PDF 是扫描件（没有文字层），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对，必要时用黑块遮住后重新扫描",
+            en: "this PDF has no text layer (a scan): it could not be checked for personal numbers; review it by eye before publishing";
+        UnreadablePdf = "privacy.unreadable-pdf",
+            zh: "这个 PDF 无法读取（可能已损坏或加了密码），gongkai 无法检查里面有没有身份证号、手机号、银行卡号。发布前请人工逐页核对",
+            en: "this PDF could not be read: it could not be checked for personal numbers; review it by eye before publishing";
     }
 }
 
@@ -356,7 +334,7 @@ fn check_zip_parts(
         let mut places = office_place::Walker::new(name, xml, &sheets);
         for f in privacy::scan_long(xml, allow, today, privacy::TextKind::Markup) {
             let place = places.at(f.range.start);
-            let msg = privacy::PrivacyError::Found { kind: f.kind, masked: f.masked };
+            let msg = privacy::PrivacyError::found(f.kind, f.masked);
             out.push(Diagnostic::error(display, msg).at_place(place));
         }
     }
@@ -417,7 +395,7 @@ fn check_pdf(display: &str, bytes: &[u8], allow: &AllowList, today: Date) -> Vec
     let mut out = Vec::new();
     for (n, page) in pages.iter().enumerate() {
         for f in privacy::scan_long(page, allow, today, privacy::TextKind::Plain) {
-            let msg = privacy::PrivacyError::Found { kind: f.kind, masked: f.masked };
+            let msg = privacy::PrivacyError::found(f.kind, f.masked);
             out.push(Diagnostic::error(display, msg).at_place(format!("第{}页", n + 1)));
         }
     }

@@ -90,12 +90,7 @@ pub fn label(addr: &Address, url: &str) -> String {
 }
 
 fn remote_err(label: &str, host: &str, attempts: u32) -> impl Fn(RemoteError) -> PublishError {
-    move |err| PublishError::Remote {
-        target: label.to_string(),
-        host: host.to_string(),
-        err,
-        attempts: attempts.max(1),
-    }
+    move |err| PublishError::remote(label.to_string(), host.to_string(), err, attempts.max(1))
 }
 
 /// Connects, reads the remote manifest and journal, and plans; refuses if a path the site

@@ -6,49 +6,44 @@
 //! withdrawal is an error that says what to type.
 
 use crate::date::{format_iso, format_zh};
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 use crate::escape::markup as escape_html;
 use crate::manifest::{ChangeVerdict, Manifest, Moved};
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A published posting that is no longer published, without a withdrawal.
-#[derive(Debug, Clone)]
-pub struct Gone {
-    pub source: String,
-    pub url: String,
-    /// The file is still there (made a draft again).
-    pub still_there: bool,
-}
-
-impl Message for Gone {
-    fn code(&self) -> &'static str {
-        "record.deleted"
-    }
-    fn zh(&self) -> String {
-        let what = if self.still_there {
-            "已经发布过，不能改回草稿"
-        } else {
-            "已经发布过，但文件被删除了（或改了名又改了内容）"
+crate::messages! {
+    /// A published posting that is no longer published, without a withdrawal.
+    pub struct Gone {
+        pub source: String,
+        pub url: String,
+        /// The file is still there (made a draft again).
+        pub still_there: bool,
+    } = "record.deleted",
+        zh: {
+            let what = if *still_there {
+                "已经发布过，不能改回草稿"
+            } else {
+                "已经发布过，但文件被删除了（或改了名又改了内容）"
+            };
+            format!(
+                "{} {what}：公开过的内容是公开记录，它的网址 {} 可能已印在二维码上。请{}在开头的设置（+++ 之间）里加上一行 withdrawn = {{ date = 2026-10-20, note = \"撤回原因\" }}（写上实际日期和原因），这个网址就会显示撤回说明和原来的核验码",
+                source,
+                url,
+                if *still_there { "" } else { "把文件放回原处，" },
+            )
+        },
+        en: {
+            format!(
+                "{} was published (at {}) and is no longer: a public record is withdrawn, not \
+                 deleted. {}add `withdrawn = {{ date = 2026-10-20, note = \"reason\" }}` to its \
+                 front matter; its address then shows the note and its last 核验码",
+                source,
+                url,
+                if *still_there { "" } else { "Put the file back and " },
+            )
         };
-        format!(
-            "{} {what}：公开过的内容是公开记录，它的网址 {} 可能已印在二维码上。请{}在开头的设置（+++ 之间）里加上一行 withdrawn = {{ date = 2026-10-20, note = \"撤回原因\" }}（写上实际日期和原因），这个网址就会显示撤回说明和原来的核验码",
-            self.source,
-            self.url,
-            if self.still_there { "" } else { "把文件放回原处，" },
-        )
-    }
-    fn en(&self) -> String {
-        format!(
-            "{} was published (at {}) and is no longer: a public record is withdrawn, not \
-             deleted. {}add `withdrawn = {{ date = 2026-10-20, note = \"reason\" }}` to its \
-             front matter; its address then shows the note and its last 核验码",
-            self.source,
-            self.url,
-            if self.still_there { "" } else { "Put the file back and " },
-        )
-    }
 }
 
 /// What every old address shows after this build, and an error (a warning when `enforce`

@@ -5,7 +5,7 @@
 //! any folder and from disk.
 
 use crate::date::format_zh;
-use crate::diagnostic::{Diagnostic, Message};
+use crate::diagnostic::Diagnostic;
 use crate::theme::Theme;
 use crate::urls;
 use minijinja::{Environment, Value};
@@ -62,22 +62,10 @@ pub struct AttachmentCtx {
     pub kind: String,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("template error: {detail}")]
-pub struct TemplateError {
-    pub detail: String,
-}
-
-impl Message for TemplateError {
-    fn code(&self) -> &'static str {
-        "template.error"
-    }
-    fn zh(&self) -> String {
-        format!("模板出错：{}", self.detail)
-    }
-    fn en(&self) -> String {
-        self.to_string()
-    }
+crate::messages! {
+    pub struct TemplateError { pub detail: String } = "template.error",
+        zh: { format!("模板出错：{}", detail) },
+        en: "template error: {detail}";
 }
 
 /// The template engine for one theme.

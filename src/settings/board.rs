@@ -1,6 +1,6 @@
 //! The `[[boards]]` of site.toml (the physical 公开栏 and its tiles), as written, and their checks.
 
-use crate::diagnostic::{Diagnostic, Message, SourceText};
+use crate::diagnostic::{Diagnostic, SourceText};
 use crate::sheet::{Orientation, SheetPaper};
 use crate::toml_keys::{Key, Shape};
 use serde::Deserialize;
@@ -98,67 +98,47 @@ impl Default for TileConfig {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum BoardError {
-    #[error("board name `{0}` must use only letters (Chinese too), digits, `-` and `_`")]
-    Name(String),
-    #[error("two boards are named `{0}`")]
-    Duplicate(String),
-    #[error("board `{0}` selects nothing: set sections, kinds, active_notices or latest_finance")]
-    Empty(String),
-    #[error("board `{0}`: columns must be between 1 and 24")]
-    Columns(String),
-    #[error("board `{0}`: width_mm and height_mm must be between 50 and 20000")]
-    Size(String),
-    #[error("board `{0}`: overlap_mm and margin_mm must be between 0 and 50")]
-    Tiles(String),
-    #[error(
-        "board `{board}`: the content does not seem to fit; from \"{first}\" on it needs about {needed} columns, the board has {columns}, and what does not fit is cut off when printed"
-    )]
-    Overflow { board: String, first: String, needed: u32, columns: u32 },
-    #[error(
-        "board `{board}`: \"{title}\" alone is about {height} mm tall, a column only {column} mm; it is cut off when printed (finance: {finance})"
-    )]
-    TooTall { board: String, title: String, height: u32, column: u32, finance: bool },
-}
-
-impl Message for BoardError {
-    fn code(&self) -> &'static str {
-        "config.board"
-    }
-    fn zh(&self) -> String {
-        match self {
-            BoardError::Name(n) => format!(
-                "公开栏名称 name = \"{n}\" 只能用汉字、字母、数字、- 和 _（它是输出文件夹的名字，不能有空格、/ 或 .），例如 name = \"公开栏\" 或 name = \"main-board\""
-            ),
-            BoardError::Duplicate(n) => format!("有两个公开栏都叫 \"{n}\"，请改掉一个的 name"),
-            BoardError::Empty(n) => format!(
-                "公开栏 \"{n}\" 没有选择任何内容：请写 sections（栏目）、kinds（类别）、active_notices = true（正在公示的）或 latest_finance = true（最新一期财务）"
-            ),
-            BoardError::Columns(n) => {
-                format!("公开栏 \"{n}\" 的 columns（分栏数）应在 1 到 24 之间")
-            }
-            BoardError::Size(n) => format!(
-                "公开栏 \"{n}\" 的尺寸 width_mm、height_mm（毫米）应在 50 到 20000 之间，例如 paper = {{ width_mm = 2400, height_mm = 1200 }}"
-            ),
-            BoardError::Tiles(n) => format!(
-                "公开栏 \"{n}\" 的拼贴设置 overlap_mm（重叠）和 margin_mm（页边）应在 0 到 50 毫米之间"
-            ),
-            BoardError::Overflow { board, first, needed, columns } => format!(
-                "公开栏 \"{board}\" 的内容估计放不下：从“{first}”起排到了第 {needed} 栏，可这块公开栏只有 {columns} 栏，放不下的部分打印时会被裁掉。可以换更大的 paper、用 max_items 或 latest 少放几篇，或把长的内容写得短一些"
-            ),
-            BoardError::TooTall { board, title, height, column, finance } => format!(
-                "公开栏 \"{board}\" 里的“{title}”一篇估计就有 {height} 毫米高，而一栏只有 {column} 毫米，打印时下面会被裁掉。可以换更高的 paper，或不把它放上这块公开栏{}",
-                if *finance {
-                    "（账目很长时可以去掉 latest_finance，把账表另外打印成 A4 纸张贴）"
-                } else {
-                    "（改用 kinds 或 latest 少选几篇，把它另外打印成 A4 纸张贴）"
-                }
-            ),
-        }
-    }
-    fn en(&self) -> String {
-        self.to_string()
+crate::messages! {
+    pub enum BoardError {
+        Name(n: String) = "board.name",
+            zh: "公开栏名称 name = \"{n}\" 只能用汉字、字母、数字、- 和 _（它是输出文件夹的名字，不能有空格、/ 或 .），例如 name = \"公开栏\" 或 name = \"main-board\"",
+            en: "board name `{n}` must use only letters (Chinese too), digits, `-` and `_`";
+        Duplicate(n: String) = "board.duplicate",
+            zh: "有两个公开栏都叫 \"{n}\"，请改掉一个的 name",
+            en: "two boards are named `{n}`";
+        Empty(n: String) = "board.empty",
+            zh: "公开栏 \"{n}\" 没有选择任何内容：请写 sections（栏目）、kinds（类别）、active_notices = true（正在公示的）或 latest_finance = true（最新一期财务）",
+            en: "board `{n}` selects nothing: set sections, kinds, active_notices or latest_finance";
+        Columns(n: String) = "board.columns",
+            zh: "公开栏 \"{n}\" 的 columns（分栏数）应在 1 到 24 之间",
+            en: "board `{n}`: columns must be between 1 and 24";
+        Size(n: String) = "board.size",
+            zh: "公开栏 \"{n}\" 的尺寸 width_mm、height_mm（毫米）应在 50 到 20000 之间，例如 paper = {{ width_mm = 2400, height_mm = 1200 }}",
+            en: "board `{n}`: width_mm and height_mm must be between 50 and 20000";
+        Tiles(n: String) = "board.tiles",
+            zh: "公开栏 \"{n}\" 的拼贴设置 overlap_mm（重叠）和 margin_mm（页边）应在 0 到 50 毫米之间",
+            en: "board `{n}`: overlap_mm and margin_mm must be between 0 and 50";
+        Overflow { board: String, first: String, needed: u32, columns: u32 } = "board.overflow",
+            zh: "公开栏 \"{board}\" 的内容估计放不下：从“{first}”起排到了第 {needed} 栏，可这块公开栏只有 {columns} 栏，放不下的部分打印时会被裁掉。可以换更大的 paper、用 max_items 或 latest 少放几篇，或把长的内容写得短一些",
+            en: "board `{board}`: the content does not seem to fit; from \"{first}\" on it needs about {needed} columns, the board has {columns}, and what does not fit is cut off when printed";
+        TooTall {
+            board: String,
+            title: String,
+            height: u32,
+            column: u32,
+            finance: bool,
+        } = "board.too-tall",
+            zh: {
+                format!(
+                    "公开栏 \"{board}\" 里的“{title}”一篇估计就有 {height} 毫米高，而一栏只有 {column} 毫米，打印时下面会被裁掉。可以换更高的 paper，或不把它放上这块公开栏{}",
+                    if *finance {
+                        "（账目很长时可以去掉 latest_finance，把账表另外打印成 A4 纸张贴）"
+                    } else {
+                        "（改用 kinds 或 latest 少选几篇，把它另外打印成 A4 纸张贴）"
+                    }
+                )
+            },
+            en: "board `{board}`: \"{title}\" alone is about {height} mm tall, a column only {column} mm; it is cut off when printed (finance: {finance})";
     }
 }
 

@@ -194,7 +194,7 @@ pub fn handle(mut req: Request, state: &State) {
 }
 
 fn refusal(r: Refusal) -> Answer {
-    fail(r.status(), r.zh(), r.en())
+    fail(r.status(), &r.zh(), &r.en())
 }
 
 fn route(
@@ -589,11 +589,8 @@ fn import_docx(
     let root = &state.root;
     let name = store::sanitize_name(name)?;
     let bytes = read_body(req, MAX_UPLOAD)?;
-    let imported =
-        crate::import::docx_to_posting(&bytes, &name, &allow_list(state)).map_err(|e| {
-            use crate::diagnostic::Message;
-            fail(422, &e.zh(), &e.en())
-        })?;
+    let imported = crate::import::docx_to_posting(&bytes, &name, &allow_list(state))
+        .map_err(|e| fail(422, &e.zh(), &e.en()))?;
     let section = if section.is_empty() { "village" } else { section };
     let today = state.today();
     let title = imported.front.title.clone().unwrap_or_else(|| name.clone());

@@ -6,52 +6,36 @@ use super::{Access, State};
 use std::hash::{BuildHasher, Hasher};
 use tiny_http::Request;
 
-/// Why a request is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// `Host` is a domain name or another port: a DNS-rebinding page.
-    Host,
-    /// `Origin` is another site, or `Sec-Fetch-Site` is not `same-origin`.
-    CrossSite,
-    /// No token, or the wrong one (a page that is not the workbench).
-    Token,
-    /// Bound to another interface without a password.
-    ReadOnly,
-    /// A password is set and the request does not carry it.
-    Password,
+crate::messages! {
+    /// Why a request is refused.
+    #[derive(Copy, Eq)]
+    pub enum Refusal {
+        /// `Host` is a domain name or another port: a DNS-rebinding page.
+        Host = "workbench.refused-host",
+            zh: "拒绝：请求的网址不是本机的工作台地址（Host 不对）。请从 gongkai 窗口里显示的“工作台”地址打开。",
+            en: "refused: the Host is not this workbench's address (DNS rebinding?)";
+        /// `Origin` is another site, or `Sec-Fetch-Site` is not `same-origin`.
+        CrossSite = "workbench.refused-cross-site",
+            zh: "拒绝：这个请求来自别的网页，工作台只接受自己页面的修改。请在工作台页面里操作。",
+            en: "refused: cross-site request";
+        /// No token, or the wrong one (a page that is not the workbench).
+        Token = "workbench.refused-token",
+            zh: "拒绝：请求没有带工作台的口令（或口令已过期，gongkai 重新启动过）。请刷新工作台页面后再试。",
+            en: "refused: missing or wrong workbench token; reload the workbench";
+        /// Bound to another interface without a password.
+        ReadOnly = "workbench.read-only",
+            zh: "拒绝：工作台在局域网地址上只能查看，不能修改。要修改，请在本机打开，或启动时用 --password 设一个密码。",
+            en: "refused: the workbench is read-only on a network address without --password";
+        /// A password is set and the request does not carry it.
+        Password = "workbench.password",
+            zh: "需要密码：请输入启动 gongkai serve 时设置的工作台密码。",
+            en: "the workbench password is required";
+    }
 }
 
 impl Refusal {
     pub fn status(self) -> u16 {
         if self == Refusal::Password { 401 } else { 403 }
-    }
-    pub fn zh(self) -> &'static str {
-        match self {
-            Refusal::Host => {
-                "拒绝：请求的网址不是本机的工作台地址（Host 不对）。请从 gongkai 窗口里显示的“工作台”地址打开。"
-            }
-            Refusal::CrossSite => {
-                "拒绝：这个请求来自别的网页，工作台只接受自己页面的修改。请在工作台页面里操作。"
-            }
-            Refusal::Token => {
-                "拒绝：请求没有带工作台的口令（或口令已过期，gongkai 重新启动过）。请刷新工作台页面后再试。"
-            }
-            Refusal::ReadOnly => {
-                "拒绝：工作台在局域网地址上只能查看，不能修改。要修改，请在本机打开，或启动时用 --password 设一个密码。"
-            }
-            Refusal::Password => "需要密码：请输入启动 gongkai serve 时设置的工作台密码。",
-        }
-    }
-    pub fn en(self) -> &'static str {
-        match self {
-            Refusal::Host => "refused: the Host is not this workbench's address (DNS rebinding?)",
-            Refusal::CrossSite => "refused: cross-site request",
-            Refusal::Token => "refused: missing or wrong workbench token; reload the workbench",
-            Refusal::ReadOnly => {
-                "refused: the workbench is read-only on a network address without --password"
-            }
-            Refusal::Password => "the workbench password is required",
-        }
     }
 }
 

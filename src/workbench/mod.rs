@@ -86,7 +86,7 @@ impl Diag {
             sheet,
             cell,
             location: d.location(),
-            message: d.message.text(lang),
+            message: d.message.text(lang).to_string(),
         }
     }
 

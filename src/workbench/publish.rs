@@ -5,7 +5,7 @@
 //! (there is no terminal to ask); when one is missing the message says which variable to set.
 
 use super::{Diag, State};
-use crate::diagnostic::{Diagnostics, Message};
+use crate::diagnostic::{Diagnostics, Msg};
 use crate::pipeline::{self, BuildOptions};
 use crate::publish::remote::NetConfig;
 use crate::publish::target::Address;
@@ -18,7 +18,8 @@ pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
     let lang = state.lang;
     let root = &state.root;
     let blocked = |summary: String, diags: &Diagnostics| json!({ "status": "blocked", "summary": summary, "diagnostics": Diag::all(diags, lang) });
-    let fail_msg = |e: &dyn Message| json!({ "status": "blocked", "summary": e.text(lang), "diagnostics": [] });
+    let fail_msg =
+        |e: Msg| json!({ "status": "blocked", "summary": e.text(lang), "diagnostics": [] });
     let site = match crate::config::load(root) {
         Ok((c, _)) => c,
         Err(errors) => {
@@ -76,26 +77,26 @@ pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
     let _lock =
         match crate::output::Target::resolve(&opts.out).and_then(|t| crate::output::lock(&t)) {
             Ok(l) => l,
-            Err(e) => return fail_msg(&e),
+            Err(e) => return fail_msg(e.into()),
         };
     let local = match Local::read(&opts.out) {
         Ok(l) => l,
-        Err(e) => return fail_msg(&e),
+        Err(e) => return fail_msg(e.into()),
     };
     let secrets = match secrets::gather(&addr, false) {
         Ok(s) => s,
-        Err(e) => return fail_msg(&e),
+        Err(e) => return fail_msg(e.into()),
     };
     let prepared =
         match publish::prepare(&addr, &target.url, &secrets, NetConfig::from_env(), local) {
             Ok(p) => p,
-            Err(e) => return fail_msg(&e),
+            Err(e) => return fail_msg(e.into()),
         };
     let plan = &prepared.plan;
     if plan.is_empty() {
         if confirm {
             if let Err(e) = publish::record_published(root, &prepared.local.manifest_bytes) {
-                return fail_msg(&e);
+                return fail_msg(e.into());
             }
         }
         return json!({ "status": "up-to-date", "diagnostics": [],
@@ -119,10 +120,10 @@ pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
     let manifest = prepared.local.manifest_bytes.clone();
     let summary = match prepared.execute(true) {
         Ok(s) => s,
-        Err(e) => return fail_msg(&e),
+        Err(e) => return fail_msg(e.into()),
     };
     if let Err(e) = publish::record_published(root, &manifest) {
-        return fail_msg(&e);
+        return fail_msg(e.into());
     }
     json!({ "status": "published", "diagnostics": [], "summary": format!(
         "发布完成：上传 {} 个新文件，替换 {} 个，删除 {} 个，共 {:.1} MB。网站地址：{}",

@@ -11,21 +11,31 @@ pub const HISTORY_KEEP: usize = 50;
 /// Where deleted postings go, inside the site folder (outside `content/`, so never built).
 pub const RECYCLE_DIR: &str = ".gongkai-recycle";
 
-/// Why a file operation failed; shown to the clerk in both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreError {
-    /// A path with `..`, a backslash, a drive, or outside the folders the workbench edits.
-    BadPath(String),
-    NotFound(String),
-    /// The file changed on disk since the page read it.
-    Conflict {
-        path: String,
-        current: String,
-        version: String,
-    },
-    Io(String, String),
-    BadName(String),
-    Exists(String),
+crate::messages! {
+    /// Why a file operation failed; shown to the clerk in both languages.
+    #[derive(Eq)]
+    pub enum StoreError {
+        /// A path with `..`, a backslash, a drive, or outside the folders the workbench edits.
+        BadPath(path: String) = "store.bad-path",
+            zh: "拒绝：路径 “{path}” 不在网站文件夹的 content/ 里（不能有 ..、反斜杠或盘符）。请只打开列表里的文件。",
+            en: "refused: {path} is not a file under content/";
+        NotFound(path: String) = "store.not-found",
+            zh: "找不到文件 {path}（可能已被移走或删除）。请刷新列表。",
+            en: "{path} not found";
+        /// The file changed on disk since the page read it.
+        Conflict { path: String, current: String, version: String } = "store.conflict",
+            zh: "{path} 在打开后被别的程序改过了。为了不覆盖别人的修改，没有保存。请对比两个版本，选一个保留。",
+            en: "{path} changed on disk since it was opened; not saved";
+        Io(path: String, reason: String) = "store.io",
+            zh: "写入 {path} 失败：{reason}",
+            en: "cannot write {path}: {reason}";
+        BadName(name: String) = "store.bad-name",
+            zh: "文件名 “{name}” 不能用：请改成普通的文件名（可以有中文，不要有 / \\ : * ? \" < > |）。",
+            en: "file name {name:?} cannot be used";
+        Exists(path: String) = "store.exists",
+            zh: "{path} 已经存在，没有覆盖。请换一个标题或日期。",
+            en: "{path} already exists; not overwritten";
+    }
 }
 
 impl StoreError {
@@ -35,36 +45,6 @@ impl StoreError {
             StoreError::NotFound(_) => 404,
             StoreError::Conflict { .. } | StoreError::Exists(_) => 409,
             StoreError::Io(..) => 500,
-        }
-    }
-    pub fn zh(&self) -> String {
-        match self {
-            StoreError::BadPath(p) => format!(
-                "拒绝：路径 “{p}” 不在网站文件夹的 content/ 里（不能有 ..、反斜杠或盘符）。请只打开列表里的文件。"
-            ),
-            StoreError::NotFound(p) => {
-                format!("找不到文件 {p}（可能已被移走或删除）。请刷新列表。")
-            }
-            StoreError::Conflict { path, .. } => format!(
-                "{path} 在打开后被别的程序改过了。为了不覆盖别人的修改，没有保存。请对比两个版本，选一个保留。"
-            ),
-            StoreError::Io(p, e) => format!("写入 {p} 失败：{e}"),
-            StoreError::BadName(n) => format!(
-                "文件名 “{n}” 不能用：请改成普通的文件名（可以有中文，不要有 / \\ : * ? \" < > |）。"
-            ),
-            StoreError::Exists(p) => format!("{p} 已经存在，没有覆盖。请换一个标题或日期。"),
-        }
-    }
-    pub fn en(&self) -> String {
-        match self {
-            StoreError::BadPath(p) => format!("refused: {p} is not a file under content/"),
-            StoreError::NotFound(p) => format!("{p} not found"),
-            StoreError::Conflict { path, .. } => {
-                format!("{path} changed on disk since it was opened; not saved")
-            }
-            StoreError::Io(p, e) => format!("cannot write {p}: {e}"),
-            StoreError::BadName(n) => format!("file name {n:?} cannot be used"),
-            StoreError::Exists(p) => format!("{p} already exists; not overwritten"),
         }
     }
 }
