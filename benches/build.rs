@@ -111,7 +111,9 @@ fn hugo_site(hugo: &Path) {
     let list = format!(
         "{head}<h1>{{{{ .Title }}}}</h1><ol>{{{{ range (.Paginate .Pages).Pages }}}}<li><a href=\"{{{{ .RelPermalink }}}}\">{{{{ .Title }}}}</a> \
          <time>{{{{ .Date.Format \"2006-01-02\" }}}}</time> {{{{ .Params.kind }}}} <p>{{{{ .Summary | plainify }}}}</p></li>{{{{ end }}}}</ol>\
-         {{{{ with .Paginator }}}}{{{{ range .Pagers }}}}<a href=\"{{{{ .URL }}}}\">{{{{ .PageNumber }}}}</a> {{{{ end }}}}{{{{ end }}}}</body></html>\n"
+         {{{{ with .Paginator }}}}<nav><a href=\"{{{{ .First.URL }}}}\">1</a>{{{{ with .Prev }}}} <a href=\"{{{{ .URL }}}}\">{{{{ .PageNumber }}}}</a>{{{{ end }}}} \
+         {{{{ .PageNumber }}}}{{{{ with .Next }}}} <a href=\"{{{{ .URL }}}}\">{{{{ .PageNumber }}}}</a>{{{{ end }}}} <a href=\"{{{{ .Last.URL }}}}\">{{{{ .TotalPages }}}}</a></nav>{{{{ end }}}}\
+         </body></html>\n"
     );
     std::fs::write(layouts.join("single.html"), single).unwrap();
     std::fs::write(layouts.join("list.html"), list).unwrap();

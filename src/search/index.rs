@@ -547,8 +547,13 @@ mod tests {
     #[test]
     fn terms_are_the_tokens() {
         let text = "党费 2025年第3季度 GDP增长，修路费ＡＢＣ　１２３𠀀村 a,b.c-d 12,000.50元";
-        let mut from_terms = Vec::new();
-        for_each_term(text, |k| from_terms.push(cjk_term(k)), |w| from_terms.push(w.to_string()));
+        let from_terms = std::cell::RefCell::new(Vec::new());
+        for_each_term(
+            text,
+            |k| from_terms.borrow_mut().push(cjk_term(k)),
+            |w| from_terms.borrow_mut().push(w.to_string()),
+        );
+        let from_terms = from_terms.into_inner();
         let mut tokens = Vec::new();
         for_each_token(text, |t| {
             assert_eq!(cjk_key(t).map(cjk_term).as_deref().unwrap_or(t), t);
