@@ -129,6 +129,8 @@ struct Run {
 /// Runs `cmd` to its end and measures it alone (`wait4` gives that child's own usage).
 fn measure(cmd: &mut std::process::Command) -> Run {
     let started = Instant::now();
+    // Reaped by the wait4 below, which gives this child's own usage (Child::wait would not).
+    #[allow(clippy::zombie_processes)]
     let child = cmd.spawn().unwrap();
     let mut status = 0;
     // SAFETY: wait4 only writes into the two values it is given; the child is ours and not
