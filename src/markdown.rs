@@ -263,8 +263,13 @@ fn wrap_tables(html: String) -> String {
     .replace("</table>", "</table></div>")
 }
 
+/// The body's plain text, block by block, stopping once it holds [`PLAIN_TEXT_CHARS`]
+/// characters for sure (4 bytes each at most): only the start is kept.
 fn collect_plain_text<'a>(root: &'a AstNode<'a>, out: &mut String) {
     for node in root.children() {
+        if out.len() >= 4 * PLAIN_TEXT_CHARS {
+            return;
+        }
         let is_block = node.data().value.block();
         if is_block && !matches!(node.data().value, NodeValue::Paragraph | NodeValue::Heading(_)) {
             collect_plain_text(node, out);

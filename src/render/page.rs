@@ -298,8 +298,9 @@ impl<'a> Pages<'a> {
                         }
                     })
                     .collect();
-                let page_links: Vec<Value> = (1..=*pages)
-                    .map(|n| minijinja::context! { n => n, url => enc(&section_page_path(site, *si, n)) })
+                let page_links: Vec<Value> = page_window(*page, *pages)
+                    .into_iter()
+                    .map(|(n, gap)| minijinja::context! { n => n, url => enc(&section_page_path(site, *si, n)), gap_before => gap })
                     .collect();
                 let ctx = minijinja::context! {
                     section => minijinja::context! {
@@ -467,4 +468,52 @@ pub fn sheet_for(site: &crate::site::Site, p: &crate::site::Posting) -> crate::s
     view.signed = crate::signoff::views(&p.front.signoff, p.date(), &p.src);
     view.signoff = crate::signoff::unfilled_roles(&view.signoff, &view.signed);
     view
+}
+
+/// Page numbers a section page links to, each with whether numbers are left out before it: every
+/// page when there are at most [`PAGE_LINKS_ALL`], otherwise the first, the last and two either
+/// side of `current`. Linking every page made each page's size grow with the page count, so a
+/// section's pages together grew with its square (1,000 pages of 2 held a million links).
+pub(super) fn page_window(current: usize, pages: usize) -> Vec<(usize, bool)> {
+    let shown =
+        |n: usize| pages <= PAGE_LINKS_ALL || n == 1 || n == pages || n.abs_diff(current) <= 2;
+    let mut out = Vec::new();
+    let mut last = 0;
+    for n in (1..=pages).filter(|&n| shown(n)) {
+        out.push((n, n > last + 1));
+        last = n;
+    }
+    out
+}
+
+/// Up to this many pages, the paginator links every page.
+const PAGE_LINKS_ALL: usize = 9;
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_window_links_all_of_few_pages_and_a_window_of_many() {
+        let all: Vec<(usize, bool)> = (1..=9).map(|n| (n, false)).collect();
+        assert_eq!(page_window(5, 9), all);
+        assert_eq!(page_window(1, 500), [(1, false), (2, false), (3, false), (500, true)]);
+        assert_eq!(
+            page_window(250, 500),
+            [
+                (1, false),
+                (248, true),
+                (249, false),
+                (250, false),
+                (251, false),
+                (252, false),
+                (500, true)
+            ]
+        );
+        assert_eq!(
+            page_window(4, 10),
+            [(1, false), (2, false), (3, false), (4, false), (5, false), (6, false), (10, true)]
+        );
+        assert_eq!(page_window(1, 1), [(1, false)]);
+    }
 }

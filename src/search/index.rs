@@ -58,6 +58,7 @@ enum TermKey {
 }
 
 /// Packs a one- or two-character CJK token into a u64 (21 bits a character, plus a length bit).
+#[cfg(test)]
 fn cjk_key(tok: &str) -> Option<u64> {
     let mut chars = tok.chars();
     let a = chars.next()?;
@@ -71,7 +72,40 @@ fn cjk_key(tok: &str) -> Option<u64> {
     }
 }
 
-/// The token a [`cjk_key`] was made from.
+/// The tokens of `text` as [`for_each_token`](super::tokenize::for_each_token) makes them,
+/// Chinese ones packed into a u64 (21 bits a character, plus a length bit; `cjk`) and words as
+/// text (`word`), without building a string per Chinese token: the index
+/// builder's hot loop over every posting's text.
+fn for_each_term(text: &str, mut cjk: impl FnMut(u64), mut word: impl FnMut(&str)) {
+    let mut buf = String::new();
+    let mut prev: Option<char> = None;
+    for c in text.chars().map(super::tokenize::normalize_char) {
+        if super::tokenize::is_cjk(c) {
+            if !buf.is_empty() {
+                word(&buf);
+                buf.clear();
+            }
+            if let Some(p) = prev {
+                cjk(1 << 42 | (p as u64) << 21 | c as u64);
+            }
+            cjk(c as u64);
+            prev = Some(c);
+        } else {
+            prev = None;
+            if super::tokenize::is_word(c) {
+                buf.push(c);
+            } else if !buf.is_empty() {
+                word(&buf);
+                buf.clear();
+            }
+        }
+    }
+    if !buf.is_empty() {
+        word(&buf);
+    }
+}
+
+/// The token a packed Chinese key was made from.
 fn cjk_term(k: u64) -> String {
     let ch = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
     if k >> 42 == 1 { [ch(k >> 21), ch(k)].iter().collect() } else { ch(k).to_string() }
@@ -79,6 +113,7 @@ fn cjk_term(k: u64) -> String {
 
 use serde::Serialize;
 
+#[cfg(test)]
 use super::tokenize::for_each_token;
 
 /// One page to index. The pipeline fills it from a posting's front matter and text. The text
@@ -309,22 +344,29 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
     let tokenize = |d: &SearchDoc| -> Vec<(TermKey, u32, u32)> {
         let mut cjk: FastMap<u64, (u32, u32)> = FastMap::default();
         let mut words: FastMap<String, (u32, u32)> = FastMap::default();
-        let mut add = |tok: &str, tf: u32, flag: u32| {
-            let e = match cjk_key(tok) {
-                Some(k) => cjk.entry(k).or_insert((0, 0)),
-                None => match words.get_mut(tok) {
-                    Some(e) => e,
-                    None => words.entry(tok.to_string()).or_insert((0, 0)),
+        let mut add = |text: &str, tf: u32, flag: u32| {
+            for_each_term(
+                text,
+                |k| {
+                    let e = cjk.entry(k).or_insert((0, 0));
+                    e.0 += tf;
+                    e.1 |= flag;
                 },
-            };
-            e.0 += tf;
-            e.1 |= flag;
+                |w| {
+                    let e = match words.get_mut(w) {
+                        Some(e) => e,
+                        None => words.entry(w.to_string()).or_insert((0, 0)),
+                    };
+                    e.0 += tf;
+                    e.1 |= flag;
+                },
+            )
         };
-        for_each_token(&d.title, |t| add(t, 0, FLAG_TITLE));
+        add(&d.title, 0, FLAG_TITLE);
         for tag in d.tags.iter().chain(d.kind.iter()) {
-            for_each_token(tag, |t| add(t, 0, FLAG_TAG));
+            add(tag, 0, FLAG_TAG);
         }
-        for_each_token(&d.text, |t| add(t, 1, 0));
+        add(&d.text, 1, 0);
         let mut out: Vec<(TermKey, u32, u32)> = Vec::with_capacity(cjk.len() + words.len());
         out.extend(cjk.into_iter().map(|(k, (tf, f))| (TermKey::Cjk(k), tf, f)));
         out.extend(words.into_iter().map(|(w, (tf, f))| (TermKey::Word(w), tf, f)));
@@ -393,58 +435,70 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
         shard_terms[term_shard(term, shards) as usize].push((term, s));
     }
 
-    let mut files = Vec::new();
-    for (n, terms) in shard_terms.iter().enumerate() {
-        let mut body = format!("{{\"kind\":\"terms\",\"shard\":{n},\"terms\":{{");
-        for (i, (term, s)) in terms.iter().enumerate() {
-            if i > 0 {
-                body.push(',');
+    // Shards are independent: written in parallel (the docs and text shards hold every
+    // document's text, ~100 MB for 10,000 postings), collected in order.
+    let mut files: Vec<(String, String)> = shard_terms
+        .par_iter()
+        .enumerate()
+        .map(|(n, terms)| {
+            let mut body = format!("{{\"kind\":\"terms\",\"shard\":{n},\"terms\":{{");
+            for (i, (term, s)) in terms.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                body.push_str(&js_string(term));
+                body.push(':');
+                body.push('"');
+                body.push_str(s); // postings alphabet needs no escaping
+                body.push('"');
             }
-            body.push_str(&js_string(term));
-            body.push(':');
-            body.push('"');
-            body.push_str(s); // postings alphabet needs no escaping
-            body.push('"');
-        }
-        body.push_str("}}");
-        files.push((format!("search/terms/{n}.js"), script(&body)));
-    }
+            body.push_str("}}");
+            (format!("search/terms/{n}.js"), script(&body))
+        })
+        .collect();
 
     let shard_size = opts.doc_shard_size.max(1);
-    for (n, chunk) in order.chunks(shard_size).enumerate() {
-        let mut texts: Vec<String> = Vec::with_capacity(chunk.len());
-        let out: Vec<DocOut> = chunk
-            .iter()
-            .map(|d| {
-                let source: &str = if d.excerpt.is_empty() { &d.text } else { &d.excerpt };
-                // The excerpt is the start of the whole (whitespace-collapsed) text.
-                let full = excerpt(source, opts.text_chars.max(opts.excerpt_chars));
-                let x: String = full.chars().take(opts.excerpt_chars).collect();
-                let more = full.len() > x.len();
-                texts.push(if more { full } else { String::new() });
-                DocOut {
-                    u: &d.url,
-                    t: &d.title,
-                    s: section_index[d.section.as_str()],
-                    d: &d.date,
-                    k: d.kind.as_deref(),
-                    st: d.status.as_deref(),
-                    g: &d.tags,
-                    x,
-                    m: u8::from(more),
-                }
-            })
-            .collect();
-        let docs_json = serde_json::to_string(&out).expect("docs serialize");
-        let body = format!("{{\"kind\":\"docs\",\"shard\":{n},\"docs\":{docs_json}}}");
-        files.push((format!("search/docs/{n}.js"), script(&escape_seps(&body))));
-        // A shard none of whose documents is longer than its excerpt needs no text file.
-        if texts.iter().any(|t| !t.is_empty()) {
-            let text_json = serde_json::to_string(&texts).expect("texts serialize");
-            let body = format!("{{\"kind\":\"text\",\"shard\":{n},\"text\":{text_json}}}");
-            files.push((format!("search/text/{n}.js"), script(&escape_seps(&body))));
-        }
-    }
+    let doc_files: Vec<Vec<(String, String)>> = order
+        .par_chunks(shard_size)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut files = Vec::with_capacity(2);
+            let mut texts: Vec<String> = Vec::with_capacity(chunk.len());
+            let out: Vec<DocOut> = chunk
+                .iter()
+                .map(|d| {
+                    let source: &str = if d.excerpt.is_empty() { &d.text } else { &d.excerpt };
+                    // The excerpt is the start of the whole (whitespace-collapsed) text.
+                    let full = excerpt(source, opts.text_chars.max(opts.excerpt_chars));
+                    let x: String = full.chars().take(opts.excerpt_chars).collect();
+                    let more = full.len() > x.len();
+                    texts.push(if more { full } else { String::new() });
+                    DocOut {
+                        u: &d.url,
+                        t: &d.title,
+                        s: section_index[d.section.as_str()],
+                        d: &d.date,
+                        k: d.kind.as_deref(),
+                        st: d.status.as_deref(),
+                        g: &d.tags,
+                        x,
+                        m: u8::from(more),
+                    }
+                })
+                .collect();
+            let docs_json = serde_json::to_string(&out).expect("docs serialize");
+            let body = format!("{{\"kind\":\"docs\",\"shard\":{n},\"docs\":{docs_json}}}");
+            files.push((format!("search/docs/{n}.js"), script(&escape_seps(&body))));
+            // A shard none of whose documents is longer than its excerpt needs no text file.
+            if texts.iter().any(|t| !t.is_empty()) {
+                let text_json = serde_json::to_string(&texts).expect("texts serialize");
+                let body = format!("{{\"kind\":\"text\",\"shard\":{n},\"text\":{text_json}}}");
+                files.push((format!("search/text/{n}.js"), script(&escape_seps(&body))));
+            }
+            files
+        })
+        .collect();
+    files.extend(doc_files.into_iter().flatten());
 
     let sections_json: Vec<[&str; 2]> = sections.iter().map(|(k, v)| [*k, *v]).collect();
     let meta = format!(
@@ -459,8 +513,11 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
     files
 }
 
-fn escape_seps(s: &str) -> String {
-    s.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+fn escape_seps(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\u{2028}', '\u{2029}']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029"))
 }
 
 #[cfg(test)]
@@ -485,6 +542,24 @@ mod tests {
         assert_eq!(term_hash(""), 0x811c_9dc5);
         // "a" = 0x61: (0x811c9dc5 ^ 0x61) * 0x01000193 mod 2^32
         assert_eq!(term_hash("a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn terms_are_the_tokens() {
+        let text = "党费 2025年第3季度 GDP增长，修路费ＡＢＣ　１２３𠀀村 a,b.c-d 12,000.50元";
+        let from_terms = std::cell::RefCell::new(Vec::new());
+        for_each_term(
+            text,
+            |k| from_terms.borrow_mut().push(cjk_term(k)),
+            |w| from_terms.borrow_mut().push(w.to_string()),
+        );
+        let from_terms = from_terms.into_inner();
+        let mut tokens = Vec::new();
+        for_each_token(text, |t| {
+            assert_eq!(cjk_key(t).map(cjk_term).as_deref().unwrap_or(t), t);
+            tokens.push(t.to_string())
+        });
+        assert_eq!(from_terms, tokens);
     }
 
     #[test]
