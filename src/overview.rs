@@ -69,6 +69,11 @@ pub struct CurrentCell {
     /// `days` counts working days.
     pub working_days: bool,
     pub due: Option<String>,
+    /// The posting that fulfils the period: its publication date (YYYY-MM-DD) and page path.
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub posting_path: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +119,8 @@ pub fn catalogue_line(r: &crate::catalogue::Report) -> CatalogueLine {
                 days: c.days,
                 working_days: c.working_days,
                 due: c.due.clone(),
+                published: c.posting.as_ref().map(|p| p.2.clone()),
+                posting_path: c.posting.as_ref().map(|p| p.1.clone()),
             },
             None => CurrentCell {
                 id: it.id.clone(),

@@ -197,3 +197,144 @@ fn portal_toml_errors_are_located() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("portal.toml:5:1") && err.contains("path"), "{err}");
 }
+
+/// The files the portal's manifest lists, with their bytes and modification times.
+fn portal_files(public: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("manifest.json")).unwrap())
+            .unwrap();
+    m["files"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(p, sha)| {
+            let path = public.join(p);
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{p}: {e}"));
+            assert_eq!(sha.as_str().unwrap(), gongkai::manifest::sha256_hex(&bytes), "{p}");
+            (p.clone(), bytes, std::fs::metadata(&path).unwrap().modified().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn portal_pages_have_their_own_manifest_keep_foreign_files_and_change_only_what_changed() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let public = root.join("public");
+    let first = portal_files(&public);
+    let names: Vec<&str> = first.iter().map(|(p, _, _)| p.as_str()).collect();
+    for p in ["index.html", "compliance/index.html", "atom.xml", "search/meta.js", "portal.css"] {
+        assert!(names.contains(&p), "{p} not in {names:?}");
+    }
+    // The villages' files are theirs (each village has its own manifest), not the portal's.
+    assert!(names.iter().all(|p| !p.starts_with("xiawan/") && !p.starts_with("青石社区/")));
+    assert!(public.join("xiawan/manifest.json").is_file());
+
+    // A host's own files in the portal root are kept.
+    std::fs::write(public.join("robots.txt"), "User-agent: *\n").unwrap();
+    std::fs::create_dir_all(public.join(".well-known")).unwrap();
+    std::fs::write(public.join(".well-known/security.txt"), "Contact: x\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    add_posting(&root.join("下湾村"), "2026-11-road.md", "下湾组村道养护安排", "年底前完工。");
+    let o = build(&root);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(public.join("robots.txt")).unwrap(), "User-agent: *\n");
+    assert!(public.join(".well-known/security.txt").is_file());
+    let second = portal_files(&public);
+    let mut changed = Vec::new();
+    for (p, bytes, mtime) in &second {
+        match first.iter().find(|(q, _, _)| q == p) {
+            Some((_, old, old_mtime)) if old == bytes => {
+                assert_eq!(mtime, old_mtime, "{p} has the same bytes but was written again")
+            }
+            _ => changed.push(p.as_str()),
+        }
+    }
+    // The new posting is in the feed and the search; the styles and scripts are untouched.
+    assert!(changed.contains(&"atom.xml") && changed.contains(&"search/meta.js"), "{changed:?}");
+    for p in ["portal.css", "gongkai.css", "portal.js", "static/search.js"] {
+        assert!(!changed.contains(&p), "{p} changed: {changed:?}");
+    }
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(public.join("atom.xml")).unwrap())
+            .contains("下湾组村道养护安排")
+    );
+    // Nothing left beside the output but the lock.
+    let beside: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert_eq!(beside, vec![".public.gongkai-lock".to_string()]);
+}
+
+#[test]
+fn portal_a_file_of_the_same_name_it_did_not_write_is_refused() {
+    let (_t, root) = portal();
+    std::fs::create_dir_all(root.join("public")).unwrap();
+    std::fs::write(root.join("public/atom.xml"), "mine").unwrap();
+    let o = build(&root);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("atom.xml") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(root.join("public/atom.xml")).unwrap(), "mine");
+    assert!(!root.join("public/index.html").exists());
+}
+
+#[test]
+fn portal_a_killed_build_leaves_whole_pages_and_the_next_run_completes_it() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let public = root.join("public");
+    let old_manifest = std::fs::read(public.join("manifest.json")).unwrap();
+    add_posting(&root.join("下湾村"), "2026-11-road.md", "下湾组村道养护安排", "年底前完工。");
+    let journal = root.join(".public.gongkai-files-journal");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
+        .env("GONGKAI_LANG", "zh")
+        .env("GONGKAI_TEST_PAUSE_AT", "files-mid")
+        .env("GONGKAI_TEST_PAUSE_MS", "30000")
+        .args(["build", "--today", "2026-11-25", "--root"])
+        .arg(&root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !journal.exists() {
+        assert!(started.elapsed().as_secs() < 60, "the build never reached the swap");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The first file is moved, then the build sleeps at the fault point.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(journal.exists(), "killed in the middle of the moves");
+    assert_eq!(std::fs::read(public.join("manifest.json")).unwrap(), old_manifest);
+    // Every page is whole: the old one or the new one, never a part.
+    let page = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(page.ends_with("</html>\n"), "{page}");
+    let comp = std::fs::read_to_string(public.join("compliance/index.html")).unwrap();
+    assert!(comp.ends_with("</html>\n"));
+    let atom = std::fs::read_to_string(public.join("atom.xml")).unwrap();
+    assert!(atom.trim_end().ends_with("</feed>"));
+
+    // Any gongkai command completes the moves first; the build then finds nothing to do.
+    let o = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args(["check", "--today", "2026-11-25", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let _ = o;
+    assert!(!journal.exists(), "recovered");
+    assert_ne!(std::fs::read(public.join("manifest.json")).unwrap(), old_manifest);
+    portal_files(&public);
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(public.join("atom.xml")).unwrap())
+            .contains("下湾组村道养护安排")
+    );
+    let o = build(&root);
+    assert!(o.status.success());
+    assert!(!journal.exists());
+}
