@@ -338,3 +338,68 @@ fn portal_a_killed_build_leaves_whole_pages_and_the_next_run_completes_it() {
     assert!(o.status.success());
     assert!(!journal.exists());
 }
+
+/// The compliance cell of a village and item, and its text.
+fn compliance_cell(comp: &Html, village: &str, item: &str) -> (String, Option<String>, String) {
+    let sel = Selector::parse(&format!("tr[data-village=\"{village}\"] td[data-item=\"{item}\"]"))
+        .unwrap();
+    let td = comp.select(&sel).next().unwrap_or_else(|| panic!("{village} × {item}"));
+    let latest = Selector::parse(".latest").unwrap();
+    (
+        td.value().attr("data-state").unwrap_or_default().to_string(),
+        td.select(&latest).next().map(text),
+        text(td),
+    )
+}
+
+#[test]
+fn portal_compliance_shows_deadline_and_publication_of_each_item_from_the_catalogue() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let public = root.join("public");
+    let comp = Html::parse_document(
+        &std::fs::read_to_string(public.join("compliance/index.html")).unwrap(),
+    );
+    // 青石社区: Q1 finance never published (overdue, shown first with its deadline); the latest
+    // ended quarter, Q3, was published on 10-16, before its deadline 10-20 (每季度首月20日前).
+    let (state, latest, all) = compliance_cell(&comp, "青石社区", "finance.income-expense");
+    assert_eq!(state, "overdue");
+    assert!(all.contains("2026年第一季度") && all.contains("期限 2026-04-20"), "{all}");
+    let latest = latest.expect("the latest quarter's line");
+    assert_eq!(latest, "最近一期 2026年第三季度：已公开 2026-10-16（按时）");
+    let a = Selector::parse(
+        "tr[data-village=\"青石社区\"] td[data-item=\"finance.income-expense\"] .latest a",
+    )
+    .unwrap();
+    let href = comp.select(&a).next().unwrap().value().attr("href").unwrap().to_string();
+    let target = public.join("compliance").join(common_decode(&href));
+    assert!(target.is_file(), "{href}");
+    assert!(std::fs::read_to_string(&target).unwrap().contains("第三季度"));
+    // 下湾村: its Q3 report is missing too, so the latest line says overdue, with the days.
+    let (_, latest, _) = compliance_cell(&comp, "xiawan", "finance.income-expense");
+    let latest = latest.unwrap();
+    assert!(latest.starts_with("最近一期 2026年第三季度：逾期未公开（"), "{latest}");
+    // A published event item: its publication date, linked.
+    let (state, _, all) = compliance_cell(&comp, "xiawan", "village.decisions");
+    assert_eq!(state, "on-time");
+    assert!(all.contains("公开于 2026-10-12"), "{all}");
+}
+
+/// Percent-decoding of a relative link.
+fn common_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}

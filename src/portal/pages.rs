@@ -31,6 +31,7 @@ const PORTAL_CSS: &str = r#"/* The township portal: tables over the villages; pr
 .cell-due-soon { background: #fff3cd; }
 .cell-on-time { background: #e3f1e6; }
 .cell-late { background: #fde9d4; }
+.latest-overdue, .latest-late { font-weight: 700; }
 .legend span { display: inline-block; padding: 0 .4rem; margin-right: .5rem; border: 1px solid var(--line); }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
@@ -355,6 +356,29 @@ fn compliance_cell(v: &VillageResult, c: &crate::overview::CurrentCell) -> Strin
             None => esc(date).into_owned(),
         };
         lines.push_str(&format!("<br><small class=\"published\">公开于 {when}</small>"));
+    }
+    if let Some(l) = &c.latest {
+        let mut text = format!("{}：{}", esc(&l.period), esc(&l.state_zh));
+        if let Some(date) = &l.published {
+            let date = match &l.posting_path {
+                Some(path) => {
+                    format!("<a href=\"../{}\">{}</a>", village_link(v, path, ""), esc(date))
+                }
+                None => esc(date).into_owned(),
+            };
+            text.push_str(&format!(" {date}"));
+        }
+        let unit = if l.working_days { "个工作日" } else { "天" };
+        match l.state.as_str() {
+            "on-time" => text.push_str("（按时）"),
+            "late" | "overdue" => text.push_str(&format!("（{} {unit}）", l.days)),
+            _ => {}
+        }
+        lines.push_str(&format!(
+            "<br><small class=\"latest latest-{}\" data-state=\"{}\">最近一期 {text}</small>",
+            esc(&l.state),
+            esc(&l.state)
+        ));
     }
     format!(
         "<td class=\"cell-{0}\" data-item=\"{1}\" data-state=\"{0}\">{lines}</td>",
