@@ -274,7 +274,7 @@ pub(super) struct DocOut<'a> {
     pub m: u8,
 }
 
-fn no_tags(g: &std::borrow::Cow<[String]>) -> bool {
+fn no_tags(g: &[String]) -> bool {
     g.is_empty()
 }
 
