@@ -226,6 +226,9 @@ fn portal_pages_have_their_own_manifest_keep_foreign_files_and_change_only_what_
     for p in ["index.html", "compliance/index.html", "atom.xml", "search/meta.js", "portal.css"] {
         assert!(names.contains(&p), "{p} not in {names:?}");
     }
+    // The default theme's styles (once written empty: the theme names them static/gongkai.css).
+    let css = &first.iter().find(|(p, _, _)| p == "gongkai.css").unwrap().1;
+    assert!(String::from_utf8_lossy(css).contains(".site-header"), "gongkai.css is the theme's");
     // The villages' files are theirs (each village has its own manifest), not the portal's.
     assert!(names.iter().all(|p| !p.starts_with("xiawan/") && !p.starts_with("青石社区/")));
     assert!(public.join("xiawan/manifest.json").is_file());

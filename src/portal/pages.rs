@@ -74,7 +74,7 @@ pub fn files(report: &PortalReport, out: &Path) -> Vec<(String, Vec<u8>)> {
     let theme_css = crate::theme::Theme::new(Path::new(""), "default")
         .static_files()
         .into_iter()
-        .find(|(p, _)| p == "gongkai.css")
+        .find(|(p, _)| p == "static/gongkai.css")
         .and_then(|(_, s)| match s {
             crate::theme::StaticSource::Embedded(b) => Some(b.to_vec()),
             crate::theme::StaticSource::Disk(p) => std::fs::read(p).ok(),
