@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark of the township portal (issue 19): N villages × M postings, a cold build and a build
 # after one village changes, each with wall time and peak memory (/usr/bin/time -v).
-#   scripts/bench-portal.sh 30 50          # small, about a minute on 2 cores (debug binary)
-#   GONGKAI=target/release/gongkai scripts/bench-portal.sh 300 200   # the issue's size
+#   scripts/bench-portal.sh 30 50               # small, about a minute on 2 cores (debug binary)
+#   scripts/bench-portal.sh --release 300 200   # the issue's size, release binary (built first)
+#   GONGKAI=path/to/gongkai scripts/bench-portal.sh 300 200   # any binary
+# Timings go to stdout and, with BENCH_OUT=file, appended to that file.
 set -euo pipefail
+if [ "${1:-}" = "--release" ]; then
+  shift
+  cargo build --release --locked --bin gongkai
+  GONGKAI=${GONGKAI:-target/release/gongkai}
+fi
 N=${1:-30}
 M=${2:-50}
 GONGKAI=${GONGKAI:-target/debug/gongkai}
@@ -32,7 +39,7 @@ for v in $(seq 1 "$N"); do
 done
 run() {
   /usr/bin/time -v "$GONGKAI" build --today 2026-11-25 --root "$DIR" 2> "$DIR/time.txt" | tail -1 || true
-  grep -E "Elapsed \(wall|Maximum resident" "$DIR/time.txt" | sed "s/^\s*/  $1: /"
+  grep -E "Elapsed \(wall|Maximum resident" "$DIR/time.txt" | sed "s/^\s*/  $1: /" | tee -a "${BENCH_OUT:-/dev/null}"
 }
 run cold
 printf '+++\ntitle = "新增一篇"\ndate = 2026-11-24\nkind = "通知"\n+++\n\n新增。\n' > "$DIR/v1/content/village/new.md"

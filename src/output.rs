@@ -200,6 +200,10 @@ impl Target {
     fn journal(&self) -> PathBuf {
         self.sibling("journal")
     }
+
+    fn files_journal(&self) -> PathBuf {
+        self.sibling("files-journal")
+    }
 }
 
 fn shown(p: &Path) -> String {
@@ -313,7 +317,7 @@ pub fn lock(t: &Target) -> Result<OutputLock, OutputError> {
 /// calls it first for the site's output; it does nothing when there is no journal.
 pub fn recover(out: &Path) -> Result<(), OutputError> {
     let t = Target::resolve(out)?;
-    if !t.journal().exists() {
+    if !t.journal().exists() && !t.files_journal().exists() {
         return Ok(());
     }
     let _lock = lock(&t)?;
@@ -321,6 +325,7 @@ pub fn recover(out: &Path) -> Result<(), OutputError> {
 }
 
 fn recover_locked(t: &Target) -> Result<(), OutputError> {
+    recover_files_locked(t)?;
     let journal = t.journal();
     let Ok(text) = std::fs::read_to_string(&journal) else { return Ok(()) };
     let mut lines = text.lines();
@@ -621,6 +626,164 @@ fn fault_point(name: &str) {
             std::env::var("GONGKAI_TEST_PAUSE_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
         std::thread::sleep(Duration::from_millis(ms));
     }
+}
+
+/// What [`replace_files`] changed in the output.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// Files written because they are new or their bytes changed.
+    pub written: Vec<String>,
+    /// Files of the previous manifest this build no longer makes.
+    pub removed: Vec<String>,
+}
+
+/// Writes `files` into an output folder that other builds share (a township portal's root,
+/// which holds the villages' own folders), under the same rules as a site build: the folder is
+/// locked, the files gongkai owns there are those its `manifest.json` lists, everything else is
+/// kept, and a file of the same name that gongkai did not write is a [`OutputError::Collision`]
+/// unless `force`. Only files whose bytes changed are replaced.
+///
+/// The changed files and the new manifest are first written and synced in a staging folder
+/// beside the output, then a journal lists the moves, then each file is renamed into place
+/// (one atomic step per file, so no page is ever half written), stale files are removed and
+/// the manifest goes last. A run killed during the moves is completed by the next gongkai
+/// command ([`recover`]), so the pages are never left a mix of two builds for longer.
+pub fn replace_files(
+    out: &Path,
+    files: &[(String, Vec<u8>)],
+    force: bool,
+) -> Result<Replaced, OutputError> {
+    let t = Target::resolve(out)?;
+    std::fs::create_dir_all(&t.dir).map_err(|source| OutputError::Write {
+        path: shown(&t.shown),
+        source: source.to_string(),
+    })?;
+    let _lock = lock(&t)?;
+    recover_locked(&t)?;
+    clean_leftovers(&t);
+    let previous = crate::manifest::Manifest::read(&t.dir.join(crate::manifest::MANIFEST_PATH));
+    let owned: BTreeSet<String> =
+        previous.map(|m| m.files.into_keys().collect()).unwrap_or_default();
+    let mut manifest = crate::manifest::Manifest::new();
+    let mut report = Replaced::default();
+    for (path, bytes) in files {
+        manifest.add_file(path.clone(), bytes);
+        let target = t.dir.join(path.replace('/', std::path::MAIN_SEPARATOR_STR));
+        match std::fs::read(&target) {
+            Ok(old) if old == *bytes => {}
+            Ok(_) if !owned.contains(path) && !force => {
+                return Err(OutputError::Collision { path: path.clone() });
+            }
+            _ => report.written.push(path.clone()),
+        }
+    }
+    let new_paths: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    report.removed = owned
+        .iter()
+        .filter(|p| !new_paths.contains(p.as_str()) && p.as_str() != crate::manifest::MANIFEST_PATH)
+        .cloned()
+        .collect();
+    let manifest_json = manifest.to_json();
+    let manifest_path = t.dir.join(crate::manifest::MANIFEST_PATH);
+    let manifest_changed =
+        std::fs::read(&manifest_path).ok().as_deref() != Some(manifest_json.as_bytes());
+    if report.written.is_empty() && report.removed.is_empty() && !manifest_changed {
+        return Ok(report);
+    }
+
+    let staging = t.sibling(&format!("new-files-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let staged = (|| -> Result<(), OutputError> {
+        std::fs::create_dir_all(&staging).map_err(|source| OutputError::Write {
+            path: shown(&staging),
+            source: source.to_string(),
+        })?;
+        for (path, bytes) in files {
+            if report.written.contains(path) {
+                write_one(&staging, path, bytes)?;
+            }
+        }
+        write_one(&staging, crate::manifest::MANIFEST_PATH, manifest_json.as_bytes())?;
+        sync_tree(&staging);
+        let name =
+            staging.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut journal = format!("gongkai-files-v1\n{name}\n");
+        for p in &report.written {
+            journal.push_str(&format!("put\t{p}\n"));
+        }
+        for p in &report.removed {
+            journal.push_str(&format!("del\t{p}\n"));
+        }
+        journal.push_str(&format!("put\t{}\nend\n", crate::manifest::MANIFEST_PATH));
+        write_synced(&t.files_journal(), journal.as_bytes()).map_err(|source| {
+            OutputError::Write { path: shown(&t.files_journal()), source: source.to_string() }
+        })?;
+        sync_dir(&t.parent);
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        let _ = std::fs::remove_file(t.files_journal());
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    recover_files_locked(&t)?;
+    Ok(report)
+}
+
+/// Carries out a complete files journal of [`replace_files`] (again, after a kill: a move
+/// already done finds its staged file gone and is skipped); a journal without its `end` line
+/// was cut short before any move, so it is dropped with its staging folder.
+fn recover_files_locked(t: &Target) -> Result<(), OutputError> {
+    let journal = t.files_journal();
+    let Ok(text) = std::fs::read_to_string(&journal) else { return Ok(()) };
+    let lines: Vec<&str> = text.lines().collect();
+    let drop_journal = || match std::fs::remove_file(&journal) {
+        Ok(()) => {
+            sync_dir(&t.parent);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OutputError::Swap { path: shown(&t.shown), source: source.to_string() }),
+    };
+    let (true, Some(&"gongkai-files-v1"), Some(name), Some(&"end")) =
+        (lines.len() >= 3, lines.first(), lines.get(1), lines.last())
+    else {
+        return drop_journal();
+    };
+    let staging = t.parent.join(name);
+    let swap_err = |source: std::io::Error| OutputError::Swap {
+        path: shown(&t.shown),
+        source: source.to_string(),
+    };
+    for (i, line) in lines[2..lines.len() - 1].iter().enumerate() {
+        let Some((op, path)) = line.split_once('\t') else { continue };
+        let native = path.replace('/', std::path::MAIN_SEPARATOR_STR);
+        let target = t.dir.join(&native);
+        match op {
+            "put" => {
+                let from = staging.join(&native);
+                if !from.exists() {
+                    continue;
+                }
+                if let Some(p) = target.parent() {
+                    std::fs::create_dir_all(p).map_err(swap_err)?;
+                }
+                std::fs::rename(&from, &target).map_err(swap_err)?;
+            }
+            "del" => match std::fs::remove_file(&target) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(swap_err(e)),
+                _ => {}
+            },
+            _ => {}
+        }
+        if i == 0 {
+            fault_point("files-mid");
+        }
+    }
+    sync_dir(&t.dir);
+    drop_journal()?;
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(())
 }
 
 /// Writes `files` to a fresh folder `out` (the print command's temporary site).

@@ -69,6 +69,45 @@ pub struct CurrentCell {
     /// `days` counts working days.
     pub working_days: bool,
     pub due: Option<String>,
+    /// The posting that fulfils the period: its publication date (YYYY-MM-DD) and page path.
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub posting_path: Option<String>,
+    /// The latest period that has ended, when it is not the one shown (an older overdue
+    /// period is shown first): whether that period's disclosure was published on time.
+    #[serde(default)]
+    pub latest: Option<PeriodLine>,
+}
+
+/// One period of an item as the catalogue computed it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodLine {
+    pub period: String,
+    pub state: String,
+    pub state_zh: String,
+    pub days: i64,
+    pub working_days: bool,
+    pub due: Option<String>,
+    pub published: Option<String>,
+    pub posting_path: Option<String>,
+}
+
+fn state_key(s: crate::catalogue::State) -> String {
+    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn period_line(c: &crate::catalogue::Cell) -> PeriodLine {
+    PeriodLine {
+        period: c.period.clone(),
+        state: state_key(c.state),
+        state_zh: c.state_zh.to_string(),
+        days: c.days,
+        working_days: c.working_days,
+        due: c.due.clone(),
+        published: c.posting.as_ref().map(|p| p.2.clone()),
+        posting_path: c.posting.as_ref().map(|p| p.1.clone()),
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +153,15 @@ pub fn catalogue_line(r: &crate::catalogue::Report) -> CatalogueLine {
                 days: c.days,
                 working_days: c.working_days,
                 due: c.due.clone(),
+                published: c.posting.as_ref().map(|p| p.2.clone()),
+                posting_path: c.posting.as_ref().map(|p| p.1.clone()),
+                latest: it
+                    .cells
+                    .iter()
+                    .rev()
+                    .find(|l| l.ended && l.due.is_some())
+                    .filter(|l| l.period != c.period)
+                    .map(period_line),
             },
             None => CurrentCell {
                 id: it.id.clone(),

@@ -197,3 +197,212 @@ fn portal_toml_errors_are_located() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("portal.toml:5:1") && err.contains("path"), "{err}");
 }
+
+/// The files the portal's manifest lists, with their bytes and modification times.
+fn portal_files(public: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("manifest.json")).unwrap())
+            .unwrap();
+    m["files"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(p, sha)| {
+            let path = public.join(p);
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{p}: {e}"));
+            assert_eq!(sha.as_str().unwrap(), gongkai::manifest::sha256_hex(&bytes), "{p}");
+            (p.clone(), bytes, std::fs::metadata(&path).unwrap().modified().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn portal_pages_have_their_own_manifest_keep_foreign_files_and_change_only_what_changed() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let public = root.join("public");
+    let first = portal_files(&public);
+    let names: Vec<&str> = first.iter().map(|(p, _, _)| p.as_str()).collect();
+    for p in ["index.html", "compliance/index.html", "atom.xml", "search/meta.js", "portal.css"] {
+        assert!(names.contains(&p), "{p} not in {names:?}");
+    }
+    // The default theme's styles (once written empty: the theme names them static/gongkai.css).
+    let css = &first.iter().find(|(p, _, _)| p == "gongkai.css").unwrap().1;
+    assert!(String::from_utf8_lossy(css).contains(".site-header"), "gongkai.css is the theme's");
+    // The villages' files are theirs (each village has its own manifest), not the portal's.
+    assert!(names.iter().all(|p| !p.starts_with("xiawan/") && !p.starts_with("青石社区/")));
+    assert!(public.join("xiawan/manifest.json").is_file());
+
+    // A host's own files in the portal root are kept.
+    std::fs::write(public.join("robots.txt"), "User-agent: *\n").unwrap();
+    std::fs::create_dir_all(public.join(".well-known")).unwrap();
+    std::fs::write(public.join(".well-known/security.txt"), "Contact: x\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    add_posting(&root.join("下湾村"), "2026-11-road.md", "下湾组村道养护安排", "年底前完工。");
+    let o = build(&root);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(public.join("robots.txt")).unwrap(), "User-agent: *\n");
+    assert!(public.join(".well-known/security.txt").is_file());
+    let second = portal_files(&public);
+    let mut changed = Vec::new();
+    for (p, bytes, mtime) in &second {
+        match first.iter().find(|(q, _, _)| q == p) {
+            Some((_, old, old_mtime)) if old == bytes => {
+                assert_eq!(mtime, old_mtime, "{p} has the same bytes but was written again")
+            }
+            _ => changed.push(p.as_str()),
+        }
+    }
+    // The new posting is in the feed and the search; the styles and scripts are untouched.
+    assert!(changed.contains(&"atom.xml") && changed.contains(&"search/meta.js"), "{changed:?}");
+    for p in ["portal.css", "gongkai.css", "portal.js", "static/search.js"] {
+        assert!(!changed.contains(&p), "{p} changed: {changed:?}");
+    }
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(public.join("atom.xml")).unwrap())
+            .contains("下湾组村道养护安排")
+    );
+    // Nothing left beside the output but the lock.
+    let beside: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert_eq!(beside, vec![".public.gongkai-lock".to_string()]);
+}
+
+#[test]
+fn portal_a_file_of_the_same_name_it_did_not_write_is_refused() {
+    let (_t, root) = portal();
+    std::fs::create_dir_all(root.join("public")).unwrap();
+    std::fs::write(root.join("public/atom.xml"), "mine").unwrap();
+    let o = build(&root);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("atom.xml") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(root.join("public/atom.xml")).unwrap(), "mine");
+    assert!(!root.join("public/index.html").exists());
+}
+
+#[test]
+fn portal_a_killed_build_leaves_whole_pages_and_the_next_run_completes_it() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let public = root.join("public");
+    let old_manifest = std::fs::read(public.join("manifest.json")).unwrap();
+    add_posting(&root.join("下湾村"), "2026-11-road.md", "下湾组村道养护安排", "年底前完工。");
+    let journal = root.join(".public.gongkai-files-journal");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
+        .env("GONGKAI_LANG", "zh")
+        .env("GONGKAI_TEST_PAUSE_AT", "files-mid")
+        .env("GONGKAI_TEST_PAUSE_MS", "30000")
+        .args(["build", "--today", "2026-11-25", "--root"])
+        .arg(&root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !journal.exists() {
+        assert!(started.elapsed().as_secs() < 60, "the build never reached the swap");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The first file is moved, then the build sleeps at the fault point.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(journal.exists(), "killed in the middle of the moves");
+    assert_eq!(std::fs::read(public.join("manifest.json")).unwrap(), old_manifest);
+    // Every page is whole: the old one or the new one, never a part.
+    let page = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(page.ends_with("</html>\n"), "{page}");
+    let comp = std::fs::read_to_string(public.join("compliance/index.html")).unwrap();
+    assert!(comp.ends_with("</html>\n"));
+    let atom = std::fs::read_to_string(public.join("atom.xml")).unwrap();
+    assert!(atom.trim_end().ends_with("</feed>"));
+
+    // Any gongkai command completes the moves first; the build then finds nothing to do.
+    let o = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args(["check", "--today", "2026-11-25", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let _ = o;
+    assert!(!journal.exists(), "recovered");
+    assert_ne!(std::fs::read(public.join("manifest.json")).unwrap(), old_manifest);
+    portal_files(&public);
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(public.join("atom.xml")).unwrap())
+            .contains("下湾组村道养护安排")
+    );
+    let o = build(&root);
+    assert!(o.status.success());
+    assert!(!journal.exists());
+}
+
+/// The compliance cell of a village and item, and its text.
+fn compliance_cell(comp: &Html, village: &str, item: &str) -> (String, Option<String>, String) {
+    let sel = Selector::parse(&format!("tr[data-village=\"{village}\"] td[data-item=\"{item}\"]"))
+        .unwrap();
+    let td = comp.select(&sel).next().unwrap_or_else(|| panic!("{village} × {item}"));
+    let latest = Selector::parse(".latest").unwrap();
+    (
+        td.value().attr("data-state").unwrap_or_default().to_string(),
+        td.select(&latest).next().map(text),
+        text(td),
+    )
+}
+
+#[test]
+fn portal_compliance_shows_deadline_and_publication_of_each_item_from_the_catalogue() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let public = root.join("public");
+    let comp = Html::parse_document(
+        &std::fs::read_to_string(public.join("compliance/index.html")).unwrap(),
+    );
+    // 青石社区: Q1 finance never published (overdue, shown first with its deadline); the latest
+    // ended quarter, Q3, was published on 10-16, before its deadline 10-20 (每季度首月20日前).
+    let (state, latest, all) = compliance_cell(&comp, "青石社区", "finance.income-expense");
+    assert_eq!(state, "overdue");
+    assert!(all.contains("2026年第一季度") && all.contains("期限 2026-04-20"), "{all}");
+    let latest = latest.expect("the latest quarter's line");
+    assert_eq!(latest, "最近一期 2026年第三季度：已公开 2026-10-16（按时）");
+    let a = Selector::parse(
+        "tr[data-village=\"青石社区\"] td[data-item=\"finance.income-expense\"] .latest a",
+    )
+    .unwrap();
+    let href = comp.select(&a).next().unwrap().value().attr("href").unwrap().to_string();
+    let target = public.join("compliance").join(common_decode(&href));
+    assert!(target.is_file(), "{href}");
+    assert!(std::fs::read_to_string(&target).unwrap().contains("第三季度"));
+    // 下湾村: its Q3 report is missing too, so the latest line says overdue, with the days.
+    let (_, latest, _) = compliance_cell(&comp, "xiawan", "finance.income-expense");
+    let latest = latest.unwrap();
+    assert!(latest.starts_with("最近一期 2026年第三季度：逾期未公开（"), "{latest}");
+    // A published event item: its publication date, linked.
+    let (state, _, all) = compliance_cell(&comp, "xiawan", "village.decisions");
+    assert_eq!(state, "on-time");
+    assert!(all.contains("公开于 2026-10-12"), "{all}");
+}
+
+/// Percent-decoding of a relative link.
+fn common_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}

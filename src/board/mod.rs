@@ -443,7 +443,6 @@ fn sv<T: Serialize>(x: T) -> Value {
     Value::from(minijinja::value::Serde(x))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCode {
     if gongkai::portal::is_portal(&ctx.root) {
-        return run_portal(ctx, out);
+        return run_portal(ctx, out, force);
     }
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
     if let Some(out) = out {
@@ -91,9 +91,10 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
 }
 
 /// `gongkai build` on a folder with portal.toml: every village, then the township's pages.
-fn run_portal(ctx: &Ctx, out: Option<PathBuf>) -> ExitCode {
+fn run_portal(ctx: &Ctx, out: Option<PathBuf>, force: bool) -> ExitCode {
     use gongkai::portal::{self, PortalOptions, State};
     let mut opts = PortalOptions::new(&ctx.root, ctx.today);
+    opts.force = force;
     if let Some(out) = out {
         opts.out = out;
     }
@@ -104,8 +105,8 @@ fn run_portal(ctx: &Ctx, out: Option<PathBuf>) -> ExitCode {
             eprintln!(
                 "{}",
                 ctx.lang.pick(
-                    "乡镇门户没有生成，请按上面的提示修改 portal.toml。",
-                    "The portal was not built; fix portal.toml as shown above.",
+                    "乡镇门户的页面没有生成，请按上面的提示修改（portal.toml 或输出文件夹）。",
+                    "The portal's pages were not built; fix what is shown above (portal.toml or the output folder).",
                 )
             );
             return ExitCode::from(1);

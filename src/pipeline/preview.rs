@@ -437,8 +437,13 @@ fn update(
     }
     files.extend(pages_out);
     if !site.config.boards.is_empty() {
-        let (board_files, board_diags) =
-            crate::board::render(&model.renderer, site, &model.bodies, &model.extras, &model.listings);
+        let (board_files, board_diags) = crate::board::render(
+            &model.renderer,
+            site,
+            &model.bodies,
+            &model.extras,
+            &model.listings,
+        );
         if board_diags.iter().any(Diagnostic::is_error) {
             return Some(Err(Failure::Broken(sorted(board_diags))));
         }

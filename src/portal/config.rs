@@ -27,7 +27,17 @@ pub const PORTAL_KEYS: &[Key] = &[
 ];
 
 /// Names the portal's own pages use at the top of its output.
-const RESERVED: &[&str] = &["compliance", "atom.xml", "index.html", "portal.css", "gongkai.css"];
+const RESERVED: &[&str] = &[
+    "compliance",
+    "atom.xml",
+    "index.html",
+    "portal.css",
+    "portal.js",
+    "gongkai.css",
+    "search",
+    "static",
+    "manifest.json",
+];
 
 #[derive(Debug, Clone, Deserialize)]
 struct Raw {

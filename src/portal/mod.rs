@@ -34,6 +34,8 @@ pub struct PortalOptions {
     pub cache_dir: PathBuf,
     /// Build every village even when its fingerprint is unchanged.
     pub rebuild: bool,
+    /// Replace files in the portal's root that gongkai did not write (`--force`).
+    pub force: bool,
 }
 
 impl PortalOptions {
@@ -45,6 +47,7 @@ impl PortalOptions {
             root,
             today,
             rebuild: false,
+            force: false,
         }
     }
 }
@@ -187,7 +190,12 @@ pub fn build(opts: &PortalOptions) -> Result<PortalReport, Diagnostics> {
     let villages: Vec<VillageResult> =
         config.sites.par_iter().map(|v| build_village(opts, &config, v)).collect();
     let mut report = PortalReport { config, villages, elapsed: Duration::ZERO };
-    pages::write(&report, &opts.out).map_err(|e| {
+    // A portal built before its pages had a manifest: its pages are gongkai's (portal.css is
+    // written by nothing else), so they are replaced rather than refused as foreign.
+    let legacy = !opts.out.join(crate::manifest::MANIFEST_PATH).exists()
+        && opts.out.join("portal.css").is_file();
+    let files = pages::files(&report, &opts.out);
+    crate::output::replace_files(&opts.out, &files, opts.force || legacy).map_err(|e| {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(opts.out.display().to_string(), e));
         d

@@ -8,7 +8,6 @@
 use super::{PortalReport, State, VillageResult};
 use crate::escape::markup as esc;
 use crate::feed::{self, FeedEntry};
-use crate::output::OutputError;
 use crate::overview::Overview;
 use std::path::Path;
 
@@ -19,6 +18,11 @@ const PORTAL_CSS: &str = r#"/* The township portal: tables over the villages; pr
 .portal-table thead th { background: var(--soft); }
 .portal-table th button { font: inherit; font-weight: 700; background: none; border: 0; padding: 0; cursor: pointer; color: var(--link); min-height: 2rem; }
 .portal-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.portal-table th[data-key], .portal-table th.name { white-space: nowrap; }
+.portal-table small { display: inline-block; }
+.portal-search { margin: 1rem 0 1.5rem; }
+.portal-search input[type=search] { font: inherit; min-height: 2.5rem; width: min(100%, 24rem); padding: 0 .5rem; }
+.portal-search select, .portal-search button { font: inherit; min-height: 2.5rem; }
 .portal-table ul { margin: 0; padding-left: 1.1rem; }
 .state-built { color: var(--ok); font-weight: 700; }
 .state-unchanged { color: var(--muted); }
@@ -27,6 +31,7 @@ const PORTAL_CSS: &str = r#"/* The township portal: tables over the villages; pr
 .cell-due-soon { background: #fff3cd; }
 .cell-on-time { background: #e3f1e6; }
 .cell-late { background: #fde9d4; }
+.latest-overdue, .latest-late { font-weight: 700; }
 .legend span { display: inline-block; padding: 0 .4rem; margin-right: .5rem; border: 1px solid var(--line); }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
@@ -62,47 +67,55 @@ const PORTAL_JS: &str = r#"document.querySelectorAll('table[data-sortable] th[da
 });
 "#;
 
-/// Every file of the township's pages: (path under the output, bytes).
-pub fn files(report: &PortalReport) -> Vec<(String, Vec<u8>)> {
+/// Every file of the township's pages: (path under the output, bytes), sorted by path. The
+/// combined search index is merged from the villages' own indexes in `out` (see
+/// [`search_index`]).
+pub fn files(report: &PortalReport, out: &Path) -> Vec<(String, Vec<u8>)> {
     let theme_css = crate::theme::Theme::new(Path::new(""), "default")
         .static_files()
         .into_iter()
-        .find(|(p, _)| p == "gongkai.css")
+        .find(|(p, _)| p == "static/gongkai.css")
         .and_then(|(_, s)| match s {
             crate::theme::StaticSource::Embedded(b) => Some(b.to_vec()),
             crate::theme::StaticSource::Disk(p) => std::fs::read(p).ok(),
         })
         .unwrap_or_default();
-    vec![
+    let mut files: Vec<(String, Vec<u8>)> = vec![
         ("index.html".into(), front_page(report).into_bytes()),
         ("compliance/index.html".into(), compliance_page(report).into_bytes()),
         ("atom.xml".into(), atom(report).into_bytes()),
         ("gongkai.css".into(), theme_css),
         ("portal.css".into(), PORTAL_CSS.as_bytes().to_vec()),
         ("portal.js".into(), PORTAL_JS.as_bytes().to_vec()),
-    ]
+        ("static/search.js".into(), crate::search::SEARCH_JS.as_bytes().to_vec()),
+        ("static/search.css".into(), crate::search::SEARCH_CSS.as_bytes().to_vec()),
+    ];
+    files.extend(search_index(report, out).into_iter().map(|(p, s)| (p, s.into_bytes())));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
 }
 
-/// Writes the township's pages into `out`, each file replaced in one step (written beside it,
-/// then renamed), leaving the villages' folders alone.
-pub fn write(report: &PortalReport, out: &Path) -> Result<(), OutputError> {
-    for (path, bytes) in files(report) {
-        let target = out.join(path.replace('/', std::path::MAIN_SEPARATOR_STR));
-        let err = |source: std::io::Error| OutputError::Write {
-            path: target.display().to_string(),
-            source: source.to_string(),
-        };
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        if std::fs::read(&target).ok().as_deref() == Some(&bytes[..]) {
-            continue;
-        }
-        let tmp = target.with_extension("gongkai-tmp");
-        std::fs::write(&tmp, &bytes).map_err(err)?;
-        std::fs::rename(&tmp, &target).map_err(err)?;
-    }
-    Ok(())
+/// The combined search index (`search/…`): every village's own index (as last built, also for
+/// a skipped or failed village) merged, its pages referenced as `village/…` relative to the
+/// portal's root. No page is tokenised again. A village without a readable index is left out.
+pub fn search_index(report: &PortalReport, out: &Path) -> Vec<(String, String)> {
+    let parts: Vec<crate::search::IndexPart> = report
+        .villages
+        .iter()
+        .filter(|v| v.overview.is_some())
+        .map(|v| {
+            let dir = out.join(&v.village.name);
+            crate::search::IndexPart {
+                prefix: format!("{}/", crate::urls::encode_segment(&v.village.name)),
+                label: super::display_name(v),
+                read: Box::new(move |p| {
+                    std::fs::read_to_string(dir.join(p.replace('/', std::path::MAIN_SEPARATOR_STR)))
+                        .ok()
+                }),
+            }
+        })
+        .collect();
+    crate::search::merge_indexes(&parts, &Default::default()).files
 }
 
 /// The latest build date among the villages: the date the pages' statuses are counted for.
@@ -121,6 +134,7 @@ fn head(title: &str, prefix: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
 <link rel=\"stylesheet\" href=\"{prefix}gongkai.css\">\n<link rel=\"stylesheet\" href=\"{prefix}portal.css\">\n\
+<link rel=\"stylesheet\" href=\"{prefix}static/search.css\">\n\
 <link rel=\"alternate\" type=\"application/atom+xml\" href=\"{prefix}atom.xml\" title=\"最新公开\">\n</head>\n",
         esc(title)
     )
@@ -162,6 +176,16 @@ fn front_page(report: &PortalReport) -> String {
         report.villages.len(),
         esc(&built_for)
     ));
+    h.push_str(
+        "<section class=\"portal-search noprint\" aria-labelledby=\"search-title\">\
+<h2 id=\"search-title\">搜索各村（社区）的公开内容</h2>\
+<div id=\"gongkai-search\" data-root=\"\">\
+<form id=\"search-form\" role=\"search\" action=\"index.html\">\
+<input id=\"search-q\" name=\"q\" type=\"search\" placeholder=\"例如：低保 或 修路\" aria-label=\"搜索各村公开内容\"> \
+<select id=\"search-year\" name=\"year\" aria-label=\"年份\"><option value=\"\">全部年份</option></select> \
+<button type=\"submit\">搜索</button></form>\
+<p id=\"search-status\" aria-live=\"polite\"></p><ol id=\"search-results\"></ol></div></section>\n",
+    );
     h.push_str(
         "<table class=\"portal-table\" id=\"villages\" data-sortable>\n<thead><tr>\
 <th data-key=\"name\">村（社区）</th><th data-key=\"state\">状态</th><th>公示中</th>\
@@ -233,7 +257,9 @@ fn front_page(report: &PortalReport) -> String {
         "<p class=\"noprint\">“未变”：村的内容和生成日期都没有变，沿用上次生成的网站。\
 “未能更新”：这次生成出错，网上仍是上次生成成功的内容；请该村按错误提示修改后重新生成。</p>\n",
     );
-    h.push_str("</main>\n<script src=\"portal.js\"></script>\n</body>\n</html>\n");
+    h.push_str(
+        "</main>\n<script src=\"portal.js\"></script>\n<script src=\"static/search.js\"></script>\n</body>\n</html>\n",
+    );
     h
 }
 
@@ -261,14 +287,17 @@ fn compliance_page(report: &PortalReport) -> String {
 <span class=\"cell-due-soon\">即将到期</span><span class=\"cell-overdue\">逾期未公开</span></p>\n",
         esc(&built_for)
     ));
-    h.push_str("<table class=\"portal-table\" id=\"compliance\">\n<thead><tr><th>村（社区）</th>");
+    h.push_str(
+        "<table class=\"portal-table\" id=\"compliance\" data-sortable>\n<thead><tr>\
+<th data-key=\"name\">村（社区）</th><th data-key=\"overdue\">逾期未公开</th>",
+    );
     for (id, name) in &items {
         h.push_str(&format!("<th data-item=\"{}\">{}</th>", esc(id), esc(name)));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for v in &report.villages {
         h.push_str(&format!(
-            "<tr data-village=\"{}\"><th scope=\"row\">{}",
+            "<tr data-village=\"{}\"><th scope=\"row\" class=\"name\">{}",
             esc(&v.village.name),
             esc(&super::display_name(v))
         ));
@@ -279,24 +308,17 @@ fn compliance_page(report: &PortalReport) -> String {
         }
         h.push_str("</th>");
         let cells = v.overview.as_ref().and_then(|o| o.catalogue.as_ref());
+        match cells {
+            Some(c) => h.push_str(&format!(
+                "<td class=\"num c-overdue\" data-value=\"{0}\">{0}</td>",
+                c.overdue
+            )),
+            // No catalogue state known: sorted after every village with one.
+            None => h.push_str("<td class=\"num c-overdue\" data-value=\"-1\">—</td>"),
+        }
         for (id, _) in &items {
             match cells.and_then(|c| c.current.iter().find(|c| &c.id == id)) {
-                Some(c) => {
-                    let mut text = esc(&c.state_zh).into_owned();
-                    let unit = if c.working_days { "个工作日" } else { "天" };
-                    if c.state == "overdue" || c.state == "late" {
-                        text.push_str(&format!("（{} {unit}）", c.days));
-                    } else if c.state == "due-soon" {
-                        text.push_str(&format!("（还有 {} {unit}）", c.days));
-                    }
-                    h.push_str(&format!(
-                        "<td class=\"cell-{}\" data-item=\"{}\" data-state=\"{}\">{text}<br><small>{}</small></td>",
-                        esc(&c.state),
-                        esc(id),
-                        esc(&c.state),
-                        esc(&c.period)
-                    ));
-                }
+                Some(c) => h.push_str(&compliance_cell(v, c)),
                 None => {
                     h.push_str(&format!("<td data-item=\"{}\" data-state=\"none\">—</td>", esc(id)))
                 }
@@ -304,8 +326,65 @@ fn compliance_page(report: &PortalReport) -> String {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table>\n</main>\n</body>\n</html>\n");
+    h.push_str(
+        "</tbody>\n</table>\n</main>\n<script src=\"../portal.js\"></script>\n</body>\n</html>\n",
+    );
     h
+}
+
+/// One village × item cell: the catalogue's state for the period that matters now (as
+/// `src/catalogue` computed it), the period, its deadline and, when published, the date with a
+/// link to the posting, so a reviewer sees on paper whether the disclosure was on time.
+fn compliance_cell(v: &VillageResult, c: &crate::overview::CurrentCell) -> String {
+    let mut text = esc(&c.state_zh).into_owned();
+    let unit = if c.working_days { "个工作日" } else { "天" };
+    if c.state == "overdue" || c.state == "late" {
+        text.push_str(&format!("（{} {unit}）", c.days));
+    } else if c.state == "due-soon" {
+        text.push_str(&format!("（还有 {} {unit}）", c.days));
+    }
+    let mut lines = format!("<span class=\"cell-state\">{text}</span>");
+    if !c.period.is_empty() {
+        lines.push_str(&format!("<br><small class=\"period\">{}</small>", esc(&c.period)));
+    }
+    if let Some(due) = &c.due {
+        lines.push_str(&format!("<br><small class=\"due\">期限 {}</small>", esc(due)));
+    }
+    if let Some(date) = &c.published {
+        let when = match &c.posting_path {
+            Some(path) => format!("<a href=\"../{}\">{}</a>", village_link(v, path, ""), esc(date)),
+            None => esc(date).into_owned(),
+        };
+        lines.push_str(&format!("<br><small class=\"published\">公开于 {when}</small>"));
+    }
+    if let Some(l) = &c.latest {
+        let mut text = format!("{}：{}", esc(&l.period), esc(&l.state_zh));
+        if let Some(date) = &l.published {
+            let date = match &l.posting_path {
+                Some(path) => {
+                    format!("<a href=\"../{}\">{}</a>", village_link(v, path, ""), esc(date))
+                }
+                None => esc(date).into_owned(),
+            };
+            text.push_str(&format!(" {date}"));
+        }
+        let unit = if l.working_days { "个工作日" } else { "天" };
+        match l.state.as_str() {
+            "on-time" => text.push_str("（按时）"),
+            "late" | "overdue" => text.push_str(&format!("（{} {unit}）", l.days)),
+            _ => {}
+        }
+        lines.push_str(&format!(
+            "<br><small class=\"latest latest-{}\" data-state=\"{}\">最近一期 {text}</small>",
+            esc(&l.state),
+            esc(&l.state)
+        ));
+    }
+    format!(
+        "<td class=\"cell-{0}\" data-item=\"{1}\" data-state=\"{0}\">{lines}</td>",
+        esc(&c.state),
+        esc(&c.id),
+    )
 }
 
 fn atom(report: &PortalReport) -> String {

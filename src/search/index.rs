@@ -249,21 +249,21 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, String)> {
 }
 
 /// A JSON string literal that is also a safe JavaScript literal (U+2028/2029 escaped).
-fn js_string(s: &str) -> String {
+pub(super) fn js_string(s: &str) -> String {
     serde_json::to_string(s)
         .expect("strings serialize")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
 }
 
-fn script(payload: &str) -> String {
+pub(super) fn script(payload: &str) -> String {
     format!(
         "window.GONGKAI_SEARCH_SHARDS=window.GONGKAI_SEARCH_SHARDS||[];\
          window.GONGKAI_SEARCH_SHARDS.push({payload});\n"
     )
 }
 
-fn year_of(date: &str) -> Option<u32> {
+pub(super) fn year_of(date: &str) -> Option<u32> {
     let y = date.get(..4)?;
     if y.bytes().all(|b| b.is_ascii_digit()) { y.parse().ok() } else { None }
 }
@@ -290,22 +290,27 @@ fn excerpt(text: &str, max_chars: usize) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct DocOut<'a> {
-    u: &'a str,
-    t: &'a str,
-    s: usize,
-    d: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    k: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    st: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    g: &'a [String],
-    x: String,
+/// One document of a `search/docs/N.js` shard (read back when a portal merges site indexes).
+#[derive(Serialize, serde::Deserialize, Clone, Debug)]
+pub(super) struct DocOut<'a> {
+    pub u: std::borrow::Cow<'a, str>,
+    pub t: std::borrow::Cow<'a, str>,
+    pub s: usize,
+    pub d: std::borrow::Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub st: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "no_tags")]
+    pub g: std::borrow::Cow<'a, [String]>,
+    pub x: String,
     /// 1 when `search/text/N.js` holds more of the text than `x`.
-    #[serde(skip_serializing_if = "is_zero")]
-    m: u8,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub m: u8,
+}
+
+fn no_tags(g: &[String]) -> bool {
+    g.is_empty()
 }
 
 fn is_zero(n: &u8) -> bool {
@@ -420,6 +425,53 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
         .collect();
     encoded.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
+    let mut files = term_files(&encoded, opts);
+    let shards = files.len() as u32;
+
+    let shard_size = opts.doc_shard_size.max(1);
+    // Doc shards hold every document's text (~100 MB for 10,000 postings): made in parallel,
+    // collected in order.
+    let doc_shards: Vec<Vec<(String, String)>> = order
+        .par_chunks(shard_size)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut texts: Vec<String> = Vec::with_capacity(chunk.len());
+            let out: Vec<DocOut> = chunk
+                .iter()
+                .map(|d| {
+                    let source: &str = if d.excerpt.is_empty() { &d.text } else { &d.excerpt };
+                    // The excerpt is the start of the whole (whitespace-collapsed) text.
+                    let full = excerpt(source, opts.text_chars.max(opts.excerpt_chars));
+                    let x: String = full.chars().take(opts.excerpt_chars).collect();
+                    let more = full.len() > x.len();
+                    texts.push(if more { full } else { String::new() });
+                    DocOut {
+                        u: std::borrow::Cow::Borrowed(&d.url),
+                        t: std::borrow::Cow::Borrowed(&d.title),
+                        s: section_index[d.section.as_str()],
+                        d: std::borrow::Cow::Borrowed(&d.date),
+                        k: d.kind.as_deref().map(std::borrow::Cow::Borrowed),
+                        st: d.status.as_deref().map(std::borrow::Cow::Borrowed),
+                        g: std::borrow::Cow::Borrowed(&d.tags),
+                        x,
+                        m: u8::from(more),
+                    }
+                })
+                .collect();
+            doc_files(n, &out, &texts)
+        })
+        .collect();
+    files.extend(doc_shards.into_iter().flatten());
+
+    let sections_list: Vec<[&str; 2]> = sections.iter().map(|(k, v)| [*k, *v]).collect();
+    files.push(meta_file(order.len(), shards, shard_size, &sections_list, &years, &core));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The term shards of `encoded` (term, postings code), sorted by term; as many shards (a
+/// power of two) as [`IndexOptions`] asks for or the size needs.
+pub(super) fn term_files(encoded: &[(&str, String)], opts: &IndexOptions) -> Vec<(String, String)> {
     let shards = match opts.term_shards {
         Some(n) => n.max(1).next_power_of_two(),
         None => {
@@ -431,13 +483,11 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
         }
     };
     let mut shard_terms: Vec<Vec<(&str, &str)>> = vec![Vec::new(); shards as usize];
-    for (term, s) in &encoded {
+    for (term, s) in encoded {
         shard_terms[term_shard(term, shards) as usize].push((term, s));
     }
-
-    // Shards are independent: written in parallel (the docs and text shards hold every
-    // document's text, ~100 MB for 10,000 postings), collected in order.
-    let mut files: Vec<(String, String)> = shard_terms
+    // Shards are independent: written in parallel, collected in order.
+    shard_terms
         .par_iter()
         .enumerate()
         .map(|(n, terms)| {
@@ -455,62 +505,40 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
             body.push_str("}}");
             (format!("search/terms/{n}.js"), script(&body))
         })
-        .collect();
+        .collect()
+}
 
-    let shard_size = opts.doc_shard_size.max(1);
-    let doc_files: Vec<Vec<(String, String)>> = order
-        .par_chunks(shard_size)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let mut files = Vec::with_capacity(2);
-            let mut texts: Vec<String> = Vec::with_capacity(chunk.len());
-            let out: Vec<DocOut> = chunk
-                .iter()
-                .map(|d| {
-                    let source: &str = if d.excerpt.is_empty() { &d.text } else { &d.excerpt };
-                    // The excerpt is the start of the whole (whitespace-collapsed) text.
-                    let full = excerpt(source, opts.text_chars.max(opts.excerpt_chars));
-                    let x: String = full.chars().take(opts.excerpt_chars).collect();
-                    let more = full.len() > x.len();
-                    texts.push(if more { full } else { String::new() });
-                    DocOut {
-                        u: &d.url,
-                        t: &d.title,
-                        s: section_index[d.section.as_str()],
-                        d: &d.date,
-                        k: d.kind.as_deref(),
-                        st: d.status.as_deref(),
-                        g: &d.tags,
-                        x,
-                        m: u8::from(more),
-                    }
-                })
-                .collect();
-            let docs_json = serde_json::to_string(&out).expect("docs serialize");
-            let body = format!("{{\"kind\":\"docs\",\"shard\":{n},\"docs\":{docs_json}}}");
-            files.push((format!("search/docs/{n}.js"), script(&escape_seps(&body))));
-            // A shard none of whose documents is longer than its excerpt needs no text file.
-            if texts.iter().any(|t| !t.is_empty()) {
-                let text_json = serde_json::to_string(&texts).expect("texts serialize");
-                let body = format!("{{\"kind\":\"text\",\"shard\":{n},\"text\":{text_json}}}");
-                files.push((format!("search/text/{n}.js"), script(&escape_seps(&body))));
-            }
-            files
-        })
-        .collect();
-    files.extend(doc_files.into_iter().flatten());
-
-    let sections_json: Vec<[&str; 2]> = sections.iter().map(|(k, v)| [*k, *v]).collect();
-    let meta = format!(
-        "{{\"kind\":\"meta\",\"version\":{FORMAT_VERSION},\"docs\":{},\"termShards\":{shards},\
-         \"docShardSize\":{shard_size},\"sections\":{},\"years\":{},\"core\":\"{core}\"}}",
-        order.len(),
-        escape_seps(&serde_json::to_string(&sections_json).expect("serialize")),
-        serde_json::to_string(&years).expect("serialize"),
-    );
-    files.push((META_PATH.to_string(), script(&meta)));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+/// `search/docs/N.js` and, when some document is longer than its excerpt, `search/text/N.js`.
+pub(super) fn doc_files(n: usize, docs: &[DocOut], texts: &[String]) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let docs_json = serde_json::to_string(docs).expect("docs serialize");
+    let body = format!("{{\"kind\":\"docs\",\"shard\":{n},\"docs\":{docs_json}}}");
+    files.push((format!("search/docs/{n}.js"), script(&escape_seps(&body))));
+    // A shard none of whose documents is longer than its excerpt needs no text file.
+    if texts.iter().any(|t| !t.is_empty()) {
+        let text_json = serde_json::to_string(texts).expect("texts serialize");
+        let body = format!("{{\"kind\":\"text\",\"shard\":{n},\"text\":{text_json}}}");
+        files.push((format!("search/text/{n}.js"), script(&escape_seps(&body))));
+    }
     files
+}
+
+/// `search/meta.js`.
+pub(super) fn meta_file(
+    docs: usize,
+    shards: u32,
+    shard_size: usize,
+    sections: &[[&str; 2]],
+    years: &[u32],
+    core: &str,
+) -> (String, String) {
+    let meta = format!(
+        "{{\"kind\":\"meta\",\"version\":{FORMAT_VERSION},\"docs\":{docs},\"termShards\":{shards},\
+         \"docShardSize\":{shard_size},\"sections\":{},\"years\":{},\"core\":\"{core}\"}}",
+        escape_seps(&serde_json::to_string(sections).expect("serialize")),
+        serde_json::to_string(years).expect("serialize"),
+    );
+    (META_PATH.to_string(), script(&meta))
 }
 
 fn escape_seps(s: &str) -> std::borrow::Cow<'_, str> {

@@ -30,12 +30,14 @@
 //! The container gets `data-state="done"` once results are rendered.
 
 mod index;
+mod merge;
 mod tokenize;
 
 pub use index::{
     FORMAT_VERSION, IndexOptions, META_PATH, SearchDoc, build_index, build_index_of,
     build_index_with, decode_numbers, encode_number, term_hash, term_shard,
 };
+pub use merge::{IndexPart, Merged, merge_indexes};
 pub use tokenize::{
     Segment, for_each_token, is_cjk, is_word, normalize_char, query_terms, segments, tokenize,
 };
