@@ -111,6 +111,33 @@ impl Wb {
         self.post(api, v.to_string().as_bytes())
     }
 
+    /// Starts a job (检查 / 生成 / 发布) and reads its progress until it is done: the lines in
+    /// order, and the result.
+    fn job(&self, api: &str, v: Value) -> (Vec<String>, Value) {
+        let (status, started) = self.post_json(api, v);
+        assert_eq!(status, 202, "{started}");
+        self.follow(started["job"].as_u64().expect("job id"))
+    }
+
+    fn follow(&self, id: u64) -> (Vec<String>, Value) {
+        let mut lines = Vec::new();
+        let t = std::time::Instant::now();
+        loop {
+            let (s, v) =
+                self.get_json(&format!("/__gongkai/wb/api/job?id={id}&from={}", lines.len()));
+            assert_eq!(s, 200, "{v}");
+            lines.extend(
+                v["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()),
+            );
+            assert_eq!(v["next"].as_u64().unwrap() as usize, lines.len());
+            if v["done"] == true {
+                return (lines, v["result"].clone());
+            }
+            assert!(t.elapsed() < Duration::from_secs(300), "job {id} never finished: {lines:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn file(&self, rel: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(rel)).unwrap_or_default()
     }
@@ -352,18 +379,19 @@ fn publishing_shows_the_plan_first_and_sends_only_after_confirming() {
         toml_string(&dest.path().display().to_string())
     ));
     std::fs::write(&toml, cfg).unwrap();
-    let (status, v) = wb.post_json("publish", json!({"confirm": false}));
-    assert_eq!(status, 200, "{v}");
+    let (lines, v) = wb.job("publish", json!({"confirm": false}));
     assert_eq!(v["status"], "dry-run", "{v}");
+    assert!(lines.iter().any(|l| l.starts_with("正在连接 ")), "{lines:?}");
+    assert!(lines.iter().any(|l| l == "上传 index.html"), "{lines:?}");
     assert!(v["summary"].as_str().unwrap().contains("确认发布吗"), "{v}");
     assert!(v["files"].as_array().unwrap().iter().any(|f| f == "上传 index.html"), "{v}");
     assert!(!dest.path().join("index.html").exists(), "a dry run sends nothing");
-    let (status, v) = wb.post_json("publish", json!({"confirm": true}));
-    assert_eq!(status, 200, "{v}");
+    let (lines, v) = wb.job("publish", json!({"confirm": true}));
     assert_eq!(v["status"], "published", "{v}");
+    assert!(lines.last().unwrap().starts_with("发布完成"), "{lines:?}");
     assert!(dest.path().join("index.html").is_file());
     assert!(wb.dir.path().join(".gongkai/published.json").is_file());
-    let (_, v) = wb.post_json("publish", json!({"confirm": false}));
+    let (_, v) = wb.job("publish", json!({"confirm": false}));
     assert_eq!(v["status"], "up-to-date", "{v}");
 
     // A published posting is withdrawn with a note, never deleted.
@@ -443,4 +471,72 @@ fn settings_change_only_the_keys_given_and_name_the_bad_field() {
     let (status, _) =
         wb.post_json("settings", json!({"path": ROAD, "base_version": v0, "title": "再改"}));
     assert_eq!(status, 409);
+}
+
+/// 检查 and 生成 of a site big enough to take a while: the start answers at once, progress
+/// arrives while the job runs, a second start is refused in plain Chinese, and the result has
+/// exactly the diagnostics `gongkai check --format json` prints.
+#[test]
+fn check_and_build_run_as_jobs_with_progress_and_the_clis_diagnostics() {
+    let wb = start(&[]);
+    let village = wb.dir.path().join("content/village");
+    for i in 0..1500 {
+        // Every 300th posting has a date the build cannot read: an error with its place.
+        let date = if i % 300 == 7 {
+            "2026.10.9".to_string()
+        } else {
+            format!("2026-0{}-1{}", 1 + i % 9, i % 10)
+        };
+        let body = "村民代表会议讨论了本村道路、水利和环境整治的安排。\n\n".repeat(20);
+        std::fs::write(
+            village.join(format!("p{i:04}.md")),
+            format!("+++\ntitle = \"第 {i} 号决议\"\ndate = {date}\n+++\n\n{body}"),
+        )
+        .unwrap();
+    }
+    let started_at = std::time::Instant::now();
+    let (status, started) = wb.post_json("build", json!({}));
+    let took = started_at.elapsed();
+    assert_eq!(status, 202, "{started}");
+    assert!(took < Duration::from_secs(2), "the start waited {took:?}");
+    let id = started["job"].as_u64().unwrap();
+    let (_, first) = wb.get_json(&format!("/__gongkai/wb/api/job?id={id}&from=0"));
+    assert_eq!(first["done"], false, "the build of 1500 postings is still running: {first}");
+    assert!(first["lines"][0].as_str().unwrap().starts_with("正在生成网站到 "), "{first}");
+    let (status, refused) = wb.post_json("check", json!({}));
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["error"], "正在生成，一次只能做一件事。请等生成完成后再点。");
+    assert_eq!(refused["job"], id);
+    let (lines, built) = wb.follow(id);
+    assert_eq!(built["ok"], false, "{built}");
+    assert!(lines.len() > 2, "{lines:?}");
+    assert_eq!(lines.last().unwrap(), built["summary"].as_str().unwrap());
+
+    let (lines, result) = wb.job("check", json!({}));
+    assert_eq!(lines[0], "正在检查整个网站…");
+    let cli = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
+        .args(["check", "--format", "json", "--today", "2026-10-08", "--root"])
+        .arg(wb.dir.path())
+        .env("GONGKAI_LANG", "zh")
+        .output()
+        .unwrap();
+    let cli: Value = serde_json::from_slice(&cli.stdout).expect("check --format json");
+    let pick = |v: &Value| -> Vec<(String, String, String)> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let s = |k: &str| d[k].as_str().unwrap_or("").to_string();
+                (s("severity"), s("location"), s("message"))
+            })
+            .collect()
+    };
+    assert_eq!(pick(&result), pick(&cli));
+    assert_eq!(result["errors"], cli["errors"]);
+    assert_eq!(result["errors"], 5, "{result}");
+    // Each diagnostic was a progress line as the CLI renders it, the summary the last one.
+    assert!(lines.iter().any(|l| l.starts_with("content/village/p0007.md:")), "{lines:?}");
+    assert_eq!(lines.last().unwrap(), result["summary"].as_str().unwrap());
+    assert!(result["summary"].as_str().unwrap().starts_with("检查完成：5 个错误"), "{result}");
 }

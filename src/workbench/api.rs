@@ -3,6 +3,7 @@
 //! and `error_en` when something is refused or fails, and nothing is changed then.
 
 use super::guard::{self, Refusal};
+use super::jobs::Job;
 use super::store::{self, StoreError};
 use super::{Diag, PREFIX, State, form};
 use crate::build::{self, BuildOptions};
@@ -340,8 +341,14 @@ fn route(
             let _w = lock(state);
             delete(state, &d.path, d.note.trim())?
         }
-        (true, "check") => check(state),
-        (true, "build") => build_site(state),
+        (true, "check") => {
+            let ctx = JobCtx::of(state);
+            start(state, "check", move |job| check(&ctx, job))
+        }
+        (true, "build") => {
+            let ctx = JobCtx::of(state);
+            start(state, "build", move |job| build_site(&ctx, job))
+        }
         (true, "publish") => {
             #[derive(Deserialize, Default)]
             #[serde(default)]
@@ -350,8 +357,24 @@ fn route(
                 confirm: bool,
             }
             let p: Publish = parse(&read_body(req, MAX_JSON)?)?;
-            let _w = lock(state);
-            ok(super::publish::run(state, &p.target, p.confirm))
+            let ctx = JobCtx::of(state);
+            let writing = state.writing.clone();
+            start(state, "publish", move |job| {
+                let _w = writing.lock().unwrap_or_else(|e| e.into_inner());
+                super::publish::run(&ctx, &p.target, p.confirm, job)
+            })
+        }
+        (false, "job") => {
+            let id: u64 = param(q, "id").parse().unwrap_or(0);
+            let from: usize = param(q, "from").parse().unwrap_or(0);
+            match state.jobs.get(id) {
+                Some(job) => ok(job.view(from)),
+                None => fail(
+                    404,
+                    "没有找到这项任务（gongkai 可能重新启动过）。请再点一次按钮。",
+                    "no such job",
+                ),
+            }
         }
         _ => fail(404, "工作台里没有这个功能", "no such API"),
     })
@@ -699,53 +722,108 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
     Ok(ok(json!({ "withdrawn": rel, "version": v })))
 }
 
+/// What a job needs of [`State`], owned, for its own thread.
+pub(crate) struct JobCtx {
+    pub root: std::path::PathBuf,
+    pub today: jiff::civil::Date,
+    pub lang: Lang,
+}
+
+impl JobCtx {
+    fn of(state: &State) -> JobCtx {
+        JobCtx { root: state.root.clone(), today: state.today(), lang: state.lang }
+    }
+}
+
+/// Starts a job, answering `202` with its id, or `409` naming the one that is running.
+fn start<F>(state: &State, kind: &'static str, work: F) -> Answer
+where
+    F: FnOnce(&Job) -> Value + Send + 'static,
+{
+    match state.jobs.start(kind, work) {
+        Ok(job) => Answer { status: 202, body: json!({ "job": job.id, "kind": kind }) },
+        Err(running) => {
+            let what = super::jobs::label(running.kind);
+            let mut a = fail(
+                409,
+                &format!("正在{what}，一次只能做一件事。请等{what}完成后再点。"),
+                &format!("a {} is running; wait until it is done", running.kind),
+            );
+            a.body["job"] = json!(running.id);
+            a
+        }
+    }
+}
+
+/// Each diagnostic as the CLI prints it, as progress lines.
+fn say_all(job: &Job, diags: &Diagnostics, lang: Lang) {
+    for d in &diags.items {
+        job.say(&d.render(lang));
+    }
+}
+
 /// `gongkai check`: every validation, nothing written; the CLI's summary line.
-fn check(state: &State) -> Answer {
-    let opts = BuildOptions::new(&state.root, state.today());
+fn check(ctx: &JobCtx, job: &Job) -> Value {
+    job.say(ctx.lang.pick("正在检查整个网站…", "Checking the whole site…"));
+    let opts = BuildOptions::new(&ctx.root, ctx.today);
     let (mut diags, pages) = match build::generate(&opts) {
         Ok(g) => (g.warnings, Some(g.pages)),
         Err(d) => (d, None),
     };
-    diags.extend(crate::placeholders::find(&state.root));
+    diags.extend(crate::placeholders::find(&ctx.root));
     diags.sort();
+    say_all(job, &diags, ctx.lang);
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
     let zh = match pages {
         Some(n) => format!("检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {n} 个页面。"),
         None => format!("检查完成：{errors} 个错误，{warnings} 条提醒。请按提示修改后再发布。"),
     };
-    summary(state.lang, &diags, &zh, &format!("{errors} errors, {warnings} warnings"))
+    let a = summary(ctx.lang, &diags, &zh, &format!("{errors} errors, {warnings} warnings"));
+    job.say(a.body["summary"].as_str().unwrap_or(""));
+    a.body
 }
 
 /// `gongkai build`: the real site into `public/`.
-fn build_site(state: &State) -> Answer {
-    let mut opts = BuildOptions::new(&state.root, state.today());
-    opts.enforce_change_notes = !crate::published::has_targets(&state.root);
-    let placeholders = crate::placeholders::find(&state.root);
-    match build::build(&opts) {
+fn build_site(ctx: &JobCtx, job: &Job) -> Value {
+    let mut opts = BuildOptions::new(&ctx.root, ctx.today);
+    job.say(&format!(
+        "{} {} …",
+        ctx.lang.pick("正在生成网站到", "Building the site into"),
+        opts.out.display()
+    ));
+    opts.enforce_change_notes = !crate::published::has_targets(&ctx.root);
+    let placeholders = crate::placeholders::find(&ctx.root);
+    let mut a = match build::build(&opts) {
         Ok(mut report) => {
             report.warnings.extend(placeholders);
             report.warnings.sort();
+            say_all(job, &report.warnings, ctx.lang);
             let warn = report.warnings.warning_count();
             let zh = format!(
-                "已生成 {} 个页面（共 {} 个文件）{}。输出在 {}",
+                "已生成 {} 个页面（共 {} 个文件），用时 {:.1} 秒{}。输出在 {}",
                 report.pages,
                 report.files,
+                report.elapsed.as_secs_f64(),
                 if warn > 0 { format!("，有 {warn} 条提醒") } else { String::new() },
                 opts.out.display()
             );
-            let mut a = summary(state.lang, &report.warnings, &zh, "built");
+            let mut a = summary(ctx.lang, &report.warnings, &zh, "built");
             a.body["ok"] = json!(true);
             a
         }
         Err(mut diags) => {
+            diags.extend(placeholders);
             diags.sort();
+            say_all(job, &diags, ctx.lang);
             let n = diags.error_count();
             let zh = format!("没有生成：共 {n} 个错误，已发布的内容没有改动。请按提示修改。");
-            let mut a = summary(state.lang, &diags, &zh, "build failed");
+            let mut a = summary(ctx.lang, &diags, &zh, "build failed");
             a.body["ok"] = json!(false);
             a
         }
-    }
+    };
+    job.say(a.body["summary"].as_str().unwrap_or(""));
+    std::mem::take(&mut a.body)
 }
 
 fn summary(lang: Lang, diags: &Diagnostics, zh: &str, en: &str) -> Answer {

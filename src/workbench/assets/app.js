@@ -490,28 +490,58 @@
     say(j.summary || j.error || "");
   }
 
+  // 检查 / 生成 / 发布 run as jobs on the server: the POST answers at once with the job's id,
+  // then the page reads the progress lines (what the command line prints) until it is done.
+  var JOB_BUTTONS = ["btn-check", "btn-build", "btn-publish"];
+  function runJob(name, body, title) {
+    var pre = $("report-progress");
+    show("report");
+    $("report-title").textContent = title;
+    $("report-list").textContent = "";
+    pre.textContent = ""; pre.hidden = false;
+    JOB_BUTTONS.forEach(function (b) { $(b).disabled = true; });
+    var done = function (j) {
+      JOB_BUTTONS.forEach(function (b) { $(b).disabled = READONLY; });
+      return j;
+    };
+    return post(name, body).then(function (j) {
+      if (!j.job || j._status !== 202) return done(j);
+      return new Promise(function (resolve) {
+        var from = 0;
+        var poll = function () {
+          get("job?id=" + j.job + "&from=" + from).then(function (k) {
+            if (k.error) { resolve(done(k)); return; }
+            if (k.lines.length) {
+              pre.textContent += k.lines.join("\n") + "\n";
+              pre.scrollTop = pre.scrollHeight;
+              say(k.lines[k.lines.length - 1]);
+            }
+            from = k.next;
+            if (k.done) resolve(done(k.result)); else setTimeout(poll, 300);
+          });
+        };
+        poll();
+      });
+    });
+  }
+
   function runAll(name, title, busy) {
     say(busy);
     $("report-summary").textContent = busy;
-    ["btn-check", "btn-build"].forEach(function (b) { $(b).disabled = true; });
-    return post(name, {}).then(function (j) {
-      ["btn-check", "btn-build"].forEach(function (b) { $(b).disabled = false; });
-      report(title, j);
-    });
+    return runJob(name, {}, title).then(function (j) { report(title, j); });
   }
 
   function publish() {
     say("正在生成并检查网站，再和服务器上的比较（这一步什么都不上传）…");
-    $("btn-publish").disabled = true;
-    post("publish", { confirm: false }).then(function (j) {
-      $("btn-publish").disabled = false;
+    $("report-summary").textContent = "正在准备发布…";
+    runJob("publish", { confirm: false }, "发布").then(function (j) {
       report("发布", j);
       if (j.files) fillDiags($("report-list"), j.files.map(function (f) { return { severity: "warning", message: f, path: "", plain: true }; }), false);
       if (j.status !== "dry-run") return;
       return ask(j.summary).then(function (yes) {
         if (!yes) { say("没有发布。"); return; }
         say("正在上传…（不要关闭 gongkai 的黑色窗口）");
-        return post("publish", { confirm: true }).then(function (k) { report("发布", k); });
+        return runJob("publish", { confirm: true }, "发布").then(function (k) { report("发布", k); });
       });
     });
   }
