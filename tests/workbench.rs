@@ -540,3 +540,71 @@ fn check_and_build_run_as_jobs_with_progress_and_the_clis_diagnostics() {
     assert_eq!(lines.last().unwrap(), result["summary"].as_str().unwrap());
     assert!(result["summary"].as_str().unwrap().starts_with("检查完成：5 个错误"), "{result}");
 }
+
+/// 删除 for privacy findings: the number leaves the text (the old text in the history), and a
+/// bundle file with one leaves the posting's attachments and goes to the recycle folder.
+#[test]
+fn removing_a_privacy_finding_deletes_the_number_or_recycles_the_file() {
+    let wb = start(&[]);
+    let rel = "content/village/jiuzhu.md";
+    let text = "+++\ntitle = \"救助\"\ndate = 2026-09-30\n+++\n\n申请人张三，联系电话 13812345678，已经审核。\n";
+    std::fs::write(wb.dir.path().join(rel), text).unwrap();
+    let (status, v) = wb.post_json("remove", json!({"path": rel, "line": 6, "column": 14}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["removed"], "138****5678");
+    let after = wb.file(rel);
+    assert_eq!(after, text.replace("13812345678", ""));
+    let (_, h) = wb.get_json(&format!("/__gongkai/wb/api/history?path={rel}"));
+    let id = h["versions"][0]["id"]
+        .as_str()
+        .map(String::from)
+        .unwrap_or_else(|| h["versions"][0]["id"].to_string());
+    let (_, old) = wb.get_json(&format!("/__gongkai/wb/api/version?path={rel}&id={id}"));
+    assert_eq!(old["text"], text, "the text before the removal is in the history");
+    // Nothing left to remove there: said plainly, nothing changed.
+    let (status, v) = wb.post_json("remove", json!({"path": rel, "line": 6, "column": 14}));
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(wb.file(rel), after);
+
+    let bundle = "content/village/2026-list";
+    let dir = wb.dir.path().join(bundle);
+    std::fs::create_dir_all(&dir).unwrap();
+    let posting = "+++\ntitle = \"低保名单\"\ndate = 2026-09-20\n\n[[attachments]]\nfile = \"名单.csv\" # 户主和电话\n\n[[attachments]]\nfile = \"说明.txt\"\n+++\n\n见附件。\n";
+    std::fs::write(dir.join("index.md"), posting).unwrap();
+    std::fs::write(dir.join("名单.csv"), "户主,人口,电话\n王五,3,13812345678\n").unwrap();
+    std::fs::write(dir.join("说明.txt"), "按户公示。\n").unwrap();
+    let (_, check) = wb.job("check", json!({}));
+    let file = format!("{bundle}/名单.csv");
+    assert!(
+        check["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == file.as_str() && d["code"] == "privacy.mobile"),
+        "{check}"
+    );
+    let (status, v) = wb.post_json("remove", json!({"path": file}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["recycled"], format!(".gongkai-recycle/{file}"));
+    assert!(!dir.join("名单.csv").exists());
+    assert_eq!(
+        std::fs::read_to_string(wb.dir.path().join(".gongkai-recycle").join(&file)).unwrap(),
+        "户主,人口,电话\n王五,3,13812345678\n"
+    );
+    let now = wb.file(&format!("{bundle}/index.md"));
+    assert_eq!(
+        now,
+        "+++\ntitle = \"低保名单\"\ndate = 2026-09-20\n\n[[attachments]]\nfile = \"说明.txt\"\n+++\n\n见附件。\n"
+    );
+    let (_, h) = wb.get_json(&format!("/__gongkai/wb/api/history?path={bundle}/index.md"));
+    assert_eq!(h["versions"].as_array().unwrap().len(), 1, "{h}");
+    // Paths outside content/ are refused.
+    let (status, _) = wb.post_json("remove", json!({"path": "content/village/../../site.toml"}));
+    assert_eq!(status, 403);
+    let (status, v) = wb.post_json("remove", json!({"path": "site.toml"}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("不在任何一篇公开内容的文件夹里"), "{v}");
+    assert!(wb.dir.path().join("site.toml").is_file());
+    let (_, check) = wb.job("check", json!({}));
+    assert_eq!(check["errors"], 0, "{check}");
+}

@@ -330,6 +330,23 @@ fn route(
             let _w = lock(state);
             mask(state, &m.path, m.line, m.column)?
         }
+        (true, "remove") => {
+            #[derive(Deserialize)]
+            struct Remove {
+                path: String,
+                #[serde(default)]
+                line: usize,
+                #[serde(default)]
+                column: usize,
+            }
+            let m: Remove = parse(&read_body(req, MAX_JSON)?)?;
+            let _w = lock(state);
+            if m.path.ends_with(".md") {
+                remove_text(state, &m.path, m.line, m.column)?
+            } else {
+                remove_file(state, &m.path)?
+            }
+        }
         (true, "delete") => {
             #[derive(Deserialize)]
             struct Delete {
@@ -659,25 +676,95 @@ fn import_docx(
 fn mask(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, Answer> {
     let root = &state.root;
     let (text, version) = store::read(root, rel)?;
-    let findings = crate::privacy::scan_on(&text, &allow_list(state), state.today());
-    let at = |f: &crate::privacy::Finding| {
-        let l = crate::diagnostic::locate(&text, f.range.start);
-        (l.line, l.column)
-    };
-    let found = findings
-        .iter()
-        .find(|f| at(f) == (line, column))
-        .or_else(|| findings.iter().find(|f| at(f).0 == line));
-    let Some(f) = found else {
+    let Some(f) = finding_at(state, &text, line, column) else {
         return Ok(fail(
             404,
             &format!("{rel} 第 {line} 行没有找到要遮盖的号码（可能已经改过了）。请刷新后再看。"),
             "no finding at that place",
         ));
     };
-    let masked = crate::privacy::mask_markdown(&text, std::slice::from_ref(f));
+    let masked = crate::privacy::mask_markdown(&text, std::slice::from_ref(&f));
     let v = store::save(root, rel, masked.as_bytes(), &version)?;
     Ok(ok(json!({ "version": v, "text": masked, "masked": f.masked })))
+}
+
+/// The privacy finding of `text` the diagnostic at `line`:`column` names (or the first on that
+/// line, when the text moved a little since).
+fn finding_at(
+    state: &State,
+    text: &str,
+    line: usize,
+    column: usize,
+) -> Option<crate::privacy::Finding> {
+    let findings = crate::privacy::scan_on(text, &allow_list(state), state.today());
+    let at = |f: &crate::privacy::Finding| {
+        let l = crate::diagnostic::locate(text, f.range.start);
+        (l.line, l.column)
+    };
+    let exact = findings.iter().position(|f| at(f) == (line, column));
+    let i = exact.or_else(|| findings.iter().position(|f| at(f).0 == line))?;
+    findings.into_iter().nth(i)
+}
+
+/// 删除 for a privacy finding in a posting's text: the number goes, the rest of the line stays.
+fn remove_text(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, Answer> {
+    let (text, version) = store::read(&state.root, rel)?;
+    let Some(f) = finding_at(state, &text, line, column) else {
+        return Ok(fail(
+            404,
+            &format!("{rel} 第 {line} 行没有找到要删除的号码（可能已经改过了）。请刷新后再看。"),
+            "no finding at that place",
+        ));
+    };
+    let mut new = text.clone();
+    new.replace_range(f.range.clone(), "");
+    let v = store::save(&state.root, rel, new.as_bytes(), &version)?;
+    Ok(ok(json!({ "version": v, "text": new, "removed": f.masked })))
+}
+
+/// 删除 for a privacy finding inside a file of a posting's bundle: the file leaves the
+/// posting's `attachments` (saved with history like every save) and goes to the recycle folder.
+fn remove_file(state: &State, rel: &str) -> Result<Answer, Answer> {
+    let root = &state.root;
+    let path = store::resolve(root, rel)?;
+    if !path.is_file() {
+        return Err(StoreError::NotFound(rel.to_string()).into());
+    }
+    // The bundle the file belongs to: the nearest folder above it with an index.md.
+    let mut dir = rel;
+    let posting = loop {
+        let Some((up, _)) = dir.rsplit_once('/') else {
+            return Ok(fail(
+                422,
+                &format!(
+                    "{rel} 不在任何一篇公开内容的文件夹里，工作台不能替它删除。请直接在文件夹里处理这个文件。"
+                ),
+                "the file is not in a posting's bundle",
+            ));
+        };
+        dir = up;
+        let candidate = format!("{dir}/index.md");
+        if root.join(&candidate).is_file() {
+            break candidate;
+        }
+    };
+    let file = &rel[dir.len() + 1..];
+    let (text, version) = store::read(root, &posting)?;
+    let edited = match crate::compose::remove_attachment(&text, file) {
+        Ok(t) => t,
+        Err(e) => return Ok(fail(422, &e.zh, &e.en)),
+    };
+    let v = match &edited {
+        Some(new) => store::save(root, &posting, new.as_bytes(), &version)?,
+        None => version,
+    };
+    let to = store::recycle(root, rel)?;
+    Ok(ok(json!({
+        "posting": posting,
+        "version": v,
+        "text": edited.unwrap_or(text),
+        "recycled": to,
+    })))
 }
 
 /// Moves an unpublished posting to the recycle folder; a published one is withdrawn instead

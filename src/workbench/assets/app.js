@@ -138,10 +138,19 @@
       var b = el(sameFile ? "button" : "span", sameFile ? { type: "button", class: "diag-go" } : { class: "diag-text" }, label);
       if (sameFile) b.addEventListener("click", function () { goTo(d.line, d.column); });
       li.appendChild(b);
-      if (inEditor && d.code && d.code.indexOf("privacy") === 0 && d.line && !READONLY) {
+      var privacy = inEditor && d.code && d.code.indexOf("privacy") === 0 && !READONLY;
+      var inText = privacy && d.path.slice(-3) === ".md";
+      if (inText && d.line) {
         var m = el("button", { type: "button", class: "mask" }, "遮盖");
         m.addEventListener("click", function () { mask(d); });
         li.appendChild(m);
+        var r = el("button", { type: "button", class: "remove" }, "删除");
+        r.addEventListener("click", function () { removeFinding(d); });
+        li.appendChild(r);
+      } else if (privacy && !inText) {
+        var rf = el("button", { type: "button", class: "remove-file" }, "删除这个文件");
+        rf.addEventListener("click", function () { removeFinding(d); });
+        li.appendChild(rf);
       }
       ul.appendChild(li);
     });
@@ -412,6 +421,33 @@
         showDiags(diagsOf(d.path).filter(function (x) { return x.location !== d.location; }));
       }
       say("已遮盖：" + j.masked + "（已保存，原来的版本在历史版本里）");
+    });
+  }
+
+  // 删除: the number goes from the text; a file with one leaves the posting's attachments and
+  // goes to the recycle folder (both saved with history).
+  function removeFinding(d) {
+    var file = d.path.slice(-3) !== ".md";
+    var go = file
+      ? ask("把 " + d.path.split("/").pop() + " 从附件里去掉，并移到回收文件夹（.gongkai-recycle）吗？")
+      : Promise.resolve(true);
+    go.then(function (yes) {
+      if (!yes) return;
+      post("remove", { path: d.path, line: d.line || 0, column: d.column || 0 }).then(function (j) {
+        if (j._status === 409 && j.conflict) { conflict($("text").value, j); return; }
+        if (j.error) { say(j.error); return; }
+        var edited = file ? j.posting : d.path;
+        if (current && current.path === edited) {
+          $("text").value = j.text; current.version = j.version; current.disk = j.text;
+          localStorage.removeItem(draftKey(current.path));
+          renderPreview();
+          current.own = (current.own || []).filter(function (x) { return x.path !== d.path; });
+          showDiags(diagsOf(current.path).filter(function (x) { return file ? x.path !== d.path : x.location !== d.location; }));
+        }
+        say(file ? "已移到 " + j.recycled + "，并从附件里去掉（已保存，原来的版本在历史版本里）。"
+                 : "已删除：" + j.removed + "（已保存，原来的版本在历史版本里）");
+        refresh();
+      });
     });
   }
 
