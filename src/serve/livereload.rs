@@ -4,7 +4,8 @@
 //! Each open tab holds one `/__gongkai/events` connection on its own thread. The rebuild loop
 //! never writes to a socket: it hands each client a message through a bounded channel with
 //! `try_send`, so a stalled or closed tab can never hold up a rebuild. At most [`MAX_CLIENTS`]
-//! streams are open; past that a tab is answered `503` at once (it retries by itself). A second,
+//! streams are open; past that a tab is answered `503` at once with `Retry-After`, which the
+//! script honours (with jitter) before it tries again. A second,
 //! small thread per stream reads the socket, which the tab never writes to: the end of the
 //! stream means the tab was closed, and its slot is freed there and then rather than at the
 //! next `: ping` (sent every [`PING`], which still notices a tab whose machine vanished).
@@ -364,6 +365,29 @@ pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；�
     (document.body || document.documentElement).appendChild(o);
   }
 
+  // Seconds to wait before reconnecting, with up to half as much again at random, so that many
+  // tabs turned away at once do not all come back in the same second.
+  function later(seconds) {
+    setTimeout(connect, Math.round(seconds * 1000 * (1 + Math.random() * 0.5)));
+  }
+
+  // An EventSource that was refused (the server at its stream limit answers 503) closes for good
+  // and cannot see the answer's headers: ask once more with fetch, read `Retry-After` and wait
+  // that long. A stream let in meanwhile is closed at once (its slot is freed there and then).
+  function retry() {
+    var ctl = window.AbortController ? new AbortController() : null;
+    fetch("/__gongkai/events", { cache: "no-store", signal: ctl ? ctl.signal : undefined })
+      .then(function (r) {
+        var wait = 1;
+        if (r.status === 503) {
+          var ra = parseInt(r.headers.get("Retry-After") || "", 10);
+          wait = ra > 0 ? Math.min(ra, 3600) : 5;
+        }
+        if (ctl) ctl.abort();
+        later(wait);
+      }, function () { later(1); });
+  }
+
   function connect() {
     var es = new EventSource("/__gongkai/events");
     es.addEventListener("hello", function (e) {
@@ -376,7 +400,7 @@ pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；�
     es.addEventListener("buildwarning", function (e) { showNotes(JSON.parse(e.data)); });
     es.onerror = function () {
       // The browser retries by itself unless the stream was closed for good.
-      if (es.readyState === 2) { es.close(); setTimeout(connect, 1000); }
+      if (es.readyState === 2) { es.close(); if (window.fetch) retry(); else later(1); }
     };
   }
   connect();
