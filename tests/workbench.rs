@@ -22,8 +22,16 @@ struct Wb {
 }
 
 fn start(extra: &[&str]) -> Wb {
+    start_site("", extra)
+}
+
+/// [`start`] with `toml` added to the site's site.toml first.
+fn start_site(toml: &str, extra: &[&str]) -> Wb {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new("tests/fixtures/serve-site"), dir.path());
+    let cfg = dir.path().join("site.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap() + toml;
+    std::fs::write(&cfg, text).unwrap();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
         .args(["serve", "--port", "0", "--today", "2026-10-08"])
         .args(extra)
@@ -607,4 +615,54 @@ fn removing_a_privacy_finding_deletes_the_number_or_recycles_the_file() {
     assert!(wb.dir.path().join("site.toml").is_file());
     let (_, check) = wb.job("check", json!({}));
     assert_eq!(check["errors"], 0, "{check}");
+}
+
+/// `[preview]` in site.toml sets the upload size, the history kept and the live-reload stream
+/// limit of a real server.
+#[test]
+fn preview_limits_come_from_site_toml() {
+    let wb = start_site("\n[preview]\nupload_mb = 1\nhistory = 2\nlive_reload_streams = 2\n", &[]);
+    // Uploads: 1 MB passes, a byte more is refused with the limit named.
+    let (status, v) =
+        wb.post(&format!("upload?posting={ROAD}&name=a.bin"), &vec![b'x'; 1024 * 1024]);
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = wb.post(
+        &format!("upload?posting=content/village/road/index.md&name=b.bin"),
+        &vec![b'x'; 1024 * 1024 + 1],
+    );
+    assert_eq!(status, 413, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("最多 1 MB"), "{v}");
+    // History: two earlier versions are kept, not 50.
+    let rel = "content/village/road/index.md";
+    for i in 0..4 {
+        let v = wb.version(rel);
+        let (status, a) = wb.post_json("save", json!({"path": rel, "text": format!("+++\ntitle = \"修路\"\ndate = 2026-09-30\n+++\n\n第 {i} 版\n"), "base_version": v}));
+        assert_eq!(status, 200, "{a}");
+    }
+    let (_, h) = wb.get_json(&format!("/__gongkai/wb/api/history?path={rel}"));
+    assert_eq!(h["versions"].as_array().unwrap().len(), 2, "{h}");
+    // Live reload: the third stream is turned away, naming the limit.
+    let stream = || {
+        let mut s = TcpStream::connect(("127.0.0.1", wb.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let req = format!("GET /__gongkai/events HTTP/1.1\r\nHost: {}\r\n\r\n", wb.host());
+        s.write_all(req.as_bytes()).unwrap();
+        let mut buf = [0u8; 600];
+        let n = s.read(&mut buf).unwrap_or(0);
+        (s, String::from_utf8_lossy(&buf[..n]).into_owned())
+    };
+    let (_a, first) = stream();
+    let (_b, second) = stream();
+    assert!(
+        first.starts_with("HTTP/1.1 200") && second.starts_with("HTTP/1.1 200"),
+        "{first}{second}"
+    );
+    let (mut c, third) = stream();
+    assert!(third.starts_with("HTTP/1.1 503"), "{third}");
+    assert!(third.to_ascii_lowercase().contains("retry-after: 5"), "{third}");
+    // The body may come in a second read.
+    let mut more = Vec::new();
+    let _ = c.read_to_end(&mut more);
+    let rest = third + &String::from_utf8_lossy(&more);
+    assert!(rest.contains("实时刷新的连接太多（最多 2 个）"), "{rest}");
 }

@@ -4,6 +4,7 @@
 //! Each open tab holds one `/__gongkai/events` connection on its own thread. The rebuild loop
 //! never writes to a socket: it hands each client a message through a bounded channel with
 //! `try_send`, so a stalled or closed tab can never hold up a rebuild. At most [`MAX_CLIENTS`]
+//! (or `[preview] live_reload_streams`)
 //! streams are open; past that a tab is answered `503` at once with `Retry-After`, which the
 //! script honours (with jitter) before it tries again. A second,
 //! small thread per stream reads the socket, which the tab never writes to: the end of the
@@ -29,14 +30,15 @@ use tiny_http::{Header, Request, Response};
 /// How often an idle event stream gets a comment line.
 pub const PING: Duration = Duration::from_secs(15);
 
-/// Most event streams open at once (each has two threads).
+/// Most event streams open at once by default (each has two threads); `[preview]
+/// live_reload_streams` in site.toml changes it.
 pub const MAX_CLIENTS: usize = 200;
 
-/// What a tab past [`MAX_CLIENTS`] is told, with `Retry-After`.
-fn busy_text() -> String {
+/// What a tab past the limit is told, with `Retry-After`.
+fn busy_text(max: usize) -> String {
     format!(
-        "实时刷新的连接太多（最多 {MAX_CLIENTS} 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
-         Too many live-reload streams (at most {MAX_CLIENTS}): close some preview tabs; this one retries by itself.\n"
+        "实时刷新的连接太多（最多 {max} 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
+         Too many live-reload streams (at most {max}): close some preview tabs; this one retries by itself.\n"
     )
 }
 
@@ -72,6 +74,8 @@ pub struct Hub {
     /// Shared with each stream's socket reader, which takes its client out when the tab closes.
     inner: Arc<Mutex<Inner>>,
     live: Arc<AtomicUsize>,
+    /// The most streams let in at once.
+    max: AtomicUsize,
     next_id: AtomicU64,
 }
 
@@ -96,6 +100,7 @@ impl Default for Hub {
                 notes: None,
             })),
             live: Arc::new(AtomicUsize::new(0)),
+            max: AtomicUsize::new(MAX_CLIENTS),
             next_id: AtomicU64::new(0),
         }
     }
@@ -109,6 +114,11 @@ impl Hub {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         lock(&self.inner)
+    }
+
+    /// Lets at most `max` streams in at once (streams already open stay).
+    pub fn set_limit(&self, max: usize) {
+        self.max.store(max.max(1), Ordering::SeqCst);
     }
 
     /// A good build is being served now.
@@ -140,10 +150,11 @@ impl Hub {
     }
 
     /// Answers `/__gongkai/events`: takes over the connection for an event stream on its own
-    /// thread, or answers `503` at once when [`MAX_CLIENTS`] streams are open.
+    /// thread, or answers `503` at once when the limit of streams are open.
     pub fn subscribe(&self, req: Request) {
-        let Some(slot) = Slot::take(&self.live) else {
-            let busy = Response::from_string(busy_text())
+        let max = self.max.load(Ordering::SeqCst);
+        let Some(slot) = Slot::take(&self.live, max) else {
+            let busy = Response::from_string(busy_text(max))
                 .with_status_code(503)
                 .with_header(header("Content-Type", "text/plain; charset=utf-8"))
                 .with_header(header("Retry-After", "5"))
@@ -203,16 +214,14 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
-/// One of the [`MAX_CLIENTS`] places, given back when dropped.
+/// One of the limited places, given back when dropped.
 struct Slot(Arc<AtomicUsize>);
 
 impl Slot {
-    fn take(live: &Arc<AtomicUsize>) -> Option<Slot> {
-        live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-            (n < MAX_CLIENTS).then_some(n + 1)
-        })
-        .ok()
-        .map(|_| Slot(live.clone()))
+    fn take(live: &Arc<AtomicUsize>, max: usize) -> Option<Slot> {
+        live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1))
+            .ok()
+            .map(|_| Slot(live.clone()))
     }
 }
 

@@ -17,8 +17,6 @@ const PAGE: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/app.css");
 
-/// The largest upload (a scanned PDF, a phone photo, a spreadsheet).
-pub const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
 /// The largest JSON request (a posting's text).
 const MAX_JSON: u64 = 8 * 1024 * 1024;
 
@@ -253,7 +251,7 @@ fn route(
             }
             let s: Save = parse(&read_body(req, MAX_JSON)?)?;
             let _w = lock(state);
-            let v = store::save(root, &s.path, s.text.as_bytes(), &s.base_version)?;
+            let v = store::save(root, &s.path, s.text.as_bytes(), &s.base_version, state.history)?;
             ok(json!({ "version": v }))
         }
         (true, "restore") => {
@@ -266,7 +264,7 @@ fn route(
             let r: Restore = parse(&read_body(req, MAX_JSON)?)?;
             let _w = lock(state);
             let text = store::old_version(root, &r.path, &r.id)?;
-            let v = store::save(root, &r.path, text.as_bytes(), &r.base_version)?;
+            let v = store::save(root, &r.path, text.as_bytes(), &r.base_version, state.history)?;
             ok(json!({ "version": v, "text": text }))
         }
         (true, "facts") => {
@@ -298,7 +296,8 @@ fn route(
             if full.exists() || twin.is_some_and(|t| t.exists()) {
                 return Err(StoreError::Exists(composed.rel_path).into());
             }
-            let v = store::save(root, &composed.rel_path, composed.text.as_bytes(), "")?;
+            let v =
+                store::save(root, &composed.rel_path, composed.text.as_bytes(), "", state.history)?;
             ok(json!({ "path": composed.rel_path, "version": v, "text": composed.text }))
         }
         (true, "preview") => {
@@ -486,7 +485,7 @@ fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
             return Ok(a);
         }
     };
-    let v = store::save(root, &s.path, new.as_bytes(), &version)?;
+    let v = store::save(root, &s.path, new.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "version": v, "text": new })))
 }
 
@@ -583,7 +582,7 @@ fn upload(req: &mut Request, state: &State, posting: &str, name: &str) -> Result
     if !posting_path.is_file() {
         return Err(StoreError::NotFound(posting.to_string()).into());
     }
-    let bytes = read_body(req, MAX_UPLOAD)?;
+    let bytes = read_body(req, state.max_upload)?;
     let _w = lock(state);
     let posting = store::make_bundle(root, posting)?;
     let dir = posting.strip_suffix("index.md").unwrap_or(&posting).to_string();
@@ -591,7 +590,7 @@ fn upload(req: &mut Request, state: &State, posting: &str, name: &str) -> Result
     let dest = store::resolve(root, &rel)?;
     let io = |e: std::io::Error| StoreError::Io(rel.clone(), e.to_string());
     if let Ok(old) = std::fs::read(&dest) {
-        store::keep(root, &rel, &old).map_err(io)?;
+        store::keep(root, &rel, &old, state.history).map_err(io)?;
     }
     store::write_atomic(&dest, &bytes).map_err(io)?;
     let diags: Vec<Diag> =
@@ -628,7 +627,7 @@ fn import_docx(
 ) -> Result<Answer, Answer> {
     let root = &state.root;
     let name = store::sanitize_name(name)?;
-    let bytes = read_body(req, MAX_UPLOAD)?;
+    let bytes = read_body(req, state.max_upload)?;
     let imported =
         crate::import::docx_to_posting(&bytes, &name, &allow_list(state)).map_err(|e| {
             use crate::diagnostic::Message;
@@ -667,7 +666,7 @@ fn import_docx(
                 .map_err(io)?;
         }
     }
-    let v = store::save(root, &rel, text.as_bytes(), "")?;
+    let v = store::save(root, &rel, text.as_bytes(), "", state.history)?;
     let personal = imported.personal.len();
     Ok(ok(json!({ "path": rel, "version": v, "text": text, "personal": personal })))
 }
@@ -684,7 +683,7 @@ fn mask(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, 
         ));
     };
     let masked = crate::privacy::mask_markdown(&text, std::slice::from_ref(&f));
-    let v = store::save(root, rel, masked.as_bytes(), &version)?;
+    let v = store::save(root, rel, masked.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "version": v, "text": masked, "masked": f.masked })))
 }
 
@@ -718,7 +717,7 @@ fn remove_text(state: &State, rel: &str, line: usize, column: usize) -> Result<A
     };
     let mut new = text.clone();
     new.replace_range(f.range.clone(), "");
-    let v = store::save(&state.root, rel, new.as_bytes(), &version)?;
+    let v = store::save(&state.root, rel, new.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "version": v, "text": new, "removed": f.masked })))
 }
 
@@ -755,7 +754,7 @@ fn remove_file(state: &State, rel: &str) -> Result<Answer, Answer> {
         Err(e) => return Ok(fail(422, &e.zh, &e.en)),
     };
     let v = match &edited {
-        Some(new) => store::save(root, &posting, new.as_bytes(), &version)?,
+        Some(new) => store::save(root, &posting, new.as_bytes(), &version, state.history)?,
         None => version,
     };
     let to = store::recycle(root, rel)?;
@@ -805,7 +804,7 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
         Ok(t) => t,
         Err(e) => return Ok(fail(422, &e.zh, &e.en)),
     };
-    let v = store::save(root, rel, new.as_bytes(), &version)?;
+    let v = store::save(root, rel, new.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "withdrawn": rel, "version": v })))
 }
 

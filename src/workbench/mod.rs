@@ -122,11 +122,23 @@ pub struct State {
     pub(crate) writing: Arc<Mutex<()>>,
     /// 检查 / 生成 / 发布 running or done, one at a time.
     pub(crate) jobs: jobs::Jobs,
+    /// The largest upload in bytes (`[preview] upload_mb`).
+    pub max_upload: u64,
+    /// Earlier versions kept of each saved file (`[preview] history`).
+    pub history: usize,
 }
 
 impl State {
-    pub fn new(root: PathBuf, access: Access, today: Option<Date>, lang: Lang) -> State {
+    pub fn new(
+        root: PathBuf,
+        access: Access,
+        today: Option<Date>,
+        lang: Lang,
+        limits: crate::config::PreviewConfig,
+    ) -> State {
         State {
+            max_upload: limits.max_upload(),
+            history: limits.history,
             root,
             token: guard::new_token(),
             access,
