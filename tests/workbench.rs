@@ -627,7 +627,7 @@ fn preview_limits_come_from_site_toml() {
         wb.post(&format!("upload?posting={ROAD}&name=a.bin"), &vec![b'x'; 1024 * 1024]);
     assert_eq!(status, 200, "{v}");
     let (status, v) = wb.post(
-        &format!("upload?posting=content/village/road/index.md&name=b.bin"),
+        "upload?posting=content/village/road/index.md&name=b.bin",
         &vec![b'x'; 1024 * 1024 + 1],
     );
     assert_eq!(status, 413, "{v}");
