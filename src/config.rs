@@ -33,6 +33,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("boards", Shape::Tables(crate::settings::board::BOARD_KEYS)),
     Key("signoff", Shape::Table(crate::signoff::CONFIG_KEYS)),
     Key("publish", Shape::Tables(PUBLISH_KEYS)),
+    Key("preview", Shape::Table(PREVIEW_KEYS)),
 ];
 
 /// Keys of a `[[publish]]` target. The secret-looking keys are accepted here only so that they
@@ -68,6 +69,57 @@ const CONTACT_KEYS: &[Key] = &[
     Key("committee", Shape::Value),
     Key("email", Shape::Value),
 ];
+
+/// Keys of `[preview]`.
+pub const PREVIEW_KEYS: &[Key] = &[
+    Key("upload_mb", Shape::Value),
+    Key("history", Shape::Value),
+    Key("live_reload_streams", Shape::Value),
+];
+
+/// The limits of `gongkai serve` and its workbench a township may need to change (`[preview]`);
+/// read when the preview starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PreviewConfig {
+    /// The largest file the workbench takes (a scanned PDF, a phone video), in MB.
+    pub upload_mb: u64,
+    /// Earlier versions the workbench keeps of each file it saves.
+    pub history: usize,
+    /// Preview tabs that refresh by themselves at once (each holds one connection).
+    pub live_reload_streams: usize,
+}
+
+impl Default for PreviewConfig {
+    fn default() -> Self {
+        PreviewConfig { upload_mb: 50, history: 50, live_reload_streams: 200 }
+    }
+}
+
+impl PreviewConfig {
+    /// Each key with its allowed range.
+    const RANGES: [(&'static str, u64, u64); 3] =
+        [("upload_mb", 1, 2048), ("history", 1, 1000), ("live_reload_streams", 1, 2000)];
+
+    fn get(&self, key: &str) -> u64 {
+        match key {
+            "upload_mb" => self.upload_mb,
+            "history" => self.history as u64,
+            _ => self.live_reload_streams as u64,
+        }
+    }
+
+    /// The largest upload in bytes.
+    pub fn max_upload(&self) -> u64 {
+        self.upload_mb * 1024 * 1024
+    }
+
+    /// What `site.toml` in `root` says; the defaults when it cannot be read (the build then
+    /// reports why).
+    pub fn of_site(root: &Path) -> PreviewConfig {
+        load(root).map(|(c, _)| c.preview).unwrap_or_default()
+    }
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,6 +175,9 @@ pub struct SiteConfig {
     /// Where `gongkai publish` uploads the site (`[[publish]]`).
     #[serde(default)]
     pub publish: Vec<PublishTarget>,
+    /// Limits of the preview and its workbench (`[preview]`).
+    #[serde(default)]
+    pub preview: PreviewConfig,
 }
 
 /// One `[[publish]]` target: a server or a folder the site is uploaded to.
@@ -218,6 +273,14 @@ crate::messages! {
         Paginate = "config.paginate",
             zh: "paginate（每页条数）至少为 1",
             en: "paginate must be at least 1";
+        PreviewRange { key: &'static str, value: u64, min: u64, max: u64 } = "config.preview",
+            zh: {
+                format!(
+                    "[preview] 里的 {key} = {value} 不行：请写 {min} 到 {max} 之间的整数（不写就用默认值 {}）",
+                    PreviewConfig::default().get(key)
+                )
+            },
+            en: "[preview] {key} = {value}: write a whole number from {min} to {max}";
         PublishSecret(k: String) = "config.publish-secret",
             zh: "密码不能写在 site.toml 里（网站文件夹会用 U 盘拷来拷去，谁都能看到）：请删掉 {k} 这一行。\
                 发布时密码从环境变量 GONGKAI_PUBLISH_PASSWORD（S3 用 GONGKAI_S3_SECRET_ACCESS_KEY）读取，没有设置时 gongkai publish 会当场询问",
@@ -302,6 +365,13 @@ pub fn parse_with_warnings(
     errors.extend(crate::settings::board::validate(&config.boards, table.get_ref(), src));
     crate::settings::board::locate(&mut config.boards, table.get_ref(), src);
     errors.extend(validate_publish(&config.publish, table.get_ref(), src));
+    for (key, min, max) in PreviewConfig::RANGES {
+        let value = config.preview.get(key);
+        if !(min..=max).contains(&value) {
+            let span = toml_keys::key_span(table.get_ref(), &["preview", key]).unwrap_or(0..0);
+            errors.push(src.error_at(span, ConfigError::PreviewRange { key, value, min, max }));
+        }
+    }
     if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok((config, errors)) }
 }
 
@@ -425,6 +495,25 @@ mod tests {
         let errs = parse_str(&format!("{OK}tilte = \"x\"\n")).unwrap_err();
         assert!(errs[0].starts_with("site.toml:4:1: error: unknown key `tilte`"), "{errs:?}");
         assert!(errs[0].contains("did you mean `title`?"));
+    }
+
+    #[test]
+    fn preview_limits_have_defaults_ranges_and_known_keys() {
+        assert_eq!(parse_str(OK).unwrap().preview, PreviewConfig::default());
+        let c = parse_str(&format!("{OK}[preview]\nupload_mb = 200\nhistory = 5\n")).unwrap();
+        assert_eq!((c.preview.upload_mb, c.preview.history), (200, 5));
+        assert_eq!(c.preview.live_reload_streams, 200);
+        assert_eq!(c.preview.max_upload(), 200 * 1024 * 1024);
+        let errs = parse_str(&format!("{OK}[preview]\nhistroy = 5\n")).unwrap_err();
+        assert!(errs[0].starts_with("site.toml:5:1: error: unknown key `histroy`"), "{errs:?}");
+        assert!(errs[0].contains("`history`"), "{errs:?}");
+        let errs = parse_str(&format!("{OK}[preview]\n\nhistory = 0\n")).unwrap_err();
+        assert!(
+            errs[0].starts_with(
+                "site.toml:6:1: error: [preview] history = 0: write a whole number from 1 to 1000"
+            ),
+            "{errs:?}"
+        );
     }
 
     #[test]

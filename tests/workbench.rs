@@ -22,8 +22,16 @@ struct Wb {
 }
 
 fn start(extra: &[&str]) -> Wb {
+    start_site("", extra)
+}
+
+/// [`start`] with `toml` added to the site's site.toml first.
+fn start_site(toml: &str, extra: &[&str]) -> Wb {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new("tests/fixtures/serve-site"), dir.path());
+    let cfg = dir.path().join("site.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap() + toml;
+    std::fs::write(&cfg, text).unwrap();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
         .args(["serve", "--port", "0", "--today", "2026-10-08"])
         .args(extra)
@@ -109,6 +117,33 @@ impl Wb {
 
     fn post_json(&self, api: &str, v: Value) -> (u16, Value) {
         self.post(api, v.to_string().as_bytes())
+    }
+
+    /// Starts a job (检查 / 生成 / 发布) and reads its progress until it is done: the lines in
+    /// order, and the result.
+    fn job(&self, api: &str, v: Value) -> (Vec<String>, Value) {
+        let (status, started) = self.post_json(api, v);
+        assert_eq!(status, 202, "{started}");
+        self.follow(started["job"].as_u64().expect("job id"))
+    }
+
+    fn follow(&self, id: u64) -> (Vec<String>, Value) {
+        let mut lines = Vec::new();
+        let t = std::time::Instant::now();
+        loop {
+            let (s, v) =
+                self.get_json(&format!("/__gongkai/wb/api/job?id={id}&from={}", lines.len()));
+            assert_eq!(s, 200, "{v}");
+            lines.extend(
+                v["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()),
+            );
+            assert_eq!(v["next"].as_u64().unwrap() as usize, lines.len());
+            if v["done"] == true {
+                return (lines, v["result"].clone());
+            }
+            assert!(t.elapsed() < Duration::from_secs(300), "job {id} never finished: {lines:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn file(&self, rel: &str) -> String {
@@ -352,18 +387,19 @@ fn publishing_shows_the_plan_first_and_sends_only_after_confirming() {
         toml_string(&dest.path().display().to_string())
     ));
     std::fs::write(&toml, cfg).unwrap();
-    let (status, v) = wb.post_json("publish", json!({"confirm": false}));
-    assert_eq!(status, 200, "{v}");
+    let (lines, v) = wb.job("publish", json!({"confirm": false}));
     assert_eq!(v["status"], "dry-run", "{v}");
+    assert!(lines.iter().any(|l| l.starts_with("正在连接 ")), "{lines:?}");
+    assert!(lines.iter().any(|l| l == "上传 index.html"), "{lines:?}");
     assert!(v["summary"].as_str().unwrap().contains("确认发布吗"), "{v}");
     assert!(v["files"].as_array().unwrap().iter().any(|f| f == "上传 index.html"), "{v}");
     assert!(!dest.path().join("index.html").exists(), "a dry run sends nothing");
-    let (status, v) = wb.post_json("publish", json!({"confirm": true}));
-    assert_eq!(status, 200, "{v}");
+    let (lines, v) = wb.job("publish", json!({"confirm": true}));
     assert_eq!(v["status"], "published", "{v}");
+    assert!(lines.last().unwrap().starts_with("发布完成"), "{lines:?}");
     assert!(dest.path().join("index.html").is_file());
     assert!(wb.dir.path().join(".gongkai/published.json").is_file());
-    let (_, v) = wb.post_json("publish", json!({"confirm": false}));
+    let (_, v) = wb.job("publish", json!({"confirm": false}));
     assert_eq!(v["status"], "up-to-date", "{v}");
 
     // A published posting is withdrawn with a note, never deleted.
@@ -443,4 +479,190 @@ fn settings_change_only_the_keys_given_and_name_the_bad_field() {
     let (status, _) =
         wb.post_json("settings", json!({"path": ROAD, "base_version": v0, "title": "再改"}));
     assert_eq!(status, 409);
+}
+
+/// 检查 and 生成 of a site big enough to take a while: the start answers at once, progress
+/// arrives while the job runs, a second start is refused in plain Chinese, and the result has
+/// exactly the diagnostics `gongkai check --format json` prints.
+#[test]
+fn check_and_build_run_as_jobs_with_progress_and_the_clis_diagnostics() {
+    let wb = start(&[]);
+    let village = wb.dir.path().join("content/village");
+    for i in 0..1500 {
+        // Every 300th posting has a date the build cannot read: an error with its place.
+        let date = if i % 300 == 7 {
+            "2026.10.9".to_string()
+        } else {
+            format!("2026-0{}-1{}", 1 + i % 9, i % 10)
+        };
+        let body = "村民代表会议讨论了本村道路、水利和环境整治的安排。\n\n".repeat(20);
+        std::fs::write(
+            village.join(format!("p{i:04}.md")),
+            format!("+++\ntitle = \"第 {i} 号决议\"\ndate = {date}\n+++\n\n{body}"),
+        )
+        .unwrap();
+    }
+    let started_at = std::time::Instant::now();
+    let (status, started) = wb.post_json("build", json!({}));
+    let took = started_at.elapsed();
+    assert_eq!(status, 202, "{started}");
+    assert!(took < Duration::from_secs(2), "the start waited {took:?}");
+    let id = started["job"].as_u64().unwrap();
+    let (_, first) = wb.get_json(&format!("/__gongkai/wb/api/job?id={id}&from=0"));
+    assert_eq!(first["done"], false, "the build of 1500 postings is still running: {first}");
+    assert!(first["lines"][0].as_str().unwrap().starts_with("正在生成网站到 "), "{first}");
+    let (status, refused) = wb.post_json("check", json!({}));
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["error"], "正在生成，一次只能做一件事。请等生成完成后再点。");
+    assert_eq!(refused["job"], id);
+    let (lines, built) = wb.follow(id);
+    assert_eq!(built["ok"], false, "{built}");
+    assert!(lines.len() > 2, "{lines:?}");
+    assert_eq!(lines.last().unwrap(), built["summary"].as_str().unwrap());
+
+    let (lines, result) = wb.job("check", json!({}));
+    assert_eq!(lines[0], "正在检查整个网站…");
+    let cli = Command::new(assert_cmd::cargo::cargo_bin("gongkai"))
+        .args(["check", "--format", "json", "--today", "2026-10-08", "--root"])
+        .arg(wb.dir.path())
+        .env("GONGKAI_LANG", "zh")
+        .output()
+        .unwrap();
+    let cli: Value = serde_json::from_slice(&cli.stdout).expect("check --format json");
+    let pick = |v: &Value| -> Vec<(String, String, String)> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let s = |k: &str| d[k].as_str().unwrap_or("").to_string();
+                (s("severity"), s("location"), s("message"))
+            })
+            .collect()
+    };
+    assert_eq!(pick(&result), pick(&cli));
+    assert_eq!(result["errors"], cli["errors"]);
+    assert_eq!(result["errors"], 5, "{result}");
+    // Each diagnostic was a progress line as the CLI renders it, the summary the last one.
+    assert!(lines.iter().any(|l| l.starts_with("content/village/p0007.md:")), "{lines:?}");
+    assert_eq!(lines.last().unwrap(), result["summary"].as_str().unwrap());
+    assert!(result["summary"].as_str().unwrap().starts_with("检查完成：5 个错误"), "{result}");
+}
+
+/// 删除 for privacy findings: the number leaves the text (the old text in the history), and a
+/// bundle file with one leaves the posting's attachments and goes to the recycle folder.
+#[test]
+fn removing_a_privacy_finding_deletes_the_number_or_recycles_the_file() {
+    let wb = start(&[]);
+    let rel = "content/village/jiuzhu.md";
+    let text = "+++\ntitle = \"救助\"\ndate = 2026-09-30\n+++\n\n申请人张三，联系电话 13812345678，已经审核。\n";
+    std::fs::write(wb.dir.path().join(rel), text).unwrap();
+    let (status, v) = wb.post_json("remove", json!({"path": rel, "line": 6, "column": 14}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["removed"], "138****5678");
+    let after = wb.file(rel);
+    assert_eq!(after, text.replace("13812345678", ""));
+    let (_, h) = wb.get_json(&format!("/__gongkai/wb/api/history?path={rel}"));
+    let id = h["versions"][0]["id"]
+        .as_str()
+        .map(String::from)
+        .unwrap_or_else(|| h["versions"][0]["id"].to_string());
+    let (_, old) = wb.get_json(&format!("/__gongkai/wb/api/version?path={rel}&id={id}"));
+    assert_eq!(old["text"], text, "the text before the removal is in the history");
+    // Nothing left to remove there: said plainly, nothing changed.
+    let (status, v) = wb.post_json("remove", json!({"path": rel, "line": 6, "column": 14}));
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(wb.file(rel), after);
+
+    let bundle = "content/village/2026-list";
+    let dir = wb.dir.path().join(bundle);
+    std::fs::create_dir_all(&dir).unwrap();
+    let posting = "+++\ntitle = \"低保名单\"\ndate = 2026-09-20\n\n[[attachments]]\nfile = \"名单.csv\" # 户主和电话\n\n[[attachments]]\nfile = \"说明.txt\"\n+++\n\n见附件。\n";
+    std::fs::write(dir.join("index.md"), posting).unwrap();
+    std::fs::write(dir.join("名单.csv"), "户主,人口,电话\n王五,3,13812345678\n").unwrap();
+    std::fs::write(dir.join("说明.txt"), "按户公示。\n").unwrap();
+    let (_, check) = wb.job("check", json!({}));
+    let file = format!("{bundle}/名单.csv");
+    assert!(
+        check["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == file.as_str() && d["code"] == "privacy.mobile"),
+        "{check}"
+    );
+    let (status, v) = wb.post_json("remove", json!({"path": file}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["recycled"], format!(".gongkai-recycle/{file}"));
+    assert!(!dir.join("名单.csv").exists());
+    assert_eq!(
+        std::fs::read_to_string(wb.dir.path().join(".gongkai-recycle").join(&file)).unwrap(),
+        "户主,人口,电话\n王五,3,13812345678\n"
+    );
+    let now = wb.file(&format!("{bundle}/index.md"));
+    assert_eq!(
+        now,
+        "+++\ntitle = \"低保名单\"\ndate = 2026-09-20\n\n[[attachments]]\nfile = \"说明.txt\"\n+++\n\n见附件。\n"
+    );
+    let (_, h) = wb.get_json(&format!("/__gongkai/wb/api/history?path={bundle}/index.md"));
+    assert_eq!(h["versions"].as_array().unwrap().len(), 1, "{h}");
+    // Paths outside content/ are refused.
+    let (status, _) = wb.post_json("remove", json!({"path": "content/village/../../site.toml"}));
+    assert_eq!(status, 403);
+    let (status, v) = wb.post_json("remove", json!({"path": "site.toml"}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("不在任何一篇公开内容的文件夹里"), "{v}");
+    assert!(wb.dir.path().join("site.toml").is_file());
+    let (_, check) = wb.job("check", json!({}));
+    assert_eq!(check["errors"], 0, "{check}");
+}
+
+/// `[preview]` in site.toml sets the upload size, the history kept and the live-reload stream
+/// limit of a real server.
+#[test]
+fn preview_limits_come_from_site_toml() {
+    let wb = start_site("\n[preview]\nupload_mb = 1\nhistory = 2\nlive_reload_streams = 2\n", &[]);
+    // Uploads: 1 MB passes, a byte more is refused with the limit named.
+    let (status, v) =
+        wb.post(&format!("upload?posting={ROAD}&name=a.bin"), &vec![b'x'; 1024 * 1024]);
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = wb.post(
+        "upload?posting=content/village/road/index.md&name=b.bin",
+        &vec![b'x'; 1024 * 1024 + 1],
+    );
+    assert_eq!(status, 413, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("最多 1 MB"), "{v}");
+    // History: two earlier versions are kept, not 50.
+    let rel = "content/village/road/index.md";
+    for i in 0..4 {
+        let v = wb.version(rel);
+        let (status, a) = wb.post_json("save", json!({"path": rel, "text": format!("+++\ntitle = \"修路\"\ndate = 2026-09-30\n+++\n\n第 {i} 版\n"), "base_version": v}));
+        assert_eq!(status, 200, "{a}");
+    }
+    let (_, h) = wb.get_json(&format!("/__gongkai/wb/api/history?path={rel}"));
+    assert_eq!(h["versions"].as_array().unwrap().len(), 2, "{h}");
+    // Live reload: the third stream is turned away, naming the limit.
+    let stream = || {
+        let mut s = TcpStream::connect(("127.0.0.1", wb.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let req = format!("GET /__gongkai/events HTTP/1.1\r\nHost: {}\r\n\r\n", wb.host());
+        s.write_all(req.as_bytes()).unwrap();
+        let mut buf = [0u8; 600];
+        let n = s.read(&mut buf).unwrap_or(0);
+        (s, String::from_utf8_lossy(&buf[..n]).into_owned())
+    };
+    let (_a, first) = stream();
+    let (_b, second) = stream();
+    assert!(
+        first.starts_with("HTTP/1.1 200") && second.starts_with("HTTP/1.1 200"),
+        "{first}{second}"
+    );
+    let (mut c, third) = stream();
+    assert!(third.starts_with("HTTP/1.1 503"), "{third}");
+    assert!(third.to_ascii_lowercase().contains("retry-after: 5"), "{third}");
+    // The body may come in a second read.
+    let mut more = Vec::new();
+    let _ = c.read_to_end(&mut more);
+    let rest = third + &String::from_utf8_lossy(&more);
+    assert!(rest.contains("实时刷新的连接太多（最多 2 个）"), "{rest}");
 }

@@ -387,3 +387,76 @@ fn the_workbench_fits_at_double_text_size() {
         "document.documentElement.scrollWidth <= window.innerWidth",
     );
 }
+
+/// 打印 and 发布 from the workbench's buttons. 打印这篇 opens the posting's own page, which is its
+/// print sheet: the page's `window.open` is watched (a headless browser has no second window to
+/// print from), the sheet is loaded and printed with `Page.printToPDF`, and `pdftotext` finds the
+/// title and the text in the PDF. 发布 shows the dry run (what would be sent), asks, and after 确定
+/// the folder target named in site.toml holds exactly the site in `public/`, byte for byte.
+#[test]
+fn a_clerk_prints_a_posting_and_publishes_to_a_folder() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    copy_dir(Path::new("tests/fixtures/serve-site"), root);
+    let dest = tempfile::tempdir().unwrap();
+    let url = dest.path().display().to_string().replace('\\', "\\\\").replace('"', "\\\"");
+    let toml = root.join("site.toml");
+    let mut cfg = std::fs::read_to_string(&toml).unwrap();
+    cfg.push_str(&format!("\n[[publish]]\nname = \"u盘\"\nurl = \"{url}\"\n"));
+    std::fs::write(&toml, cfg).unwrap();
+    let (_serve, out) = serve(root, "2026-10-08");
+    let wb = wait_line(&out, "工作台 ").trim_start_matches("工作台 ").trim().to_string();
+    let (_chrome, mut cdp, _profile) = browser(16);
+    cdp.call("Page.enable", json!({}));
+    cdp.call("Page.navigate", json!({"url": wb}));
+    cdp.wait_true("the workbench", "!!document.querySelector('.posting')");
+
+    // 打印这篇
+    open_posting(&mut cdp, "content/village/road.md");
+    cdp.eval("window.__opened = []; window.open = function (u) { window.__opened.push(u); return null; };");
+    click(&mut cdp, "#btn-print-one");
+    let opened = cdp.wait_for("the print window", "window.__opened[0] || ''", |v| {
+        v.as_str().is_some_and(|s| !s.is_empty())
+    });
+    let opened = opened.as_str().unwrap().to_string();
+    let origin = wb.trim_end_matches('/').trim_end_matches("/__gongkai/wb").to_string();
+    cdp.call("Page.navigate", json!({"url": format!("{origin}{opened}")}));
+    cdp.wait_true(
+        "the posting's sheet",
+        "document.readyState === 'complete' && document.body.innerText.indexOf('关于修路的决议') >= 0",
+    );
+    let pdf =
+        cdp.call("Page.printToPDF", json!({"printBackground": true, "preferCSSPageSize": true}));
+    let pdf = common::cdp::base64_decode(pdf["result"]["data"].as_str().expect("pdf data"));
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let file = site.path().join("road.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&file).arg("-").output().unwrap();
+    assert!(text.status.success(), "pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+    assert!(text.contains("关于修路的决议"), "the title is on the sheet: {text}");
+    assert!(text.contains("村民代表会议通过修路决议"), "and the text: {text}");
+    std::fs::remove_file(&file).unwrap();
+
+    // 发布: the dry run first, nothing sent until 确定.
+    cdp.call("Page.navigate", json!({"url": wb}));
+    cdp.wait_true("the workbench", "!!document.querySelector('.posting')");
+    click(&mut cdp, "#btn-publish");
+    cdp.wait_true("the confirmation", "document.getElementById('confirm').open");
+    let ask = text_of(&mut cdp, "confirm-msg");
+    assert!(ask.contains("确认发布吗") && ask.contains("上传 "), "{ask}");
+    let listed = text_of(&mut cdp, "report-list");
+    assert!(listed.contains("上传 index.html"), "{listed}");
+    let progress = text_of(&mut cdp, "report-progress");
+    assert!(progress.contains("正在连接 "), "the job's progress lines are shown: {progress}");
+    assert!(std::fs::read_dir(dest.path()).unwrap().next().is_none(), "a dry run sends nothing");
+    click(&mut cdp, "#btn-confirm-yes");
+    let done =
+        cdp.wait_for("published", "document.getElementById('report-summary').innerText", |v| {
+            v.as_str().is_some_and(|t| t.starts_with("发布完成"))
+        });
+    assert!(done.as_str().unwrap().contains("https://example.org/test/"), "{done}");
+    let public = common::tree(&root.join("public"));
+    assert!(public.contains_key("index.html") && public.len() > 3, "{:?}", public.keys());
+    assert_eq!(common::tree(dest.path()), public, "the folder holds the site byte for byte");
+}

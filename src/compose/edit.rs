@@ -281,9 +281,65 @@ pub fn remove_key(text: &str, key: &str) -> Result<String, FieldError> {
     Ok(reassemble(text, &split, &doc.to_string()))
 }
 
+/// Takes the record of `file` (as written in `file = "…"`, relative to the posting) out of the
+/// front matter's `attachments` (`[[attachments]]` tables or an inline array), the key itself
+/// when it was the last one. `None` when no record names `file`; the rest stays as written.
+pub fn remove_attachment(text: &str, file: &str) -> Result<Option<String>, FieldError> {
+    let (split, mut doc) = open(text)?;
+    let same = |t: Option<&toml_edit::Item>| {
+        t.and_then(|v| v.as_str()).map(|f| f.trim_start_matches("./")) == Some(file)
+    };
+    let empty = match doc.get_mut("attachments") {
+        Some(Item::ArrayOfTables(aot)) => {
+            let Some(i) = aot.iter().position(|t| same(t.get("file"))) else { return Ok(None) };
+            aot.remove(i);
+            aot.is_empty()
+        }
+        Some(Item::Value(Value::Array(arr))) => {
+            let at = arr.iter().position(|v| {
+                v.as_inline_table()
+                    .and_then(|t| t.get("file"))
+                    .and_then(|f| f.as_str())
+                    .map(|f| f.trim_start_matches("./"))
+                    == Some(file)
+            });
+            let Some(i) = at else { return Ok(None) };
+            arr.remove(i);
+            // The new first element loses the space that followed the comma.
+            if i == 0
+                && let Some(first) = arr.get_mut(0)
+            {
+                first.decor_mut().set_prefix("");
+            }
+            arr.is_empty()
+        }
+        _ => return Ok(None),
+    };
+    if empty {
+        doc.remove("attachments");
+    }
+    Ok(Some(reassemble(text, &split, &doc.to_string())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_attachment_record_goes_and_the_rest_stays() {
+        let text = "+++\ntitle = \"名单\" # 标题\n\n[[attachments]]\nfile = \"a.csv\"\nlabel = \"甲\"\n\n[[attachments]]\nfile = \"b.pdf\"\n+++\n\n正文\n";
+        let out = remove_attachment(text, "a.csv").unwrap().unwrap();
+        assert_eq!(
+            out,
+            "+++\ntitle = \"名单\" # 标题\n\n[[attachments]]\nfile = \"b.pdf\"\n+++\n\n正文\n"
+        );
+        let out = remove_attachment(&out, "b.pdf").unwrap().unwrap();
+        assert_eq!(out, "+++\ntitle = \"名单\" # 标题\n+++\n\n正文\n");
+        assert_eq!(remove_attachment(&out, "b.pdf").unwrap(), None);
+        let inline = "+++\nattachments = [{ file = \"./a.csv\" }, { file = \"b.pdf\" }]\n+++\n";
+        let out = remove_attachment(inline, "a.csv").unwrap().unwrap();
+        assert_eq!(out, "+++\nattachments = [{ file = \"b.pdf\" }]\n+++\n");
+    }
 
     #[test]
     fn key_paths() {

@@ -30,7 +30,7 @@ use crate::date::format_iso;
 use crate::notice::{self, Count, NoticeError};
 use crate::signoff::SignoffError;
 
-pub use edit::{remove_key, set_keys};
+pub use edit::{remove_attachment, remove_key, set_keys};
 pub use error::{ComposeError, FieldError};
 pub use kind::Kind;
 pub use ledger::{LedgerFacts, LedgerNote, PreviousPeriod, ledger_facts};

@@ -4,7 +4,9 @@
 //! Each open tab holds one `/__gongkai/events` connection on its own thread. The rebuild loop
 //! never writes to a socket: it hands each client a message through a bounded channel with
 //! `try_send`, so a stalled or closed tab can never hold up a rebuild. At most [`MAX_CLIENTS`]
-//! streams are open; past that a tab is answered `503` at once (it retries by itself). A second,
+//! (or `[preview] live_reload_streams`)
+//! streams are open; past that a tab is answered `503` at once with `Retry-After`, which the
+//! script honours (with jitter) before it tries again. A second,
 //! small thread per stream reads the socket, which the tab never writes to: the end of the
 //! stream means the tab was closed, and its slot is freed there and then rather than at the
 //! next `: ping` (sent every [`PING`], which still notices a tab whose machine vanished).
@@ -28,14 +30,15 @@ use tiny_http::{Header, Request, Response};
 /// How often an idle event stream gets a comment line.
 pub const PING: Duration = Duration::from_secs(15);
 
-/// Most event streams open at once (each has two threads).
+/// Most event streams open at once by default (each has two threads); `[preview]
+/// live_reload_streams` in site.toml changes it.
 pub const MAX_CLIENTS: usize = 200;
 
-/// What a tab past [`MAX_CLIENTS`] is told, with `Retry-After`.
-fn busy_text() -> String {
+/// What a tab past the limit is told, with `Retry-After`.
+fn busy_text(max: usize) -> String {
     format!(
-        "实时刷新的连接太多（最多 {MAX_CLIENTS} 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
-         Too many live-reload streams (at most {MAX_CLIENTS}): close some preview tabs; this one retries by itself.\n"
+        "实时刷新的连接太多（最多 {max} 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
+         Too many live-reload streams (at most {max}): close some preview tabs; this one retries by itself.\n"
     )
 }
 
@@ -71,6 +74,8 @@ pub struct Hub {
     /// Shared with each stream's socket reader, which takes its client out when the tab closes.
     inner: Arc<Mutex<Inner>>,
     live: Arc<AtomicUsize>,
+    /// The most streams let in at once.
+    max: AtomicUsize,
     next_id: AtomicU64,
 }
 
@@ -95,6 +100,7 @@ impl Default for Hub {
                 notes: None,
             })),
             live: Arc::new(AtomicUsize::new(0)),
+            max: AtomicUsize::new(MAX_CLIENTS),
             next_id: AtomicU64::new(0),
         }
     }
@@ -108,6 +114,11 @@ impl Hub {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         lock(&self.inner)
+    }
+
+    /// Lets at most `max` streams in at once (streams already open stay).
+    pub fn set_limit(&self, max: usize) {
+        self.max.store(max.max(1), Ordering::SeqCst);
     }
 
     /// A good build is being served now.
@@ -139,10 +150,11 @@ impl Hub {
     }
 
     /// Answers `/__gongkai/events`: takes over the connection for an event stream on its own
-    /// thread, or answers `503` at once when [`MAX_CLIENTS`] streams are open.
+    /// thread, or answers `503` at once when the limit of streams are open.
     pub fn subscribe(&self, req: Request) {
-        let Some(slot) = Slot::take(&self.live) else {
-            let busy = Response::from_string(busy_text())
+        let max = self.max.load(Ordering::SeqCst);
+        let Some(slot) = Slot::take(&self.live, max) else {
+            let busy = Response::from_string(busy_text(max))
                 .with_status_code(503)
                 .with_header(header("Content-Type", "text/plain; charset=utf-8"))
                 .with_header(header("Retry-After", "5"))
@@ -202,16 +214,14 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
-/// One of the [`MAX_CLIENTS`] places, given back when dropped.
+/// One of the limited places, given back when dropped.
 struct Slot(Arc<AtomicUsize>);
 
 impl Slot {
-    fn take(live: &Arc<AtomicUsize>) -> Option<Slot> {
-        live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-            (n < MAX_CLIENTS).then_some(n + 1)
-        })
-        .ok()
-        .map(|_| Slot(live.clone()))
+    fn take(live: &Arc<AtomicUsize>, max: usize) -> Option<Slot> {
+        live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1))
+            .ok()
+            .map(|_| Slot(live.clone()))
     }
 }
 
@@ -364,6 +374,29 @@ pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；�
     (document.body || document.documentElement).appendChild(o);
   }
 
+  // Seconds to wait before reconnecting, with up to half as much again at random, so that many
+  // tabs turned away at once do not all come back in the same second.
+  function later(seconds) {
+    setTimeout(connect, Math.round(seconds * 1000 * (1 + Math.random() * 0.5)));
+  }
+
+  // An EventSource that was refused (the server at its stream limit answers 503) closes for good
+  // and cannot see the answer's headers: ask once more with fetch, read `Retry-After` and wait
+  // that long. A stream let in meanwhile is closed at once (its slot is freed there and then).
+  function retry() {
+    var ctl = window.AbortController ? new AbortController() : null;
+    fetch("/__gongkai/events", { cache: "no-store", signal: ctl ? ctl.signal : undefined })
+      .then(function (r) {
+        var wait = 1;
+        if (r.status === 503) {
+          var ra = parseInt(r.headers.get("Retry-After") || "", 10);
+          wait = ra > 0 ? Math.min(ra, 3600) : 5;
+        }
+        if (ctl) ctl.abort();
+        later(wait);
+      }, function () { later(1); });
+  }
+
   function connect() {
     var es = new EventSource("/__gongkai/events");
     es.addEventListener("hello", function (e) {
@@ -376,7 +409,7 @@ pub const SCRIPT: &str = r#"/* gongkai 预览：内容保存后自动刷新；�
     es.addEventListener("buildwarning", function (e) { showNotes(JSON.parse(e.data)); });
     es.onerror = function () {
       // The browser retries by itself unless the stream was closed for good.
-      if (es.readyState === 2) { es.close(); setTimeout(connect, 1000); }
+      if (es.readyState === 2) { es.close(); if (window.fetch) retry(); else later(1); }
     };
   }
   connect();

@@ -219,6 +219,8 @@ impl Server {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
+        // `[preview]` in site.toml, read once: a change applies when the preview is restarted.
+        let limits = crate::config::PreviewConfig::of_site(&root);
         let shared = Arc::new(Shared {
             root: root.clone(),
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
@@ -231,8 +233,10 @@ impl Server {
                 crate::workbench::Access::for_bind(opts.bind, opts.password.clone()),
                 opts.today,
                 opts.lang,
+                limits,
             ),
         });
+        shared.hub.set_limit(limits.live_reload_streams);
         let cache = Arc::new(crate::pipeline::cache::Cache::new());
         let tail = start_tail_worker(shared.clone(), cache.clone(), opts.quiet, opts.lang)
             .map_err(|e| e.to_string())?;

@@ -3,6 +3,7 @@
 //! and `error_en` when something is refused or fails, and nothing is changed then.
 
 use super::guard::{self, Refusal};
+use super::jobs::Job;
 use super::store::{self, StoreError};
 use super::{Diag, PREFIX, State, form};
 use crate::diagnostic::{Diagnostics, Lang};
@@ -16,8 +17,6 @@ const PAGE: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/app.css");
 
-/// The largest upload (a scanned PDF, a phone photo, a spreadsheet).
-pub const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
 /// The largest JSON request (a posting's text).
 const MAX_JSON: u64 = 8 * 1024 * 1024;
 
@@ -252,7 +251,7 @@ fn route(
             }
             let s: Save = parse(&read_body(req, MAX_JSON)?)?;
             let _w = lock(state);
-            let v = store::save(root, &s.path, s.text.as_bytes(), &s.base_version)?;
+            let v = store::save(root, &s.path, s.text.as_bytes(), &s.base_version, state.history)?;
             ok(json!({ "version": v }))
         }
         (true, "restore") => {
@@ -265,7 +264,7 @@ fn route(
             let r: Restore = parse(&read_body(req, MAX_JSON)?)?;
             let _w = lock(state);
             let text = store::old_version(root, &r.path, &r.id)?;
-            let v = store::save(root, &r.path, text.as_bytes(), &r.base_version)?;
+            let v = store::save(root, &r.path, text.as_bytes(), &r.base_version, state.history)?;
             ok(json!({ "version": v, "text": text }))
         }
         (true, "facts") => {
@@ -297,7 +296,8 @@ fn route(
             if full.exists() || twin.is_some_and(|t| t.exists()) {
                 return Err(StoreError::Exists(composed.rel_path).into());
             }
-            let v = store::save(root, &composed.rel_path, composed.text.as_bytes(), "")?;
+            let v =
+                store::save(root, &composed.rel_path, composed.text.as_bytes(), "", state.history)?;
             ok(json!({ "path": composed.rel_path, "version": v, "text": composed.text }))
         }
         (true, "preview") => {
@@ -329,6 +329,23 @@ fn route(
             let _w = lock(state);
             mask(state, &m.path, m.line, m.column)?
         }
+        (true, "remove") => {
+            #[derive(Deserialize)]
+            struct Remove {
+                path: String,
+                #[serde(default)]
+                line: usize,
+                #[serde(default)]
+                column: usize,
+            }
+            let m: Remove = parse(&read_body(req, MAX_JSON)?)?;
+            let _w = lock(state);
+            if m.path.ends_with(".md") {
+                remove_text(state, &m.path, m.line, m.column)?
+            } else {
+                remove_file(state, &m.path)?
+            }
+        }
         (true, "delete") => {
             #[derive(Deserialize)]
             struct Delete {
@@ -340,8 +357,14 @@ fn route(
             let _w = lock(state);
             delete(state, &d.path, d.note.trim())?
         }
-        (true, "check") => check(state),
-        (true, "build") => build_site(state),
+        (true, "check") => {
+            let ctx = JobCtx::of(state);
+            start(state, "check", move |job| check(&ctx, job))
+        }
+        (true, "build") => {
+            let ctx = JobCtx::of(state);
+            start(state, "build", move |job| build_site(&ctx, job))
+        }
         (true, "publish") => {
             #[derive(Deserialize, Default)]
             #[serde(default)]
@@ -350,8 +373,24 @@ fn route(
                 confirm: bool,
             }
             let p: Publish = parse(&read_body(req, MAX_JSON)?)?;
-            let _w = lock(state);
-            ok(super::publish::run(state, &p.target, p.confirm))
+            let ctx = JobCtx::of(state);
+            let writing = state.writing.clone();
+            start(state, "publish", move |job| {
+                let _w = writing.lock().unwrap_or_else(|e| e.into_inner());
+                super::publish::run(&ctx, &p.target, p.confirm, job)
+            })
+        }
+        (false, "job") => {
+            let id: u64 = param(q, "id").parse().unwrap_or(0);
+            let from: usize = param(q, "from").parse().unwrap_or(0);
+            match state.jobs.get(id) {
+                Some(job) => ok(job.view(from)),
+                None => fail(
+                    404,
+                    "没有找到这项任务（gongkai 可能重新启动过）。请再点一次按钮。",
+                    "no such job",
+                ),
+            }
         }
         _ => fail(404, "工作台里没有这个功能", "no such API"),
     })
@@ -446,7 +485,7 @@ fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
             return Ok(a);
         }
     };
-    let v = store::save(root, &s.path, new.as_bytes(), &version)?;
+    let v = store::save(root, &s.path, new.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "version": v, "text": new })))
 }
 
@@ -543,7 +582,7 @@ fn upload(req: &mut Request, state: &State, posting: &str, name: &str) -> Result
     if !posting_path.is_file() {
         return Err(StoreError::NotFound(posting.to_string()).into());
     }
-    let bytes = read_body(req, MAX_UPLOAD)?;
+    let bytes = read_body(req, state.max_upload)?;
     let _w = lock(state);
     let posting = store::make_bundle(root, posting)?;
     let dir = posting.strip_suffix("index.md").unwrap_or(&posting).to_string();
@@ -551,7 +590,7 @@ fn upload(req: &mut Request, state: &State, posting: &str, name: &str) -> Result
     let dest = store::resolve(root, &rel)?;
     let io = |e: std::io::Error| StoreError::Io(rel.clone(), e.to_string());
     if let Ok(old) = std::fs::read(&dest) {
-        store::keep(root, &rel, &old).map_err(io)?;
+        store::keep(root, &rel, &old, state.history).map_err(io)?;
     }
     store::write_atomic(&dest, &bytes).map_err(io)?;
     let diags: Vec<Diag> =
@@ -588,7 +627,7 @@ fn import_docx(
 ) -> Result<Answer, Answer> {
     let root = &state.root;
     let name = store::sanitize_name(name)?;
-    let bytes = read_body(req, MAX_UPLOAD)?;
+    let bytes = read_body(req, state.max_upload)?;
     let imported = crate::import::docx_to_posting(&bytes, &name, &allow_list(state))
         .map_err(|e| fail(422, &e.zh(), &e.en()))?;
     let section = if section.is_empty() { "village" } else { section };
@@ -624,7 +663,7 @@ fn import_docx(
                 .map_err(io)?;
         }
     }
-    let v = store::save(root, &rel, text.as_bytes(), "")?;
+    let v = store::save(root, &rel, text.as_bytes(), "", state.history)?;
     let personal = imported.personal.len();
     Ok(ok(json!({ "path": rel, "version": v, "text": text, "personal": personal })))
 }
@@ -633,25 +672,95 @@ fn import_docx(
 fn mask(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, Answer> {
     let root = &state.root;
     let (text, version) = store::read(root, rel)?;
-    let findings = crate::privacy::scan_on(&text, &allow_list(state), state.today());
-    let at = |f: &crate::privacy::Finding| {
-        let l = crate::diagnostic::locate(&text, f.range.start);
-        (l.line, l.column)
-    };
-    let found = findings
-        .iter()
-        .find(|f| at(f) == (line, column))
-        .or_else(|| findings.iter().find(|f| at(f).0 == line));
-    let Some(f) = found else {
+    let Some(f) = finding_at(state, &text, line, column) else {
         return Ok(fail(
             404,
             &format!("{rel} 第 {line} 行没有找到要遮盖的号码（可能已经改过了）。请刷新后再看。"),
             "no finding at that place",
         ));
     };
-    let masked = crate::privacy::mask_markdown(&text, std::slice::from_ref(f));
-    let v = store::save(root, rel, masked.as_bytes(), &version)?;
+    let masked = crate::privacy::mask_markdown(&text, std::slice::from_ref(&f));
+    let v = store::save(root, rel, masked.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "version": v, "text": masked, "masked": f.masked })))
+}
+
+/// The privacy finding of `text` the diagnostic at `line`:`column` names (or the first on that
+/// line, when the text moved a little since).
+fn finding_at(
+    state: &State,
+    text: &str,
+    line: usize,
+    column: usize,
+) -> Option<crate::privacy::Finding> {
+    let findings = crate::privacy::scan_on(text, &allow_list(state), state.today());
+    let at = |f: &crate::privacy::Finding| {
+        let l = crate::diagnostic::locate(text, f.range.start);
+        (l.line, l.column)
+    };
+    let exact = findings.iter().position(|f| at(f) == (line, column));
+    let i = exact.or_else(|| findings.iter().position(|f| at(f).0 == line))?;
+    findings.into_iter().nth(i)
+}
+
+/// 删除 for a privacy finding in a posting's text: the number goes, the rest of the line stays.
+fn remove_text(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, Answer> {
+    let (text, version) = store::read(&state.root, rel)?;
+    let Some(f) = finding_at(state, &text, line, column) else {
+        return Ok(fail(
+            404,
+            &format!("{rel} 第 {line} 行没有找到要删除的号码（可能已经改过了）。请刷新后再看。"),
+            "no finding at that place",
+        ));
+    };
+    let mut new = text.clone();
+    new.replace_range(f.range.clone(), "");
+    let v = store::save(&state.root, rel, new.as_bytes(), &version, state.history)?;
+    Ok(ok(json!({ "version": v, "text": new, "removed": f.masked })))
+}
+
+/// 删除 for a privacy finding inside a file of a posting's bundle: the file leaves the
+/// posting's `attachments` (saved with history like every save) and goes to the recycle folder.
+fn remove_file(state: &State, rel: &str) -> Result<Answer, Answer> {
+    let root = &state.root;
+    let path = store::resolve(root, rel)?;
+    if !path.is_file() {
+        return Err(StoreError::NotFound(rel.to_string()).into());
+    }
+    // The bundle the file belongs to: the nearest folder above it with an index.md.
+    let mut dir = rel;
+    let posting = loop {
+        let Some((up, _)) = dir.rsplit_once('/') else {
+            return Ok(fail(
+                422,
+                &format!(
+                    "{rel} 不在任何一篇公开内容的文件夹里，工作台不能替它删除。请直接在文件夹里处理这个文件。"
+                ),
+                "the file is not in a posting's bundle",
+            ));
+        };
+        dir = up;
+        let candidate = format!("{dir}/index.md");
+        if root.join(&candidate).is_file() {
+            break candidate;
+        }
+    };
+    let file = &rel[dir.len() + 1..];
+    let (text, version) = store::read(root, &posting)?;
+    let edited = match crate::compose::remove_attachment(&text, file) {
+        Ok(t) => t,
+        Err(e) => return Ok(fail(422, &e.zh, &e.en)),
+    };
+    let v = match &edited {
+        Some(new) => store::save(root, &posting, new.as_bytes(), &version, state.history)?,
+        None => version,
+    };
+    let to = store::recycle(root, rel)?;
+    Ok(ok(json!({
+        "posting": posting,
+        "version": v,
+        "text": edited.unwrap_or(text),
+        "recycled": to,
+    })))
 }
 
 /// Moves an unpublished posting to the recycle folder; a published one is withdrawn instead
@@ -692,57 +801,112 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
         Ok(t) => t,
         Err(e) => return Ok(fail(422, &e.zh, &e.en)),
     };
-    let v = store::save(root, rel, new.as_bytes(), &version)?;
+    let v = store::save(root, rel, new.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "withdrawn": rel, "version": v })))
 }
 
+/// What a job needs of [`State`], owned, for its own thread.
+pub(crate) struct JobCtx {
+    pub root: std::path::PathBuf,
+    pub today: jiff::civil::Date,
+    pub lang: Lang,
+}
+
+impl JobCtx {
+    fn of(state: &State) -> JobCtx {
+        JobCtx { root: state.root.clone(), today: state.today(), lang: state.lang }
+    }
+}
+
+/// Starts a job, answering `202` with its id, or `409` naming the one that is running.
+fn start<F>(state: &State, kind: &'static str, work: F) -> Answer
+where
+    F: FnOnce(&Job) -> Value + Send + 'static,
+{
+    match state.jobs.start(kind, work) {
+        Ok(job) => Answer { status: 202, body: json!({ "job": job.id, "kind": kind }) },
+        Err(running) => {
+            let what = super::jobs::label(running.kind);
+            let mut a = fail(
+                409,
+                &format!("正在{what}，一次只能做一件事。请等{what}完成后再点。"),
+                &format!("a {} is running; wait until it is done", running.kind),
+            );
+            a.body["job"] = json!(running.id);
+            a
+        }
+    }
+}
+
+/// Each diagnostic as the CLI prints it, as progress lines.
+fn say_all(job: &Job, diags: &Diagnostics, lang: Lang) {
+    for d in &diags.items {
+        job.say(&d.render(lang));
+    }
+}
+
 /// `gongkai check`: every validation, nothing written; the CLI's summary line.
-fn check(state: &State) -> Answer {
-    let opts = BuildOptions::new(&state.root, state.today());
+fn check(ctx: &JobCtx, job: &Job) -> Value {
+    job.say(ctx.lang.pick("正在检查整个网站…", "Checking the whole site…"));
+    let opts = BuildOptions::new(&ctx.root, ctx.today);
     let (mut diags, pages) = match pipeline::generate(&opts) {
         Ok(g) => (g.warnings, Some(g.pages)),
         Err(d) => (d, None),
     };
-    diags.extend(crate::placeholders::find(&state.root));
+    diags.extend(crate::placeholders::find(&ctx.root));
     diags.sort();
+    say_all(job, &diags, ctx.lang);
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
     let zh = match pages {
         Some(n) => format!("检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {n} 个页面。"),
         None => format!("检查完成：{errors} 个错误，{warnings} 条提醒。请按提示修改后再发布。"),
     };
-    summary(state.lang, &diags, &zh, &format!("{errors} errors, {warnings} warnings"))
+    let a = summary(ctx.lang, &diags, &zh, &format!("{errors} errors, {warnings} warnings"));
+    job.say(a.body["summary"].as_str().unwrap_or(""));
+    a.body
 }
 
 /// `gongkai build`: the real site into `public/`.
-fn build_site(state: &State) -> Answer {
-    let mut opts = BuildOptions::new(&state.root, state.today());
-    opts.enforce_change_notes = !crate::record::published::has_targets(&state.root);
-    let placeholders = crate::placeholders::find(&state.root);
-    match pipeline::build(&opts) {
+fn build_site(ctx: &JobCtx, job: &Job) -> Value {
+    let mut opts = BuildOptions::new(&ctx.root, ctx.today);
+    job.say(&format!(
+        "{} {} …",
+        ctx.lang.pick("正在生成网站到", "Building the site into"),
+        opts.out.display()
+    ));
+    opts.enforce_change_notes = !crate::record::published::has_targets(&ctx.root);
+    let placeholders = crate::placeholders::find(&ctx.root);
+    let mut a = match pipeline::build(&opts) {
         Ok(mut report) => {
             report.warnings.extend(placeholders);
             report.warnings.sort();
+            say_all(job, &report.warnings, ctx.lang);
             let warn = report.warnings.warning_count();
             let zh = format!(
-                "已生成 {} 个页面（共 {} 个文件）{}。输出在 {}",
+                "已生成 {} 个页面（共 {} 个文件），用时 {:.1} 秒{}。输出在 {}",
                 report.pages,
                 report.files,
+                report.elapsed.as_secs_f64(),
                 if warn > 0 { format!("，有 {warn} 条提醒") } else { String::new() },
                 opts.out.display()
             );
-            let mut a = summary(state.lang, &report.warnings, &zh, "built");
+            let mut a = summary(ctx.lang, &report.warnings, &zh, "built");
             a.body["ok"] = json!(true);
             a
         }
         Err(mut diags) => {
+            diags.extend(placeholders);
             diags.sort();
+            say_all(job, &diags, ctx.lang);
             let n = diags.error_count();
             let zh = format!("没有生成：共 {n} 个错误，已发布的内容没有改动。请按提示修改。");
-            let mut a = summary(state.lang, &diags, &zh, "build failed");
+            let mut a = summary(ctx.lang, &diags, &zh, "build failed");
             a.body["ok"] = json!(false);
             a
         }
-    }
+    };
+    job.say(a.body["summary"].as_str().unwrap_or(""));
+    std::mem::take(&mut a.body)
 }
 
 fn summary(lang: Lang, diags: &Diagnostics, zh: &str, en: &str) -> Answer {

@@ -19,6 +19,7 @@
 mod api;
 mod form;
 mod guard;
+mod jobs;
 pub mod postings;
 mod publish;
 pub mod store;
@@ -28,7 +29,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 /// URL prefix of everything the workbench serves.
 pub const PREFIX: &str = "/__gongkai/wb";
@@ -118,12 +119,26 @@ pub struct State {
     pub addr: OnceLock<SocketAddr>,
     last: RwLock<Last>,
     /// One write at a time, so the conflict check and the write see the same file.
-    pub(crate) writing: Mutex<()>,
+    pub(crate) writing: Arc<Mutex<()>>,
+    /// 检查 / 生成 / 发布 running or done, one at a time.
+    pub(crate) jobs: jobs::Jobs,
+    /// The largest upload in bytes (`[preview] upload_mb`).
+    pub max_upload: u64,
+    /// Earlier versions kept of each saved file (`[preview] history`).
+    pub history: usize,
 }
 
 impl State {
-    pub fn new(root: PathBuf, access: Access, today: Option<Date>, lang: Lang) -> State {
+    pub fn new(
+        root: PathBuf,
+        access: Access,
+        today: Option<Date>,
+        lang: Lang,
+        limits: crate::config::PreviewConfig,
+    ) -> State {
         State {
+            max_upload: limits.max_upload(),
+            history: limits.history,
             root,
             token: guard::new_token(),
             access,
@@ -131,7 +146,8 @@ impl State {
             lang,
             addr: OnceLock::new(),
             last: RwLock::new(Last::default()),
-            writing: Mutex::new(()),
+            writing: Arc::new(Mutex::new(())),
+            jobs: jobs::Jobs::default(),
         }
     }
 

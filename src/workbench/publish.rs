@@ -4,7 +4,9 @@
 //! sent, then, after the clerk confirms, the upload. Secrets come from the environment only
 //! (there is no terminal to ask); when one is missing the message says which variable to set.
 
-use super::{Diag, State};
+use super::Diag;
+use super::api::JobCtx;
+use super::jobs::Job;
 use crate::diagnostic::{Diagnostics, Msg};
 use crate::pipeline::{self, BuildOptions};
 use crate::publish::remote::NetConfig;
@@ -14,10 +16,22 @@ use serde_json::{Value, json};
 
 /// What the page gets: `status` is `blocked` (errors, nothing sent), `dry-run` (the plan),
 /// `up-to-date` or `published`; `summary` is the CLI's sentence.
-pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
-    let lang = state.lang;
-    let root = &state.root;
-    let blocked = |summary: String, diags: &Diagnostics| json!({ "status": "blocked", "summary": summary, "diagnostics": Diag::all(diags, lang) });
+/// Every step says what it does on `job` (the CLI's sentences), and the result's summary last.
+pub(crate) fn run(ctx: &JobCtx, target_name: &str, confirm: bool, job: &Job) -> Value {
+    let v = steps(ctx, target_name, confirm, job);
+    job.say(v["summary"].as_str().unwrap_or(""));
+    v
+}
+
+fn steps(ctx: &JobCtx, target_name: &str, confirm: bool, job: &Job) -> Value {
+    let lang = ctx.lang;
+    let root = &ctx.root;
+    let blocked = |summary: String, diags: &Diagnostics| {
+        for d in &diags.items {
+            job.say(&d.render(lang));
+        }
+        json!({ "status": "blocked", "summary": summary, "diagnostics": Diag::all(diags, lang) })
+    };
     let fail_msg =
         |e: Msg| json!({ "status": "blocked", "summary": e.text(lang), "diagnostics": [] });
     let site = match crate::config::load(root) {
@@ -65,8 +79,12 @@ pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
             &d,
         );
     }
-    let mut opts = BuildOptions::new(root, state.today());
+    let mut opts = BuildOptions::new(root, ctx.today);
     opts.enforce_change_notes = true;
+    job.say(lang.pick(
+        "正在生成并检查网站（这一步什么都不上传）…",
+        "Building and checking the site (nothing is sent yet)…",
+    ));
     if let Err(diags) = pipeline::build(&opts) {
         let n = diags.error_count();
         return blocked(
@@ -87,6 +105,7 @@ pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
         Ok(s) => s,
         Err(e) => return fail_msg(e.into()),
     };
+    job.say(&format!("{} {label} …", lang.pick("正在连接", "Connecting to")));
     let prepared =
         match publish::prepare(&addr, &target.url, &secrets, NetConfig::from_env(), local) {
             Ok(p) => p,
@@ -114,9 +133,13 @@ pub fn run(state: &State, target_name: &str, confirm: bool) -> Value {
             .map(|u| format!("{} {}", if u.replaces { "替换" } else { "上传" }, u.path))
             .collect();
         files.extend(plan.removals.iter().map(|r| format!("删除 {r}")));
+        for f in &files {
+            job.say(f);
+        }
         return json!({ "status": "dry-run", "diagnostics": [], "files": files,
             "summary": format!("将{counts}到 {label}。确认发布吗？") });
     }
+    job.say(&format!("{} {label}：{counts} …", lang.pick("正在上传到", "Uploading to")));
     let manifest = prepared.local.manifest_bytes.clone();
     let summary = match prepared.execute(true) {
         Ok(s) => s,

@@ -1,11 +1,11 @@
 //! The workbench's file operations: paths confined to the site folder, versions by SHA-256,
 //! atomic saves that refuse to overwrite a file changed since it was opened, a history of the
-//! last [`HISTORY_KEEP`] versions of each file under `.gongkai-cache/history/`, the recycle
+//! last [`HISTORY_KEEP`] (or `[preview] history`) versions of each file under `.gongkai-cache/history/`, the recycle
 //! folder, and sanitised upload names.
 
 use std::path::{Path, PathBuf};
 
-/// Versions kept per file.
+/// The default of `[preview] history`: earlier versions kept per file.
 pub const HISTORY_KEEP: usize = 50;
 
 /// Where deleted postings go, inside the site folder (outside `content/`, so never built).
@@ -125,14 +125,14 @@ pub struct Version {
 }
 
 /// Keeps `bytes` (the content about to be replaced) as the newest version of `rel`.
-pub fn keep(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub fn keep(root: &Path, rel: &str, bytes: &[u8], versions: usize) -> std::io::Result<()> {
     let dir = history_dir(root, rel);
     std::fs::create_dir_all(&dir)?;
     let mut ids = ids(&dir);
     let next = ids.last().map(|n| n + 1).unwrap_or(1);
     write_atomic(&dir.join(format!("{next:06}")), bytes)?;
     ids.push(next);
-    let excess = ids.len().saturating_sub(HISTORY_KEEP);
+    let excess = ids.len().saturating_sub(versions.max(1));
     for old in &ids[..excess] {
         let _ = std::fs::remove_file(dir.join(format!("{old:06}")));
     }
@@ -186,7 +186,13 @@ pub fn old_version(root: &Path, rel: &str, id: &str) -> Result<String, StoreErro
 /// Saves `bytes` as `rel` if the file is still at `base` (its version when the page opened it;
 /// `""` for a file that must not exist yet). The previous content goes to the history first.
 /// Returns the new version.
-pub fn save(root: &Path, rel: &str, bytes: &[u8], base: &str) -> Result<String, StoreError> {
+pub fn save(
+    root: &Path,
+    rel: &str,
+    bytes: &[u8],
+    base: &str,
+    versions: usize,
+) -> Result<String, StoreError> {
     let path = resolve(root, rel)?;
     let io = |e: std::io::Error| StoreError::Io(rel.to_string(), e.to_string());
     let current = match std::fs::read(&path) {
@@ -209,7 +215,7 @@ pub fn save(root: &Path, rel: &str, bytes: &[u8], base: &str) -> Result<String, 
         if old.as_slice() == bytes {
             return Ok(current_version);
         }
-        keep(root, rel, old).map_err(io)?;
+        keep(root, rel, old, versions).map_err(io)?;
     }
     write_atomic(&path, bytes).map_err(io)?;
     Ok(version(bytes))
@@ -347,16 +353,19 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(t.path().join("content/v")).unwrap();
         let rel = "content/v/a.md";
-        let v1 = save(t.path(), rel, b"one", "").unwrap();
-        let v2 = save(t.path(), rel, b"two", &v1).unwrap();
-        assert!(matches!(save(t.path(), rel, b"three", &v1), Err(StoreError::Conflict { .. })));
+        let v1 = save(t.path(), rel, b"one", "", HISTORY_KEEP).unwrap();
+        let v2 = save(t.path(), rel, b"two", &v1, HISTORY_KEEP).unwrap();
+        assert!(matches!(
+            save(t.path(), rel, b"three", &v1, HISTORY_KEEP),
+            Err(StoreError::Conflict { .. })
+        ));
         assert_eq!(std::fs::read(t.path().join(rel)).unwrap(), b"two");
         let h = history(t.path(), rel).unwrap();
         assert_eq!(h.len(), 1);
         assert_eq!(old_version(t.path(), rel, &h[0].id).unwrap(), "one");
         let mut v = v2;
         for i in 0..60 {
-            v = save(t.path(), rel, format!("v{i}").as_bytes(), &v).unwrap();
+            v = save(t.path(), rel, format!("v{i}").as_bytes(), &v, HISTORY_KEEP).unwrap();
         }
         assert_eq!(history(t.path(), rel).unwrap().len(), HISTORY_KEEP);
     }

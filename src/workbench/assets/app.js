@@ -138,10 +138,19 @@
       var b = el(sameFile ? "button" : "span", sameFile ? { type: "button", class: "diag-go" } : { class: "diag-text" }, label);
       if (sameFile) b.addEventListener("click", function () { goTo(d.line, d.column); });
       li.appendChild(b);
-      if (inEditor && d.code && d.code.indexOf("privacy") === 0 && d.line && !READONLY) {
+      var privacy = inEditor && d.code && d.code.indexOf("privacy") === 0 && !READONLY;
+      var inText = privacy && d.path.slice(-3) === ".md";
+      if (inText && d.line) {
         var m = el("button", { type: "button", class: "mask" }, "遮盖");
         m.addEventListener("click", function () { mask(d); });
         li.appendChild(m);
+        var r = el("button", { type: "button", class: "remove" }, "删除");
+        r.addEventListener("click", function () { removeFinding(d); });
+        li.appendChild(r);
+      } else if (privacy && !inText) {
+        var rf = el("button", { type: "button", class: "remove-file" }, "删除这个文件");
+        rf.addEventListener("click", function () { removeFinding(d); });
+        li.appendChild(rf);
       }
       ul.appendChild(li);
     });
@@ -415,6 +424,33 @@
     });
   }
 
+  // 删除: the number goes from the text; a file with one leaves the posting's attachments and
+  // goes to the recycle folder (both saved with history).
+  function removeFinding(d) {
+    var file = d.path.slice(-3) !== ".md";
+    var go = file
+      ? ask("把 " + d.path.split("/").pop() + " 从附件里去掉，并移到回收文件夹（.gongkai-recycle）吗？")
+      : Promise.resolve(true);
+    go.then(function (yes) {
+      if (!yes) return;
+      post("remove", { path: d.path, line: d.line || 0, column: d.column || 0 }).then(function (j) {
+        if (j._status === 409 && j.conflict) { conflict($("text").value, j); return; }
+        if (j.error) { say(j.error); return; }
+        var edited = file ? j.posting : d.path;
+        if (current && current.path === edited) {
+          $("text").value = j.text; current.version = j.version; current.disk = j.text;
+          localStorage.removeItem(draftKey(current.path));
+          renderPreview();
+          current.own = (current.own || []).filter(function (x) { return x.path !== d.path; });
+          showDiags(diagsOf(current.path).filter(function (x) { return file ? x.path !== d.path : x.location !== d.location; }));
+        }
+        say(file ? "已移到 " + j.recycled + "，并从附件里去掉（已保存，原来的版本在历史版本里）。"
+                 : "已删除：" + j.removed + "（已保存，原来的版本在历史版本里）");
+        refresh();
+      });
+    });
+  }
+
   function history() {
     if (!current) return;
     get("history?path=" + q(current.path)).then(function (j) {
@@ -490,28 +526,58 @@
     say(j.summary || j.error || "");
   }
 
+  // 检查 / 生成 / 发布 run as jobs on the server: the POST answers at once with the job's id,
+  // then the page reads the progress lines (what the command line prints) until it is done.
+  var JOB_BUTTONS = ["btn-check", "btn-build", "btn-publish"];
+  function runJob(name, body, title) {
+    var pre = $("report-progress");
+    show("report");
+    $("report-title").textContent = title;
+    $("report-list").textContent = "";
+    pre.textContent = ""; pre.hidden = false;
+    JOB_BUTTONS.forEach(function (b) { $(b).disabled = true; });
+    var done = function (j) {
+      JOB_BUTTONS.forEach(function (b) { $(b).disabled = READONLY; });
+      return j;
+    };
+    return post(name, body).then(function (j) {
+      if (!j.job || j._status !== 202) return done(j);
+      return new Promise(function (resolve) {
+        var from = 0;
+        var poll = function () {
+          get("job?id=" + j.job + "&from=" + from).then(function (k) {
+            if (k.error) { resolve(done(k)); return; }
+            if (k.lines.length) {
+              pre.textContent += k.lines.join("\n") + "\n";
+              pre.scrollTop = pre.scrollHeight;
+              say(k.lines[k.lines.length - 1]);
+            }
+            from = k.next;
+            if (k.done) resolve(done(k.result)); else setTimeout(poll, 300);
+          });
+        };
+        poll();
+      });
+    });
+  }
+
   function runAll(name, title, busy) {
     say(busy);
     $("report-summary").textContent = busy;
-    ["btn-check", "btn-build"].forEach(function (b) { $(b).disabled = true; });
-    return post(name, {}).then(function (j) {
-      ["btn-check", "btn-build"].forEach(function (b) { $(b).disabled = false; });
-      report(title, j);
-    });
+    return runJob(name, {}, title).then(function (j) { report(title, j); });
   }
 
   function publish() {
     say("正在生成并检查网站，再和服务器上的比较（这一步什么都不上传）…");
-    $("btn-publish").disabled = true;
-    post("publish", { confirm: false }).then(function (j) {
-      $("btn-publish").disabled = false;
+    $("report-summary").textContent = "正在准备发布…";
+    runJob("publish", { confirm: false }, "发布").then(function (j) {
       report("发布", j);
       if (j.files) fillDiags($("report-list"), j.files.map(function (f) { return { severity: "warning", message: f, path: "", plain: true }; }), false);
       if (j.status !== "dry-run") return;
       return ask(j.summary).then(function (yes) {
         if (!yes) { say("没有发布。"); return; }
         say("正在上传…（不要关闭 gongkai 的黑色窗口）");
-        return post("publish", { confirm: true }).then(function (k) { report("发布", k); });
+        return runJob("publish", { confirm: true }, "发布").then(function (k) { report("发布", k); });
       });
     });
   }
