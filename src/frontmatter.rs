@@ -421,7 +421,11 @@ pub fn parse_lenient<T: for<'de> Deserialize<'de>>(
         }
         let e = match T::deserialize(toml::de::Deserializer::from(table.clone())) {
             Ok(front) => {
-                return Lenient { parsed: Some(Parsed { front, split, src }), errors, placeholders };
+                return Lenient {
+                    parsed: Some(Parsed { front, split, src }),
+                    errors,
+                    placeholders,
+                };
             }
             Err(e) => e,
         };
