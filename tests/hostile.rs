@@ -331,6 +331,8 @@ fn zip_of_text(path: &Path, name: &str, mib: usize) {
 /// `gongkai build` on `root`: its stderr and the peak resident memory of that one process in
 /// MiB (from `wait4`, so tests running beside it do not count).
 #[cfg(unix)]
+// The child is reaped by `wait4`, which std's lint cannot see.
+#[allow(clippy::zombie_processes)]
 fn build_with_peak(root: &Path) -> (String, i32, u64) {
     use std::io::Read;
     let mut child = gongkai()
