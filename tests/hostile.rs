@@ -708,7 +708,7 @@ fn a_run_reports_the_errors_of_every_stage_at_once_and_keeps_the_published_site(
     assert_eq!(o.status.code(), Some(1), "{err}");
     for want in [
         "content/village/2026-bridge/index.md:3:8: 错误:",
-        "content/village/2026-q3/l.csv:3:26: 错误: 收入 \"十二块\" 不是有效金额",
+        "content/village/2026-q3/l.csv:D3: 错误: 收入 \"十二块\" 不是有效金额",
         "content/village/2026-help/index.md:5:4: 错误: 发现手机号码：138****5678",
     ] {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
