@@ -29,6 +29,13 @@ pub enum Position {
         sheet: String,
         cell: String,
     },
+    /// A cell of a CSV file as a spreadsheet shows it (`C3`), with the line and column of the
+    /// text for the snippet: a clerk opens a CSV ledger in WPS or Excel, not in a text editor.
+    CsvCell {
+        line: usize,
+        column: usize,
+        cell: String,
+    },
     /// A place in a document that has no lines a clerk sees: a Word paragraph or table cell
     /// (`第3段`, `表1 第2行第3列`, `页眉`), a PDF page (`第2页`).
     Place(String),
@@ -76,6 +83,9 @@ impl Diagnostic {
             Position::File => (None, None, None, None),
             Position::Text { line, column } => (Some(*line), Some(*column), None, None),
             Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
+            Position::CsvCell { cell, line, column } => {
+                (Some(*line), Some(*column), None, Some(cell.clone()))
+            }
             Position::Place(place) => (None, None, None, Some(place.clone())),
         }
     }
@@ -90,6 +100,16 @@ impl Diagnostic {
     pub fn at_cell(mut self, sheet: impl Into<String>, cell: impl Into<String>) -> Self {
         self.position = Position::Cell { sheet: sheet.into(), cell: cell.into() };
         self
+    }
+
+    /// Points at the cell `cell` of a CSV file whose text is `source`, the field at byte range
+    /// `span`: the cell names the place, the snippet shows the line.
+    pub fn at_csv_cell(self, source: &str, span: std::ops::Range<usize>, cell: String) -> Self {
+        let mut d = self.at_span(source, span);
+        if let Position::Text { line, column } = d.position {
+            d.position = Position::CsvCell { line, column, cell };
+        }
+        d
     }
 
     /// Points at a place in a document without lines (see [`Position::Place`]).
@@ -140,6 +160,7 @@ impl Diagnostic {
             Position::File => self.path.clone(),
             Position::Text { line, column } => format!("{}:{}:{}", self.path, line, column),
             Position::Cell { sheet, cell } => format!("{}:{}!{}", self.path, sheet, cell),
+            Position::CsvCell { cell, .. } => format!("{}:{cell}", self.path),
             Position::Place(place) => format!("{}:{place}", self.path),
         }
     }
@@ -155,7 +176,9 @@ impl Diagnostic {
         let mut out = format!("{}: {}: {}", self.location(), sev, self.message.text(lang));
         if let Some(snippet) = &self.snippet {
             let (line_no, _) = match self.position {
-                Position::Text { line, column } => (line, column),
+                Position::Text { line, column } | Position::CsvCell { line, column, .. } => {
+                    (line, column)
+                }
                 _ => (0, 0),
             };
             let gutter = line_no.to_string();

@@ -312,41 +312,168 @@ pub fn parse<T: for<'de> Deserialize<'de>>(
     keys: &'static [Key],
     required: &[&'static str],
 ) -> Result<Parsed<T>, Vec<Diagnostic>> {
+    let l = parse_lenient(path, text, keys, required);
+    match l.parsed {
+        Some(p) if l.errors.is_empty() => Ok(p),
+        _ => Err(l.errors),
+    }
+}
+
+/// What [`parse_lenient`] made of a file.
+pub struct Lenient<T> {
+    /// The front matter without the keys that were wrong (`None` when nothing could be read, e.g.
+    /// the fences are missing): enough for the later stages to check the body.
+    pub parsed: Option<Parsed<T>>,
+    /// Every problem of the front matter, not only the first.
+    pub errors: Vec<Diagnostic>,
+    /// Required keys that were missing or wrong and hold a stand-in value in `parsed`.
+    pub placeholders: Vec<&'static str>,
+}
+
+/// How many TOML syntax errors of one front matter are looked for before giving up.
+const MAX_SYNTAX_ERRORS: usize = 16;
+
+/// [`parse`] that keeps going past mistakes, so a clerk sees all of them in one run: a line with a
+/// syntax error is blanked (spaces, so every other position stays) and the rest parsed again;
+/// unknown keys are reported and left out; a key whose value is wrong is reported and left out,
+/// and the rest read again. Required keys that are missing or wrong get a stand-in value.
+pub fn parse_lenient<T: for<'de> Deserialize<'de>>(
+    path: &str,
+    text: String,
+    keys: &'static [Key],
+    required: &[&'static str],
+) -> Lenient<T> {
+    let none = |errors| Lenient { parsed: None, errors, placeholders: Vec::new() };
     let split = match split(&text) {
         Ok(s) => s,
-        Err(FrontMatterError::Unclosed { .. }) => return Err(vec![unclosed(path, &text)]),
-        Err(e) => {
-            let diag = Diagnostic::error(path, e).with_line_snippet(&text, 1, 1, 1);
-            return Err(vec![diag]);
-        }
+        Err(FrontMatterError::Unclosed { .. }) => return none(vec![unclosed(path, &text)]),
+        Err(e) => return none(vec![Diagnostic::error(path, e).with_line_snippet(&text, 1, 1, 1)]),
     };
     let src = SourceText::new(path, text, split.toml_start, split.toml_end);
-    let table = match toml::de::DeTable::parse(src.toml()) {
-        Ok(t) => t,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let parser = src.error_at(span, FrontMatterError::Syntax(e.message().to_string()));
-            return Err(syntax_diagnostics(&src, parser));
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut blanked = src.toml().to_string();
+    let mut blanked_lines: Vec<String> = Vec::new();
+    for round in 0.. {
+        let e = match toml::de::DeTable::parse(&blanked) {
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let span = e.span().unwrap_or(0..0);
+        let parser = src.error_at(span.clone(), FrontMatterError::Syntax(e.message().to_string()));
+        if round == 0 {
+            errors.extend(syntax_diagnostics(&src, parser));
+        } else if !on_reported_line(&errors, &parser) {
+            errors.push(parser);
         }
-    };
-    let mut errors = toml_keys::check(table.get_ref(), keys, None, &src);
+        match blank_line(&mut blanked, span.start) {
+            Some(line) if round + 1 < MAX_SYNTAX_ERRORS => blanked_lines.push(line),
+            _ => return none(errors),
+        }
+    }
+    let Ok(mut table) = toml::de::DeTable::parse(&blanked) else { return none(errors) };
+    errors.extend(toml_keys::check(table.get_ref(), keys, None, &src));
+    let unknown: Vec<String> = table
+        .get_ref()
+        .keys()
+        .map(|k| k.get_ref().to_string())
+        .filter(|k| !keys.iter().any(|key| key.0 == k))
+        .collect();
+    for k in &unknown {
+        table.get_mut().remove(k.as_str());
+    }
     for key in required {
-        if !table.get_ref().iter().any(|(k, _)| k.get_ref() == key) {
+        // A key on a line with a syntax error is there, only wrong: that error says so.
+        let on_blanked = blanked_lines.iter().any(|l| {
+            let l = l.trim_start().trim_start_matches(['"', '\'']);
+            l.strip_prefix(key)
+                .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        });
+        if !table.get_ref().contains_key(*key) && !on_blanked {
             let fence = Diagnostic::error(path, FrontMatterError::MissingKey(key))
                 .with_line_snippet(&src.text, 1, 1, 3);
             errors.push(fence);
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    match toml::from_str::<T>(src.toml()) {
-        Ok(front) => Ok(Parsed { front, split, src }),
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            Err(vec![src.error_at(span, FrontMatterError::Invalid(e.message().to_string()))])
+    let mut placeholders: Vec<&'static str> = Vec::new();
+    loop {
+        for key in required {
+            if !table.get_ref().contains_key(*key) {
+                let value = placeholder(key, path);
+                table.get_mut().insert(
+                    toml::Spanned::new(0..0, std::borrow::Cow::Borrowed(*key)),
+                    toml::Spanned::new(0..0, value),
+                );
+                placeholders.push(key);
+            }
+        }
+        let e = match T::deserialize(toml::de::Deserializer::from(table.clone())) {
+            Ok(front) => {
+                return Lenient {
+                    parsed: Some(Parsed { front, split, src }),
+                    errors,
+                    placeholders,
+                };
+            }
+            Err(e) => e,
+        };
+        let d = src
+            .error_at(e.span().unwrap_or(0..0), FrontMatterError::Invalid(e.message().to_string()));
+        if !on_reported_line(&errors, &d) {
+            errors.push(d);
+        }
+        // Leave out the top-level key the wrong value belongs to, and read the rest again.
+        let Some(at) = e.span().map(|s| s.start) else { return none(errors) };
+        // A value holds the place; a `[table]`'s span is its header only, so else the last key
+        // before the place.
+        let entries = || table.get_ref().iter().filter(|(k, _)| k.span().start <= at);
+        let holder = entries()
+            .find(|(k, v)| at < v.span().end.max(k.span().end))
+            .or_else(|| entries().max_by_key(|(k, _)| k.span().start))
+            .map(|(k, _)| k.get_ref().to_string())
+            .filter(|k| !placeholders.contains(&k.as_str()));
+        match holder {
+            Some(k) => {
+                table.get_mut().remove(k.as_str());
+            }
+            None => return none(errors),
         }
     }
+}
+
+/// A stand-in for a required key that is missing or wrong: the file's path for a title, a date
+/// for a date. It is never published (the front matter has errors, so the build stops).
+fn placeholder(key: &str, path: &str) -> toml::de::DeValue<'static> {
+    match key {
+        "date" => toml::de::DeValue::String(std::borrow::Cow::Borrowed("1970-01-01")),
+        _ => toml::de::DeValue::String(std::borrow::Cow::Owned(path.to_string())),
+    }
+}
+
+/// Whether `d` is on a line some diagnostic in `ds` already points at.
+fn on_reported_line(ds: &[Diagnostic], d: &Diagnostic) -> bool {
+    let line = |d: &Diagnostic| match d.position {
+        crate::diagnostic::Position::Text { line, .. } => Some(line),
+        _ => None,
+    };
+    line(d).is_some() && ds.iter().any(|o| line(o) == line(d))
+}
+
+/// Replaces the line of `text` holding byte `at` with spaces (so no other position moves) and
+/// returns what it held; `None` when it is blank already.
+fn blank_line(text: &mut String, at: usize) -> Option<String> {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    let line = text[start..end].to_string();
+    if line.trim().is_empty() {
+        return None;
+    }
+    let spaces = " ".repeat(end - start);
+    text.replace_range(start..end, &spaces);
+    Some(line)
 }
 
 /// Where the missing closing `+++` belongs: a line that was meant as the fence (`++`, `＋＋＋`),
@@ -436,6 +563,39 @@ mod tests {
     fn bad_date_points_at_the_value() {
         let errs = posting("+++\ntitle = \"a\"\ndate = \"2026-02-30\"\n+++\n").unwrap_err();
         assert!(errs[0].starts_with("content/a.md:3:8"), "{errs:?}");
+    }
+
+    #[test]
+    fn every_mistake_of_one_front_matter_is_reported_and_the_rest_kept() {
+        let text = "+++\ntitle = \"a\"\ndate = \"2026-02-30\"\ntgas = [\"x\"]\nweight = \"x\"\ncover = \"c.jpg\"\n[notice]\ndyas = 5\n+++\n正文\n";
+        let l = parse_lenient::<PostingFront>(
+            "content/a.md",
+            text.to_string(),
+            POSTING_KEYS,
+            &["title", "date"],
+        );
+        let at: Vec<String> = l.errors.iter().map(|d| d.location()).collect();
+        assert_eq!(
+            at,
+            ["content/a.md:4:1", "content/a.md:8:1", "content/a.md:3:8", "content/a.md:5:10"]
+        );
+        assert_eq!(l.placeholders, ["date"]);
+        let p = l.parsed.expect("the rest is kept");
+        assert_eq!(p.front.title.get_ref(), "a");
+        assert_eq!(p.front.cover.as_ref().map(|c| c.get_ref().as_str()), Some("c.jpg"));
+        assert!(p.front.notice.is_none());
+        // A syntax error hides nothing after it either.
+        let text = "+++\ntitle = “a”\ndate = 2026.10.9\ntgas = 1\n+++\n";
+        let l = parse_lenient::<PostingFront>(
+            "content/a.md",
+            text.to_string(),
+            POSTING_KEYS,
+            &["title", "date"],
+        );
+        let at: Vec<String> = l.errors.iter().map(|d| d.location()).collect();
+        assert_eq!(at, ["content/a.md:2:9", "content/a.md:3:12", "content/a.md:4:1"]);
+        assert_eq!(l.placeholders, ["title", "date"]);
+        assert!(l.parsed.is_some());
     }
 
     #[test]

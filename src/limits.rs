@@ -39,6 +39,9 @@ crate::messages! {
         Inflated { limit: String } = "limit.inflated",
             zh: "这个文件解压后超过 {limit} 的上限，可能已损坏，或不是正常的文档（“压缩炸弹”）。请用 WPS 或 Excel 打开后重新另存",
             en: "this file unpacks to more than {limit} (the limit); it is damaged or not a real document (a \"zip bomb\")";
+        SizeLie { member: String, limit: String } = "limit.size-lie",
+            zh: "这个文件里的 {member} 解压后比文件头里写的大小还大，可能已损坏，或不是正常的文档（“压缩炸弹”）；gongkai 解压一个文件最多 {limit}。请用 WPS 或 Excel 打开后重新另存",
+            en: "`{member}` in this file unpacks to more than its header says: the file is damaged or a \"zip bomb\" (gongkai unpacks at most {limit} of one file)";
         Cells { limit: u64 } = "limit.cells",
             zh: "这个表格超过了 {limit} 个单元格的上限。请只保留要公开的工作表后另存",
             en: "this spreadsheet has more than {limit} cells (the limit); keep only the sheets to publish";
@@ -174,8 +177,15 @@ pub fn read_zip<R: std::io::Read + std::io::Seek>(
         let mut last = [0u8; 2];
         loop {
             let n = match f.read(&mut buf) {
-                Ok(0) | Err(_) => break,
+                Ok(0) => break,
                 Ok(n) => n,
+                Err(e) if is_size_lie(&e) => {
+                    return Err(LimitError::SizeLie {
+                        member: name,
+                        limit: size_text(MAX_INFLATED_BYTES),
+                    });
+                }
+                Err(_) => break,
             };
             total += n as u64;
             if total > MAX_INFLATED_BYTES {
@@ -202,9 +212,57 @@ pub fn read_zip<R: std::io::Read + std::io::Seek>(
     Ok(out.finish().ok().map(|c| c.into_inner()))
 }
 
+/// Whether a read error of a zip member says it inflates past the size its headers declare
+/// (the zip reader stops there): a lying zip, which is how a zip bomb hides from a size check.
+pub fn is_size_lie(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::InvalidData
+        && e.to_string().contains("declared uncompressed size")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A zip of one deflated member `name` of `len` bytes whose headers say it is 1 KB.
+    fn lying_zip(name: &str, len: usize) -> Vec<u8> {
+        use std::io::Write;
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        z.start_file(name, opts).unwrap();
+        z.write_all(&vec![b'x'; len]).unwrap();
+        let mut bytes = z.finish().unwrap().into_inner();
+        for i in 0..bytes.len().saturating_sub(64) {
+            let (size, at) = match &bytes[i..i + 4] {
+                [0x50, 0x4b, 0x03, 0x04] => (i + 22, i + 30),
+                [0x50, 0x4b, 0x01, 0x02] => (i + 24, i + 46),
+                _ => continue,
+            };
+            if bytes[at..].starts_with(name.as_bytes()) {
+                bytes[size..size + 4].copy_from_slice(&1024u32.to_le_bytes());
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_member_larger_than_its_header_says_is_a_zip_bomb() {
+        let bytes = lying_zip("xl/worksheets/sheet1.xml", 1 << 20);
+        let err = read_zip(std::io::Cursor::new(bytes)).unwrap_err();
+        assert_eq!(
+            err,
+            LimitError::SizeLie {
+                member: "xl/worksheets/sheet1.xml".into(),
+                limit: "256.0 MB".into()
+            }
+        );
+        // The zip reader's own wording is what tells a lie from damage.
+        let bytes = lying_zip("a.txt", 4096);
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut f = z.by_index(0).unwrap();
+        let e = std::io::copy(&mut f, &mut std::io::sink()).unwrap_err();
+        assert!(is_size_lie(&e), "{e}");
+    }
 
     #[test]
     fn nesting_of_real_boards_passes_and_deep_nesting_is_found() {

@@ -30,6 +30,9 @@ crate::messages! {
         NotUtf8 = "load.not-utf8",
             zh: "这个文件不是 UTF-8 编码。请用记事本“另存为”，编码选择 UTF-8 后再保存",
             en: "file is not valid UTF-8 text";
+        LooksGbk = "load.looks-gbk",
+            zh: "这个文件不是 UTF-8 编码，看起来是用 GBK（简体中文 Windows 默认的 ANSI 编码）保存的，gongkai 读不了。请改存为 UTF-8：用记事本打开，点“文件 → 另存为”，“编码”选 UTF-8，再保存；用 WPS 打开的，点“文件 → 另存为”，文件类型选“纯文本”，编码选“Unicode (UTF-8)”，保存后把扩展名改回 .md",
+            en: "this file is not UTF-8 text; it looks like GBK (the Chinese Windows default). Save it as UTF-8: in Notepad, File > Save As, Encoding: UTF-8; in WPS, File > Save As, plain text, encoding Unicode (UTF-8), then name it .md again";
         DuplicateUrl { url: String, other: String } = "load.duplicate-url",
             zh: "这个文件和 {other} 会生成同一个网页地址 {url}。请给其中一个改文件名，或在开头设置不同的 slug",
             en: "this file and {other} map to the same URL {url}; rename one of them or give it a different `slug`";
@@ -134,6 +137,10 @@ pub fn load_partial(
                 section_files.push((dir_rel, source, Some(front), Some(body)))
             }
             Ok(Parsed::Posting(p)) => postings_raw.push(*p),
+            Ok(Parsed::Degraded(p, ds)) => {
+                diags.extend(ds);
+                postings_raw.push(*p);
+            }
             Ok(Parsed::File(f)) => files.push(f),
             Ok(Parsed::Home(h)) => home = Some(h),
         }
@@ -193,7 +200,7 @@ fn posting_of(p: RawPosting, sections: &[Section], section: usize, opts: LoadOpt
     let date = p.front.date.get_ref().0;
     // A withdrawn posting is not published again; its address shows the withdrawal notice.
     let published = p.front.withdrawn.is_none()
-        && (opts.include_unpublished || (!p.front.draft && date <= opts.today));
+        && (opts.include_unpublished || (!p.front.draft && (p.no_date || date <= opts.today)));
     Posting {
         source: p.source,
         abs_path: p.path.clone(),
@@ -235,6 +242,8 @@ struct RawPosting {
     front: PostingFront,
     src: crate::diagnostic::SourceText,
     split: frontmatter::Split,
+    /// The date was missing or wrong and holds a stand-in.
+    no_date: bool,
 }
 
 #[derive(Clone)]
@@ -246,6 +255,9 @@ enum Parsed {
         body: (crate::diagnostic::SourceText, frontmatter::Split),
     },
     Posting(Box<RawPosting>),
+    /// A posting whose front matter has errors, with what of it was right (checked, never
+    /// published: the errors stop the build).
+    Degraded(Box<RawPosting>, Vec<Diagnostic>),
     File(ContentFile),
     Home(HomeIntro),
 }
@@ -272,8 +284,7 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnosti
             },
         )]);
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| vec![Diagnostic::error(display.clone(), LoadError::NotUtf8)])?;
+    let text = String::from_utf8(bytes).map_err(|e| vec![not_utf8(&display, e.as_bytes())])?;
     // Deep nesting costs the Markdown parser memory in proportion: refuse it before parsing.
     if let Some((at, depth)) = limits::deep_nesting(&text) {
         let d = Diagnostic::error(
@@ -284,6 +295,33 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnosti
         return Err(vec![d]);
     }
     Ok((display, text))
+}
+
+/// A file that is not UTF-8, at its first byte that is not: GBK text (what Chinese Windows saves
+/// as "ANSI") is named as such, with the line shown as GBK.
+fn not_utf8(display: &str, bytes: &[u8]) -> Diagnostic {
+    let valid = std::str::from_utf8(bytes).err().map_or(bytes.len(), |e| e.valid_up_to());
+    let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+    // Valid UTF-8 up to `valid`, so the prefix of the line counts in characters.
+    let column = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
+    let (gbk, _, had_errors) = encoding_rs::GBK.decode(bytes);
+    let looks_gbk = !had_errors && gbk.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let line_end = bytes[line_start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| line_start + i);
+    let raw_line = &bytes[line_start..line_end];
+    let shown = if looks_gbk {
+        encoding_rs::GBK.decode(raw_line).0.into_owned()
+    } else {
+        String::from_utf8_lossy(raw_line).into_owned()
+    };
+    let shown = shown.trim_end_matches('\r').to_string();
+    let msg = if looks_gbk { LoadError::LooksGbk } else { LoadError::NotUtf8 };
+    let mut d = Diagnostic::error(display, msg).at(line, column);
+    d.snippet = Some(crate::diagnostic::Snippet { line: shown, start: column - 1, len: 1 });
+    d
 }
 
 /// `parse_found`, through the cache when there is one. Only files that parsed are kept.
@@ -359,7 +397,11 @@ fn parse_found(root: &Path, found: Found) -> Result<Parsed, Vec<Diagnostic>> {
             Ok(Parsed::Home(HomeIntro { src: p.src, split: p.split }))
         }
         Found::Posting { dir_rel, path, bundle, slug } => {
-            Ok(Parsed::Posting(Box::new(parse_posting(root, dir_rel, path, bundle, slug)?)))
+            match parse_posting_lenient(root, dir_rel, path, bundle, slug) {
+                (Some(p), errors) if errors.is_empty() => Ok(Parsed::Posting(Box::new(p))),
+                (Some(p), errors) => Ok(Parsed::Degraded(Box::new(p), errors)),
+                (None, errors) => Err(errors),
+            }
         }
     }
 }
@@ -371,14 +413,50 @@ fn parse_posting(
     bundle: bool,
     slug: String,
 ) -> Result<RawPosting, Vec<Diagnostic>> {
-    let (display, text) = read_text(root, &path)?;
-    let p = frontmatter::parse::<PostingFront>(&display, text, POSTING_KEYS, &["title", "date"])?;
-    if p.front.title.get_ref().trim().is_empty() {
-        return Err(vec![
-            p.src.error_at(p.front.title.span(), crate::frontmatter::FrontMatterError::EmptyTitle),
-        ]);
+    match parse_posting_lenient(root, dir_rel, path, bundle, slug) {
+        (Some(p), errors) if errors.is_empty() => Ok(p),
+        (_, errors) => Err(errors),
     }
-    Ok(RawPosting {
+}
+
+/// A posting with whatever of its front matter is right (see [`frontmatter::parse_lenient`]),
+/// and the errors of the rest: the later stages still check its body (privacy, links), so one
+/// run shows every problem. `None` when the file could not be read or split at all.
+fn parse_posting_lenient(
+    root: &Path,
+    dir_rel: Vec<String>,
+    path: PathBuf,
+    bundle: bool,
+    slug: String,
+) -> (Option<RawPosting>, Vec<Diagnostic>) {
+    let (display, text) = match read_text(root, &path) {
+        Ok(t) => t,
+        Err(errors) => return (None, errors),
+    };
+    let l = frontmatter::parse_lenient::<PostingFront>(
+        &display,
+        text,
+        POSTING_KEYS,
+        &["title", "date"],
+    );
+    let mut errors = l.errors;
+    let Some(mut p) = l.parsed else { return (None, errors) };
+    if !l.placeholders.contains(&"title") && p.front.title.get_ref().trim().is_empty() {
+        errors.push(
+            p.src.error_at(p.front.title.span(), crate::frontmatter::FrontMatterError::EmptyTitle),
+        );
+    }
+    let no_date = l.placeholders.contains(&"date");
+    if no_date {
+        // What runs from the posting's date would be checked against a stand-in: leave it out.
+        p.front.notice = None;
+        p.front.updated = None;
+        p.front.changes.clear();
+        p.front.withdrawn = None;
+        p.front.event_date = None;
+        p.front.signoff.clear();
+    }
+    let raw = RawPosting {
         dir_rel,
         source: display,
         path,
@@ -387,7 +465,9 @@ fn parse_posting(
         front: p.front,
         src: p.src,
         split: p.split,
-    })
+        no_date,
+    };
+    (Some(raw), errors)
 }
 
 /// Walks `content/` in a stable (name-sorted) order.

@@ -96,7 +96,7 @@ fn a_wrong_month_total_is_an_error_at_its_cell() {
     assert_eq!(
         lines(&out, "错误:"),
         vec![format!(
-            "{P}:5:9: 错误: “本月合计”的收入 1,500.00 元与上面 2 笔逐笔相加的 1,000.00 元不符，相差 500.00 元：请改为 1,000.00"
+            "{P}:D5: 错误: “本月合计”的收入 1,500.00 元与上面 2 笔逐笔相加的 1,000.00 元不符，相差 500.00 元：请改为 1,000.00"
         )],
         "{out}"
     );
@@ -110,7 +110,7 @@ fn a_wrong_year_to_date_is_an_error_at_its_cell() {
     assert_eq!(
         lines(&out, "错误:"),
         vec![format!(
-            "{P}:9:19: 错误: “本年累计”的支出 600.00 元与上一次本年累计加上其后各笔的 500.00 元不符，相差 100.00 元：请改为 500.00"
+            "{P}:E9: 错误: “本年累计”的支出 600.00 元与上一次本年累计加上其后各笔的 500.00 元不符，相差 100.00 元：请改为 500.00"
         )],
         "{out}"
     );
@@ -130,10 +130,10 @@ fn a_wrong_balance_on_a_total_row_and_a_plain_total_are_checked() {
         lines(&out, "错误:"),
         vec![
             format!(
-                "{P}:4:21: 错误: “本季合计”的余额 1,080.00 元与逐笔计算的余额 1,070.00 元不符，相差 10.00 元"
+                "{P}:F4: 错误: “本季合计”的余额 1,080.00 元与逐笔计算的余额 1,070.00 元不符，相差 10.00 元"
             ),
             format!(
-                "{P}:5:13: 错误: “合计”的支出 31.00 元与上面 2 笔逐笔相加的 30.00 元不符，相差 1.00 元：请改为 30.00"
+                "{P}:E5: 错误: “合计”的支出 31.00 元与上面 2 笔逐笔相加的 30.00 元不符，相差 1.00 元：请改为 30.00"
             ),
         ],
         "{out}"
@@ -157,7 +157,7 @@ fn the_first_year_to_date_of_a_later_quarter_is_taken_as_written() {
     assert_eq!(
         lines(&out, "错误:"),
         vec![format!(
-            "{P}:7:9: 错误: “本年累计”的收入 9,100.00 元与上一次本年累计加上其后各笔的 9,150.00 元不符，相差 50.00 元：请改为 9,150.00"
+            "{P}:D7: 错误: “本年累计”的收入 9,100.00 元与上一次本年累计加上其后各笔的 9,150.00 元不符，相差 50.00 元：请改为 9,150.00"
         )],
         "{out}"
     );
@@ -172,7 +172,7 @@ fn an_opening_typed_twice_must_agree() {
     assert_eq!(errs.len(), 1, "{out}");
     assert!(
         errs[0].starts_with(
-            "content/finance/p/index.md:6:19: 错误: opening_balance 填写为 4,000.00 元，但账表的上月结转/期初余额（content/finance/p/ledger.csv:2:11）是 5,000.00 元"
+            "content/finance/p/index.md:6:19: 错误: opening_balance 填写为 4,000.00 元，但账表的上月结转/期初余额（content/finance/p/ledger.csv:F2）是 5,000.00 元"
         ),
         "{out}"
     );
@@ -212,7 +212,7 @@ fn a_negative_running_balance_is_warned_at_its_row() {
     assert_eq!(
         lines(&out, "警告:"),
         vec![format!(
-            "{P}:3:1: 警告: 2026-07-02 这一笔之后余额为 -30.00 元，现金不能为负：请检查是否漏记了收入，或期初余额是否正确"
+            "{P}:A3: 警告: 2026-07-02 这一笔之后余额为 -30.00 元，现金不能为负：请检查是否漏记了收入，或期初余额是否正确"
         )],
         "{out}"
     );
@@ -246,8 +246,28 @@ fn two_bad_cells_are_two_errors() {
     assert_eq!(code, Some(1), "{out}");
     let errs = lines(&out, "错误:");
     assert_eq!(errs.len(), 2, "{out}");
-    assert!(errs[0].starts_with(&format!("{P}:2:18: 错误: 收入 \"1O0.00\"")), "{out}");
-    assert!(errs[1].starts_with(&format!("{P}:3:19: 错误: 支出 \"3O.00\"")), "{out}");
+    // Named by the cell a clerk sees in WPS or Excel (issue 17), the CSV line in the snippet.
+    assert!(errs[0].starts_with(&format!("{P}:D2: 错误: 收入 \"1O0.00\"")), "{out}");
+    assert!(errs[1].starts_with(&format!("{P}:E3: 错误: 支出 \"3O.00\"")), "{out}");
+    let caret = format!("2 | 2026-07-01,记-1,a,1O0.00,,1100.00\n  | {}^^^^^^\n", " ".repeat(18));
+    assert!(out.contains(&caret), "{out}");
+    // The JSON report gives the cell and the line and column.
+    let o = gongkai()
+        .args(["check", "--format", "json", "--today", "2026-10-09", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == P && d["cell"] == "D2")
+        .expect("D2 in the JSON report");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64(), d["sheet"].as_str()),
+        (Some(2), Some(18), None)
+    );
 }
 
 /// A Q3 sheet of 现金日记账 after a 上半年 posting (income 9,000.00, expense 800.00): its first
@@ -291,7 +311,7 @@ fn a_wrong_first_year_to_date_of_a_mid_year_sheet_is_an_error_with_the_expected_
     assert_eq!(
         lines(&out, "错误:"),
         vec![format!(
-            "{P}:4:9: 错误: “本年累计”的收入 9,000.00 元不对：年初至2026年上半年累计 9,000.00 元，加上本表各笔 100.00 元，应为 9,100.00 元（相差 100.00 元）：请改为 9,100.00"
+            "{P}:D4: 错误: “本年累计”的收入 9,000.00 元不对：年初至2026年上半年累计 9,000.00 元，加上本表各笔 100.00 元，应为 9,100.00 元（相差 100.00 元）：请改为 9,100.00"
         )],
         "{out}"
     );
@@ -350,7 +370,7 @@ fn a_site_started_mid_year_takes_the_carried_year_to_date_from_front_matter() {
     assert_eq!(
         lines(&out, "错误:"),
         vec![format!(
-            "{P}:4:9: 错误: “本年累计”的收入 9,100.00 元不对：年初至本期开始前累计 8,000.00 元，加上本表各笔 100.00 元，应为 8,100.00 元（相差 1,000.00 元）：请改为 8,100.00"
+            "{P}:D4: 错误: “本年累计”的收入 9,100.00 元不对：年初至本期开始前累计 8,000.00 元，加上本表各笔 100.00 元，应为 8,100.00 元（相差 1,000.00 元）：请改为 8,100.00"
         )],
         "{out}"
     );

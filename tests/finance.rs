@@ -502,9 +502,8 @@ fn csv_with(row: Row6) -> impl Fn(&Path) {
     }
 }
 
-// In `csv_text`, line 3 is the second data row: `2026-07-03,记-0702,保洁员工资,保洁费,` is
-// 28 characters, so 收入 starts at column 29 and 支出 (after one more comma when 收入 is empty)
-// at column 30.
+// In `csv_text`, line 3 is the second data row; 收入 is column E and 支出 column F, which is
+// how WPS or Excel shows the file to the clerk. The snippet keeps the CSV line.
 
 #[test]
 fn bad_amount_in_csv_names_line_and_column() {
@@ -512,7 +511,7 @@ fn bad_amount_in_csv_names_line_and_column() {
         mini(&[]).path(),
         csv_with(("2026-07-03", "记-0702", "保洁员工资", "保洁费", "", "18O0.00")),
         &[
-            "content/finance/new/ledger.csv:3:30: 错误: 支出 \"18O0.00\" 不是有效金额（含有非数字字符“O”）",
+            "content/finance/new/ledger.csv:F3: 错误: 支出 \"18O0.00\" 不是有效金额（含有非数字字符“O”）",
             "3 | 2026-07-03,记-0702,保洁员工资,保洁费,,18O0.00",
         ],
     );
@@ -533,7 +532,7 @@ fn bad_amount_in_gbk_csv_counts_characters() {
         // The value is quoted; the column points at its first character, in characters of the
         // decoded text (not GBK bytes).
         &[
-            "content/finance/new/ledger.csv:3:31: 错误: 支出 \"1,8OO.00\" 不是有效金额（含有非数字字符“O”）",
+            "content/finance/new/ledger.csv:F3: 错误: 支出 \"1,8OO.00\" 不是有效金额（含有非数字字符“O”）",
         ],
     );
 }
@@ -544,7 +543,7 @@ fn income_and_expense_in_one_row() {
         mini(&[]).path(),
         csv_with(("2026-07-03", "记-0702", "保洁员工资", "保洁费", "100.00", "1800.00")),
         &[
-            "content/finance/new/ledger.csv:3:36: 错误: 同一行同时填写了收入 \"100.00\" 和支出 \"1,800.00\"，请分成两行或删去一项",
+            "content/finance/new/ledger.csv:F3: 错误: 同一行同时填写了收入 \"100.00\" 和支出 \"1,800.00\"，请分成两行或删去一项",
         ],
     );
 }
@@ -555,7 +554,7 @@ fn negative_amount_in_the_wrong_column() {
         mini(&[]).path(),
         csv_with(("2026-07-03", "记-0702", "保洁员工资", "保洁费", "-1800.00", "")),
         &[
-            "content/finance/new/ledger.csv:3:29: 错误: 收入 \"-1800.00\" 是负数：请把金额填为正数并记入支出",
+            "content/finance/new/ledger.csv:E3: 错误: 收入 \"-1800.00\" 是负数：请把金额填为正数并记入支出",
         ],
     );
 }
@@ -566,7 +565,7 @@ fn more_than_two_decimals() {
         mini(&[]).path(),
         csv_with(("2026-07-03", "记-0702", "保洁员工资", "保洁费", "", "1800.005")),
         &[
-            "content/finance/new/ledger.csv:3:30: 错误: 支出 \"1800.005\" 不是有效金额（小数超过两位（金额精确到分））",
+            "content/finance/new/ledger.csv:F3: 错误: 支出 \"1800.005\" 不是有效金额（小数超过两位（金额精确到分））",
         ],
     );
 }
@@ -577,7 +576,7 @@ fn date_outside_the_period() {
         mini(&[]).path(),
         csv_with(("2026-10-03", "记-0702", "保洁员工资", "保洁费", "", "1800.00")),
         &[
-            "content/finance/new/ledger.csv:3:1: 错误: 日期 2026-10-03 不在公开期间“2026年第三季度”之内",
+            "content/finance/new/ledger.csv:A3: 错误: 日期 2026-10-03 不在公开期间“2026年第三季度”之内",
         ],
     );
 }

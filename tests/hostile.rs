@@ -273,20 +273,12 @@ fn an_xlsx_zip_bomb_and_a_sheet_with_too_many_cells_are_refused() {
     // The same bomb lying about its sheet's size (its headers say 1 KB): the zip is inflated
     // once, by the limit check, which stops at the declared size, and calamine reads only the
     // checked bytes; the damaged file is a located error, in little memory.
-    let mut bytes = std::fs::read(&xlsx).unwrap();
-    for i in 0..bytes.len().saturating_sub(64) {
-        let (size, name) = match &bytes[i..i + 4] {
-            [0x50, 0x4b, 0x03, 0x04] => (i + 22, i + 30),
-            [0x50, 0x4b, 0x01, 0x02] => (i + 24, i + 46),
-            _ => continue,
-        };
-        if bytes[name..].starts_with(b"xl/worksheets/sheet1.xml") {
-            bytes[size..size + 4].copy_from_slice(&1024u32.to_le_bytes());
-        }
-    }
-    std::fs::write(&xlsx, &bytes).unwrap();
+    lie_about_size(&xlsx, "xl/worksheets/sheet1.xml");
     let err = fails(site.path());
-    assert!(err.contains("content/village/2026-road/l.xlsx: 错误: "), "{err}");
+    // A zip bomb, said as such, not "unreadable".
+    let want = "content/village/2026-road/l.xlsx: 错误: 这个文件里的 xl/worksheets/sheet1.xml 解压后比文件头里写的大小还大，可能已损坏，或不是正常的文档（“压缩炸弹”）；gongkai 解压一个文件最多 256.0 MB。请用 WPS 或 Excel 打开后重新另存";
+    assert!(err.contains(want), "{err}");
+    assert!(!err.contains("无法读取"), "{err}");
     assert_peak_under_500_mib("xlsx zip bomb lying about its size");
 
     // 2.1 million tiny cells (about 25 MB inflated): the cell limit.
@@ -300,6 +292,110 @@ fn an_xlsx_zip_bomb_and_a_sheet_with_too_many_cells_are_refused() {
     let want = "content/village/2026-road/l.xlsx: 错误: 这个表格超过了 2000000 个单元格的上限。请只保留要公开的工作表后另存";
     assert!(err.contains(want), "{err}");
     assert_peak_under_500_mib("xlsx with too many cells");
+}
+
+/// Makes the headers of member `member` of the zip at `path` say it is 1 KB unpacked.
+fn lie_about_size(path: &Path, member: &str) {
+    let mut bytes = std::fs::read(path).unwrap();
+    for i in 0..bytes.len().saturating_sub(64) {
+        let (size, name) = match &bytes[i..i + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => (i + 22, i + 30),
+            [0x50, 0x4b, 0x01, 0x02] => (i + 24, i + 46),
+            _ => continue,
+        };
+        if bytes[name..].starts_with(member.as_bytes()) {
+            bytes[size..size + 4].copy_from_slice(&1024u32.to_le_bytes());
+        }
+    }
+    std::fs::write(path, &bytes).unwrap();
+}
+
+/// Writes a zip whose one member `name` is `mib` MiB of a Chinese text line, deflated.
+fn zip_of_text(path: &Path, name: &str, mib: usize) {
+    use zip::write::SimpleFileOptions;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(mib >= 4096);
+    z.start_file(name, opts).unwrap();
+    let block = "本村道路硬化工程已完工，特此公示。\n".repeat(30_000);
+    let (mut n, total) = (0, mib << 20);
+    while n < total {
+        let take = block.len().min(total - n);
+        std::io::Write::write_all(&mut z, &block.as_bytes()[..take]).unwrap();
+        n += take;
+    }
+    z.finish().unwrap();
+}
+
+/// `gongkai build` on `root`: its stderr and the peak resident memory of that one process in
+/// MiB (from `wait4`, so tests running beside it do not count).
+#[cfg(unix)]
+// The child is reaped by `wait4`, which std's lint cannot see.
+#[allow(clippy::zombie_processes)]
+fn build_with_peak(root: &Path) -> (String, i32, u64) {
+    use std::io::Read;
+    let mut child = gongkai()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        pipe.read_to_string(&mut s).unwrap();
+        s
+    });
+    let mut status = 0;
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 writes the status and the usage of the child into the two places given.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
+    assert_eq!(pid, child.id() as i32);
+    let err = reader.join().unwrap();
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    (err, code, ru.ru_maxrss as u64 / 1024)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_zip_attachment_that_lies_or_holds_a_huge_member_is_refused_in_little_memory() {
+    let site = one_posting("", "正文。\n");
+    let archive = site.path().join(B).join("材料.zip");
+    // 300 MiB of text whose headers say 1 KB: a zip bomb, named with the limit.
+    zip_of_text(&archive, "内/名单.txt", 300);
+    lie_about_size(&archive, "内/名单.txt");
+    let (err, code, peak) = build_with_peak(site.path());
+    eprintln!("lying zip attachment: peak RSS {peak} MiB");
+    assert_eq!(code, 1, "{err}");
+    let want = format!(
+        "{B}/材料.zip: 错误: 这个文件里的 内/名单.txt 解压后比文件头里写的大小还大，可能已损坏，或不是正常的文档（“压缩炸弹”）；gongkai 解压一个文件最多 256.0 MB"
+    );
+    assert!(err.contains(&want), "{err}");
+    assert!(peak < 150, "peak memory {peak} MiB");
+
+    // 300 MiB declared honestly: over the limit before anything is inflated.
+    zip_of_text(&archive, "内/名单.txt", 300);
+    let (err, code, _) = build_with_peak(site.path());
+    assert_eq!(code, 1, "{err}");
+    let want = format!(
+        "{B}/材料.zip: 错误: 这个文件解压后超过 256.0 MB 的上限，可能已损坏，或不是正常的文档（“压缩炸弹”）"
+    );
+    assert!(err.contains(&want), "{err}");
+
+    // A 100 MiB text member, within the archive's limit: streamed with a running count and
+    // refused at the text-file limit, never held whole (it used to be read into memory).
+    zip_of_text(&archive, "内/名单.txt", 100);
+    let (err, code, peak) = build_with_peak(site.path());
+    eprintln!("100 MiB zip member: peak RSS {peak} MiB");
+    assert_eq!(code, 1, "{err}");
+    let want = format!(
+        "{B}/材料.zip/内/名单.txt: 错误: 这个文件有 100.0 MB，超过了 gongkai 读取文件的上限 64.0 MB"
+    );
+    assert!(err.contains(&want), "{err}");
+    assert!(peak < 150, "peak memory {peak} MiB");
+    assert!(!site.path().join("public").exists());
 }
 
 #[cfg(unix)]
@@ -612,7 +708,7 @@ fn a_run_reports_the_errors_of_every_stage_at_once_and_keeps_the_published_site(
     assert_eq!(o.status.code(), Some(1), "{err}");
     for want in [
         "content/village/2026-bridge/index.md:3:8: 错误:",
-        "content/village/2026-q3/l.csv:3:26: 错误: 收入 \"十二块\" 不是有效金额",
+        "content/village/2026-q3/l.csv:D3: 错误: 收入 \"十二块\" 不是有效金额",
         "content/village/2026-help/index.md:5:4: 错误: 发现手机号码：138****5678",
     ] {
         assert!(err.contains(want), "missing {want:?} in\n{err}");

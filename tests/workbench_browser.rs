@@ -208,7 +208,10 @@ fn a_clerk_writes_checks_and_fixes_postings_in_the_workbench() {
         v.as_str().is_some_and(|t| t.contains("3l1.60"))
     });
     let diags = diags.as_str().unwrap();
-    assert!(diags.contains("（ledger.csv 第 3 行）") && diags.contains("支出"), "{diags}");
+    assert!(
+        diags.contains("（ledger.csv 的 E3 格，第 3 行）") && diags.contains("支出"),
+        "{diags}"
+    );
     assert!(!diags.contains("审核"), "{diags}");
     assert_eq!(std::fs::read_to_string(root.join("content/village/q3/ledger.csv")).unwrap(), csv);
     // Corrected and dropped again: the message goes.

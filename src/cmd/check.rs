@@ -65,6 +65,9 @@ fn item(d: &Diagnostic, ctx: &Ctx) -> serde_json::Value {
         Position::File | Position::Place(_) => (None, None, None, None),
         Position::Text { line, column } => (Some(*line), Some(*column), None, None),
         Position::Cell { sheet, cell } => (None, None, Some(sheet.clone()), Some(cell.clone())),
+        Position::CsvCell { cell, line, column } => {
+            (Some(*line), Some(*column), None, Some(cell.clone()))
+        }
     };
     let place = match &d.position {
         Position::Place(place) => Some(place.clone()),

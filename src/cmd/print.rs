@@ -71,20 +71,21 @@ gongkai::messages! {
     }
 }
 
-/// What to print: the site-relative page.
-fn resolve(site: &Site, target: &str, tiles: bool) -> Result<String, Says> {
+/// What to print: the site-relative page, and for a posting the prefix of its files (its `.md`,
+/// or its bundle folder with a trailing `/`) so that only its own warnings are shown.
+fn resolve(site: &Site, target: &str, tiles: bool) -> Result<(String, Option<String>), Says> {
     let t = target.trim().replace('\\', "/");
     if let Some(b) = site.config.boards.iter().find(|b| b.name == t) {
         if tiles {
             if b.tiles().is_none() {
                 return Err(Says::NoTiles(b.name.clone()));
             }
-            return Ok(format!("boards/{}/tiles.html", b.name));
+            return Ok((format!("boards/{}/tiles.html", b.name), None));
         }
-        return Ok(format!("boards/{}/index.html", b.name));
+        return Ok((format!("boards/{}/index.html", b.name), None));
     }
     if t == "boards" {
-        return Ok("boards/index.html".into());
+        return Ok(("boards/index.html".into(), None));
     }
     let bare = t.trim_start_matches("./").trim_start_matches("content/").trim_end_matches('/');
     let bare = bare.strip_suffix("/index.html").unwrap_or(bare);
@@ -103,7 +104,13 @@ fn resolve(site: &Site, target: &str, tiles: bool) -> Result<String, Says> {
         })
         .collect();
     match found.as_slice() {
-        [p] => Ok(p.url()),
+        [p] => {
+            let own = match p.source.strip_suffix("index.md") {
+                Some(dir) if p.bundle => dir.to_string(),
+                _ => p.source.clone(),
+            };
+            Ok((p.url(), Some(own)))
+        }
         [] => {
             let boards = site.config.boards.iter().map(|b| b.name.clone()).collect();
             Err(Says::NotFound { target: target.to_string(), boards })
@@ -137,7 +144,7 @@ pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts:
         eprintln!("{}", Says::Usage(boards).text(ctx.lang));
         return ExitCode::from(2);
     };
-    let page = match resolve(&generated.site, &target, tiles) {
+    let (page, own) = match resolve(&generated.site, &target, tiles) {
         Ok(p) => p,
         Err(msg) => {
             eprintln!("{}", msg.text(ctx.lang));
@@ -167,7 +174,22 @@ pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts:
     match print::print_to_pdf(&browser, &url, &pdf) {
         Ok(()) => {
             if !ctx.quiet {
-                ctx.report(&generated.warnings);
+                // A posting's print shows its own warnings, not those of the rest of the site
+                // (a board shows what is on it, so all of them).
+                let mut shown = gongkai::diagnostic::Diagnostics::new();
+                shown.extend(
+                    generated
+                        .warnings
+                        .items
+                        .iter()
+                        .filter(|d| match &own {
+                            Some(own) if own.ends_with('/') => d.path.starts_with(own.as_str()),
+                            Some(own) => d.path == *own,
+                            None => true,
+                        })
+                        .cloned(),
+                );
+                ctx.report(&shown);
             }
             let printed = Says::Printed {
                 page,

@@ -250,7 +250,8 @@ impl Origin {
             Loc::Span(r) => d.at_span(&self.text, r.start + self.base..r.end + self.base),
             Loc::Csv { record, field } => {
                 let r = read_csv::field_span(&self.text, *record, *field);
-                d.at_span(&self.text, r)
+                let row = read_csv::row_of(&self.text, *record);
+                d.at_csv_cell(&self.text, r, cell_name(row, *field as u32))
             }
             Loc::Cell { row, col } => {
                 d.at_cell(self.sheet.clone().unwrap_or_default(), cell_name(*row, *col))

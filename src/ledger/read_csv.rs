@@ -96,3 +96,20 @@ pub(crate) fn field_span(text: &str, record: usize, field: usize) -> Range<usize
         n += 1;
     }
 }
+
+/// The 0-based spreadsheet row of the record that starts at byte `record`, as WPS or Excel
+/// shows the file: every line break outside quotes starts a row, blank lines too.
+pub(crate) fn row_of(text: &str, record: usize) -> u32 {
+    let bytes = &text.as_bytes()[..record.min(text.len())];
+    let (mut rows, mut quoted) = (0u32, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => rows += 1,
+            // A lone CR (old Mac files) ends a row too; CRLF counts once, at its LF.
+            b'\r' if !quoted && bytes.get(i + 1) != Some(&b'\n') => rows += 1,
+            _ => {}
+        }
+    }
+    rows
+}

@@ -230,7 +230,7 @@ fn csv_utf8_with_bom_sorts_and_skips_subtotals() {
     assert!(errors(&d).is_empty(), "{:?}", errors(&d));
     assert_eq!(
         warnings(&d),
-        vec!["content/finance/t/l.csv:5:1: 账目未按日期先后排列，已按日期排序"]
+        vec!["content/finance/t/l.csv:A5: 账目未按日期先后排列，已按日期排序"]
     );
     let f = f.unwrap();
     let vouchers: Vec<&str> = f.rows.iter().map(|r| r.voucher.as_str()).collect();
@@ -281,20 +281,34 @@ fn csv_errors_have_line_and_column() {
     assert_eq!(
         errors(&d),
         vec![
-            format!("{p}:2:19: 收入 \"12,3O0.00\" 不是有效金额（含有非数字字符“O”）"),
-            format!("{p}:3:18: 收入 \"1.234\" 不是有效金额（小数超过两位（金额精确到分））"),
+            format!("{p}:D2: 收入 \"12,3O0.00\" 不是有效金额（含有非数字字符“O”）"),
+            format!("{p}:D3: 收入 \"1.234\" 不是有效金额（小数超过两位（金额精确到分））"),
             format!(
-                "{p}:4:22: 同一行同时填写了收入 \"100.00\" 和支出 \"50.00\"，请分成两行或删去一项"
+                "{p}:E4: 同一行同时填写了收入 \"100.00\" 和支出 \"50.00\"，请分成两行或删去一项"
             ),
-            format!("{p}:5:18: 收入 \"-20\" 是负数：请把金额填为正数并记入支出"),
-            format!("{p}:6:1: 日期 \"2026-7-32\" 不是有效日期，应写作 2026-07-03 或 2026年7月3日"),
-            format!("{p}:7:1: 这一行缺少日期"),
-            format!("{p}:8:1: 这一行既没有收入也没有支出金额"),
-            format!("{p}:9:1: 日期 2026-10-01 不在公开期间“2026年第三季度”之内"),
+            format!("{p}:D5: 收入 \"-20\" 是负数：请把金额填为正数并记入支出"),
+            format!("{p}:A6: 日期 \"2026-7-32\" 不是有效日期，应写作 2026-07-03 或 2026年7月3日"),
+            format!("{p}:A7: 这一行缺少日期"),
+            format!("{p}:A8: 这一行既没有收入也没有支出金额"),
+            format!("{p}:A9: 日期 2026-10-01 不在公开期间“2026年第三季度”之内"),
         ]
     );
+    // The cell names the place as WPS or Excel shows it; the snippet keeps the CSV line.
     let rendered = d[0].render(Lang::Zh);
-    assert!(rendered.contains("^^^^^^^^^"), "{rendered}");
+    assert!(
+        rendered
+            .ends_with("2 | 2026-07-01,记-1,a,\"12,3O0.00\",\n  |                    ^^^^^^^^^"),
+        "{rendered}"
+    );
+    assert_eq!(d[0].position_parts(), (Some(2), Some(19), None, Some("D2".to_string())));
+}
+
+#[test]
+fn csv_rows_are_counted_as_a_spreadsheet_shows_them() {
+    // A quoted cell with a line break is one row; a blank line is a row too; CRLF counts once.
+    let text = "a,\"b\nc\"\r\n\r\nx,y\n";
+    assert_eq!(super::read_csv::row_of(text, 0), 0);
+    assert_eq!(super::read_csv::row_of(text, text.find('x').unwrap()), 2);
 }
 
 #[test]
@@ -305,7 +319,7 @@ fn missing_columns_name_the_header_and_accepted_names() {
     let (_, d) = run(&s, "ledger = \"l.csv\"\n");
     let e = errors(&d);
     assert_eq!(e.len(), 1);
-    assert!(e[0].starts_with("content/finance/t/l.csv:1:1: 表头（日期,凭证号,摘要,收入金额,付款）缺少必需的列：支出（可用列名：支出、expense、支出金额）"), "{}", e[0]);
+    assert!(e[0].starts_with("content/finance/t/l.csv:A1: 表头（日期,凭证号,摘要,收入金额,付款）缺少必需的列：支出（可用列名：支出、expense、支出金额）"), "{}", e[0]);
     assert!(e[0].contains("金额/amount + 收支/direction"), "{}", e[0]);
     // A site mapping fixes it.
     let mut cfg = LedgerConfig::default();
@@ -331,8 +345,8 @@ fn amount_and_direction_columns() {
     assert_eq!(
         errors(&d),
         vec![
-            "content/finance/t/l.csv:4:18: 收支方向 \"借出\" 无法识别，应填“收”或“支”",
-            "content/finance/t/l.csv:5:16: amount \"-5\" 是负数：请把金额填为正数并记入相反的“direction”方向",
+            "content/finance/t/l.csv:E4: 收支方向 \"借出\" 无法识别，应填“收”或“支”",
+            "content/finance/t/l.csv:D5: amount \"-5\" 是负数：请把金额填为正数并记入相反的“direction”方向",
         ]
     );
     let f = f.unwrap();
@@ -440,9 +454,7 @@ fn balance_column_is_checked() {
     let (_, d) = run(&s, "ledger = \"l.csv\"\nopening_balance = \"100\"\n");
     assert_eq!(
         errors(&d),
-        vec![
-            "content/finance/t/l.csv:3:20: 余额 171.00 与逐笔计算的余额 170.00 不符，相差 1.00 元"
-        ]
+        vec!["content/finance/t/l.csv:F3: 余额 171.00 与逐笔计算的余额 170.00 不符，相差 1.00 元"]
     );
 }
 

@@ -512,6 +512,7 @@ impl Anchor {
         match &self.position {
             Position::Text { line, column } => format!("{}:{line}:{column}", self.path),
             Position::Cell { sheet, cell } => format!("{}:{sheet}!{cell}", self.path),
+            Position::CsvCell { cell, .. } => format!("{}:{cell}", self.path),
             Position::Place(place) => format!("{}:{place}", self.path),
             Position::File => self.path.clone(),
         }

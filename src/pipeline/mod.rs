@@ -264,16 +264,16 @@ fn generate_with(
         memo.map(|c| &c.files),
     )
     .map_err(fail)?;
-    if load_diags.iter().any(Diagnostic::is_error) {
-        let mut ds = config_warnings;
-        ds.extend(load_diags);
-        return Err(fail(checks_after_failed_load(site, ds)));
-    }
+    // Files that did not load are left out (a posting whose front matter is wrong comes with
+    // what of it was right); every check up to the pages still runs on the rest, so one run
+    // shows every problem of the site. Such a build stops before rendering.
+    let load_failed = load_diags.iter().any(Diagnostic::is_error);
 
     timings.mark("load");
     // Diagnostics of each posting's own share of the build (privacy, Markdown, photos,
     // attachments), apart from the rest so the preview can replace one posting's.
     let mut diags: Vec<Diagnostic> = config_warnings;
+    diags.extend(load_diags);
     // Personal data is checked (and masked where allowed) before anything is rendered.
     let (mut site, mut posting_diags, privacy_diags) =
         crate::privacy::stage::run_split(site, memo.map(|c| &c.privacy));
@@ -372,6 +372,16 @@ fn generate_with(
     let (finances, finance_diags) = crate::ledger::stage::run(&site);
 
     timings.mark("finance");
+    if load_failed {
+        let mut all = Diagnostics::new();
+        all.extend(diags);
+        all.extend(posting_diags.into_iter().flatten());
+        all.extend(anchor_diags);
+        all.extend(notice_diags);
+        all.extend(finance_diags);
+        all.sort();
+        return Err(all);
+    }
     let (catalogue, catalogue_diags) =
         crate::catalogue::status(&site, &catalogue_def.0, catalogue_def.1, &calendar);
     let catalogue = Arc::new(catalogue);
@@ -586,23 +596,6 @@ fn generate_with(
         catalogue: Some(catalogue),
         overview: Some(overview),
     })
-}
-
-/// A run whose loading failed still checks what did load, so that one posting's bad front
-/// matter does not hide another's bad ledger cell or personal number until the next run: the
-/// checks that judge each posting on its own (personal data, unlisted files, 公示 dates,
-/// ledgers) run and their errors join `diags`. Those that compare postings with each other or
-/// with the published site (links, change notes) would only report the posting left out, and
-/// nothing is rendered.
-fn checks_after_failed_load(site: Site, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let (mut site, posting_diags, privacy_diags) = crate::privacy::stage::run_split(site, None);
-    diags.extend(privacy_diags);
-    diags.extend(posting_diags.into_iter().flatten());
-    diags.extend(crate::pipeline::bundle_files::select(&mut site));
-    let calendar = WorkCalendar::with_config(&site.config.calendar);
-    diags.extend(crate::notice::stage::run(&site, &calendar).1);
-    diags.extend(crate::ledger::stage::run(&site).1);
-    diags
 }
 
 /// What a township portal shows of the site: from the stages' results, nothing recomputed.

@@ -353,24 +353,96 @@ fn sheet_header_footer(xml: &str) -> &str {
 fn check_archive(display: &str, bytes: &[u8], allow: &AllowList, today: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return out };
+    let limit = || limits::size_text(limits::MAX_INFLATED_BYTES);
+    let declared = (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
+        .fold(0u64, u64::saturating_add);
+    if declared > limits::MAX_INFLATED_BYTES {
+        out.push(Diagnostic::error(display, limits::LimitError::Inflated { limit: limit() }));
+        return out;
+    }
+    // Declared sizes can lie: every member is inflated through a small buffer with a running
+    // count for the whole archive. Only members whose text is scanned are kept, each up to the
+    // size of a text file gongkai reads; the rest (photos) are counted and dropped.
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
-        let Ok(f) = zip.by_index(i) else { continue };
+        let Ok(mut f) = zip.by_index(i) else { continue };
         let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
         if f.is_dir() {
             continue;
         }
         let shown = format!("{display}/{name}");
-        let mut member = Vec::new();
-        if f.take(limits::MAX_INFLATED_BYTES).read_to_end(&mut member).is_err() {
-            continue;
-        }
         let file = name.rsplit('/').next().unwrap_or(&name);
         out.extend(path_diagnostics(&shown, shown.len() - file.len(), allow, today));
         let ext = file.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        let scanned = text_kind(&ext).is_some() || ZIPPED_KINDS.contains(&ext.as_str());
+        // The zip reader stops a member at its declared size, so one declared within the limit
+        // is held in a buffer of that size, and one declared beyond it is never held.
+        let mut keep = scanned && f.size() <= limits::MAX_TEXT_FILE_BYTES;
+        let capacity = if keep { f.size() as usize } else { 0 };
+        let (mut member, mut size) = (Vec::with_capacity(capacity), 0u64);
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if limits::is_size_lie(&e) => {
+                    let lie = limits::LimitError::SizeLie { member: name, limit: limit() };
+                    out.push(Diagnostic::error(display, lie));
+                    return out;
+                }
+                Err(_) => {
+                    keep = false;
+                    break;
+                }
+            };
+            total += n as u64;
+            size += n as u64;
+            if total > limits::MAX_INFLATED_BYTES {
+                out.push(Diagnostic::error(
+                    display,
+                    limits::LimitError::Inflated { limit: limit() },
+                ));
+                return out;
+            }
+            if keep && size > limits::MAX_TEXT_FILE_BYTES {
+                keep = false;
+                member = Vec::new();
+            }
+            if keep {
+                member.extend_from_slice(&buf[..n]);
+            }
+        }
+        if scanned && size > limits::MAX_TEXT_FILE_BYTES {
+            let too_big = limits::LimitError::FileSize {
+                size: limits::size_text(size),
+                limit: limits::size_text(limits::MAX_TEXT_FILE_BYTES),
+            };
+            out.push(Diagnostic::error(shown, too_big));
+            continue;
+        }
+        if !keep {
+            continue;
+        }
+        // A spreadsheet or Word file in the archive is a zip itself: inflated once more within
+        // the limits, like one lying in the bundle.
+        if ZIPPED_KINDS.contains(&ext.as_str()) && ext != "pdf" {
+            match limits::read_zip(std::io::Cursor::new(&member[..])) {
+                Ok(Some(checked)) => member = checked,
+                Ok(None) => {}
+                Err(e) => {
+                    out.push(Diagnostic::error(shown, e));
+                    continue;
+                }
+            }
+        }
         out.extend(check_bytes(&shown, &ext, &member, allow, today, 1));
     }
     out
 }
+
+/// Kinds inside an archive that are scanned besides plain and markup text.
+const ZIPPED_KINDS: [&str; 8] = ["xlsx", "xlsm", "xls", "ods", "et", "docx", "docm", "pdf"];
 
 /// The text layer of a PDF, page by page (a list exported from Word or WPS has one). A scan has
 /// none and cannot be checked: a warning says so, so that it is checked by eye. The PDF reader

@@ -201,6 +201,9 @@ pub struct Server {
     opts: ServeOptions,
     shared: Arc<Shared>,
     builds: u64,
+    /// The warnings the last build printed: a save prints only the ones that are new, so the
+    /// same warning (a `privacy = "mask"` note) is not repeated on every save.
+    printed: std::collections::BTreeSet<String>,
     started: u64,
     next_change: Option<Date>,
     /// What the previous builds made, so a save re-does only what depends on the saved file.
@@ -244,6 +247,7 @@ impl Server {
             opts: ServeOptions { root, ..opts },
             shared,
             builds: 0,
+            printed: std::collections::BTreeSet::new(),
             started,
             next_change: None,
             cache,
@@ -312,9 +316,14 @@ impl Server {
                 if let Some(pending) = pending {
                     let _ = self.tail.send(TailJob { build, pending, carried });
                 }
+                let now: Vec<String> =
+                    warnings.items.iter().map(|d| d.render(self.opts.lang)).collect();
                 if !self.opts.quiet {
-                    report(&warnings, self.opts.lang);
+                    for text in now.iter().filter(|t| !self.printed.contains(*t)) {
+                        errln!("{text}\n");
+                    }
                 }
+                self.printed = now.into_iter().collect();
                 let tabs = self.shared.hub.clients();
                 let what = match updated {
                     Some(n) => self

@@ -122,6 +122,8 @@
 
   // ---- diagnostics -------------------------------------------------------------------------
   function where(d) {
+    // A CSV has no sheets: its cell as WPS or Excel shows it, and the line of the text.
+    if (d.cell && !d.sheet) return d.path.split("/").pop() + " 的 " + d.cell + " 格，第 " + d.line + " 行";
     if (d.cell) return d.path.split("/").pop() + " 的 " + d.sheet + " 表 " + d.cell + " 格";
     var other = !current || d.path !== current.path;
     if (d.line) return (other ? d.path.split("/").pop() + " " : "") + "第 " + d.line + " 行";
