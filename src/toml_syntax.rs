@@ -16,6 +16,11 @@ pub fn toml_message_zh(msg: &str) -> String {
     if let Some(rest) = m.strip_prefix("duplicate key") {
         return format!("同一个设置项写了两次{rest}，请删去一个");
     }
+    if let Some(rest) = m.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return format!("缺少必须填写的设置项 {field}，请加上一行 {field} = ……（按说明填写）");
+    }
     if m.contains("invalid type") {
         if m.contains("expected a string") {
             return format!("这里应写文字，并用英文双引号括起来，例如 \"……\"（{m}）");
@@ -410,6 +415,12 @@ mod tests {
             .iter()
             .map(|d| (d.location(), d.message.text(Lang::Zh).to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_missing_field_is_named_in_chinese() {
+        let zh = toml_message_zh("missing field `base_url`");
+        assert!(zh.contains("缺少必须填写的设置项 base_url") && !zh.contains("missing"), "{zh}");
     }
 
     #[test]

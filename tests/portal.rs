@@ -406,3 +406,45 @@ fn common_decode(s: &str) -> String {
     }
     String::from_utf8(out).unwrap()
 }
+
+const QINGSHI: &str = "%E9%9D%92%E7%9F%B3%E7%A4%BE%E5%8C%BA/";
+
+#[test]
+fn portal_a_damaged_village_search_index_is_mended_or_named_and_the_others_stay_searchable() {
+    let (_t, root) = portal();
+    assert!(build(&root).status.success());
+    let meta = root.join("public/xiawan/search/meta.js");
+    let good = std::fs::read(&meta).unwrap();
+    let combined = || std::fs::read_to_string(root.join("public/search/docs/0.js")).unwrap();
+    assert!(combined().contains("xiawan/") && combined().contains(QINGSHI));
+
+    // 下湾村 is unchanged, so it would be skipped; its damaged index makes the portal build it
+    // again, and the combined search holds it as before.
+    std::fs::write(&meta, "不是索引").unwrap();
+    let o = build(&root);
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("1 个村已更新，1 个未变"), "{out}");
+    assert!(!err.contains("搜索索引读不出来"), "{err}");
+    assert_eq!(std::fs::read(&meta).unwrap(), good);
+    assert!(combined().contains("xiawan/"));
+    assert!(front(&root).select(&Selector::parse("#search-left-out").unwrap()).next().is_none());
+
+    // A village that cannot be built now keeps its damaged index: it is named, on the command
+    // line and on the front page, and the other village is still searchable.
+    let post = root.join("下湾村/content/village/2026-10-bridge.md");
+    let source = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, source.replace("date = 2026-10-12", "date = 2026-13-45")).unwrap();
+    std::fs::write(&meta, "不是索引").unwrap();
+    let o = build(&root);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("下湾村的搜索索引读不出来"), "{err}");
+    assert!(err.contains("public/xiawan/search/meta.js: 警告"), "{err}");
+    let doc = front(&root);
+    let note = Selector::parse("#search-left-out").unwrap();
+    let note = doc.select(&note).next().map(text).unwrap_or_default();
+    assert!(note.contains("暂时搜不到下湾村的内容"), "{note}");
+    assert!(!note.contains("青石社区"), "{note}");
+    assert!(combined().contains(QINGSHI) && !combined().contains("xiawan/"));
+}

@@ -126,6 +126,13 @@ fn run_portal(ctx: &Ctx, out: Option<PathBuf>, force: bool) -> ExitCode {
         );
         ctx.report(&v.diagnostics);
     }
+    if !ctx.quiet && report.warnings.warning_count() > 0 {
+        eprintln!(
+            "{}",
+            ctx.lang.pick("—— 乡镇门户页面的提醒：", "—— the portal's pages, warnings:")
+        );
+        ctx.report(&report.warnings);
+    }
     ctx.say(
         &format!(
             "{}。用时 {:.1} 秒，输出在 {}",

@@ -97,6 +97,8 @@ pub struct VillageResult {
 pub struct PortalReport {
     pub config: PortalConfig,
     pub villages: Vec<VillageResult>,
+    /// Warnings about the township's own pages (a village left out of the combined search).
+    pub warnings: Diagnostics,
     pub elapsed: Duration,
 }
 
@@ -189,12 +191,36 @@ pub fn build(opts: &PortalOptions) -> Result<PortalReport, Diagnostics> {
     })?;
     let villages: Vec<VillageResult> =
         config.sites.par_iter().map(|v| build_village(opts, &config, v)).collect();
-    let mut report = PortalReport { config, villages, elapsed: Duration::ZERO };
+    let mut report =
+        PortalReport { config, villages, warnings: Diagnostics::new(), elapsed: Duration::ZERO };
     // A portal built before its pages had a manifest: its pages are gongkai's (portal.css is
     // written by nothing else), so they are replaced rather than refused as foreign.
     let legacy = !opts.out.join(crate::manifest::MANIFEST_PATH).exists()
         && opts.out.join("portal.css").is_file();
-    let files = pages::files(&report, &opts.out);
+    let (mut files, mut left_out) = pages::files(&report, &opts.out);
+    // An unchanged village whose own search index cannot be read (damaged or deleted by hand) is
+    // built again once, so the combined search mends itself instead of leaving it out.
+    let mut mended = false;
+    for (name, _) in &left_out {
+        if let Some(v) = report.villages.iter_mut().find(|v| &v.village.name == name)
+            && v.state == State::Unchanged
+        {
+            let again = PortalOptions { rebuild: true, ..opts.clone() };
+            *v = build_village(&again, &report.config, &v.village.clone());
+            mended = true;
+        }
+    }
+    if mended {
+        (files, left_out) = pages::files(&report, &opts.out);
+    }
+    for (name, why) in left_out {
+        if let Some(v) = report.villages.iter().find(|v| v.village.name == name) {
+            let place = opts.out.join(&v.village.name).join("search").join("meta.js");
+            let place = place.display().to_string().replace('\\', "/");
+            let village = display_name(v);
+            report.warnings.push(Diagnostic::warning(place, SearchLeftOut { village, why }));
+        }
+    }
     crate::output::replace_files(&opts.out, &files, opts.force || legacy).map_err(|e| {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(opts.out.display().to_string(), e));
@@ -260,6 +286,14 @@ fn build_village(opts: &PortalOptions, config: &PortalConfig, v: &Village) -> Vi
         }
         Err(d) => done(State::Failed { errors: d.error_count() }, cached.map(|c| c.overview), d),
     }
+}
+
+crate::messages! {
+    /// A village whose own search index could not be read: the combined search goes on without it.
+    pub struct SearchLeftOut { pub village: String, pub why: String } = "portal.search-left-out",
+        zh: "{village}的搜索索引读不出来（文件损坏或被删改），乡镇门户的联合搜索里暂时搜不到这个村（社区）的内容，其余各村照常可搜。请按上面的提示把这个村改好，再运行一次 gongkai build",
+        en: "the search index of {village} cannot be read ({why}); the portal's combined search \
+            leaves that village out until it is built again";
 }
 
 /// The parts of a site folder its output is made from.

@@ -70,7 +70,10 @@ const PORTAL_JS: &str = r#"document.querySelectorAll('table[data-sortable] th[da
 /// Every file of the township's pages: (path under the output, bytes), sorted by path. The
 /// combined search index is merged from the villages' own indexes in `out` (see
 /// [`search_index`]).
-pub fn files(report: &PortalReport, out: &Path) -> Vec<(String, Vec<u8>)> {
+/// Also returns the villages (by name) left out of the combined search, with the reason.
+#[allow(clippy::type_complexity)]
+pub fn files(report: &PortalReport, out: &Path) -> (Vec<(String, Vec<u8>)>, Vec<(String, String)>) {
+    let (index, left_out) = search_index(report, out);
     let theme_css = crate::theme::Theme::new(Path::new(""), "default")
         .static_files()
         .into_iter()
@@ -81,7 +84,7 @@ pub fn files(report: &PortalReport, out: &Path) -> Vec<(String, Vec<u8>)> {
         })
         .unwrap_or_default();
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("index.html".into(), front_page(report).into_bytes()),
+        ("index.html".into(), front_page(report, &left_out).into_bytes()),
         ("compliance/index.html".into(), compliance_page(report).into_bytes()),
         ("atom.xml".into(), atom(report).into_bytes()),
         ("gongkai.css".into(), theme_css),
@@ -90,19 +93,23 @@ pub fn files(report: &PortalReport, out: &Path) -> Vec<(String, Vec<u8>)> {
         ("static/search.js".into(), crate::search::SEARCH_JS.as_bytes().to_vec()),
         ("static/search.css".into(), crate::search::SEARCH_CSS.as_bytes().to_vec()),
     ];
-    files.extend(search_index(report, out).into_iter().map(|(p, s)| (p, s.into_bytes())));
+    files.extend(index.into_iter().map(|(p, s)| (p, s.into_bytes())));
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    (files, left_out.into_iter().map(|(v, why)| (v.village.name.clone(), why)).collect())
 }
 
 /// The combined search index (`search/…`): every village's own index (as last built, also for
 /// a skipped or failed village) merged, its pages referenced as `village/…` relative to the
-/// portal's root. No page is tokenised again. A village without a readable index is left out.
-pub fn search_index(report: &PortalReport, out: &Path) -> Vec<(String, String)> {
-    let parts: Vec<crate::search::IndexPart> = report
-        .villages
+/// portal's root. No page is tokenised again. A village without a readable index is left out
+/// and returned with the reason, so the clerk is told and the front page says so.
+pub fn search_index<'r>(
+    report: &'r PortalReport,
+    out: &Path,
+) -> (Vec<(String, String)>, Vec<(&'r VillageResult, String)>) {
+    let built: Vec<&VillageResult> =
+        report.villages.iter().filter(|v| v.overview.is_some()).collect();
+    let parts: Vec<crate::search::IndexPart> = built
         .iter()
-        .filter(|v| v.overview.is_some())
         .map(|v| {
             let dir = out.join(&v.village.name);
             crate::search::IndexPart {
@@ -115,7 +122,9 @@ pub fn search_index(report: &PortalReport, out: &Path) -> Vec<(String, String)> 
             }
         })
         .collect();
-    crate::search::merge_indexes(&parts, &Default::default()).files
+    let merged = crate::search::merge_indexes(&parts, &Default::default());
+    let left_out = merged.left_out.into_iter().filter_map(|(i, why)| Some((*built.get(i)?, why)));
+    (merged.files, left_out.collect())
 }
 
 /// The latest build date among the villages: the date the pages' statuses are counted for.
@@ -163,7 +172,7 @@ fn village_link(v: &VillageResult, rel: &str, prefix: &str) -> String {
     format!("{prefix}{}", encoded.join("/"))
 }
 
-fn front_page(report: &PortalReport) -> String {
+fn front_page(report: &PortalReport, left_out: &[(&VillageResult, String)]) -> String {
     let mut h = head(&report.config.title, "");
     h.push_str("<body>\n");
     h.push_str(&header(report, ""));
@@ -184,8 +193,17 @@ fn front_page(report: &PortalReport) -> String {
 <input id=\"search-q\" name=\"q\" type=\"search\" placeholder=\"例如：低保 或 修路\" aria-label=\"搜索各村公开内容\"> \
 <select id=\"search-year\" name=\"year\" aria-label=\"年份\"><option value=\"\">全部年份</option></select> \
 <button type=\"submit\">搜索</button></form>\
-<p id=\"search-status\" aria-live=\"polite\"></p><ol id=\"search-results\"></ol></div></section>\n",
+<p id=\"search-status\" aria-live=\"polite\"></p><ol id=\"search-results\"></ol></div>",
     );
+    if !left_out.is_empty() {
+        let names: Vec<String> =
+            left_out.iter().map(|(v, _)| esc(&super::display_name(v)).into_owned()).collect();
+        h.push_str(&format!(
+            "<p class=\"search-note\" id=\"search-left-out\">暂时搜不到{}的内容：它的搜索索引需要重新生成。</p>",
+            names.join("、")
+        ));
+    }
+    h.push_str("</section>\n");
     h.push_str(
         "<table class=\"portal-table\" id=\"villages\" data-sortable>\n<thead><tr>\
 <th data-key=\"name\">村（社区）</th><th data-key=\"state\">状态</th><th>公示中</th>\
