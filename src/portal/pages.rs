@@ -98,6 +98,10 @@ pub fn files(report: &PortalReport, out: &Path) -> (Vec<(String, Vec<u8>)>, Vec<
     (files, left_out.into_iter().map(|(v, why)| (v.village.name.clone(), why)).collect())
 }
 
+/// A village (by name) left out of the combined search, and why.
+pub type LeftOut = (String, String);
+type Why<'r> = (&'r VillageResult, String);
+
 /// The combined search index (`search/…`): every village's own index (as last built, also for
 /// a skipped or failed village) merged, its pages referenced as `village/…` relative to the
 /// portal's root. No page is tokenised again. A village without a readable index is left out
@@ -105,7 +109,7 @@ pub fn files(report: &PortalReport, out: &Path) -> (Vec<(String, Vec<u8>)>, Vec<
 pub fn search_index<'r>(
     report: &'r PortalReport,
     out: &Path,
-) -> (Vec<(String, String)>, Vec<(&'r VillageResult, String)>) {
+) -> (Vec<(String, String)>, Vec<Why<'r>>) {
     let built: Vec<&VillageResult> =
         report.villages.iter().filter(|v| v.overview.is_some()).collect();
     let parts: Vec<crate::search::IndexPart> = built
@@ -172,7 +176,7 @@ fn village_link(v: &VillageResult, rel: &str, prefix: &str) -> String {
     format!("{prefix}{}", encoded.join("/"))
 }
 
-fn front_page(report: &PortalReport, left_out: &[(&VillageResult, String)]) -> String {
+fn front_page(report: &PortalReport, left_out: &[Why]) -> String {
     let mut h = head(&report.config.title, "");
     h.push_str("<body>\n");
     h.push_str(&header(report, ""));
