@@ -215,7 +215,8 @@ pub(crate) enum Loc {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Origin {
     pub path: String,
-    pub text: String,
+    /// Shared, since a mid-year sheet's first 本年累计 keeps its origin until the series is checked.
+    pub text: std::sync::Arc<str>,
     pub base: usize,
     pub sheet: Option<String>,
 }
@@ -236,7 +237,7 @@ impl Origin {
     fn posting(src: &SourceText) -> Origin {
         Origin {
             path: src.path.clone(),
-            text: src.text.clone(),
+            text: src.text.as_str().into(),
             base: src.toml_offset,
             sheet: None,
         }
@@ -421,10 +422,9 @@ pub fn load(
 #[doc(hidden)]
 pub fn read_csv_bytes(bytes: &[u8]) -> (Option<Finance>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut origin =
-        Origin { path: "ledger.csv".into(), text: String::new(), base: 0, sheet: None };
+    let mut origin = Origin { path: "ledger.csv".into(), text: "".into(), base: 0, sheet: None };
     origin.text = match read_csv::decode(bytes, None) {
-        Ok(t) => t,
+        Ok(t) => t.into(),
         Err(e) => {
             diags.push(origin.error(&Loc::File, e));
             return (None, diags);

@@ -113,7 +113,7 @@ pub(crate) fn read_ledger(
         }
     };
     let ext = full.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let mut origin = Origin { path: shown.clone(), text: String::new(), base: 0, sheet: None };
+    let mut origin = Origin { path: shown.clone(), text: "".into(), base: 0, sheet: None };
     let records = match ext.as_str() {
         "csv" | "txt" => {
             let text = match read_csv::decode(&bytes, encoding.as_deref()) {
@@ -123,7 +123,7 @@ pub(crate) fn read_ledger(
                     return None;
                 }
             };
-            origin.text = text;
+            origin.text = text.into();
             // Counting lines is one cheap pass; building a million rows is not.
             let lines = memchr_count(origin.text.as_bytes());
             if lines > limits::MAX_LEDGER_ROWS + 1 {
@@ -167,7 +167,7 @@ pub(crate) fn read_ledger(
         "toml" => {
             origin.text =
                 match String::from_utf8(bytes) {
-                    Ok(t) => t,
+                    Ok(t) => t.into(),
                     Err(_) => {
                         diags.push(origin.error(
                             &Loc::File,
