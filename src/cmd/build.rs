@@ -18,6 +18,8 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
     }
     opts.drafts = drafts;
     opts.force = force;
+    // Drawn only when stderr is a terminal (indicatif hides it otherwise), so logs stay clean.
+    opts.progress = (!ctx.quiet).then(|| ctx.lang.pick("处理图片", "images").to_string());
     // A site with publish targets is checked for change notes when it is published.
     opts.enforce_change_notes = !gongkai::record::published::has_targets(&ctx.root);
     // Placeholders left from `gongkai init` do not stop a build (the clerk may be trying things

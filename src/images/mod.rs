@@ -167,8 +167,8 @@ pub struct Job {
     pub referenced_from: (String, usize, usize),
 }
 
-/// Above this many images a progress bar is shown (when `progress` gives its language and stderr
-/// is a terminal).
+/// Above this many images a progress bar is shown (when `progress` gives its label, chosen in the
+/// clerk's language by the edge, and stderr is a terminal).
 pub const PROGRESS_THRESHOLD: usize = 8;
 
 /// Processes many images in parallel. Results come back in the order of `jobs`; every failure is a
@@ -180,21 +180,21 @@ pub fn process_many(
     jobs: Vec<Job>,
     settings: &ImageSettings,
     cache: &ImageCache,
-    progress: Option<crate::diagnostic::Lang>,
+    progress: Option<&str>,
 ) -> Vec<Result<Processed, Diagnostic>> {
     let mut unique: Vec<&PathBuf> = jobs.iter().map(|j| &j.source).collect();
     unique.sort();
     unique.dedup();
 
     let bar = match progress.filter(|_| unique.len() > PROGRESS_THRESHOLD) {
-        Some(lang) => {
+        Some(label) => {
             let bar = indicatif::ProgressBar::new(unique.len() as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
                 "{prefix} [{bar:30}] {pos}/{len} {wide_msg}",
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }
-            bar.set_prefix(lang.pick("处理图片", "images"));
+            bar.set_prefix(label.to_string());
             Some(bar)
         }
         None => None,

@@ -36,7 +36,7 @@ pub fn run(
     site: &Site,
     bodies: &[Rendered],
     cache: &ImageCache,
-    progress: Option<crate::diagnostic::Lang>,
+    progress: Option<&str>,
 ) -> (Photos, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let content = site.root.join("content");

@@ -455,12 +455,7 @@ fn many_images_with_progress_keep_their_order() {
             job(&site.write(&format!("p{i}.jpg"), &jpeg_bytes(&img, 90)), usize::from(i) + 1)
         })
         .collect();
-    let results = process_many(
-        jobs,
-        &ImageSettings::default(),
-        &site.cache,
-        Some(crate::diagnostic::Lang::Zh),
-    );
+    let results = process_many(jobs, &ImageSettings::default(), &site.cache, Some("处理图片"));
     let widths: Vec<u32> = results.iter().map(|r| r.as_ref().unwrap().width).collect();
     assert_eq!(widths, (30..42).collect::<Vec<u32>>());
 }

@@ -40,8 +40,8 @@ pub struct BuildOptions {
     pub preview: bool,
     /// Where processed photos are cached between builds (git-ignored).
     pub cache_dir: PathBuf,
-    /// Show a progress bar for long photo processing, labelled in this language.
-    pub progress: Option<crate::diagnostic::Lang>,
+    /// Show a progress bar for long photo processing, with this label (in the clerk's language).
+    pub progress: Option<String>,
     /// Build into an output folder that is not empty and holds no gongkai manifest (its files
     /// are kept).
     pub force: bool,
@@ -356,7 +356,8 @@ fn generate_with(
             crate::images::ImageError::CacheUnwritable { reason: e.to_string() },
         )])
     })?;
-    let (photos, photo_diags) = crate::images::stage::run(&site, &bodies, &cache, opts.progress);
+    let (photos, photo_diags) =
+        crate::images::stage::run(&site, &bodies, &cache, opts.progress.as_deref());
     diags.extend(photo_diags);
     for (i, b) in bodies.iter_mut().enumerate() {
         posting_diags[i].extend(crate::images::stage::missing_alt(&site.postings[i], b));
