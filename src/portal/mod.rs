@@ -200,26 +200,24 @@ pub fn build(opts: &PortalOptions) -> Result<PortalReport, Diagnostics> {
     let (mut files, mut left_out) = pages::files(&report, &opts.out);
     // An unchanged village whose own search index cannot be read (damaged or deleted by hand) is
     // built again once, so the combined search mends itself instead of leaving it out.
-    let mut mended = false;
-    for (name, _) in &left_out {
-        if let Some(v) = report.villages.iter_mut().find(|v| &v.village.name == name)
-            && v.state == State::Unchanged
-        {
-            let again = PortalOptions { rebuild: true, ..opts.clone() };
-            *v = build_village(&again, &report.config, &v.village.clone());
-            mended = true;
+    let stale: Vec<usize> = left_out
+        .iter()
+        .map(|l| l.village)
+        .filter(|&i| report.villages[i].state == State::Unchanged)
+        .collect();
+    if !stale.is_empty() {
+        let again = PortalOptions { rebuild: true, ..opts.clone() };
+        for i in stale {
+            let village = report.villages[i].village.clone();
+            report.villages[i] = build_village(&again, &report.config, &village);
         }
-    }
-    if mended {
         (files, left_out) = pages::files(&report, &opts.out);
     }
-    for (name, why) in left_out {
-        if let Some(v) = report.villages.iter().find(|v| v.village.name == name) {
-            let place = opts.out.join(&v.village.name).join("search").join("meta.js");
-            let place = place.display().to_string().replace('\\', "/");
-            let village = display_name(v);
-            report.warnings.push(Diagnostic::warning(place, SearchLeftOut { village, why }));
-        }
+    for l in left_out {
+        let v = &report.villages[l.village];
+        let place = opts.out.join(&v.village.name).join("search").join("meta.js");
+        let msg = SearchLeftOut { village: display_name(v), why: l.why };
+        report.warnings.push(Diagnostic::warning(place.display().to_string(), msg));
     }
     crate::output::replace_files(&opts.out, &files, opts.force || legacy).map_err(|e| {
         let mut d = Diagnostics::new();

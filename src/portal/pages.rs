@@ -70,9 +70,8 @@ const PORTAL_JS: &str = r#"document.querySelectorAll('table[data-sortable] th[da
 /// Every file of the township's pages: (path under the output, bytes), sorted by path. The
 /// combined search index is merged from the villages' own indexes in `out` (see
 /// [`search_index`]).
-/// Also returns the villages (by name) left out of the combined search, with the reason.
-#[allow(clippy::type_complexity)]
-pub fn files(report: &PortalReport, out: &Path) -> (Vec<(String, Vec<u8>)>, Vec<(String, String)>) {
+/// Also returns the villages left out of the combined search.
+pub fn files(report: &PortalReport, out: &Path) -> (Vec<(String, Vec<u8>)>, Vec<LeftOut>) {
     let (index, left_out) = search_index(report, out);
     let theme_css = crate::theme::Theme::new(Path::new(""), "default")
         .static_files()
@@ -95,26 +94,28 @@ pub fn files(report: &PortalReport, out: &Path) -> (Vec<(String, Vec<u8>)>, Vec<
     ];
     files.extend(index.into_iter().map(|(p, s)| (p, s.into_bytes())));
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    (files, left_out.into_iter().map(|(v, why)| (v.village.name.clone(), why)).collect())
+    (files, left_out)
 }
 
-/// A village (by name) left out of the combined search, and why.
-pub type LeftOut = (String, String);
-type Why<'r> = (&'r VillageResult, String);
+/// A village left out of the combined search: its position in the report's villages, and why
+/// (in English, from the index reader).
+#[derive(Debug)]
+pub struct LeftOut {
+    pub village: usize,
+    pub why: String,
+}
 
 /// The combined search index (`search/…`): every village's own index (as last built, also for
 /// a skipped or failed village) merged, its pages referenced as `village/…` relative to the
 /// portal's root. No page is tokenised again. A village without a readable index is left out
 /// and returned with the reason, so the clerk is told and the front page says so.
-pub fn search_index<'r>(
-    report: &'r PortalReport,
-    out: &Path,
-) -> (Vec<(String, String)>, Vec<Why<'r>>) {
-    let built: Vec<&VillageResult> =
-        report.villages.iter().filter(|v| v.overview.is_some()).collect();
+pub fn search_index(report: &PortalReport, out: &Path) -> (Vec<(String, String)>, Vec<LeftOut>) {
+    let built: Vec<usize> =
+        (0..report.villages.len()).filter(|&i| report.villages[i].overview.is_some()).collect();
     let parts: Vec<crate::search::IndexPart> = built
         .iter()
-        .map(|v| {
+        .map(|&i| {
+            let v = &report.villages[i];
             let dir = out.join(&v.village.name);
             crate::search::IndexPart {
                 prefix: format!("{}/", crate::urls::encode_segment(&v.village.name)),
@@ -127,7 +128,8 @@ pub fn search_index<'r>(
         })
         .collect();
     let merged = crate::search::merge_indexes(&parts, &Default::default());
-    let left_out = merged.left_out.into_iter().filter_map(|(i, why)| Some((*built.get(i)?, why)));
+    let left_out = merged.left_out.into_iter();
+    let left_out = left_out.filter_map(|(i, why)| Some(LeftOut { village: *built.get(i)?, why }));
     (merged.files, left_out.collect())
 }
 
@@ -176,7 +178,7 @@ fn village_link(v: &VillageResult, rel: &str, prefix: &str) -> String {
     format!("{prefix}{}", encoded.join("/"))
 }
 
-fn front_page(report: &PortalReport, left_out: &[Why]) -> String {
+fn front_page(report: &PortalReport, left_out: &[LeftOut]) -> String {
     let mut h = head(&report.config.title, "");
     h.push_str("<body>\n");
     h.push_str(&header(report, ""));
@@ -200,8 +202,10 @@ fn front_page(report: &PortalReport, left_out: &[Why]) -> String {
 <p id=\"search-status\" aria-live=\"polite\"></p><ol id=\"search-results\"></ol></div>",
     );
     if !left_out.is_empty() {
-        let names: Vec<String> =
-            left_out.iter().map(|(v, _)| esc(&super::display_name(v)).into_owned()).collect();
+        let names: Vec<String> = left_out
+            .iter()
+            .map(|l| esc(&super::display_name(&report.villages[l.village])).into_owned())
+            .collect();
         h.push_str(&format!(
             "<p class=\"search-note\" id=\"search-left-out\">暂时搜不到{}的内容：它的搜索索引需要重新生成。</p>",
             names.join("、")
