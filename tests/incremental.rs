@@ -46,6 +46,11 @@ fn fresh(root: &Path) -> Files {
     files_of(generate(&opts(root)).unwrap_or_else(|d| panic!("{:?}", d.items)))
 }
 
+/// A build's warnings as they are shown, in order.
+fn shown(d: &gongkai::diagnostic::Diagnostics) -> Vec<String> {
+    d.items.iter().map(|d| format!("{d:?}")).collect()
+}
+
 fn cached(root: &Path, cache: &Cache) -> Files {
     files_of(generate_cached(&opts(root), cache).unwrap_or_else(|d| panic!("{:?}", d.items)))
 }
@@ -252,9 +257,16 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
     use gongkai::pipeline::generate_preview;
     let dir = example_site();
     let root = dir.path();
+    // A photo without a description: a warning that every update must keep reporting.
+    replace_in(
+        &root.join("content/village/2026-road-repair/index.md"),
+        "![村民代表会议通知](meeting-notice.png)",
+        "![](meeting-notice.png)",
+    );
     let cache = Cache::new();
     let mut preview = Preview { snapshot: Snapshot::default(), tail_paths: HashSet::new() };
     let g = generate_preview(&opts(root), &cache, &[]).unwrap_or_else(|d| panic!("{:?}", d.items));
+    assert_eq!(g.warnings.items.len(), 1, "{:?}", g.warnings.items);
     assert_eq!(preview.apply(g, &cache), None, "the first build is a full one");
     assert_same("first build", &preview.files(), &fresh(root));
 
@@ -300,6 +312,9 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
         edit(path);
         let g = generate_preview(&opts(root), &cache, std::slice::from_ref(path))
             .unwrap_or_else(|d| panic!("{label}: {:?}", d.items));
+        // The update reports the warnings of the whole site, as a fresh build does.
+        let full = generate(&opts(root)).unwrap_or_else(|d| panic!("{label}: {:?}", d.items));
+        assert_eq!(shown(&g.warnings), shown(&full.warnings), "{label}: warnings");
         let changed = preview.apply(g, &cache);
         assert!(changed.is_some(), "{label}: not an update");
         assert_same(label, &preview.files(), &fresh(root));

@@ -17,7 +17,8 @@
 //! pipeline: [`apply`] returns `None` and the caller builds with the cache as before. The
 //! result is the same set of files a fresh build makes; the tests compare them byte for byte.
 
-use super::{BuildOptions, Generated, Pending, all_anchor_diagnostics, extras_of, fill_photos};
+use super::stages::{self, all_anchor_diagnostics, extras_of, fill_photos, render_body};
+use super::{BuildOptions, Generated, Pending};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{LinkIndex, Rendered};
 use crate::output;
@@ -60,15 +61,8 @@ pub struct Model {
     pub(crate) page_paths: BTreeSet<String>,
     /// Search documents in archive order.
     pub(crate) docs: Vec<Arc<crate::search::SearchDoc<'static>>>,
-    /// Each posting's own diagnostics: privacy, Markdown, photos.
-    pub(crate) posting_diags: Vec<Vec<Diagnostic>>,
-    /// Each posting's diagnostics from its extras (attachments).
-    pub(crate) extras_diags: Vec<Vec<Diagnostic>>,
-    pub(crate) notice_diags: Vec<Diagnostic>,
-    pub(crate) finance_diags: Vec<Diagnostic>,
-    pub(crate) board_diags: Vec<Diagnostic>,
-    /// Everything else (site.toml, intros, content files, photo processing).
-    pub(crate) other_diags: Vec<Diagnostic>,
+    /// Every diagnostic of the last good build, by where it came from.
+    pub(crate) diags: stages::Collected,
     pub(crate) pages: usize,
     /// Saved postings whose new text failed to load: redone with the next save.
     pub(crate) unapplied: BTreeSet<PathBuf>,
@@ -210,7 +204,7 @@ fn update(
     let mut own_diags: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
     for (i, p, privacy_diags) in fresh {
         old_postings.push((i, std::mem::replace(&mut site.postings[i], p)));
-        let mut body = super::render_body(
+        let mut body = render_body(
             site,
             i,
             &model.index,
@@ -285,29 +279,23 @@ fn update(
         new_extras.insert(j, e);
     }
 
-    let mut all: Vec<Diagnostic> = Vec::new();
-    all.extend(model.other_diags.iter().cloned());
-    all.extend(model.board_diags.iter().cloned());
-    for (j, ds) in model.posting_diags.iter().enumerate() {
-        match own_diags.get(&j) {
-            Some(new) => all.extend(new.iter().cloned()),
-            None => all.extend(ds.iter().cloned()),
-        }
+    // The last build's diagnostics with the shares this edit redid replaced.
+    let mut diags = model.diags.clone();
+    for (i, ds) in own_diags {
+        diags.posting[i] = ds;
     }
-    for (j, ds) in model.extras_diags.iter().enumerate() {
-        match new_extras.get(&j) {
-            Some((_, new, _)) => all.extend(new.iter().cloned()),
-            None => all.extend(ds.iter().cloned()),
-        }
+    for (j, (_, ds, _)) in &new_extras {
+        diags.extras[*j] = ds.clone();
     }
-    all.extend(anchor_diags);
-    all.extend(notice_diags.iter().cloned());
-    match &finance {
-        Some((_, ds)) => all.extend(ds.iter().cloned()),
-        None => all.extend(model.finance_diags.iter().cloned()),
+    diags.anchors = anchor_diags;
+    diags.notice = notice_diags;
+    if let Some((_, ds)) = &finance {
+        diags.finance = ds.clone();
     }
-    all.extend(record_diags);
-    let all = sorted(all);
+    let redone: BTreeSet<&str> = edited.iter().map(|&i| site.postings[i].source.as_str()).collect();
+    diags.records.retain(|d| !redone.contains(d.path.as_str()));
+    diags.records.extend(record_diags);
+    let all = diags.all();
     if all.has_errors() {
         let site = Arc::make_mut(&mut model.site);
         for (i, p) in old_postings {
@@ -323,25 +311,20 @@ fn update(
     // Commit: from here on the model describes the new build.
     model.unapplied.clear();
     model.notices = notices;
-    model.notice_diags = notice_diags;
-    if let Some((f, ds)) = finance {
+    if let Some((f, _)) = finance {
         model.finances = f;
-        model.finance_diags = ds;
     }
     model.records = records;
-    for (i, ds) in own_diags {
-        model.posting_diags[i] = ds;
-    }
+    model.diags = diags;
     let mut files: Vec<OutputFile> = Vec::new();
     let mut removed: Vec<String> = Vec::new();
-    for (j, (e, ds, data)) in new_extras {
+    for (j, (e, _, data)) in new_extras {
         let old = &mut model.extras[j];
         let old_data =
             [old.data_csv.take(), old.data_json.take(), old.data_xlsx.take()].into_iter().flatten();
         removed.extend(old_data.filter(|p| !data.iter().any(|f| f.path == *p)));
         files.extend(data);
         model.extras[j] = e;
-        model.extras_diags[j] = ds;
     }
     let site = Arc::clone(&model.site);
     let site: &Site = &site;
@@ -453,7 +436,7 @@ fn update(
             }
         }
         files.extend(board_files);
-        model.board_diags = board_diags;
+        model.diags.board = board_diags;
     }
     model.pages = pages;
 
