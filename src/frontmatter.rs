@@ -112,7 +112,7 @@ pub struct PostingFront {
     /// 本年累计 brought in from before the first period on the board (a site started mid-year):
     /// `year_to_date_carried = { income = "30,000.00", expense = "12,500.00" }`.
     #[serde(default)]
-    pub year_to_date_carried: Option<Spanned<toml::Value>>,
+    pub year_to_date_carried: Option<Spanned<YearToDateCarried>>,
     #[serde(default)]
     pub closing_balance: Option<Spanned<toml::Value>>,
     #[serde(default)]
@@ -141,6 +141,10 @@ pub struct PostingFront {
     /// What changed since the posting was first published, and why.
     #[serde(default)]
     pub changes: Vec<crate::manifest::ChangeNote>,
+    /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
+    /// withdrawal notice with the note, for good.
+    #[serde(default)]
+    pub withdrawn: Option<crate::manifest::ChangeNote>,
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
@@ -155,10 +159,32 @@ pub struct PostingFront {
     /// 随时公开 item's working-day deadline runs.
     #[serde(default)]
     pub event_date: Option<Spanned<DateValue>>,
-    /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
-    /// withdrawal notice with the note, for good.
+}
+
+/// `year_to_date_carried = { income = "30,000.00", expense = "12,500.00" }`: a struct so that the
+/// unknown-key check knows its keys. The ledger reads and checks the amounts (a missing one
+/// included); unknown keys are left to that check rather than refused here, so that the rest of
+/// the table still reaches the ledger.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(expecting = "a table { income = \"…\", expense = \"…\" }")]
+pub struct YearToDateCarried {
     #[serde(default)]
-    pub withdrawn: Option<crate::manifest::ChangeNote>,
+    pub income: Option<toml::Value>,
+    #[serde(default)]
+    pub expense: Option<toml::Value>,
+}
+
+impl YearToDateCarried {
+    /// The table as written (without unknown keys), as the ledger takes it.
+    pub fn to_value(&self) -> toml::Value {
+        let mut t = toml::Table::new();
+        for (k, v) in [("income", &self.income), ("expense", &self.expense)] {
+            if let Some(v) = v {
+                t.insert(k.to_string(), v.clone());
+            }
+        }
+        toml::Value::Table(t)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
