@@ -249,6 +249,11 @@ mod tests {
     use super::*;
     use crate::diagnostic::Lang;
 
+    #[test]
+    fn derived_tree_equals_the_hand_written_list() {
+        assert_eq!(*toml_keys::schema::<Raw>(), Shape::Table(PORTAL_KEYS));
+    }
+
     fn parse_in(dir: &Path, s: &str) -> Result<PortalConfig, Vec<String>> {
         parse(&SourceText::toml_file(PORTAL_FILE, s), dir)
             .map_err(|ds| ds.iter().map(|d| d.render(Lang::En)).collect())

@@ -1,15 +1,20 @@
 //! Unknown-key checks for TOML written by clerks (site.toml, front matter).
 //!
 //! serde's `deny_unknown_fields` stops at the first unknown key and gives no suggestion. A typo
-//! such as `titel` must never be silently ignored, so every table is walked against a static
-//! schema first: each unknown key is reported at its own line with a did-you-mean suggestion.
+//! such as `titel` must never be silently ignored, so every table is walked against a schema
+//! first: each unknown key is reported at its own line with a did-you-mean suggestion. The schema
+//! is the serde struct itself, read by [`probe`] ([`schema`]).
+
+mod probe;
+
+pub use probe::schema;
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// What may stand under a key.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
     /// Any value; not checked further here.
     Value,
@@ -22,7 +27,7 @@ pub enum Shape {
 }
 
 /// One allowed key and the shape of its value.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Key(pub &'static str, pub Shape);
 
 crate::messages! {
