@@ -107,7 +107,7 @@ pub struct PostingFront {
 /// included); unknown keys are left to that check rather than refused here, so that the rest of
 /// the table still reaches the ledger.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(expecting = "a table { income = \"…\", expense = \"…\" }")]
+#[serde(expecting = "a table such as { income = \"30,000.00\", expense = \"12,500.00\" }")]
 pub struct YearToDateCarried {
     #[serde(default)]
     pub income: Option<toml::Value>,
@@ -531,6 +531,18 @@ mod tests {
         assert!(
             errs[0].starts_with(
                 "content/a.md:4:26: error: unknown key `incme` in [year_to_date_carried]; did you mean `income`?"
+            ),
+            "{errs:?}"
+        );
+        // Not a table at all: serde says what it expects, at the value.
+        let errs = posting(
+            "+++\ntitle = \"a\"\ndate = 2026-09-30\nyear_to_date_carried = \"9000\"\n+++\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            errs[0].lines().next(),
+            Some(
+                "content/a.md:4:24: error: invalid value: invalid type: string \"9000\", expected a table such as { income = \"30,000.00\", expense = \"12,500.00\" }"
             ),
             "{errs:?}"
         );

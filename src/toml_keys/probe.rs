@@ -153,7 +153,7 @@ impl Ctx {
             .iter()
             .zip(&info.nodes)
             .map(|(name, node)| {
-                Key(*name, node.as_ref().map_or(Shape::Value, |n| self.shape(n, leaked)))
+                Key(name, node.as_ref().map_or(Shape::Value, |n| self.shape(n, leaked)))
             })
             .collect();
         let keys: &'static [Key] = Box::leak(keys.into_boxed_slice());
@@ -691,7 +691,7 @@ mod tests {
         struct Outer {
             inner: Option<Flattened>,
         }
-        let r = std::panic::catch_unwind(|| derive::<Outer>());
+        let r = std::panic::catch_unwind(derive::<Outer>);
         assert_eq!(r.is_err(), cfg!(debug_assertions));
     }
 }
