@@ -1,81 +1,16 @@
 //! `site.toml`: the board's identity (title, publishing unit, contact) and build settings.
 
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::toml_keys::{self, Key, Shape};
+use crate::toml_keys;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The keys `site.toml` accepts, for the typo check.
-pub const SITE_KEYS: &[Key] = &[
-    Key("title", Shape::Value),
-    Key("unit", Shape::Value),
-    Key("base_url", Shape::Value),
-    Key("language", Shape::Value),
-    Key("description", Shape::Value),
-    Key("theme", Shape::Value),
-    Key("sections", Shape::Value),
-    Key("unsafe_html", Shape::Value),
-    Key("paginate", Shape::Value),
-    Key("home_latest", Shape::Value),
-    Key("contact", Shape::Table(CONTACT_KEYS)),
-    Key("calendar", Shape::Table(CALENDAR_KEYS)),
-    Key("ledger", Shape::Table(&[Key("columns", Shape::Value)])),
-    Key("privacy", Shape::Table(&[Key("mode", Shape::Value), Key("allow", Shape::Value)])),
-    Key(
-        "images",
-        Shape::Table(&[
-            Key("widths", Shape::Value),
-            Key("jpeg_quality", Shape::Value),
-            Key("max_pixels", Shape::Value),
-        ]),
-    ),
-    Key("print", Shape::Table(crate::sheet::PRINT_KEYS)),
-    Key("boards", Shape::Tables(crate::settings::board::BOARD_KEYS)),
-    Key("signoff", Shape::Table(crate::signoff::CONFIG_KEYS)),
-    Key("publish", Shape::Tables(PUBLISH_KEYS)),
-    Key("preview", Shape::Table(PREVIEW_KEYS)),
-];
-
-/// Keys of a `[[publish]]` target. The secret-looking keys are accepted here only so that they
-/// get their own error (secrets never live in site.toml) instead of "unknown key".
-const PUBLISH_KEYS: &[Key] = &[
-    Key("name", Shape::Value),
-    Key("url", Shape::Value),
-    Key("endpoint", Shape::Value),
-    Key("region", Shape::Value),
-    Key("ssh_key", Shape::Value),
-    Key("password", Shape::Value),
-    Key("secret_access_key", Shape::Value),
-    Key("access_key_secret", Shape::Value),
-];
-
-/// Keys of [`PUBLISH_KEYS`] that would hold a secret.
+/// Keys of a `[[publish]]` target that would hold a secret. [`PublishTarget`] accepts them only
+/// so that they get their own error (secrets never live in site.toml) instead of "unknown key".
 const SECRET_KEYS: &[&str] = &["password", "secret_access_key", "access_key_secret"];
 
 /// URL schemes `gongkai publish` speaks; a `url` without `://` is a folder.
 pub const PUBLISH_SCHEMES: &[&str] = &["ftp", "ftps", "sftp", "webdav", "webdavs", "s3"];
-
-const CALENDAR_KEYS: &[Key] = &[
-    Key(
-        "years",
-        Shape::Map(&Shape::Table(&[Key("holidays", Shape::Value), Key("workdays", Shape::Value)])),
-    ),
-    Key("local_holidays", Shape::Value),
-];
-
-const CONTACT_KEYS: &[Key] = &[
-    Key("phone", Shape::Value),
-    Key("address", Shape::Value),
-    Key("committee", Shape::Value),
-    Key("email", Shape::Value),
-];
-
-/// Keys of `[preview]`.
-pub const PREVIEW_KEYS: &[Key] = &[
-    Key("upload_mb", Shape::Value),
-    Key("history", Shape::Value),
-    Key("live_reload_streams", Shape::Value),
-];
 
 /// The limits of `gongkai serve` and its workbench a township may need to change (`[preview]`);
 /// read when the preview starts.
@@ -342,7 +277,12 @@ pub fn parse_with_warnings(
             return Err(crate::toml_syntax::syntax_diagnostics(src, parser));
         }
     };
-    let mut errors = toml_keys::check(table.get_ref(), SITE_KEYS, Some("site.toml"), src);
+    let mut errors = toml_keys::check(
+        table.get_ref(),
+        toml_keys::schema::<SiteConfig>(),
+        Some("site.toml"),
+        src,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -511,6 +451,33 @@ mod tests {
         assert!(
             errs[0].starts_with(
                 "site.toml:6:1: error: [preview] history = 0: write a whole number from 1 to 1000"
+            ),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn nested_typos_are_located_in_their_tables() {
+        // `[publish.ftp]` opens a table inside the last `[[publish]]`, which has no such key.
+        let errs = parse_str(&format!(
+            "{OK}[[publish]]\nname = \"t\"\nurl = \"ftp://b/\"\n[publish.ftp]\nhost = \"b\"\n"
+        ))
+        .unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "site.toml:7:10: error: unknown key `ftp` in [publish]; allowed keys: name, url, \
+                 endpoint, region, ssh_key, password, secret_access_key, access_key_secret"
+            ),
+            "{errs:?}"
+        );
+        let errs = parse_str(&format!(
+            "{OK}[[boards]]\nname = \"main\"\ntitle = \"公开栏\"\n[boards.tiles]\noverlap = 5\n"
+        ))
+        .unwrap_err();
+        assert!(
+            errs[0].starts_with(
+                "site.toml:8:1: error: unknown key `overlap` in [boards.tiles]; did you mean `overlap_mm`?"
             ),
             "{errs:?}"
         );

@@ -6,70 +6,11 @@
 
 use crate::date::DateValue;
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::toml_keys::{self, Key, Shape};
+use crate::toml_keys::{self, Shape};
 use crate::toml_syntax::{code_point, syntax_diagnostics, toml_message_zh};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use toml::Spanned;
-
-/// Keys a posting's front matter accepts.
-pub const POSTING_KEYS: &[Key] = &[
-    Key("title", Shape::Value),
-    Key("date", Shape::Value),
-    Key("updated", Shape::Value),
-    Key("draft", Shape::Value),
-    Key("summary", Shape::Value),
-    Key("tags", Shape::Value),
-    Key("kind", Shape::Value),
-    Key("period", Shape::Value),
-    Key("unit", Shape::Value),
-    Key("attachments", Shape::Tables(ATTACHMENT_KEYS)),
-    Key("weight", Shape::Value),
-    Key("slug", Shape::Value),
-    Key("notice", Shape::Table(NOTICE_KEYS)),
-    // Finance keys; the ledger module checks the inside of `ledger` and `budget` itself.
-    Key("ledger", Shape::Value),
-    Key("opening_balance", Shape::Value),
-    Key(
-        "year_to_date_carried",
-        Shape::Table(&[Key("income", Shape::Value), Key("expense", Shape::Value)]),
-    ),
-    Key("closing_balance", Shape::Value),
-    Key("income_total", Shape::Value),
-    Key("expense_total", Shape::Value),
-    Key("series", Shape::Value),
-    Key("budget", Shape::Value),
-    Key("cover", Shape::Value),
-    Key("gallery", Shape::Value),
-    Key("publish_originals", Shape::Value),
-    Key("privacy", Shape::Value),
-    Key("changes", Shape::Tables(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
-    Key("withdrawn", Shape::Table(&[Key("date", Shape::Value), Key("note", Shape::Value)])),
-    Key("print", Shape::Table(crate::sheet::PRINT_SETTING_KEYS)),
-    Key("signoff", Shape::Tables(crate::signoff::SIGNOFF_KEYS)),
-    Key("fulfils", Shape::Value),
-    Key("event_date", Shape::Value),
-];
-
-const NOTICE_KEYS: &[Key] = &[
-    Key("start", Shape::Value),
-    Key("end", Shape::Value),
-    Key("days", Shape::Value),
-    Key("count", Shape::Value),
-    Key("objections", Shape::Value),
-    Key("basis", Shape::Value),
-    Key("series", Shape::Value),
-    Key("stage", Shape::Value),
-];
-
-const ATTACHMENT_KEYS: &[Key] = &[Key("file", Shape::Value), Key("label", Shape::Value)];
-
-/// Keys a section's `_index.md` accepts.
-pub const SECTION_KEYS: &[Key] = &[
-    Key("title", Shape::Value),
-    Key("description", Shape::Value),
-    Key("weight", Shape::Value),
-    Key("paginate", Shape::Value),
-];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,7 +53,7 @@ pub struct PostingFront {
     /// 本年累计 brought in from before the first period on the board (a site started mid-year):
     /// `year_to_date_carried = { income = "30,000.00", expense = "12,500.00" }`.
     #[serde(default)]
-    pub year_to_date_carried: Option<Spanned<toml::Value>>,
+    pub year_to_date_carried: Option<Spanned<YearToDateCarried>>,
     #[serde(default)]
     pub closing_balance: Option<Spanned<toml::Value>>,
     #[serde(default)]
@@ -141,6 +82,10 @@ pub struct PostingFront {
     /// What changed since the posting was first published, and why.
     #[serde(default)]
     pub changes: Vec<crate::manifest::ChangeNote>,
+    /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
+    /// withdrawal notice with the note, for good.
+    #[serde(default)]
+    pub withdrawn: Option<crate::manifest::ChangeNote>,
     /// Paper and sign-off of the printed sheet (`print = { paper = "A3" }`).
     #[serde(default)]
     pub print: Option<crate::sheet::PrintSettings>,
@@ -155,10 +100,32 @@ pub struct PostingFront {
     /// 随时公开 item's working-day deadline runs.
     #[serde(default)]
     pub event_date: Option<Spanned<DateValue>>,
-    /// A published posting taken back (`withdrawn = { date, note }`): its page becomes a
-    /// withdrawal notice with the note, for good.
+}
+
+/// `year_to_date_carried = { income = "30,000.00", expense = "12,500.00" }`: a struct so that the
+/// unknown-key check knows its keys. The ledger reads and checks the amounts (a missing one
+/// included); unknown keys are left to that check rather than refused here, so that the rest of
+/// the table still reaches the ledger.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(expecting = "a table such as { income = \"30,000.00\", expense = \"12,500.00\" }")]
+pub struct YearToDateCarried {
     #[serde(default)]
-    pub withdrawn: Option<crate::manifest::ChangeNote>,
+    pub income: Option<toml::Value>,
+    #[serde(default)]
+    pub expense: Option<toml::Value>,
+}
+
+impl YearToDateCarried {
+    /// The table as written (without unknown keys), as the ledger takes it.
+    pub fn to_value(&self) -> toml::Value {
+        let mut t = toml::Table::new();
+        for (k, v) in [("income", &self.income), ("expense", &self.expense)] {
+            if let Some(v) = v {
+                t.insert(k.to_string(), v.clone());
+            }
+        }
+        toml::Value::Table(t)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -304,15 +271,15 @@ pub struct Parsed<T> {
     pub src: SourceText,
 }
 
-/// Parses front matter into `T`, checking every key against `keys` first.
-/// `required` keys missing from the table are reported at the opening fence.
-pub fn parse<T: for<'de> Deserialize<'de>>(
+/// Parses front matter into `T`, checking every key against `T`'s own fields first
+/// ([`toml_keys::schema`]). `required` keys missing from the table are reported at the opening
+/// fence.
+pub fn parse<T: DeserializeOwned + 'static>(
     path: &str,
     text: String,
-    keys: &'static [Key],
     required: &[&'static str],
 ) -> Result<Parsed<T>, Vec<Diagnostic>> {
-    let l = parse_lenient(path, text, keys, required);
+    let l = parse_lenient(path, text, required);
     match l.parsed {
         Some(p) if l.errors.is_empty() => Ok(p),
         _ => Err(l.errors),
@@ -337,10 +304,9 @@ const MAX_SYNTAX_ERRORS: usize = 16;
 /// syntax error is blanked (spaces, so every other position stays) and the rest parsed again;
 /// unknown keys are reported and left out; a key whose value is wrong is reported and left out,
 /// and the rest read again. Required keys that are missing or wrong get a stand-in value.
-pub fn parse_lenient<T: for<'de> Deserialize<'de>>(
+pub fn parse_lenient<T: DeserializeOwned + 'static>(
     path: &str,
     text: String,
-    keys: &'static [Key],
     required: &[&'static str],
 ) -> Lenient<T> {
     let none = |errors| Lenient { parsed: None, errors, placeholders: Vec::new() };
@@ -371,13 +337,14 @@ pub fn parse_lenient<T: for<'de> Deserialize<'de>>(
         }
     }
     let Ok(mut table) = toml::de::DeTable::parse(&blanked) else { return none(errors) };
-    errors.extend(toml_keys::check(table.get_ref(), keys, None, &src));
-    let unknown: Vec<String> = table
-        .get_ref()
-        .keys()
-        .map(|k| k.get_ref().to_string())
-        .filter(|k| !keys.iter().any(|key| key.0 == k))
-        .collect();
+    let schema = toml_keys::schema::<T>();
+    errors.extend(toml_keys::check(table.get_ref(), schema, None, &src));
+    let known = |k: &str| match *schema {
+        Shape::Table(keys) => keys.iter().any(|key| key.0 == k),
+        _ => true,
+    };
+    let unknown: Vec<String> =
+        table.get_ref().keys().map(|k| k.get_ref().to_string()).filter(|k| !known(k)).collect();
     for k in &unknown {
         table.get_mut().remove(k.as_str());
     }
@@ -514,7 +481,7 @@ mod tests {
     use crate::diagnostic::Lang;
 
     fn posting(text: &str) -> Result<PostingFront, Vec<String>> {
-        parse::<PostingFront>("content/a.md", text.to_string(), POSTING_KEYS, &["title", "date"])
+        parse::<PostingFront>("content/a.md", text.to_string(), &["title", "date"])
             .map(|p| p.front)
             .map_err(|ds| ds.iter().map(|d| d.render(Lang::En)).collect())
     }
@@ -547,6 +514,55 @@ mod tests {
     }
 
     #[test]
+    fn the_keys_come_from_the_struct() {
+        let errs = posting("+++\ntitel = \"a\"\ndate = 2026-09-30\n+++\n").unwrap_err();
+        assert_eq!(
+            errs[0].lines().next(),
+            Some(
+                "content/a.md:2:1: error: unknown key `titel` in the front matter; did you mean `title`?"
+            ),
+            "{errs:?}"
+        );
+        // Inside a table the struct types (the hand-written list once said the same).
+        let errs = posting(
+            "+++\ntitle = \"a\"\ndate = 2026-09-30\nyear_to_date_carried = { incme = \"1\", expense = \"2\" }\n+++\n",
+        )
+        .unwrap_err();
+        assert!(
+            errs[0].starts_with(
+                "content/a.md:4:26: error: unknown key `incme` in [year_to_date_carried]; did you mean `income`?"
+            ),
+            "{errs:?}"
+        );
+        // Not a table at all: serde says what it expects, at the value.
+        let errs = posting(
+            "+++\ntitle = \"a\"\ndate = 2026-09-30\nyear_to_date_carried = \"9000\"\n+++\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            errs[0].lines().next(),
+            Some(
+                "content/a.md:4:24: error: invalid value: invalid type: string \"9000\", expected a table such as { income = \"30,000.00\", expense = \"12,500.00\" }"
+            ),
+            "{errs:?}"
+        );
+        // A section's `_index.md` has its own, shorter list.
+        let errs = parse::<SectionFront>(
+            "content/v/_index.md",
+            "+++\ntitle = \"a\"\ndate = 2026-09-30\n+++\n".into(),
+            &["title"],
+        )
+        .map(|_| ())
+        .unwrap_err();
+        assert_eq!(
+            errs[0].render(Lang::En).lines().next(),
+            Some(
+                "content/v/_index.md:3:1: error: unknown key `date` in the front matter; allowed keys: title, description, weight, paginate"
+            )
+        );
+    }
+
+    #[test]
     fn missing_title_points_at_the_fence() {
         let errs = posting("+++\ndate = 2026-09-30\n+++\n").unwrap_err();
         assert!(errs[0].starts_with("content/a.md:1:1: error: `title` is required"), "{errs:?}");
@@ -568,12 +584,7 @@ mod tests {
     #[test]
     fn every_mistake_of_one_front_matter_is_reported_and_the_rest_kept() {
         let text = "+++\ntitle = \"a\"\ndate = \"2026-02-30\"\ntgas = [\"x\"]\nweight = \"x\"\ncover = \"c.jpg\"\n[notice]\ndyas = 5\n+++\n正文\n";
-        let l = parse_lenient::<PostingFront>(
-            "content/a.md",
-            text.to_string(),
-            POSTING_KEYS,
-            &["title", "date"],
-        );
+        let l = parse_lenient::<PostingFront>("content/a.md", text.to_string(), &["title", "date"]);
         let at: Vec<String> = l.errors.iter().map(|d| d.location()).collect();
         assert_eq!(
             at,
@@ -586,12 +597,7 @@ mod tests {
         assert!(p.front.notice.is_none());
         // A syntax error hides nothing after it either.
         let text = "+++\ntitle = “a”\ndate = 2026.10.9\ntgas = 1\n+++\n";
-        let l = parse_lenient::<PostingFront>(
-            "content/a.md",
-            text.to_string(),
-            POSTING_KEYS,
-            &["title", "date"],
-        );
+        let l = parse_lenient::<PostingFront>("content/a.md", text.to_string(), &["title", "date"]);
         let at: Vec<String> = l.errors.iter().map(|d| d.location()).collect();
         assert_eq!(at, ["content/a.md:2:9", "content/a.md:3:12", "content/a.md:4:1"]);
         assert_eq!(l.placeholders, ["title", "date"]);
@@ -602,11 +608,5 @@ mod tests {
     fn yaml_gets_a_hint() {
         let errs = posting("---\ntitle: a\n---\n").unwrap_err();
         assert!(errs[0].contains("YAML"), "{errs:?}");
-    }
-
-    #[test]
-    fn notice_keys_match_the_notice_module() {
-        let ours: Vec<&str> = NOTICE_KEYS.iter().map(|k| k.0).collect();
-        assert_eq!(ours, crate::notice::NOTICE_KEYS);
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::frontmatter::{self, POSTING_KEYS, PostingFront, SECTION_KEYS, SectionFront};
+use crate::frontmatter::{self, PostingFront, SectionFront};
 use crate::site::{ContentFile, HomeIntro, Posting, Section, Site};
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -388,12 +388,12 @@ fn parse_found(root: &Path, found: Found) -> Result<Parsed, Vec<Diagnostic>> {
         })),
         Found::SectionIndex { dir_rel, path } => {
             let (display, text) = read_text(root, &path)?;
-            let p = frontmatter::parse::<SectionFront>(&display, text, SECTION_KEYS, &["title"])?;
+            let p = frontmatter::parse::<SectionFront>(&display, text, &["title"])?;
             Ok(Parsed::Section { dir_rel, source: display, front: p.front, body: (p.src, p.split) })
         }
         Found::RootIndex(path) => {
             let (display, text) = read_text(root, &path)?;
-            let p = frontmatter::parse::<SectionFront>(&display, text, SECTION_KEYS, &["title"])?;
+            let p = frontmatter::parse::<SectionFront>(&display, text, &["title"])?;
             Ok(Parsed::Home(HomeIntro { src: p.src, split: p.split }))
         }
         Found::Posting { dir_rel, path, bundle, slug } => {
@@ -433,12 +433,7 @@ fn parse_posting_lenient(
         Ok(t) => t,
         Err(errors) => return (None, errors),
     };
-    let l = frontmatter::parse_lenient::<PostingFront>(
-        &display,
-        text,
-        POSTING_KEYS,
-        &["title", "date"],
-    );
+    let l = frontmatter::parse_lenient::<PostingFront>(&display, text, &["title", "date"]);
     let mut errors = l.errors;
     let Some(mut p) = l.parsed else { return (None, errors) };
     if !l.placeholders.contains(&"title") && p.front.title.get_ref().trim().is_empty() {

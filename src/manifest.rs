@@ -37,12 +37,6 @@ pub const MANIFEST_VERSION: u32 = 1;
 /// The manifest's path inside the output folder.
 pub const MANIFEST_PATH: &str = "manifest.json";
 
-/// Keys accepted in a `[[changes]]` entry of a posting's front matter.
-pub const CHANGE_KEYS: &[&str] = &["date", "note"];
-
-/// Front matter keys this module reads from a posting (for the front matter's known-key list).
-pub const POSTING_CHANGE_KEYS: &[&str] = &["updated", "changes"];
-
 /// Lower-case hex SHA-256 of `bytes` (64 characters).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -768,6 +762,5 @@ mod tests {
         assert!(
             toml::from_str::<ChangeNote>("date = 2026-10-20\nnote = \"x\"\nwho = \"y\"").is_err()
         );
-        assert_eq!(CHANGE_KEYS, ["date", "note"]);
     }
 }

@@ -7,30 +7,8 @@
 //! (`issuer = "中共青石村支部委员会"`): a 党务 posting is issued by the party branch, not by the
 //! village committee; without a setting, `party` postings name the unit's 党支部.
 
-use crate::toml_keys::{Key, Shape};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Keys of a print settings table (`[print]`, `[print.sections.X]`, front matter `print`).
-pub const PRINT_SETTING_KEYS: &[Key] = &[
-    Key("paper", Shape::Value),
-    Key("orientation", Shape::Value),
-    Key("signoff", Shape::Value),
-    Key("stamp", Shape::Value),
-    Key("issuer", Shape::Value),
-    Key("letterhead", Shape::Value),
-];
-
-/// Keys of `[print]` in site.toml.
-pub const PRINT_KEYS: &[Key] = &[
-    Key("paper", Shape::Value),
-    Key("orientation", Shape::Value),
-    Key("signoff", Shape::Value),
-    Key("stamp", Shape::Value),
-    Key("issuer", Shape::Value),
-    Key("letterhead", Shape::Value),
-    Key("sections", Shape::Map(&Shape::Table(PRINT_SETTING_KEYS))),
-];
 
 /// A sheet size every printer and browser knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -351,11 +329,10 @@ mod tests {
     }
 
     fn front(text: &str) -> Result<Option<PrintSettings>, Vec<String>> {
-        use crate::frontmatter::{POSTING_KEYS, PostingFront, parse};
+        use crate::frontmatter::{PostingFront, parse};
         parse::<PostingFront>(
             "content/a.md",
             format!("+++\ntitle = \"t\"\ndate = 2026-10-08\n{text}\n+++\nbody\n"),
-            POSTING_KEYS,
             &["title", "date"],
         )
         .map(|p| p.front.print)

@@ -10,18 +10,6 @@ use toml::Spanned;
 
 use crate::date::{DateValue, format_iso, format_zh};
 use crate::diagnostic::Diagnostic;
-use crate::toml_keys::{Key, Shape};
-
-/// Keys of one `[[signoff]]` entry.
-pub const SIGNOFF_KEYS: &[Key] = &[
-    Key("body", Shape::Value),
-    Key("reviewers", Shape::Value),
-    Key("date", Shape::Value),
-    Key("opinion", Shape::Value),
-];
-
-/// Keys of `[signoff]` in site.toml.
-pub const CONFIG_KEYS: &[Key] = &[Key("required", Shape::Value), Key("kinds", Shape::Value)];
 
 /// One `[[signoff]]` entry as written. Every key is optional here so that a missing one is a
 /// located message in plain words rather than a TOML error.

@@ -14,9 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::Rendered;
 use crate::output::{Contents, OutputFile};
 use crate::render::{PostingExtras, Renderer};
-pub use crate::settings::board::{
-    BOARD_KEYS, BoardConfig, BoardError, TileConfig, locate, validate,
-};
+pub use crate::settings::board::{BoardConfig, BoardError, TileConfig, locate, validate};
 use crate::site::Site;
 use crate::urls;
 use jiff::civil::Date;

@@ -196,6 +196,16 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> (Catalogue, u32) {
 type Parsed = (Option<(bool, Vec<Item>)>, Option<u32>);
 
 fn parse(src: &SourceText, diags: &mut Vec<Diagnostic>) -> Parsed {
+    // Unknown keys first, all of them, each at its line with a did-you-mean (serde would name
+    // only the first). A file that does not parse is reported below, as before.
+    if let Ok(table) = toml::de::DeTable::parse(src.toml()) {
+        let schema = crate::toml_keys::schema::<RawFile>();
+        let unknown = crate::toml_keys::check(table.get_ref(), schema, Some(FILE), src);
+        if !unknown.is_empty() {
+            diags.extend(unknown);
+            return (None, None);
+        }
+    }
     let raw: RawFile = match toml::from_str(&src.text) {
         Ok(r) => r,
         Err(e) => {

@@ -108,6 +108,27 @@ fn bad_rules_are_located() {
 }
 
 #[test]
+fn unknown_keys_are_located_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "soon_day = 3\n\n[[item]]\nid = \"a\"\nnmae = \"甲\"\nfrequency = \"monthly\"\ndeadline = { day_of_next_month = 20 }\n";
+    std::fs::write(dir.path().join(FILE), text).unwrap();
+    let mut diags = Vec::new();
+    let (cat, soon) = load(dir.path(), &mut diags);
+    let got: Vec<String> =
+        diags.iter().map(|d| format!("{}: {}", d.location(), d.message.text(Lang::Zh))).collect();
+    assert_eq!(
+        got,
+        [
+            "catalogue.toml:1:1: catalogue.toml 中没有 `soon_day` 这个设置项，你是不是想写 `soon_days`？",
+            "catalogue.toml:5:1: [item] 中没有 `nmae` 这个设置项，你是不是想写 `name`？",
+        ]
+    );
+    assert_eq!(diags[1].message.en(), "unknown key `nmae` in [item]; did you mean `name`?");
+    // The file is not used, as when serde refused it.
+    assert_eq!((cat, soon), (builtin(), SOON_DAYS));
+}
+
+#[test]
 fn replace_drops_the_builtin_items_and_extension_overrides_by_id() {
     let dir = tempfile::tempdir().unwrap();
     let item = "[[item]]\nid = \"party.dues\"\nname = \"党费\"\nkinds = [\"党费收缴\"]\nfrequency = \"quarterly\"\ndeadline = { day_of_next_month = 20 }\n";

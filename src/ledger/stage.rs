@@ -12,7 +12,10 @@ pub fn input_of(p: &Posting) -> FinanceInput {
     FinanceInput {
         ledger: f.ledger.clone(),
         opening_balance: f.opening_balance.clone(),
-        year_to_date_carried: f.year_to_date_carried.clone(),
+        year_to_date_carried: f
+            .year_to_date_carried
+            .as_ref()
+            .map(|c| toml::Spanned::new(c.span(), c.get_ref().to_value())),
         closing_balance: f.closing_balance.clone(),
         income_total: f.income_total.clone(),
         expense_total: f.expense_total.clone(),

@@ -36,10 +36,6 @@ use crate::date::{format_iso, format_zh, format_zh_short};
 use crate::diagnostic::{Diagnostic, Position, Snippet, SourceText};
 pub use crate::settings::notice::NoticeSpec;
 
-/// Keys allowed in `[notice]`, for did-you-mean checks by the front-matter reader.
-pub const NOTICE_KEYS: &[&str] =
-    &["start", "end", "days", "count", "objections", "basis", "series", "stage"];
-
 /// The longest period accepted in `days`.
 pub const MAX_DAYS: i64 = 1000;
 
@@ -906,7 +902,6 @@ mod tests {
     #[test]
     fn unknown_notice_key_is_rejected_by_serde() {
         assert!(toml::from_str::<NoticeSpec>("end = 2026-10-09\nstatge = \"x\"").is_err());
-        assert!(NOTICE_KEYS.contains(&"stage"));
     }
 
     fn notice(start: &str, end: &str, count: Count) -> Notice {

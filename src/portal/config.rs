@@ -11,20 +11,12 @@
 //! ```
 
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::toml_keys::{self, Key, Shape};
+use crate::toml_keys;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The file that makes a folder a portal.
 pub const PORTAL_FILE: &str = "portal.toml";
-
-/// The keys `portal.toml` accepts, for the typo check.
-pub const PORTAL_KEYS: &[Key] = &[
-    Key("title", Shape::Value),
-    Key("unit", Shape::Value),
-    Key("base_url", Shape::Value),
-    Key("sites", Shape::Tables(&[Key("path", Shape::Value), Key("name", Shape::Value)])),
-];
 
 /// Names the portal's own pages use at the top of its output.
 const RESERVED: &[&str] = &[
@@ -147,7 +139,8 @@ pub fn parse(src: &SourceText, root: &Path) -> Result<PortalConfig, Vec<Diagnost
             return Err(crate::toml_syntax::syntax_diagnostics(src, parser));
         }
     };
-    let mut errors = toml_keys::check(table.get_ref(), PORTAL_KEYS, Some(PORTAL_FILE), src);
+    let mut errors =
+        toml_keys::check(table.get_ref(), toml_keys::schema::<Raw>(), Some(PORTAL_FILE), src);
     if !errors.is_empty() {
         return Err(errors);
     }

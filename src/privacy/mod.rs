@@ -71,7 +71,7 @@ use std::ops::Range;
 use jiff::civil::Date;
 
 use crate::diagnostic::Diagnostic;
-pub use crate::settings::privacy::{PRIVACY_KEYS, PrivacyConfig, PrivacyMode};
+pub use crate::settings::privacy::{PrivacyConfig, PrivacyMode};
 
 /// The kinds of personal data gongkai refuses to publish.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,7 +9,7 @@
 use super::office_place;
 
 use crate::diagnostic::Diagnostic;
-use crate::frontmatter::{self, POSTING_KEYS, PostingFront};
+use crate::frontmatter::{self, PostingFront};
 use crate::limits;
 use crate::privacy::{self, AllowList, PiiKind, PrivacyMode};
 
@@ -173,12 +173,7 @@ fn check_posting_text(
                     cards: count(PiiKind::BankCard),
                 },
             );
-            match frontmatter::parse::<PostingFront>(
-                &src.path,
-                text,
-                POSTING_KEYS,
-                &["title", "date"],
-            ) {
+            match frontmatter::parse::<PostingFront>(&src.path, text, &["title", "date"]) {
                 Ok(parsed) => (Some((parsed.front, parsed.src, parsed.split)), vec![note]),
                 Err(ds) => (None, ds),
             }

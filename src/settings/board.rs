@@ -2,31 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::sheet::{Orientation, SheetPaper};
-use crate::toml_keys::{Key, Shape};
 use serde::Deserialize;
-
-/// Keys of one `[[boards]]` table.
-pub const BOARD_KEYS: &[Key] = &[
-    Key("name", Shape::Value),
-    Key("title", Shape::Value),
-    Key("paper", Shape::Value),
-    Key("orientation", Shape::Value),
-    Key("columns", Shape::Value),
-    Key("sections", Shape::Value),
-    Key("kinds", Shape::Value),
-    Key("active_notices", Shape::Value),
-    Key("latest_finance", Shape::Value),
-    Key("latest", Shape::Value),
-    Key("max_items", Shape::Value),
-    Key("tiles", Shape::Table(TILE_KEYS)),
-];
-
-const TILE_KEYS: &[Key] = &[
-    Key("paper", Shape::Value),
-    Key("orientation", Shape::Value),
-    Key("overlap_mm", Shape::Value),
-    Key("margin_mm", Shape::Value),
-];
 
 /// One `[[boards]]` entry.
 #[derive(Debug, Clone, Deserialize)]

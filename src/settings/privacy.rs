@@ -34,6 +34,3 @@ pub struct PrivacyConfig {
     #[serde(default)]
     pub allow: Vec<String>,
 }
-
-/// Keys accepted in `[privacy]`, for "did you mean" suggestions.
-pub const PRIVACY_KEYS: &[&str] = &["mode", "allow"];

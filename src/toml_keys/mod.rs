@@ -1,15 +1,20 @@
 //! Unknown-key checks for TOML written by clerks (site.toml, front matter).
 //!
 //! serde's `deny_unknown_fields` stops at the first unknown key and gives no suggestion. A typo
-//! such as `titel` must never be silently ignored, so every table is walked against a static
-//! schema first: each unknown key is reported at its own line with a did-you-mean suggestion.
+//! such as `titel` must never be silently ignored, so every table is walked against a schema
+//! first: each unknown key is reported at its own line with a did-you-mean suggestion. The schema
+//! is the serde struct itself, read by [`probe`] ([`schema`]).
+
+mod probe;
+
+pub use probe::schema;
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// What may stand under a key.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
     /// Any value; not checked further here.
     Value,
@@ -22,7 +27,7 @@ pub enum Shape {
 }
 
 /// One allowed key and the shape of its value.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Key(pub &'static str, pub Shape);
 
 crate::messages! {
@@ -65,17 +70,28 @@ pub fn suggest<'a>(key: &str, allowed: impl IntoIterator<Item = &'a str>) -> Opt
         .map(|(_, cand)| cand.to_string())
 }
 
-/// Checks every key of `table` (recursively) against `keys`; `context` names the table (`None`
-/// for a posting's front matter, which messages name in the reader's language).
+/// Checks every key of `table` (recursively) against `schema`, normally [`schema`]`::<T>()` of the
+/// struct the table is read into; `context` names the table (`None` for a posting's front
+/// matter, which messages name in the reader's language).
 pub fn check(
     table: &DeTable<'_>,
-    keys: &'static [Key],
+    schema: &Shape,
     context: Option<&str>,
     src: &SourceText,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // "" stands for the front matter below; its sub-tables are named `[key]` like any other.
-    check_table(table, keys, context.unwrap_or(""), src, &mut out);
+    let context = context.unwrap_or("");
+    match *schema {
+        Shape::Table(keys) => check_table(table, keys, context, src, &mut out),
+        Shape::Map(inner) => {
+            for (k, v) in table.iter() {
+                check_value(v, *inner, &child_context(context, k.get_ref()), src, &mut out);
+            }
+        }
+        // Not a struct (a flattened one in a release build): nothing to check against.
+        Shape::Value | Shape::Tables(_) => {}
+    }
     // The parsed table does not keep document order; report top to bottom.
     out.sort_by(|a, b| a.position.cmp(&b.position));
     out
@@ -172,7 +188,7 @@ mod tests {
     fn run(text: &str) -> Vec<String> {
         let src = SourceText::toml_file("x.toml", text);
         let table = DeTable::parse(text).unwrap();
-        check(table.get_ref(), KEYS, Some("front matter"), &src)
+        check(table.get_ref(), &Shape::Table(KEYS), Some("front matter"), &src)
             .iter()
             .map(|d| d.render(crate::diagnostic::Lang::En).lines().next().unwrap().to_string())
             .collect()
@@ -201,7 +217,7 @@ mod tests {
         let text = "title = \"a\"\n[notice]\ndyas = 5\n";
         let src = SourceText::new("content/a.md", format!("+++\n{text}+++\n"), 4, 4 + text.len());
         let table = DeTable::parse(src.toml()).unwrap();
-        let d = check(table.get_ref(), KEYS, None, &src);
+        let d = check(table.get_ref(), &Shape::Table(KEYS), None, &src);
         let unknown =
             |key: &str, context: Option<&str>, suggestion: &str, allowed: &[&'static str]| {
                 crate::diagnostic::Msg::from(UnknownKey {
@@ -214,7 +230,12 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].message, unknown("dyas", Some("[notice]"), "days", &["days", "count"]));
         // Top-level keys of the front matter: the language is chosen when the message is shown.
-        let top = check(DeTable::parse("titel = 1\n").unwrap().get_ref(), KEYS, None, &src);
+        let top = check(
+            DeTable::parse("titel = 1\n").unwrap().get_ref(),
+            &Shape::Table(KEYS),
+            None,
+            &src,
+        );
         assert_eq!(
             top[0].message.zh(),
             "开头的设置（+++ 之间） 中没有 `titel` 这个设置项，你是不是想写 `title`？"
