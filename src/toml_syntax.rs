@@ -28,6 +28,10 @@ pub fn toml_message_zh(msg: &str) -> String {
         if m.contains("expected a boolean") {
             return format!("这里应写 true（是）或 false（否）（{m}）");
         }
+        // A struct's `expecting` names an example table (e.g. year_to_date_carried).
+        if let Some((_, example)) = m.split_once("expected a table such as ") {
+            return format!("这里应写成用大括号括起来的一组设置，例如 {example}（{m}）");
+        }
         return format!("值的类型不对（{m}）");
     }
     if m.contains("string") && (m.contains("unterminated") || m.contains("missing")) {
@@ -415,6 +419,19 @@ mod tests {
             .iter()
             .map(|d| (d.location(), d.message.text(Lang::Zh).to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_table_expected_names_the_example_in_chinese() {
+        let m = toml_message_zh(
+            "invalid type: string \"9000\", expected a table such as { income = \"30,000.00\", expense = \"12,500.00\" }",
+        );
+        assert!(
+            m.starts_with(
+                "这里应写成用大括号括起来的一组设置，例如 { income = \"30,000.00\", expense = \"12,500.00\" }（"
+            ),
+            "{m}"
+        );
     }
 
     #[test]
