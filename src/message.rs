@@ -15,16 +15,6 @@ pub enum Lang {
     En,
 }
 
-impl Lang {
-    /// Picks one of two texts (for the edge's own words, such as a progress bar's label).
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
-
 /// One message of the catalogue as written in its definition, for the catalogue's own checks.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
