@@ -15,16 +15,6 @@ pub enum Lang {
     En,
 }
 
-impl Lang {
-    /// Picks one of two texts (for the edge's own words, such as a progress bar's label).
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
-
 /// One message of the catalogue as written in its definition, for the catalogue's own checks.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
@@ -392,8 +382,9 @@ mod tests {
         assert_eq!(notice, crate::notice::NoticeError::CATALOGUE.len());
         assert!(all.len() > 200, "only {} messages found", all.len());
 
-        // Texts built by a function (one text for several codes) are checked by building them.
-        let built: Vec<(String, String, String)> =
+        // Texts built by a function (one text for several codes, or words another module owns)
+        // are checked by building them.
+        let mut built: Vec<(String, String, String)> =
             [PiiKind::ResidentId, PiiKind::Mobile, PiiKind::BankCard]
                 .into_iter()
                 .map(|k| {
@@ -401,6 +392,12 @@ mod tests {
                     (m.code().to_string(), m.zh(), m.en())
                 })
                 .collect();
+        let end = jiff::civil::Date::new(2026, 10, 13).unwrap();
+        let notice = crate::workbench::postings::StateLabel::Notice {
+            status: crate::notice::Status::Ended { end },
+            count: crate::notice::Count::Working,
+        };
+        built.push((notice.code().to_string(), notice.zh(), notice.en()));
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         let mut problems = Vec::new();
         for (code, zh, en, file) in &all {

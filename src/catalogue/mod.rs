@@ -19,7 +19,7 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, SourceText};
 
 pub use rule::{Deadline, Frequency, PeriodSlot};
-pub use status::{Cell, ItemReport, PanelEntry, Report, State, Summary, status};
+pub use status::{Cell, ItemReport, PanelEntry, Report, State, StatusSays, Summary, status};
 
 /// The catalogue file a site may add.
 pub const FILE: &str = "catalogue.toml";

@@ -11,6 +11,50 @@ use crate::date::format_iso;
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
 
+crate::messages! {
+    /// What the CLI says about the catalogue of the build year.
+    pub enum StatusSays {
+        /// `公开目录（2026年）：已按时公开 5 项，逾期公开 0 项，…`
+        Summary { year: i16, summary: Summary } = "catalogue.summary",
+            zh: {
+                let s = summary;
+                format!(
+                    "公开目录（{year}年）：已按时公开 {} 项，逾期公开 {} 项，即将到期 {} 项，逾期未公开 {} 项，未到期 {} 项",
+                    s.on_time, s.late, s.due_soon, s.overdue, s.not_due
+                )
+            },
+            en: {
+                let s = summary;
+                format!(
+                    "Catalogue {year}: {} on time, {} late, {} due soon, {} overdue, {} not yet due",
+                    s.on_time, s.late, s.due_soon, s.overdue, s.not_due
+                )
+            };
+        /// `what` is the unpublished posting's title or the period; `days` count working days
+        /// when `working_days`.
+        Overdue { name: String, what: String, due: String, days: i64, working_days: bool, id: String }
+            = "catalogue.overdue",
+            zh: {
+                let unit = if *working_days { "个工作日" } else { "天" };
+                format!("逾期未公开：{name}（{what}），应于 {due} 前公开，已逾期 {days} {unit} [{id}]")
+            },
+            en: {
+                let unit = if *working_days { "working days" } else { "days" };
+                format!("overdue: {name} ({what}), due {due}, {days} {unit} late [{id}]")
+            };
+        DueSoon { name: String, what: String, due: String, days: i64, working_days: bool, id: String }
+            = "catalogue.due-soon",
+            zh: {
+                let unit = if *working_days { "个工作日" } else { "天" };
+                format!("即将到期：{name}（{what}），应于 {due} 前公开，还有 {days} {unit} [{id}]")
+            },
+            en: {
+                let unit = if *working_days { "working days" } else { "days" };
+                format!("due soon: {name} ({what}), due {due}, {days} {unit} left [{id}]")
+            };
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
@@ -109,32 +153,20 @@ impl Report {
             .collect()
     }
 
-    /// The lines `gongkai check` prints for what needs doing, overdue first.
-    pub fn attention_lines(&self, lang: crate::diagnostic::Lang) -> Vec<String> {
+    /// What `gongkai check` says needs doing, overdue first.
+    pub fn attention_lines(&self) -> Vec<StatusSays> {
         let mut list = self.attention();
         list.sort_by_key(|(_, c)| (c.state != State::Overdue, c.due.clone()));
         list.into_iter()
             .map(|(i, c)| {
-                let due = c.due.as_deref().unwrap_or("");
-                let what = c.draft_title.as_deref().unwrap_or(&c.period);
-                let unit = c.unit(lang);
-                match (c.state, lang) {
-                    (State::Overdue, crate::diagnostic::Lang::Zh) => format!(
-                        "逾期未公开：{}（{what}），应于 {due} 前公开，已逾期 {} {unit} [{}]",
-                        i.name, c.days, i.id
-                    ),
-                    (_, crate::diagnostic::Lang::Zh) => format!(
-                        "即将到期：{}（{what}），应于 {due} 前公开，还有 {} {unit} [{}]",
-                        i.name, c.days, i.id
-                    ),
-                    (State::Overdue, _) => format!(
-                        "overdue: {} ({what}), due {due}, {} {unit} late [{}]",
-                        i.name, c.days, i.id
-                    ),
-                    _ => format!(
-                        "due soon: {} ({what}), due {due}, {} {unit} left [{}]",
-                        i.name, c.days, i.id
-                    ),
+                let (name, id, days) = (i.name.clone(), i.id.clone(), c.days);
+                let due = c.due.clone().unwrap_or_default();
+                let what = c.draft_title.clone().unwrap_or_else(|| c.period.clone());
+                let working_days = c.working_days;
+                if c.state == State::Overdue {
+                    StatusSays::Overdue { name, what, due, days, working_days, id }
+                } else {
+                    StatusSays::DueSoon { name, what, due, days, working_days, id }
                 }
             })
             .collect()
@@ -165,33 +197,9 @@ impl Report {
         out
     }
 
-    pub fn line_en(&self) -> String {
-        let s = &self.summary;
-        format!(
-            "Catalogue {}: {} on time, {} late, {} due soon, {} overdue, {} not yet due",
-            self.year, s.on_time, s.late, s.due_soon, s.overdue, s.not_due
-        )
-    }
-
-    /// `公开目录：已按时公开 5 项，逾期公开 0 项，即将到期 1 项，逾期未公开 1 项`
-    pub fn line_zh(&self) -> String {
-        let s = &self.summary;
-        format!(
-            "公开目录（{}年）：已按时公开 {} 项，逾期公开 {} 项，即将到期 {} 项，逾期未公开 {} 项，未到期 {} 项",
-            self.year, s.on_time, s.late, s.due_soon, s.overdue, s.not_due
-        )
-    }
-}
-
-impl Cell {
-    /// What `days` counts, in `lang`.
-    pub fn unit(&self, lang: crate::diagnostic::Lang) -> &'static str {
-        match (self.working_days, lang) {
-            (true, crate::diagnostic::Lang::Zh) => "个工作日",
-            (false, crate::diagnostic::Lang::Zh) => "天",
-            (true, _) => "working days",
-            (false, _) => "days",
-        }
+    /// The counts line `gongkai build` and `gongkai check` print.
+    pub fn line(&self) -> StatusSays {
+        StatusSays::Summary { year: self.year, summary: self.summary }
     }
 }
 

@@ -2,8 +2,56 @@
 
 use super::Ctx;
 use gongkai::pipeline::{self, BuildOptions};
+use gongkai::portal::PortalSummary;
+use jiff::civil::Date;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+gongkai::messages! {
+    /// What `gongkai build` says.
+    enum Says {
+        /// The photo progress bar's label.
+        Images = "build.images", zh: "处理图片", en: "images";
+        Built { pages: usize, files: usize, secs: f64, warnings: usize, out: String } = "build.built",
+            zh: {
+                let warn = if *warnings > 0 { format!("，有 {warnings} 条提醒") } else { String::new() };
+                format!("已生成 {pages} 个页面（共 {files} 个文件），用时 {secs:.1} 秒{warn}。输出在 {out}")
+            },
+            en: {
+                let warn = if *warnings > 0 { format!(", {warnings} warnings") } else { String::new() };
+                format!("Built {pages} pages ({files} files) in {secs:.1} s{warn}. Output: {out}")
+            };
+        NextChange(date: Date) = "build.next-change",
+            zh: {
+                format!(
+                    "公示状态将在 {} 变化，请在那天（或每天定时）重新运行 gongkai build。",
+                    gongkai::date::format_zh(*date)
+                )
+            },
+            en: {
+                format!("The board changes on {}: rebuild then (or daily).", gongkai::date::format_iso(*date))
+            };
+        Failed { errors: usize, out: String } = "build.failed",
+            zh: "生成失败：共 {errors} 个错误，请按上面的提示修改。{out} 里已发布的内容没有改动。",
+            en: "Build failed with {errors} errors. Nothing in {out} was changed.";
+        PortalFailed = "build.portal-failed",
+            zh: "乡镇门户的页面没有生成，请按上面的提示修改（portal.toml 或输出文件夹）。",
+            en: "The portal's pages were not built; fix what is shown above (portal.toml or the output folder).";
+        /// Heads the errors of a village that was not updated.
+        VillageFailed { name: String, path: String } = "build.village-failed",
+            zh: "—— {name}（{path}）未能更新：",
+            en: "—— {name} ({path}) failed:";
+        VillageWarnings { name: String, path: String } = "build.village-warnings",
+            zh: "—— {name}（{path}）的提醒：",
+            en: "—— {name} ({path}) warnings:";
+        PortalWarnings = "build.portal-warnings",
+            zh: "—— 乡镇门户页面的提醒：",
+            en: "—— the portal's pages, warnings:";
+        PortalBuilt { line: PortalSummary, secs: f64, out: String } = "build.portal-built",
+            zh: { format!("{}。用时 {secs:.1} 秒，输出在 {out}", line.zh()) },
+            en: { format!("{}. {secs:.1} s. Output: {out}", line.en()) };
+    }
+}
 
 pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCode {
     if gongkai::portal::is_portal(&ctx.root) {
@@ -19,7 +67,7 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
     opts.drafts = drafts;
     opts.force = force;
     // Drawn only when stderr is a terminal (indicatif hides it otherwise), so logs stay clean.
-    opts.progress = (!ctx.quiet).then(|| ctx.lang.pick("处理图片", "images").to_string());
+    opts.progress = (!ctx.quiet).then(|| Says::Images.text(ctx.lang));
     // A site with publish targets is checked for change notes when it is published.
     opts.enforce_change_notes = !gongkai::record::published::has_targets(&ctx.root);
     // Placeholders left from `gongkai init` do not stop a build (the clerk may be trying things
@@ -32,40 +80,18 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
             if !ctx.quiet {
                 ctx.report(&report.warnings);
             }
-            let secs = report.elapsed.as_secs_f64();
-            let warn = report.warnings.warning_count();
-            ctx.say(
-                &format!(
-                    "已生成 {} 个页面（共 {} 个文件），用时 {:.1} 秒{}。输出在 {}",
-                    report.pages,
-                    report.files,
-                    secs,
-                    if warn > 0 { format!("，有 {warn} 条提醒") } else { String::new() },
-                    opts.out.display()
-                ),
-                &format!(
-                    "Built {} pages ({} files) in {:.1} s{}. Output: {}",
-                    report.pages,
-                    report.files,
-                    secs,
-                    if warn > 0 { format!(", {warn} warnings") } else { String::new() },
-                    opts.out.display()
-                ),
-            );
+            ctx.say(Says::Built {
+                pages: report.pages,
+                files: report.files,
+                secs: report.elapsed.as_secs_f64(),
+                warnings: report.warnings.warning_count(),
+                out: opts.out.display().to_string(),
+            });
             if let Some(c) = &report.catalogue {
-                ctx.say(&c.line_zh(), &c.line_en());
+                ctx.say(c.line());
             }
             if let Some(d) = report.next_change {
-                ctx.say(
-                    &format!(
-                        "公示状态将在 {} 变化，请在那天（或每天定时）重新运行 gongkai build。",
-                        gongkai::date::format_zh(d)
-                    ),
-                    &format!(
-                        "The board changes on {}: rebuild then (or daily).",
-                        gongkai::date::format_iso(d)
-                    ),
-                );
+                ctx.say(Says::NextChange(d));
             }
             ExitCode::SUCCESS
         }
@@ -73,20 +99,9 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
             diags.extend(placeholders);
             diags.sort();
             ctx.report(&diags);
-            let n = diags.error_count();
-            eprintln!(
-                "{}",
-                ctx.lang.pick(
-                    &format!(
-                        "生成失败：共 {n} 个错误，请按上面的提示修改。{} 里已发布的内容没有改动。",
-                        opts.out.display()
-                    ),
-                    &format!(
-                        "Build failed with {n} errors. Nothing in {} was changed.",
-                        opts.out.display()
-                    ),
-                )
-            );
+            let failed =
+                Says::Failed { errors: diags.error_count(), out: opts.out.display().to_string() };
+            eprintln!("{}", failed.text(ctx.lang));
             ExitCode::from(1)
         }
     }
@@ -104,54 +119,34 @@ fn run_portal(ctx: &Ctx, out: Option<PathBuf>, force: bool) -> ExitCode {
         Ok(r) => r,
         Err(diags) => {
             ctx.report(&diags);
-            eprintln!(
-                "{}",
-                ctx.lang.pick(
-                    "乡镇门户的页面没有生成，请按上面的提示修改（portal.toml 或输出文件夹）。",
-                    "The portal's pages were not built; fix what is shown above (portal.toml or the output folder).",
-                )
-            );
+            eprintln!("{}", Says::PortalFailed.text(ctx.lang));
             return ExitCode::from(1);
         }
     };
     for v in &report.villages {
-        let name = portal::display_name(v);
-        let (zh, en) = match v.state {
-            State::Failed { .. } => ("未能更新：", "failed:"),
-            _ if !ctx.quiet && v.diagnostics.warning_count() > 0 => ("的提醒：", "warnings:"),
+        let (name, path) = (portal::display_name(v), v.village.path.clone());
+        let heading = match v.state {
+            State::Failed { .. } => Says::VillageFailed { name, path },
+            _ if !ctx.quiet && v.diagnostics.warning_count() > 0 => {
+                Says::VillageWarnings { name, path }
+            }
             _ => continue,
         };
-        let path = &v.village.path;
-        eprintln!(
-            "{}",
-            ctx.lang.pick(&format!("—— {name}（{path}）{zh}"), &format!("—— {name} ({path}) {en}"))
-        );
+        eprintln!("{}", heading.text(ctx.lang));
         ctx.report(&v.diagnostics);
     }
     if !ctx.quiet && report.warnings.warning_count() > 0 {
-        eprintln!(
-            "{}",
-            ctx.lang.pick("—— 乡镇门户页面的提醒：", "—— the portal's pages, warnings:")
-        );
+        eprintln!("{}", Says::PortalWarnings.text(ctx.lang));
         ctx.report(&report.warnings);
     }
-    ctx.say(
-        &format!(
-            "{}。用时 {:.1} 秒，输出在 {}",
-            report.line_zh(),
-            report.elapsed.as_secs_f64(),
-            opts.out.display()
-        ),
-        &format!(
-            "{}. {:.1} s. Output: {}",
-            report.line_en(),
-            report.elapsed.as_secs_f64(),
-            opts.out.display()
-        ),
-    );
+    ctx.say(Says::PortalBuilt {
+        line: report.line(),
+        secs: report.elapsed.as_secs_f64(),
+        out: opts.out.display().to_string(),
+    });
     if report.failed().next().is_some() {
         if ctx.quiet {
-            eprintln!("{}", ctx.lang.pick(&report.line_zh(), &report.line_en()));
+            eprintln!("{}", report.line().text(ctx.lang));
         }
         ExitCode::from(1)
     } else {

@@ -5,6 +5,20 @@ use gongkai::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 use gongkai::pipeline::{self, BuildOptions};
 use std::process::ExitCode;
 
+gongkai::messages! {
+    /// The last line of `gongkai check`.
+    enum Says {
+        /// The site would build.
+        Finished { errors: usize, warnings: usize, pages: usize } = "check.finished",
+            zh: "检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {pages} 个页面。下一步：运行 gongkai build 发布。",
+            en: "Check finished: {errors} errors, {warnings} warnings; {pages} pages would be built.";
+        /// The site would not build.
+        Failed { errors: usize, warnings: usize } = "check.failed",
+            zh: "检查完成：{errors} 个错误，{warnings} 条提醒。请按上面的提示修改后再发布。",
+            en: "Check finished: {errors} errors, {warnings} warnings. Fix them before publishing.";
+    }
+}
+
 pub fn run(ctx: &Ctx, json: bool) -> ExitCode {
     let opts = BuildOptions::new(&ctx.root, ctx.today);
     let (mut diags, pages, catalogue) = match pipeline::generate(&opts) {
@@ -21,25 +35,16 @@ pub fn run(ctx: &Ctx, json: bool) -> ExitCode {
         ctx.report(&diags);
         if let Some(c) = &catalogue {
             // What is due soon and what is overdue, then the counts.
-            for line in c.attention_lines(ctx.lang) {
-                println!("{line}");
+            for line in c.attention_lines() {
+                println!("{}", line.text(ctx.lang));
             }
-            if !ctx.quiet {
-                println!("{}", ctx.lang.pick(&c.line_zh(), &c.line_en()));
-            }
+            ctx.say(c.line());
         }
         let summary = match pages {
-            Some(n) => ctx.lang.pick(
-                &format!("检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {n} 个页面。下一步：运行 gongkai build 发布。"),
-                &format!("Check finished: {errors} errors, {warnings} warnings; {n} pages would be built."),
-            )
-            .to_string(),
-            None => ctx.lang.pick(
-                &format!("检查完成：{errors} 个错误，{warnings} 条提醒。请按上面的提示修改后再发布。"),
-                &format!("Check finished: {errors} errors, {warnings} warnings. Fix them before publishing."),
-            )
-            .to_string(),
-        };
+            Some(pages) => Says::Finished { errors, warnings, pages },
+            None => Says::Failed { errors, warnings },
+        }
+        .text(ctx.lang);
         if errors > 0 {
             eprintln!("{summary}");
         } else if !ctx.quiet {

@@ -4,6 +4,12 @@
 use super::Ctx;
 use std::process::ExitCode;
 
+gongkai::messages! {
+    /// Said before a double-clicked window closes.
+    struct PressEnter {} = "cmd.press-enter",
+        zh: "按回车键关闭这个窗口。", en: "Press Enter to close this window.";
+}
+
 /// Sets the console's code pages to UTF-8. Rust's std already writes to a console through the
 /// wide-character API; the code page covers what other code (and child processes) write and
 /// what the clerk types in answer to a question.
@@ -40,10 +46,7 @@ fn own_window() -> bool {
 /// Before a double-clicked window closes, waits for Enter so the clerk can read what happened.
 pub fn finish(ctx: &Ctx, code: ExitCode) -> ExitCode {
     if own_window() {
-        println!(
-            "{}",
-            ctx.lang.pick("按回车键关闭这个窗口。", "Press Enter to close this window.")
-        );
+        println!("{}", PressEnter {}.text(ctx.lang));
         let mut line = String::new();
         let _ = std::io::stdin().read_line(&mut line);
     }

@@ -8,8 +8,90 @@ use super::Ctx;
 use gongkai::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
 use gongkai::import::{self, Imported, PersonalInWord};
 use gongkai::privacy::{self, AllowList, Finding, PrivacyError};
+use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+gongkai::messages! {
+    /// What `gongkai import` says.
+    enum Says {
+        CannotOpen { file: String, reason: String } = "import.cannot-open",
+            zh: "打不开 {file}：{reason}。请检查文件名和所在文件夹（文件名里有空格时，用英文引号把它括起来）",
+            en: "cannot open {file}: {reason}";
+        NoSection(section: String) = "import.no-section",
+            zh: "栏目 {section} 不存在（应在 content/ 下有这个文件夹）。请用 --section 指定：village（村务）、party（党务）、finance（财务）",
+            en: "section {section} does not exist under content/; pass --section village, party or finance";
+        NoFreeName = "import.no-free-name",
+            zh: "找不到空闲的文件名",
+            en: "no free file name";
+        Imported { source: String, rel: String } = "import.imported",
+            zh: "已把 {source} 导入为草稿 {rel}",
+            en: "Imported {source} as the draft {rel}";
+        Renamed = "import.renamed",
+            zh: "  同名的内容已经存在，没有覆盖它，新文件名后加了编号。",
+            en: "  A posting of that name exists; it was not overwritten, the new one has a number added.";
+        /// What the Word file's front matter was found to be; `None` was not found.
+        Front { title: Option<String>, date: Option<Date>, unit: Option<String>, kind: Option<String> }
+            = "import.front",
+            zh: {
+                let or = |v: &Option<String>| v.clone().unwrap_or_else(|| "（没找到）".into());
+                let date = date.map(gongkai::date::format_iso).unwrap_or_else(|| "（没找到）".into());
+                format!(
+                    "  标题：{}\n  日期：{date}　公开单位：{}　类别：{}",
+                    or(title),
+                    or(unit),
+                    or(kind)
+                )
+            },
+            en: {
+                let or = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not found)".into());
+                let date = date.map(gongkai::date::format_iso).unwrap_or_else(|| "(not found)".into());
+                format!(
+                    "  title: {}\n  date: {date}  unit: {}  kind: {}",
+                    or(title),
+                    or(unit),
+                    or(kind)
+                )
+            };
+        Pictures { names: Vec<String>, made_bundle: bool } = "import.pictures",
+            zh: {
+                format!(
+                    "  图片 {} 张（已去掉拍摄位置等信息）：{}{}",
+                    names.len(),
+                    names.join("、"),
+                    if *made_bundle { "；因为有图片，建成了文件夹" } else { "" }
+                )
+            },
+            en: {
+                format!(
+                    "  {} picture(s), location and camera data removed: {}{}",
+                    names.len(),
+                    names.join(", "),
+                    if *made_bundle { " (a folder was made for them)" } else { "" }
+                )
+            };
+        ToCheck { warnings: usize, personal: usize } = "import.to-check",
+            zh: {
+                format!(
+                    "  {warnings} 处需要核对，{personal} 处个人信息{}",
+                    if *personal > 0 { "（不删去或遮盖，gongkai build 不会发布）" } else { "" }
+                )
+            },
+            en: {
+                format!(
+                    "  {warnings} thing(s) to check, {personal} personal number(s){}",
+                    if *personal > 0 {
+                        " (build refuses to publish until they are removed or masked)"
+                    } else {
+                        ""
+                    }
+                )
+            };
+        Next(rel: String) = "import.next",
+            zh: "下一步：打开 {rel} 核对，删去 draft = true 这一行，再运行 gongkai build。",
+            en: "Next: check {rel}, remove the `draft = true` line, then run gongkai build.";
+    }
+}
 
 /// The section a posting of this kind usually goes to.
 fn section_for(kind: Option<&str>) -> &'static str {
@@ -36,13 +118,8 @@ pub fn run(ctx: &Ctx, file: &Path, section: Option<&str>, bundle: bool) -> ExitC
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!(
-                "{}",
-                ctx.lang.pick(
-                    &format!("打不开 {shown}：{e}。请检查文件名和所在文件夹（文件名里有空格时，用英文引号把它括起来）"),
-                    &format!("cannot open {shown}: {e}"),
-                )
-            );
+            let says = Says::CannotOpen { file: shown, reason: e.to_string() };
+            eprintln!("{}", says.text(ctx.lang));
             return ExitCode::from(1);
         }
     };
@@ -66,13 +143,7 @@ pub fn run(ctx: &Ctx, file: &Path, section: Option<&str>, bundle: bool) -> ExitC
         .unwrap_or_else(|| section_for(imported.front.kind).to_string());
     let dir = ctx.root.join("content").join(&section);
     if !dir.is_dir() {
-        eprintln!(
-            "{}",
-            ctx.lang.pick(
-                &format!("栏目 {section} 不存在（应在 content/ 下有这个文件夹）。请用 --section 指定：village（村务）、party（党务）、finance（财务）"),
-                &format!("section {section} does not exist under content/; pass --section village, party or finance"),
-            )
-        );
+        eprintln!("{}", Says::NoSection(section).text(ctx.lang));
         return ExitCode::from(2);
     }
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -84,7 +155,7 @@ pub fn run(ctx: &Ctx, file: &Path, section: Option<&str>, bundle: bool) -> ExitC
     }
     let base = format!("{}-{slug}", gongkai::date::format_iso(date));
     let Some(free) = free_name(&dir, &base) else {
-        eprintln!("{}", ctx.lang.pick("找不到空闲的文件名", "no free file name"));
+        eprintln!("{}", Says::NoFreeName.text(ctx.lang));
         return ExitCode::from(1);
     };
     // Pictures need a folder beside the text.
@@ -149,65 +220,21 @@ fn report(
         }
     }
     ctx.report(&diags);
-    let none = ctx.lang.pick("（没找到）", "(not found)");
-    ctx.say(
-        &format!("已把 {source} 导入为草稿 {rel}"),
-        &format!("Imported {source} as the draft {rel}"),
-    );
+    ctx.say(Says::Imported { source: source.to_string(), rel: rel.to_string() });
     if renamed {
-        ctx.say(
-            "  同名的内容已经存在，没有覆盖它，新文件名后加了编号。",
-            "  A posting of that name exists; it was not overwritten, the new one has a number added.",
-        );
+        ctx.say(Says::Renamed);
     }
-    let kind = f.kind.unwrap_or(none);
-    let unit = f.unit.as_deref().unwrap_or(none);
-    let date = f.date.map(gongkai::date::format_iso).unwrap_or_else(|| none.to_string());
-    ctx.say(
-        &format!(
-            "  标题：{}\n  日期：{date}　公开单位：{unit}　类别：{kind}",
-            f.title.as_deref().unwrap_or(none)
-        ),
-        &format!(
-            "  title: {}\n  date: {date}  unit: {unit}  kind: {kind}",
-            f.title.as_deref().unwrap_or(none)
-        ),
-    );
+    ctx.say(Says::Front {
+        title: f.title.clone(),
+        date: f.date,
+        unit: f.unit.clone(),
+        kind: f.kind.map(str::to_string),
+    });
     if !imported.images.is_empty() {
-        let names: Vec<&str> = imported.images.iter().map(|i| i.name.as_str()).collect();
-        ctx.say(
-            &format!(
-                "  图片 {} 张（已去掉拍摄位置等信息）：{}{}",
-                names.len(),
-                names.join("、"),
-                if made_bundle { "；因为有图片，建成了文件夹" } else { "" }
-            ),
-            &format!(
-                "  {} picture(s), location and camera data removed: {}{}",
-                names.len(),
-                names.join(", "),
-                if made_bundle { " (a folder was made for them)" } else { "" }
-            ),
-        );
+        let names = imported.images.iter().map(|i| i.name.clone()).collect();
+        ctx.say(Says::Pictures { names, made_bundle });
     }
-    let warnings = imported.warnings.len();
-    let personal = imported.personal.len();
-    ctx.say(
-        &format!(
-            "  {warnings} 处需要核对，{personal} 处个人信息{}",
-            if personal > 0 { "（不删去或遮盖，gongkai build 不会发布）" } else { "" }
-        ),
-        &format!(
-            "  {warnings} thing(s) to check, {personal} personal number(s){}",
-            if personal > 0 {
-                " (build refuses to publish until they are removed or masked)"
-            } else {
-                ""
-            }
-        ),
-    );
-    ctx.say(
-        &format!("下一步：打开 {rel} 核对，删去 draft = true 这一行，再运行 gongkai build。"),
-        &format!("Next: check {rel}, remove the `draft = true` line, then run gongkai build."),
-    );
+    let (warnings, personal) = (imported.warnings.len(), imported.personal.len());
+    ctx.say(Says::ToCheck { warnings, personal });
+    ctx.say(Says::Next(rel.to_string()));
 }

@@ -4,6 +4,18 @@ use super::Ctx;
 use std::path::Path;
 use std::process::ExitCode;
 
+gongkai::messages! {
+    /// What `gongkai init` says.
+    enum Says {
+        Exists(dir: String) = "init.exists",
+            zh: "{dir} 里已经有网站（site.toml），没有覆盖",
+            en: "{dir} already has a site.toml; nothing overwritten";
+        Created { dir: String, site_toml: String } = "init.created",
+            zh: "已新建网站 {dir}。\n下一步：\n  1. 用记事本打开 {site_toml}，改成本村的名称、监督电话等\n  2. 在 content 文件夹里写公开内容（或运行 gongkai new village \"标题\"）\n  3. 运行 gongkai build --root {dir} 生成网站",
+            en: "Created a new site in {dir}. Edit site.toml, add postings under content/, then run gongkai build --root {dir}.";
+    }
+}
+
 const SITE_TOML: &str = r#"# 网站设置。改完保存后运行 gongkai build。
 # 以 # 开头的行是说明，不起作用。
 
@@ -88,13 +100,7 @@ const FILES: &[(&str, &str)] = &[
 
 pub fn run(ctx: &Ctx, dir: &Path) -> ExitCode {
     if dir.join("site.toml").exists() {
-        eprintln!(
-            "{}",
-            ctx.lang.pick(
-                &format!("{} 里已经有网站（site.toml），没有覆盖", dir.display()),
-                &format!("{} already has a site.toml; nothing overwritten", dir.display()),
-            )
-        );
+        eprintln!("{}", Says::Exists(dir.display().to_string()).text(ctx.lang));
         return ExitCode::from(1);
     }
     let date = gongkai::date::format_iso(ctx.today);
@@ -112,14 +118,9 @@ pub fn run(ctx: &Ctx, dir: &Path) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    ctx.say(
-        &format!(
-            "已新建网站 {}。\n下一步：\n  1. 用记事本打开 {}，改成本村的名称、监督电话等\n  2. 在 content 文件夹里写公开内容（或运行 gongkai new village \"标题\"）\n  3. 运行 gongkai build --root {} 生成网站",
-            dir.display(),
-            dir.join("site.toml").display(),
-            dir.display()
-        ),
-        &format!("Created a new site in {}. Edit site.toml, add postings under content/, then run gongkai build --root {}.", dir.display(), dir.display()),
-    );
+    ctx.say(Says::Created {
+        dir: dir.display().to_string(),
+        site_toml: dir.join("site.toml").display().to_string(),
+    });
     ExitCode::SUCCESS
 }

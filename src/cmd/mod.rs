@@ -11,9 +11,21 @@ pub mod publish;
 pub mod serve;
 pub mod start;
 
-use gongkai::diagnostic::{Diagnostics, Lang};
+use gongkai::diagnostic::{Diagnostics, Lang, Msg};
 use jiff::civil::Date;
 use std::path::PathBuf;
+
+gongkai::messages! {
+    /// What every subcommand may say before its own work.
+    enum Says {
+        BadToday = "cmd.bad-today",
+            zh: "--today 的日期写得不对，请写成 2026-10-08 这样的格式",
+            en: "--today must be a date like 2026-10-08";
+        NoSite = "cmd.no-site",
+            zh: "这里不是网站文件夹（找不到 site.toml）。请在网站文件夹里运行，或用 --root 指定",
+            en: "no site.toml here; run inside the site folder or pass --root";
+    }
+}
 
 /// The language of every message: `GONGKAI_LANG` starting with `en` selects English, anything
 /// else Chinese. Read here, at the edge, and passed down; the library never looks.
@@ -36,13 +48,7 @@ impl Ctx {
     pub fn new(root: PathBuf, quiet: bool, today: Option<&str>) -> Result<Ctx, String> {
         let lang = lang_from_env();
         let today = match today {
-            Some(s) => gongkai::date::parse_date(s).ok_or_else(|| {
-                lang.pick(
-                    "--today 的日期写得不对，请写成 2026-10-08 这样的格式",
-                    "--today must be a date like 2026-10-08",
-                )
-                .to_string()
-            })?,
+            Some(s) => gongkai::date::parse_date(s).ok_or_else(|| Says::BadToday.text(lang))?,
             None => gongkai::date::today_in_china(),
         };
         Ok(Ctx { root, quiet, today, lang })
@@ -61,19 +67,14 @@ impl Ctx {
         if self.root.join("site.toml").is_file() {
             return None;
         }
-        eprintln!(
-            "{}",
-            self.lang.pick(
-                "这里不是网站文件夹（找不到 site.toml）。请在网站文件夹里运行，或用 --root 指定",
-                "no site.toml here; run inside the site folder or pass --root",
-            )
-        );
+        eprintln!("{}", Says::NoSite.text(self.lang));
         Some(std::process::ExitCode::from(2))
     }
 
-    pub fn say(&self, zh: &str, en: &str) {
+    /// Prints a message to stdout in the chosen language, unless `--quiet`.
+    pub fn say(&self, m: impl Into<Msg>) {
         if !self.quiet {
-            println!("{}", self.lang.pick(zh, en));
+            println!("{}", m.into().text(self.lang));
         }
     }
 }

@@ -4,6 +4,21 @@ use super::Ctx;
 use std::path::Path;
 use std::process::ExitCode;
 
+gongkai::messages! {
+    /// What `gongkai new` says.
+    enum Says {
+        NoSection(section: String) = "new.no-section",
+            zh: "栏目 {section} 不存在（应在 content/ 下有这个文件夹）。可用：village（村务）、party（党务）、finance（财务）",
+            en: "section {section} does not exist under content/; use village, party or finance";
+        Exists(path: String) = "new.exists",
+            zh: "{path} 已经存在，没有覆盖",
+            en: "{path} already exists; not overwritten";
+        Created(path: String) = "new.created",
+            zh: "已新建 {path}。写好后删去 draft = true 这一行，再运行 gongkai build 发布。",
+            en: "Created {path}. Remove `draft = true` when it is ready, then run gongkai build.";
+    }
+}
+
 const ARCHETYPE: &str = r#"+++
 title = "{title}"
 date = {date}
@@ -27,13 +42,7 @@ pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
         return code;
     }
     if !dir.is_dir() {
-        eprintln!(
-            "{}",
-            ctx.lang.pick(
-                &format!("栏目 {section} 不存在（应在 content/ 下有这个文件夹）。可用：village（村务）、party（党务）、finance（财务）"),
-                &format!("section {section} does not exist under content/; use village, party or finance"),
-            )
-        );
+        eprintln!("{}", Says::NoSection(section).text(ctx.lang));
         return ExitCode::from(2);
     }
     let slug =
@@ -51,29 +60,14 @@ pub fn run(ctx: &Ctx, section: &str, title: &str, bundle: bool) -> ExitCode {
     let path =
         if bundle { dir.join(&slug).join("index.md") } else { dir.join(format!("{slug}.md")) };
     if path.exists() || (bundle && dir.join(format!("{slug}.md")).exists()) {
-        eprintln!(
-            "{}",
-            ctx.lang.pick(
-                &format!("{} 已经存在，没有覆盖", path.display()),
-                &format!("{} already exists; not overwritten", path.display()),
-            )
-        );
+        eprintln!("{}", Says::Exists(path.display().to_string()).text(ctx.lang));
         return ExitCode::from(1);
     }
     if let Err(e) = write(&path, &text) {
         eprintln!("{}: {e}", path.display());
         return ExitCode::from(1);
     }
-    ctx.say(
-        &format!(
-            "已新建 {}。写好后删去 draft = true 这一行，再运行 gongkai build 发布。",
-            path.display()
-        ),
-        &format!(
-            "Created {}. Remove `draft = true` when it is ready, then run gongkai build.",
-            path.display()
-        ),
-    );
+    ctx.say(Says::Created(path.display().to_string()));
     ExitCode::SUCCESS
 }
 

@@ -197,7 +197,7 @@ pub fn run(ctx: &Ctx, target: Option<String>, pdf: PathBuf, tiles: bool, drafts:
                 today: gongkai::date::format_zh(ctx.today),
                 browser: browser.display().to_string(),
             };
-            ctx.say(&printed.zh(), &printed.en());
+            ctx.say(printed);
             ExitCode::SUCCESS
         }
         Err(e) => {

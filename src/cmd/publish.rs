@@ -7,10 +7,29 @@ use gongkai::diagnostic::{Diagnostic, Diagnostics};
 use gongkai::pipeline::{self, BuildOptions};
 use gongkai::publish::error::PublishError;
 use gongkai::publish::remote::NetConfig;
+use gongkai::publish::says::{PlanCounts, PublishSays};
 use gongkai::publish::target::Address;
 use gongkai::publish::{self, Local, secrets};
 use std::io::IsTerminal;
 use std::process::ExitCode;
+
+gongkai::messages! {
+    /// What only `gongkai publish` says (the workbench has its own words for these steps).
+    enum Says {
+        Placeholders(count: usize) = "cmd.publish.placeholders",
+            zh: "网站里还有 {count} 处示例文字没有改成本村的真实信息（见上面每一处的位置），没有发布。改好后再运行 gongkai publish。",
+            en: "{count} placeholders from gongkai init are still in the site (see above); nothing was published.";
+        CheckFailed(errors: usize) = "cmd.publish.check-failed",
+            zh: "发布前的检查发现 {errors} 个错误，没有发布。请按上面的提示修改后再运行 gongkai publish。",
+            en: "The check found {errors} errors; nothing was published.";
+        DryRun { counts: PlanCounts, label: String } = "cmd.publish.dry-run",
+            zh: { format!("试运行：将{}到 {label}。什么都没有改动；去掉 --dry-run 正式发布。", counts.zh()) },
+            en: { format!("Dry run: would send {} to {label}. Nothing was changed.", counts.en()) };
+        Confirm { counts: PlanCounts, label: String } = "cmd.publish.confirm",
+            zh: { format!("将{}到 {label}。确认发布吗？输入 y 回车确认：", counts.zh()) },
+            en: { format!("Send {} to {label}? [y/N] ", counts.en()) };
+    }
+}
 
 pub struct Args {
     pub name: Option<String>,
@@ -56,14 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
         let mut d = Diagnostics::new();
         d.extend(placeholders);
         ctx.report(&d);
-        let n = d.items.len();
-        eprintln!(
-            "{}",
-            ctx.lang.pick(
-                &format!("网站里还有 {n} 处示例文字没有改成本村的真实信息（见上面每一处的位置），没有发布。改好后再运行 gongkai publish。"),
-                &format!("{n} placeholders from gongkai init are still in the site (see above); nothing was published."),
-            )
-        );
+        eprintln!("{}", Says::Placeholders(d.items.len()).text(ctx.lang));
         return ExitCode::from(1);
     }
 
@@ -79,14 +91,7 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
         }
         Err(diags) => {
             ctx.report(&diags);
-            let n = diags.error_count();
-            eprintln!(
-                "{}",
-                ctx.lang.pick(
-                    &format!("发布前的检查发现 {n} 个错误，没有发布。请按上面的提示修改后再运行 gongkai publish。"),
-                    &format!("The check found {n} errors; nothing was published."),
-                )
-            );
+            eprintln!("{}", Says::CheckFailed(diags.error_count()).text(ctx.lang));
             return ExitCode::from(1);
         }
     }
@@ -111,7 +116,7 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(ctx, &label, e),
     };
-    ctx.say(&format!("正在连接 {label} …"), &format!("Connecting to {label} …"));
+    ctx.say(PublishSays::Connecting(label.clone()));
     let prepared =
         match publish::prepare(&addr, &target.url, &secrets, NetConfig::from_env(), local) {
             Ok(p) => p,
@@ -120,10 +125,7 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
     let plan = &prepared.plan;
     let (new, replaced, removed) = (plan.new_count(), plan.replace_count(), plan.removals.len());
     if plan.is_empty() {
-        ctx.say(
-            &format!("{label} 上的网站已是最新，没有需要上传的文件。"),
-            &format!("{label} is up to date; nothing to upload."),
-        );
+        ctx.say(PublishSays::UpToDate(label.clone()));
         if !args.dry_run
             && let Err(e) = publish::record_published(&ctx.root, &prepared.local.manifest_bytes)
         {
@@ -132,48 +134,29 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mb = prepared.upload_bytes() as f64 / 1_048_576.0;
-    let counts_zh = format!(
-        "上传 {new} 个新文件、替换 {replaced} 个已有文件、删除 {removed} 个不再需要的文件（共 {mb:.1} MB）"
-    );
-    let counts_en = format!("{new} new, {replaced} replaced, {removed} removed ({mb:.1} MB)");
+    let counts = PlanCounts { new, replaced, removed, mb };
     if args.dry_run {
         // The list goes to stdout even with --quiet: it is what was asked for.
         for u in &plan.uploads {
-            let verb = if u.replaces {
-                ctx.lang.pick("替换", "replace")
-            } else {
-                ctx.lang.pick("上传", "upload")
-            };
-            println!("{verb} {}", u.path);
+            let path = u.path.clone();
+            let line =
+                if u.replaces { PublishSays::Replace(path) } else { PublishSays::Upload(path) };
+            println!("{}", line.text(ctx.lang));
         }
         if plan.manifest_changes {
-            println!("{} manifest.json", ctx.lang.pick("更新", "update"));
+            println!("{}", PublishSays::Manifest.text(ctx.lang));
         }
         for r in &plan.removals {
-            println!("{} {r}", ctx.lang.pick("删除", "remove"));
+            println!("{}", PublishSays::Remove(r.clone()).text(ctx.lang));
         }
-        println!(
-            "{}",
-            ctx.lang.pick(
-                &format!(
-                    "试运行：将{counts_zh}到 {label}。什么都没有改动；去掉 --dry-run 正式发布。"
-                ),
-                &format!("Dry run: would send {counts_en} to {label}. Nothing was changed."),
-            )
-        );
+        println!("{}", Says::DryRun { counts, label }.text(ctx.lang));
         return ExitCode::SUCCESS;
     }
     if !args.yes {
         if !interactive {
             return fail(ctx, &label, PublishError::NeedsYes);
         }
-        eprint!(
-            "{}",
-            ctx.lang.pick(
-                &format!("将{counts_zh}到 {label}。确认发布吗？输入 y 回车确认："),
-                &format!("Send {counts_en} to {label}? [y/N] "),
-            )
-        );
+        eprint!("{}", Says::Confirm { counts, label: label.clone() }.text(ctx.lang));
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);
         let a = answer.trim().to_lowercase();
@@ -189,24 +172,13 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
     if let Err(e) = publish::record_published(&ctx.root, &manifest) {
         return fail(ctx, &label, e);
     }
-    ctx.say(
-        &format!(
-            "发布完成：上传 {} 个新文件，替换 {} 个，删除 {} 个，共 {:.1} MB。网站地址：{}",
-            summary.uploaded,
-            summary.replaced,
-            summary.removed,
-            summary.bytes as f64 / 1_048_576.0,
-            site.base()
-        ),
-        &format!(
-            "Published: {} new, {} replaced, {} removed, {:.1} MB. Site: {}",
-            summary.uploaded,
-            summary.replaced,
-            summary.removed,
-            summary.bytes as f64 / 1_048_576.0,
-            site.base()
-        ),
-    );
+    ctx.say(PublishSays::Published {
+        uploaded: summary.uploaded,
+        replaced: summary.replaced,
+        removed: summary.removed,
+        mb: summary.bytes as f64 / 1_048_576.0,
+        site: site.base(),
+    });
     ExitCode::SUCCESS
 }
 

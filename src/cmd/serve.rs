@@ -5,6 +5,16 @@ use gongkai::serve::{ServeOptions, Server};
 use std::net::IpAddr;
 use std::process::ExitCode;
 
+gongkai::messages! {
+    /// What `gongkai serve` says before and after the preview runs.
+    enum Says {
+        BadBind(bind: String) = "cmd.serve.bad-bind",
+            zh: "--bind 的地址 `{bind}` 写得不对，例如 127.0.0.1 或 0.0.0.0",
+            en: "--bind `{bind}` is not an IP address (e.g. 127.0.0.1)";
+        Stopped = "cmd.serve.stopped", zh: "已停止预览。", en: "Preview stopped.";
+    }
+}
+
 pub struct Args {
     pub port: u16,
     pub bind: String,
@@ -21,20 +31,14 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
         Ok(ip) => ip,
         Err(_) if args.bind == "localhost" => IpAddr::from([127, 0, 0, 1]),
         Err(_) => {
-            eprintln!(
-                "{}",
-                ctx.lang.pick(
-                    &format!("--bind 的地址 `{}` 写得不对，例如 127.0.0.1 或 0.0.0.0", args.bind),
-                    &format!("--bind `{}` is not an IP address (e.g. 127.0.0.1)", args.bind),
-                )
-            );
+            eprintln!("{}", Says::BadBind(args.bind).text(ctx.lang));
             return ExitCode::from(2);
         }
     };
     let lang = ctx.lang;
     // Ctrl+C: say goodbye and leave; nothing is written anywhere, so there is nothing to undo.
     let _ = ctrlc::set_handler(move || {
-        println!("{}", lang.pick("\n已停止预览。", "\nPreview stopped."));
+        println!("\n{}", Says::Stopped.text(lang));
         std::process::exit(0);
     });
     let opts = ServeOptions {

@@ -13,6 +13,44 @@ use std::process::ExitCode;
 /// Name of the folder created beside the exe when no site is found.
 pub const NEW_SITE_DIR: &str = "我的公开栏";
 
+gongkai::messages! {
+    /// What a double-click on gongkai.exe says and asks.
+    enum Says {
+        Starting(site: String) = "start.starting",
+            zh: "网站文件夹：{site}\n正在生成预览，稍后会自动打开浏览器。\n\
+                 · 浏览器里打开的是“工作台”：在那里新建、修改、检查和生成公开内容，不用记事本，也不用命令行。\n\
+                 · 也可以用记事本或 WPS 修改这个文件夹里的 site.toml 和 content 文件夹里的内容，保存后浏览器里的页面会自动刷新。\n\
+                 · 预览不改动已发布的内容；要生成正式网站，请在这个窗口外运行 gongkai build（见使用说明）。\n\
+                 · 用完后直接关闭这个窗口（或按 Ctrl+C）就停止预览。",
+            en: "Site folder: {site}\nStarting the preview; the browser opens shortly. Edit site.toml and the files under content/, \
+                 pages reload on save. Close this window (or press Ctrl+C) to stop.";
+        Placeholders(count: usize) = "start.placeholders",
+            zh: "还有 {count} 处示例内容要改成真实的（改完之前网站不能发布）：",
+            en: "{count} placeholders left to replace before publishing:";
+        Several = "start.several",
+            zh: "这里有几个网站文件夹：",
+            en: "There are several site folders here:";
+        AskNumber = "start.ask-number",
+            zh: "请输入要预览的编号，然后按回车：",
+            en: "Number to preview: ";
+        NoSuchNumber = "start.no-such-number",
+            zh: "没有这个编号。",
+            en: "No such number.";
+        NoSite(dir: String) = "start.no-site",
+            zh: "这里还没有网站文件夹（含 site.toml 的文件夹）。\n可以新建一个带示例内容的网站：{dir}",
+            en: "No site folder here. A new site with example content can be created: {dir}";
+        AskCreate = "start.ask-create",
+            zh: "要新建吗？直接按回车表示“是”，输入 n 再按回车表示“否”：",
+            en: "Create it? Press Enter for yes, type n and Enter for no: ";
+        NoAnswer = "start.no-answer",
+            zh: "没有收到回答，什么也没做。",
+            en: "No answer; nothing done.";
+        Declined = "start.declined",
+            zh: "好的，什么也没做。也可以把网站文件夹放到 gongkai.exe 旁边，再双击 gongkai.exe。",
+            en: "Nothing done. Put a site folder beside gongkai.exe and double-click it again.";
+    }
+}
+
 pub fn run(ctx: &Ctx, root_given: bool) -> ExitCode {
     let here = ctx.root.clone();
     let exe_dir = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf));
@@ -30,30 +68,10 @@ pub fn run(ctx: &Ctx, root_given: bool) -> ExitCode {
     };
     // `.` says nothing to a clerk; the full path says where to look in Explorer.
     let site = std::path::absolute(&site).unwrap_or(site);
-    ctx.say(
-        &format!(
-            "网站文件夹：{}\n正在生成预览，稍后会自动打开浏览器。\n\
-             · 浏览器里打开的是“工作台”：在那里新建、修改、检查和生成公开内容，不用记事本，也不用命令行。\n\
-             · 也可以用记事本或 WPS 修改这个文件夹里的 site.toml 和 content 文件夹里的内容，保存后浏览器里的页面会自动刷新。\n\
-             · 预览不改动已发布的内容；要生成正式网站，请在这个窗口外运行 gongkai build（见使用说明）。\n\
-             · 用完后直接关闭这个窗口（或按 Ctrl+C）就停止预览。",
-            site.display()
-        ),
-        &format!(
-            "Site folder: {}\nStarting the preview; the browser opens shortly. Edit site.toml and the files under content/, \
-             pages reload on save. Close this window (or press Ctrl+C) to stop.",
-            site.display()
-        ),
-    );
+    ctx.say(Says::Starting(site.display().to_string()));
     let left = gongkai::placeholders::find(&site);
     if !left.is_empty() && !ctx.quiet {
-        println!(
-            "{}",
-            ctx.lang.pick(
-                &format!("还有 {} 处示例内容要改成真实的（改完之前网站不能发布）：", left.len()),
-                &format!("{} placeholders left to replace before publishing:", left.len()),
-            )
-        );
+        println!("{}", Says::Placeholders(left.len()).text(ctx.lang));
         for d in &left {
             println!("  {}  {}", d.location(), d.message.text(ctx.lang));
         }
@@ -126,15 +144,15 @@ fn ask(prompt: &str) -> Option<String> {
 }
 
 fn choose(ctx: &Ctx, dirs: &[PathBuf]) -> Option<PathBuf> {
-    ctx.say("这里有几个网站文件夹：", "There are several site folders here:");
+    ctx.say(Says::Several);
     for (i, d) in dirs.iter().enumerate() {
         println!("  {}. {}", i + 1, d.file_name().unwrap_or(d.as_os_str()).to_string_lossy());
     }
-    let answer = ask(ctx.lang.pick("请输入要预览的编号，然后按回车：", "Number to preview: "))?;
+    let answer = ask(&Says::AskNumber.text(ctx.lang))?;
     let picked =
         answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| dirs.get(i));
     if picked.is_none() {
-        eprintln!("{}", ctx.lang.pick("没有这个编号。", "No such number."));
+        eprintln!("{}", Says::NoSuchNumber.text(ctx.lang));
     }
     picked.cloned()
 }
@@ -147,29 +165,14 @@ pub fn is_yes(answer: &str) -> bool {
 
 fn offer_new(ctx: &Ctx, base: &Path) -> Option<PathBuf> {
     let dir = base.join(NEW_SITE_DIR);
-    ctx.say(
-        &format!(
-            "这里还没有网站文件夹（含 site.toml 的文件夹）。\n可以新建一个带示例内容的网站：{}",
-            dir.display()
-        ),
-        &format!(
-            "No site folder here. A new site with example content can be created: {}",
-            dir.display()
-        ),
-    );
-    let prompt = ctx.lang.pick(
-        "要新建吗？直接按回车表示“是”，输入 n 再按回车表示“否”：",
-        "Create it? Press Enter for yes, type n and Enter for no: ",
-    );
-    let Some(answer) = ask(prompt) else {
-        eprintln!("{}", ctx.lang.pick("没有收到回答，什么也没做。", "No answer; nothing done."));
+    ctx.say(Says::NoSite(dir.display().to_string()));
+    let prompt = Says::AskCreate.text(ctx.lang);
+    let Some(answer) = ask(&prompt) else {
+        eprintln!("{}", Says::NoAnswer.text(ctx.lang));
         return None;
     };
     if !is_yes(&answer) {
-        ctx.say(
-            "好的，什么也没做。也可以把网站文件夹放到 gongkai.exe 旁边，再双击 gongkai.exe。",
-            "Nothing done. Put a site folder beside gongkai.exe and double-click it again.",
-        );
+        ctx.say(Says::Declined);
         return None;
     }
     if super::init::run(ctx, &dir) != ExitCode::SUCCESS {

@@ -40,7 +40,8 @@ pub use crate::settings::notice::NoticeSpec;
 pub const MAX_DAYS: i64 = 1000;
 
 /// How the days of a period are counted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Count {
     /// Official working days (法定工作日).
     Working,
@@ -347,8 +348,9 @@ fn days_between(a: Date, b: Date) -> i64 {
     b.duration_since(a).as_secs() / 86_400
 }
 
-/// Where a notice stands on a given day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a notice stands on a given day (serialised as data of the workbench's messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
 pub enum Status {
     /// Before `start`.
     Upcoming { starts: Date },

@@ -107,52 +107,58 @@ impl PortalReport {
         self.villages.iter().filter(|v| matches!(v.state, State::Failed { .. }))
     }
 
-    /// `3 个村已更新，1 个未变，1 个未能更新：下湾村（2 个错误）`
-    pub fn line_zh(&self) -> String {
-        let n = |s: &str| self.villages.iter().filter(|v| v.state.key() == s).count();
-        let mut parts = vec![format!("{} 个村已更新", n("built"))];
-        if n("unchanged") > 0 {
-            let names: Vec<String> = self
+    /// What the build did, in one line.
+    pub fn line(&self) -> PortalSummary {
+        let unchanged = self.villages.iter().filter(|v| v.state == State::Unchanged);
+        PortalSummary {
+            built: self.villages.iter().filter(|v| v.state == State::Built).count(),
+            unchanged: unchanged.map(display_name).collect(),
+            failed: self
                 .villages
                 .iter()
-                .filter(|v| v.state == State::Unchanged)
-                .map(display_name)
-                .collect();
-            // A county's hundreds of names would drown the line: the first few.
-            let mut shown = names.iter().take(5).cloned().collect::<Vec<_>>().join("、");
-            if names.len() > 5 {
-                shown.push_str(" 等");
-            }
-            parts.push(format!("{} 个未变，跳过（{shown}）", n("unchanged")));
+                .filter_map(|v| match v.state {
+                    State::Failed { errors } => Some((display_name(v), errors)),
+                    _ => None,
+                })
+                .collect(),
         }
-        let failed: Vec<String> = self
-            .failed()
-            .map(|v| match v.state {
-                State::Failed { errors } => format!("{}（{errors} 个错误）", display_name(v)),
-                _ => String::new(),
-            })
-            .collect();
-        if !failed.is_empty() {
-            parts.push(format!("{} 个未能更新：{}", failed.len(), failed.join("、")));
-        }
-        parts.join("，")
     }
+}
 
-    pub fn line_en(&self) -> String {
-        let n = |s: &str| self.villages.iter().filter(|v| v.state.key() == s).count();
-        let mut s = format!("{} sites built, {} unchanged (skipped)", n("built"), n("unchanged"));
-        let failed: Vec<String> = self
-            .failed()
-            .map(|v| match v.state {
-                State::Failed { errors } => format!("{} ({errors} errors)", display_name(v)),
-                _ => String::new(),
-            })
-            .collect();
-        if !failed.is_empty() {
-            s.push_str(&format!(", {} failed: {}", failed.len(), failed.join(", ")));
-        }
-        s
-    }
+crate::messages! {
+    /// What a portal build did: the villages built, those unchanged (skipped) by name, and
+    /// those that failed with their error counts.
+    pub struct PortalSummary {
+        pub built: usize,
+        pub unchanged: Vec<String>,
+        pub failed: Vec<(String, usize)>,
+    } = "portal.summary",
+        zh: {
+            let mut parts = vec![format!("{built} 个村已更新")];
+            if !unchanged.is_empty() {
+                // A county's hundreds of names would drown the line: the first few.
+                let mut shown = unchanged.iter().take(5).cloned().collect::<Vec<_>>().join("、");
+                if unchanged.len() > 5 {
+                    shown.push_str(" 等");
+                }
+                parts.push(format!("{} 个未变，跳过（{shown}）", unchanged.len()));
+            }
+            if !failed.is_empty() {
+                let names: Vec<String> =
+                    failed.iter().map(|(v, errors)| format!("{v}（{errors} 个错误）")).collect();
+                parts.push(format!("{} 个未能更新：{}", failed.len(), names.join("、")));
+            }
+            parts.join("，")
+        },
+        en: {
+            let mut s = format!("{built} sites built, {} unchanged (skipped)", unchanged.len());
+            if !failed.is_empty() {
+                let names: Vec<String> =
+                    failed.iter().map(|(v, errors)| format!("{v} ({errors} errors)")).collect();
+                s.push_str(&format!(", {} failed: {}", failed.len(), names.join(", ")));
+            }
+            s
+        };
 }
 
 /// The village's site title, or its folder name when it was never built.

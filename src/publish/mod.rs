@@ -14,6 +14,7 @@ pub mod error;
 pub mod plan;
 pub mod progress;
 pub mod remote;
+pub mod says;
 pub mod secrets;
 pub mod target;
 

@@ -60,21 +60,13 @@ impl Hosts {
     pub fn refusal(&self, host: Option<&str>) -> String {
         let host: String =
             host.unwrap_or("").chars().filter(|c| !c.is_control()).take(100).collect();
-        let (url, port) = (&self.url, self.port);
-        let (lan_zh, lan_en) = if self.any_ip {
-            (
-                format!(
-                    "别的电脑或手机请用这台电脑的 IP 地址加端口打开，例如 http://192.168.1.5:{port}/ 。"
-                ),
-                format!(" From another device, use this computer's IP address and port {port}."),
-            )
-        } else {
-            (String::new(), String::new())
+        let says = super::says::HttpSays::ForeignHost {
+            host,
+            url: self.url.clone(),
+            port: self.port,
+            lan: self.any_ip,
         };
-        format!(
-            "拒绝访问：这个请求的主机名“{host}”不是本机的预览地址，可能是别的网站在冒用本机（DNS 重绑定）。请在浏览器地址栏直接输入 {url} 打开预览。{lan_zh}\n\
-             Forbidden: the host “{host}” is not this preview's address (a page may be trying DNS rebinding). Open {url} in the address bar.{lan_en}\n"
-        )
+        says.both()
     }
 }
 

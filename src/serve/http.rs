@@ -8,6 +8,7 @@
 //! ([`super::guard`]).
 
 use super::livereload;
+use super::says::HttpSays;
 use super::{Shared, Snapshot};
 use crate::mime::content_type;
 use std::path::Path;
@@ -140,7 +141,7 @@ pub fn handle(req: Request, shared: &Shared) {
         return crate::workbench::handle(req, &shared.workbench);
     }
     if !matches!(req.method(), Method::Get | Method::Head) {
-        let _ = req.respond(text(405, "只支持 GET 和 HEAD 请求\n"));
+        let _ = req.respond(text(405, &HttpSays::Method.line(shared.workbench.lang)));
         return;
     }
     let path_only = url.split(['?', '#']).next().unwrap_or("");
@@ -160,7 +161,7 @@ pub fn handle(req: Request, shared: &Shared) {
         _ => {}
     }
     let Ok(target) = parse_target(&url) else {
-        let _ = req.respond(text(403, "禁止访问：地址里不能有 .. 、反斜杠或编码过的斜杠\n"));
+        let _ = req.respond(text(403, &HttpSays::BadPath.line(shared.workbench.lang)));
         return;
     };
     let snapshot = shared.snapshot();
@@ -183,7 +184,8 @@ pub fn handle(req: Request, shared: &Shared) {
         }
         None => {
             let page = format!(
-                "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>找不到页面</title><body><h1>找不到这个页面</h1><p><a href=\"/\">回到首页</a></p>{}</body></html>",
+                "{}{}</body></html>",
+                HttpSays::NotFoundPage.text(shared.workbench.lang),
                 livereload::script_tag(&snapshot.build)
             );
             let _ = req.respond(bytes(404, page.into_bytes(), "text/html; charset=utf-8"));
@@ -199,7 +201,7 @@ fn foreign_host(req: &Request, shared: &Shared) -> Option<String> {
     match shared.hosts.get() {
         Some(allowed) if allowed.allows(&hosts, http10) => None,
         Some(allowed) => Some(allowed.refusal(hosts.first().copied())),
-        None => Some("服务器还没有准备好\nNot ready yet\n".to_string()),
+        None => Some(HttpSays::NotReady.both()),
     }
 }
 
@@ -234,7 +236,7 @@ fn respond_body(
                         .with_header(header("X-Content-Type-Options", "nosniff"));
                     req.respond(r)
                 }
-                None => req.respond(text(404, "找不到这个文件\n")),
+                None => req.respond(text(404, &HttpSays::FileGone.line(shared.workbench.lang))),
             }
         }
     }

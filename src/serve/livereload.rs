@@ -34,14 +34,6 @@ pub const PING: Duration = Duration::from_secs(15);
 /// live_reload_streams` in site.toml changes it.
 pub const MAX_CLIENTS: usize = 200;
 
-/// What a tab past the limit is told, with `Retry-After`.
-fn busy_text(max: usize) -> String {
-    format!(
-        "实时刷新的连接太多（最多 {max} 个）：请关掉一些预览页面，这个页面稍后会自动重试。\n\
-         Too many live-reload streams (at most {max}): close some preview tabs; this one retries by itself.\n"
-    )
-}
-
 /// What the page is told.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -154,7 +146,8 @@ impl Hub {
     pub fn subscribe(&self, req: Request) {
         let max = self.max.load(Ordering::SeqCst);
         let Some(slot) = Slot::take(&self.live, max) else {
-            let busy = Response::from_string(busy_text(max))
+            // What a tab past the limit is told, with `Retry-After`.
+            let busy = Response::from_string(super::says::HttpSays::TooManyStreams(max).both())
                 .with_status_code(503)
                 .with_header(header("Content-Type", "text/plain; charset=utf-8"))
                 .with_header(header("Retry-After", "5"))

@@ -37,6 +37,7 @@ macro_rules! errln {
 
 pub mod http;
 pub mod livereload;
+pub mod says;
 pub mod watch;
 
 use crate::diagnostic::{Diagnostics, Lang};
@@ -44,6 +45,7 @@ use crate::output::Contents;
 use crate::pipeline::{BuildOptions, Generated};
 use http::Body;
 use jiff::civil::Date;
+use says::{ServeSays, Why};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -215,8 +217,8 @@ pub struct Server {
 impl Server {
     pub fn new(opts: ServeOptions) -> Result<Server, String> {
         let root = std::fs::canonicalize(&opts.root).map_err(|e| {
-            format!("{}: {e}", opts.lang.pick("找不到网站文件夹", "site folder not found"),)
-                + &format!(" ({})", opts.root.display())
+            let root = opts.root.display().to_string();
+            ServeSays::NoSiteFolder { reason: e.to_string(), root }.text(opts.lang)
         })?;
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -259,9 +261,9 @@ impl Server {
         self.shared.clone()
     }
 
-    fn say(&self, zh: &str, en: &str) {
+    fn say(&self, m: ServeSays) {
         if !self.opts.quiet {
-            outln!("{}", self.opts.lang.pick(zh, en));
+            outln!("{}", m.text(self.opts.lang));
             let _ = std::io::stdout().flush();
         }
     }
@@ -278,7 +280,7 @@ impl Server {
 
     /// Builds once and publishes the result to open tabs. `why` names what changed;
     /// `changed` are the files saved since the last build.
-    pub fn rebuild(&mut self, why: &str, changed: &[PathBuf]) {
+    pub fn rebuild(&mut self, why: Option<Why>, changed: &[PathBuf]) {
         let started = Instant::now();
         let result = crate::pipeline::generate_preview(&self.build_options(), &self.cache, changed);
         match result {
@@ -325,29 +327,7 @@ impl Server {
                 }
                 self.printed = now.into_iter().collect();
                 let tabs = self.shared.hub.clients();
-                let what = match updated {
-                    Some(n) => self
-                        .opts
-                        .lang
-                        .pick(
-                            &format!("更新了 {n} 个文件（共 {pages} 个页面）"),
-                            &format!("{n} files updated ({pages} pages)"),
-                        )
-                        .to_string(),
-                    None => self
-                        .opts
-                        .lang
-                        .pick(&format!("{pages} 个页面"), &format!("{pages} pages"))
-                        .to_string(),
-                };
-                self.say(
-                    &format!(
-                        "已更新{why}：{what}，用时 {ms} 毫秒，已通知 {tabs} 个浏览器页面（站内搜索和校验清单随后更新）"
-                    ),
-                    &format!(
-                        "Rebuilt{why}: {what} in {ms} ms, {tabs} tabs notified (search index and checksums follow)"
-                    ),
-                );
+                self.say(ServeSays::Rebuilt { why, updated, pages, ms, tabs });
             }
             Err(diags) => {
                 self.shared.workbench.record_failed(&diags);
@@ -360,17 +340,7 @@ impl Server {
                     .collect::<Vec<_>>()
                     .join("\n\n");
                 self.shared.hub.failed(text, n);
-                errln!(
-                    "{}",
-                    self.opts.lang.pick(
-                        &format!(
-                            "生成失败{why}：共 {n} 个错误，请按上面的提示修改。浏览器里会显示同样的提示，页面仍是上一次成功生成的版本。"
-                        ),
-                        &format!(
-                            "Build failed{why} with {n} errors. The browser shows them over the last good pages."
-                        ),
-                    )
-                );
+                errln!("{}", ServeSays::BuildFailed { why, errors: n }.text(self.opts.lang));
             }
         }
     }
@@ -380,12 +350,10 @@ impl Server {
         // Watch first: a file saved during the first build or before the URL is printed must
         // still cause a rebuild.
         let (tx, rx) = mpsc::channel();
-        let mut watcher =
-            watch::Watcher::start(&self.opts.root, self.opts.poll, tx).map_err(|e| {
-                format!("{}: {e}", self.opts.lang.pick("无法监视文件变化", "cannot watch files"))
-            })?;
-        self.say("正在生成预览…", "Building the preview…");
-        self.rebuild("", &[]);
+        let mut watcher = watch::Watcher::start(&self.opts.root, self.opts.poll, tx)
+            .map_err(|e| ServeSays::CannotWatch(e.to_string()).text(self.opts.lang))?;
+        self.say(ServeSays::Building);
+        self.rebuild(None, &[]);
         let listener = self.bind()?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let url = local_url(addr);
@@ -399,22 +367,13 @@ impl Server {
         let _ = self.shared.workbench.addr.set(addr);
         let wb_url = self.shared.workbench.url(&url);
         // One parseable line each, always printed (tests and scripts read them).
-        outln!("{} {url}", self.opts.lang.pick("预览地址", "Preview at"));
-        outln!("{} {wb_url}", self.opts.lang.pick("工作台", "Workbench at"));
+        outln!("{}", ServeSays::PreviewAt(url.clone()).text(self.opts.lang));
+        outln!("{}", ServeSays::WorkbenchAt(wb_url.clone()).text(self.opts.lang));
         let _ = std::io::stdout().flush();
         if addr.ip().is_unspecified() {
-            errln!(
-                "{}",
-                self.opts.lang.pick(
-                    "注意：预览对同一网络里的所有电脑和手机开放（--bind 0.0.0.0）。草稿也能被看到，用完请按 Ctrl+C 关闭。",
-                    "Warning: the preview is open to every device on the network (drafts included).",
-                )
-            );
+            errln!("{}", ServeSays::OpenToNetwork.text(self.opts.lang));
         }
-        self.say(
-            "保存文件后浏览器会自动刷新。按 Ctrl+C 停止预览。",
-            "Pages reload when you save. Press Ctrl+C to stop.",
-        );
+        self.say(ServeSays::ReloadHint);
         if self.opts.open {
             open_browser(&wb_url);
         }
@@ -425,10 +384,7 @@ impl Server {
                 Ok(batch) => batch,
                 Err(RecvTimeoutError::Timeout) => {
                     if self.until_next_change() == Some(Duration::ZERO) {
-                        self.rebuild(
-                            self.opts.lang.pick("（公示状态按日期变化）", " (date changed)"),
-                            &[],
-                        );
+                        self.rebuild(Some(Why::DateChanged), &[]);
                     }
                     continue;
                 }
@@ -451,7 +407,8 @@ impl Server {
                     }
                     Err(errors) => {
                         for e in errors {
-                            errln!("{}: {e}", self.opts.lang.pick("监视文件时出错", "watch error"));
+                            let says = ServeSays::WatchError(e.to_string());
+                            errln!("{}", says.text(self.opts.lang));
                         }
                         // Events may have been lost: the rebuild re-reads every file.
                         changed.push(self.opts.root.join("site.toml"));
@@ -465,13 +422,13 @@ impl Server {
             if !changed.is_empty() {
                 self.cache.invalidate(&changed);
                 let why = self.describe(&changed);
-                self.rebuild(&why, &changed);
+                self.rebuild(why, &changed);
             }
         }
     }
 
-    /// `（content/village/a.md）` or `（content/village/a.md 等 12 个文件）`.
-    fn describe(&self, changed: &[PathBuf]) -> String {
+    /// The saved source files by name (`None` when none of them is a source file).
+    fn describe(&self, changed: &[PathBuf]) -> Option<Why> {
         let mut rel: Vec<String> = changed
             .iter()
             .filter(|p| watch::is_source_path(&self.opts.root, p))
@@ -479,11 +436,8 @@ impl Server {
             .collect();
         rel.sort();
         rel.dedup();
-        match rel.len() {
-            0 => String::new(),
-            1 => format!("（{}）", rel[0]),
-            n => format!("（{} 等 {n} 个文件）", rel[0]),
-        }
+        let count = rel.len();
+        rel.into_iter().next().map(|first| Why::Files { first, count })
     }
 
     /// Time until the Beijing midnight that starts `next_change` (zero once it has passed).
@@ -506,20 +460,13 @@ impl Server {
                 Ok(l) => return Ok(l),
                 Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
                     let next = port.checked_add(1).ok_or_else(|| e.to_string())?;
-                    self.say(
-                        &format!("端口 {port} 已被占用，改用 {next}"),
-                        &format!("Port {port} is in use, trying {next}"),
-                    );
+                    self.say(ServeSays::PortInUse { port, next });
                     port = next;
                 }
                 Err(e) => return Err(format!("{ip}:{port}: {e}")),
             }
         }
-        Err(self
-            .opts
-            .lang
-            .pick("找不到空闲端口，请用 --port 指定一个", "no free port found; pass --port")
-            .to_string())
+        Err(ServeSays::NoFreePort.text(self.opts.lang))
     }
 }
 
@@ -560,19 +507,8 @@ fn start_tail_worker(
             };
             cache.finish_tail();
             if published && !quiet {
-                outln!(
-                    "{}",
-                    lang.pick(
-                        &format!(
-                            "站内搜索和校验清单已更新（{} 毫秒）",
-                            started.elapsed().as_millis()
-                        ),
-                        &format!(
-                            "Search index and checksums updated in {} ms",
-                            started.elapsed().as_millis()
-                        ),
-                    )
-                );
+                let says = ServeSays::TailDone(started.elapsed().as_millis());
+                outln!("{}", says.text(lang));
                 let _ = std::io::stdout().flush();
             }
         }

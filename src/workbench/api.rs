@@ -6,7 +6,7 @@ use super::guard::{self, Refusal};
 use super::jobs::Job;
 use super::store::{self, StoreError};
 use super::{Diag, PREFIX, State, form};
-use crate::diagnostic::{Diagnostics, Lang};
+use crate::diagnostic::{Diagnostics, Lang, Msg};
 use crate::pipeline::{self, BuildOptions};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -20,6 +20,98 @@ const STYLE: &str = include_str!("assets/app.css");
 /// The largest JSON request (a posting's text).
 const MAX_JSON: u64 = 8 * 1024 * 1024;
 
+crate::messages! {
+    /// Why the workbench refuses or fails a request (answered as `error` and `error_en`).
+    pub enum ApiError {
+        TooLarge(mb: u64) = "workbench.too-large",
+            zh: "文件太大：最多 {mb} MB。请先压缩或拆分后再上传。",
+            en: "request body too large";
+        Unreadable(reason: String) = "workbench.unreadable",
+            zh: "读取请求失败：{reason}",
+            en: "cannot read the request";
+        Malformed(reason: String) = "workbench.malformed",
+            zh: "请求的格式不对：{reason}",
+            en: "malformed request: {reason}";
+        Method = "workbench.method", zh: "只支持 GET 和 POST 请求", en: "GET or POST only";
+        NoSuchAddress = "workbench.no-such-address", zh: "工作台里没有这个地址", en: "not found";
+        NoSuchApi = "workbench.no-such-api", zh: "工作台里没有这个功能", en: "no such API";
+        NoSuchJob = "workbench.no-such-job",
+            zh: "没有找到这项任务（gongkai 可能重新启动过）。请再点一次按钮。",
+            en: "no such job";
+        FormErrors = "workbench.form-errors",
+            zh: "表单里有没填好的地方，请看各项旁边的提示。",
+            en: "the form has errors";
+        SettingsErrors = "workbench.settings-errors",
+            zh: "设置里有没填好的地方，请看各项旁边的提示。",
+            en: "the settings have errors";
+        NothingToMask { path: String, line: usize } = "workbench.nothing-to-mask",
+            zh: "{path} 第 {line} 行没有找到要遮盖的号码（可能已经改过了）。请刷新后再看。",
+            en: "no finding at that place";
+        NothingToRemove { path: String, line: usize } = "workbench.nothing-to-remove",
+            zh: "{path} 第 {line} 行没有找到要删除的号码（可能已经改过了）。请刷新后再看。",
+            en: "no finding at that place";
+        NotInBundle(path: String) = "workbench.not-in-bundle",
+            zh: "{path} 不在任何一篇公开内容的文件夹里，工作台不能替它删除。请直接在文件夹里处理这个文件。",
+            en: "the file is not in a posting's bundle";
+        Published(path: String) = "workbench.published",
+            zh: "{path} 已经发布过，不能直接删除：公开过的内容是公开记录，它的网址可能已印在二维码上。请写上撤回原因，工作台会在它的设置里加上 withdrawn（撤回日期和原因），这个网址以后显示撤回说明。",
+            en: "published postings are withdrawn with a note, not deleted";
+        /// Another job (`check`, `build` or `publish`) is running.
+        Busy(kind: &'static str) = "workbench.busy",
+            zh: {
+                // The name the clerk knows the job by, from its button.
+                let what = match *kind {
+                    "check" => "检查",
+                    "build" => "生成",
+                    _ => "发布",
+                };
+                format!("正在{what}，一次只能做一件事。请等{what}完成后再点。")
+            },
+            en: "a {kind} is running; wait until it is done";
+    }
+}
+
+crate::messages! {
+    /// What is wrong with a value of the settings form; each code is the field's.
+    pub enum SettingsError {
+        TitleEmpty = "workbench.title", zh: "标题不能空着。", en: "title is required";
+        BadDate(date: String) = "workbench.date",
+            zh: "日期 “{date}” 看不懂，请写成 2026-09-30 这样（年-月-日）。",
+            en: "date must look like 2026-09-30";
+        BadDays { days: i64, max: i64 } = "workbench.days",
+            zh: "公示天数 {days} 不对，请写 1 到 {max} 之间的整数。",
+            en: "days out of range";
+        UnknownCount = "workbench.count", zh: "请从列表里选怎么数天数。", en: "unknown count";
+    }
+}
+
+crate::messages! {
+    /// What 检查 and 生成 say as they run, and their summaries (the CLI's sentences, shorter
+    /// in English).
+    pub enum JobSays {
+        Checking = "workbench.checking", zh: "正在检查整个网站…", en: "Checking the whole site…";
+        Checked { errors: usize, warnings: usize, pages: usize } = "workbench.checked",
+            zh: "检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {pages} 个页面。",
+            en: "{errors} errors, {warnings} warnings";
+        CheckFailed { errors: usize, warnings: usize } = "workbench.check-failed",
+            zh: "检查完成：{errors} 个错误，{warnings} 条提醒。请按提示修改后再发布。",
+            en: "{errors} errors, {warnings} warnings";
+        Building(out: String) = "workbench.building",
+            zh: "正在生成网站到 {out} …",
+            en: "Building the site into {out} …";
+        Built { pages: usize, files: usize, secs: f64, warnings: usize, out: String }
+            = "workbench.built",
+            zh: {
+                let warn = if *warnings > 0 { format!("，有 {warnings} 条提醒") } else { String::new() };
+                format!("已生成 {pages} 个页面（共 {files} 个文件），用时 {secs:.1} 秒{warn}。输出在 {out}")
+            },
+            en: "built";
+        BuildFailed(errors: usize) = "workbench.build-failed",
+            zh: "没有生成：共 {errors} 个错误，已发布的内容没有改动。请按提示修改。",
+            en: "build failed";
+    }
+}
+
 /// A status and a JSON body.
 struct Answer {
     status: u16,
@@ -30,13 +122,15 @@ fn ok(body: Value) -> Answer {
     Answer { status: 200, body }
 }
 
-fn fail(status: u16, zh: &str, en: &str) -> Answer {
-    Answer { status, body: json!({ "error": zh, "error_en": en }) }
+/// Both texts: the page shows `error`, scripts and maintainers may read `error_en`.
+fn fail(status: u16, m: impl Into<Msg>) -> Answer {
+    let m = m.into();
+    Answer { status, body: json!({ "error": m.zh(), "error_en": m.en() }) }
 }
 
 impl From<StoreError> for Answer {
     fn from(e: StoreError) -> Answer {
-        let mut a = fail(e.status(), &e.zh(), &e.en());
+        let mut a = fail(e.status(), &e);
         if let StoreError::Conflict { current, version, .. } = &e {
             a.body["conflict"] = json!({ "current": current, "version": version });
         }
@@ -119,13 +213,7 @@ fn param<'a>(q: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 fn read_body(req: &mut Request, limit: u64) -> Result<Vec<u8>, Answer> {
-    let too_big = || {
-        fail(
-            413,
-            &format!("文件太大：最多 {} MB。请先压缩或拆分后再上传。", limit / 1024 / 1024),
-            "request body too large",
-        )
-    };
+    let too_big = || fail(413, ApiError::TooLarge(limit / 1024 / 1024));
     if req.body_length().is_some_and(|n| n as u64 > limit) {
         return Err(too_big());
     }
@@ -133,7 +221,7 @@ fn read_body(req: &mut Request, limit: u64) -> Result<Vec<u8>, Answer> {
     req.as_reader()
         .take(limit + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| fail(400, &format!("读取请求失败：{e}"), "cannot read the request"))?;
+        .map_err(|e| fail(400, ApiError::Unreadable(e.to_string())))?;
     if buf.len() as u64 > limit {
         return Err(too_big());
     }
@@ -141,8 +229,7 @@ fn read_body(req: &mut Request, limit: u64) -> Result<Vec<u8>, Answer> {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, Answer> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| fail(400, &format!("请求的格式不对：{e}"), &format!("malformed request: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| fail(400, ApiError::Malformed(e.to_string())))
 }
 
 /// Entry point for every URL under [`PREFIX`].
@@ -155,7 +242,7 @@ pub fn handle(mut req: Request, state: &State) {
         Method::Get | Method::Head => false,
         Method::Post => true,
         _ => {
-            respond_json(req, fail(405, "只支持 GET 和 POST 请求", "GET or POST only"));
+            respond_json(req, fail(405, ApiError::Method));
             return;
         }
     };
@@ -185,7 +272,7 @@ pub fn handle(mut req: Request, state: &State) {
             let q = query(&url);
             let a = match rest.strip_prefix("/api/") {
                 Some(name) => route(&mut req, state, write, name, &q).unwrap_or_else(|a| a),
-                None => fail(404, "工作台里没有这个地址", "not found"),
+                None => fail(404, ApiError::NoSuchAddress),
             };
             respond_json(req, a);
         }
@@ -193,7 +280,7 @@ pub fn handle(mut req: Request, state: &State) {
 }
 
 fn refusal(r: Refusal) -> Answer {
-    fail(r.status(), &r.zh(), &r.en())
+    fail(r.status(), r)
 }
 
 fn route(
@@ -279,11 +366,7 @@ fn route(
             let composed = match form::compose(&d, state) {
                 Ok(c) => c,
                 Err(errors) => {
-                    let mut a = fail(
-                        422,
-                        "表单里有没填好的地方，请看各项旁边的提示。",
-                        "the form has errors",
-                    );
+                    let mut a = fail(422, ApiError::FormErrors);
                     a.body["fields"] = serde_json::to_value(errors).unwrap_or_default();
                     return Ok(a);
                 }
@@ -385,14 +468,10 @@ fn route(
             let from: usize = param(q, "from").parse().unwrap_or(0);
             match state.jobs.get(id) {
                 Some(job) => ok(job.view(from)),
-                None => fail(
-                    404,
-                    "没有找到这项任务（gongkai 可能重新启动过）。请再点一次按钮。",
-                    "no such job",
-                ),
+                None => fail(404, ApiError::NoSuchJob),
             }
         }
-        _ => fail(404, "工作台里没有这个功能", "no such API"),
+        _ => fail(404, ApiError::NoSuchApi),
     })
 }
 
@@ -427,7 +506,7 @@ fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
     let mut changes: Vec<(&str, String)> = Vec::new();
     if let Some(t) = s.title.as_deref().map(str::trim) {
         if t.is_empty() {
-            errors.push(field_error("title", "标题不能空着。", "title is required"));
+            errors.push(field_error("title", SettingsError::TitleEmpty));
         } else {
             changes.push(("title", toml_string(t)));
         }
@@ -435,11 +514,7 @@ fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
     if let Some(d) = s.date.as_deref().map(str::trim) {
         match crate::date::parse_date(d) {
             Some(date) => changes.push(("date", crate::date::format_iso(date))),
-            None => errors.push(field_error(
-                "date",
-                &format!("日期 “{d}” 看不懂，请写成 2026-09-30 这样（年-月-日）。"),
-                "date must look like 2026-09-30",
-            )),
+            None => errors.push(field_error("date", SettingsError::BadDate(d.to_string()))),
         }
     }
     if let Some(p) = s.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
@@ -457,22 +532,18 @@ fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
         if (1..=crate::notice::MAX_DAYS).contains(&n) {
             changes.push(("notice.days", n.to_string()));
         } else {
-            errors.push(field_error(
-                "days",
-                &format!("公示天数 {n} 不对，请写 1 到 {} 之间的整数。", crate::notice::MAX_DAYS),
-                "days out of range",
-            ));
+            let max = crate::notice::MAX_DAYS;
+            errors.push(field_error("days", SettingsError::BadDays { days: n, max }));
         }
     }
     if let Some(c) = s.count.as_deref().filter(|c| !c.is_empty()) {
         match crate::notice::Count::parse(c) {
             Some(c) => changes.push(("notice.count", toml_string(c.as_str()))),
-            None => errors.push(field_error("count", "请从列表里选怎么数天数。", "unknown count")),
+            None => errors.push(field_error("count", SettingsError::UnknownCount)),
         }
     }
     if !errors.is_empty() {
-        let mut a =
-            fail(422, "设置里有没填好的地方，请看各项旁边的提示。", "the settings have errors");
+        let mut a = fail(422, ApiError::SettingsErrors);
         a.body["fields"] = serde_json::to_value(errors).unwrap_or_default();
         return Ok(a);
     }
@@ -480,7 +551,7 @@ fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
     let new = match crate::compose::set_keys(&text, &pairs) {
         Ok(t) => t,
         Err(e) => {
-            let mut a = fail(422, &e.zh, &e.en);
+            let mut a = field_fail(&e);
             a.body["fields"] = json!([e]);
             return Ok(a);
         }
@@ -489,13 +560,28 @@ fn settings(state: &State, s: &Settings) -> Result<Answer, Answer> {
     Ok(ok(json!({ "version": v, "text": new })))
 }
 
-fn field_error(field: &str, zh: &str, en: &str) -> crate::compose::FieldError {
+fn field_error(field: &str, e: SettingsError) -> crate::compose::FieldError {
     crate::compose::FieldError {
         field: field.into(),
-        code: format!("workbench.{field}"),
-        zh: zh.into(),
-        en: en.into(),
+        code: e.code().into(),
+        zh: e.zh(),
+        en: e.en(),
         warning: false,
+    }
+}
+
+/// A form error the library made (its texts are already both there) as a `422`.
+fn field_fail(e: &crate::compose::FieldError) -> Answer {
+    Answer { status: 422, body: json!({ "error": e.zh, "error_en": e.en }) }
+}
+
+crate::messages! {
+    /// The list's label of a posting file the last preview build did not get to.
+    pub enum Unbuilt {
+        Elsewhere = "workbench.state-unbuilt",
+            zh: "未生成（网站别处有错误）",
+            en: "not built (errors elsewhere)";
+        Errors = "workbench.state-failed", zh: "有错误，未生成", en: "errors, not built";
     }
 }
 
@@ -543,11 +629,8 @@ fn postings(state: &State) -> Answer {
             "path": path, "section": section, "section_title": section,
             "title": path.rsplit('/').next().unwrap_or(""), "date": "", "kind": null,
             "bundle": bundle, "state": "unbuilt",
-            "label": if diags.is_empty() {
-                state.lang.pick("未生成（网站别处有错误）", "not built (errors elsewhere)")
-            } else {
-                state.lang.pick("有错误，未生成", "errors, not built")
-            },
+            "label": if diags.is_empty() { Unbuilt::Elsewhere } else { Unbuilt::Errors }
+                .text(state.lang),
             "url": "", "diagnostics": diags,
         }));
     }
@@ -629,7 +712,7 @@ fn import_docx(
     let name = store::sanitize_name(name)?;
     let bytes = read_body(req, state.max_upload)?;
     let imported = crate::import::docx_to_posting(&bytes, &name, &allow_list(state))
-        .map_err(|e| fail(422, &e.zh(), &e.en()))?;
+        .map_err(|e| fail(422, e))?;
     let section = if section.is_empty() { "village" } else { section };
     let today = state.today();
     let title = imported.front.title.clone().unwrap_or_else(|| name.clone());
@@ -673,11 +756,7 @@ fn mask(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, 
     let root = &state.root;
     let (text, version) = store::read(root, rel)?;
     let Some(f) = finding_at(state, &text, line, column) else {
-        return Ok(fail(
-            404,
-            &format!("{rel} 第 {line} 行没有找到要遮盖的号码（可能已经改过了）。请刷新后再看。"),
-            "no finding at that place",
-        ));
+        return Ok(fail(404, ApiError::NothingToMask { path: rel.into(), line }));
     };
     let masked = crate::privacy::mask_markdown(&text, std::slice::from_ref(&f));
     let v = store::save(root, rel, masked.as_bytes(), &version, state.history)?;
@@ -706,11 +785,7 @@ fn finding_at(
 fn remove_text(state: &State, rel: &str, line: usize, column: usize) -> Result<Answer, Answer> {
     let (text, version) = store::read(&state.root, rel)?;
     let Some(f) = finding_at(state, &text, line, column) else {
-        return Ok(fail(
-            404,
-            &format!("{rel} 第 {line} 行没有找到要删除的号码（可能已经改过了）。请刷新后再看。"),
-            "no finding at that place",
-        ));
+        return Ok(fail(404, ApiError::NothingToRemove { path: rel.into(), line }));
     };
     let mut new = text.clone();
     new.replace_range(f.range.clone(), "");
@@ -730,13 +805,7 @@ fn remove_file(state: &State, rel: &str) -> Result<Answer, Answer> {
     let mut dir = rel;
     let posting = loop {
         let Some((up, _)) = dir.rsplit_once('/') else {
-            return Ok(fail(
-                422,
-                &format!(
-                    "{rel} 不在任何一篇公开内容的文件夹里，工作台不能替它删除。请直接在文件夹里处理这个文件。"
-                ),
-                "the file is not in a posting's bundle",
-            ));
+            return Ok(fail(422, ApiError::NotInBundle(rel.into())));
         };
         dir = up;
         let candidate = format!("{dir}/index.md");
@@ -748,7 +817,7 @@ fn remove_file(state: &State, rel: &str) -> Result<Answer, Answer> {
     let (text, version) = store::read(root, &posting)?;
     let edited = match crate::compose::remove_attachment(&text, file) {
         Ok(t) => t,
-        Err(e) => return Ok(fail(422, &e.zh, &e.en)),
+        Err(e) => return Ok(field_fail(&e)),
     };
     let v = match &edited {
         Some(new) => store::save(root, &posting, new.as_bytes(), &version, state.history)?,
@@ -783,13 +852,7 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
         return Ok(ok(json!({ "recycled": to })));
     }
     if note.is_empty() {
-        return Ok(fail(
-            409,
-            &format!(
-                "{rel} 已经发布过，不能直接删除：公开过的内容是公开记录，它的网址可能已印在二维码上。请写上撤回原因，工作台会在它的设置里加上 withdrawn（撤回日期和原因），这个网址以后显示撤回说明。"
-            ),
-            "published postings are withdrawn with a note, not deleted",
-        ));
+        return Ok(fail(409, ApiError::Published(rel.into())));
     }
     let (text, version) = store::read(root, rel)?;
     let value = format!(
@@ -799,7 +862,7 @@ fn delete(state: &State, rel: &str, note: &str) -> Result<Answer, Answer> {
     );
     let new = match crate::compose::set_keys(&text, &[("withdrawn", value.as_str())]) {
         Ok(t) => t,
-        Err(e) => return Ok(fail(422, &e.zh, &e.en)),
+        Err(e) => return Ok(field_fail(&e)),
     };
     let v = store::save(root, rel, new.as_bytes(), &version, state.history)?;
     Ok(ok(json!({ "withdrawn": rel, "version": v })))
@@ -826,12 +889,7 @@ where
     match state.jobs.start(kind, work) {
         Ok(job) => Answer { status: 202, body: json!({ "job": job.id, "kind": kind }) },
         Err(running) => {
-            let what = super::jobs::label(running.kind);
-            let mut a = fail(
-                409,
-                &format!("正在{what}，一次只能做一件事。请等{what}完成后再点。"),
-                &format!("a {} is running; wait until it is done", running.kind),
-            );
+            let mut a = fail(409, ApiError::Busy(running.kind));
             a.body["job"] = json!(running.id);
             a
         }
@@ -847,7 +905,7 @@ fn say_all(job: &Job, diags: &Diagnostics, lang: Lang) {
 
 /// `gongkai check`: every validation, nothing written; the CLI's summary line.
 fn check(ctx: &JobCtx, job: &Job) -> Value {
-    job.say(ctx.lang.pick("正在检查整个网站…", "Checking the whole site…"));
+    job.say(&JobSays::Checking.text(ctx.lang));
     let opts = BuildOptions::new(&ctx.root, ctx.today);
     let (mut diags, pages) = match pipeline::generate(&opts) {
         Ok(g) => (g.warnings, Some(g.pages)),
@@ -857,11 +915,11 @@ fn check(ctx: &JobCtx, job: &Job) -> Value {
     diags.sort();
     say_all(job, &diags, ctx.lang);
     let (errors, warnings) = (diags.error_count(), diags.warning_count());
-    let zh = match pages {
-        Some(n) => format!("检查完成：{errors} 个错误，{warnings} 条提醒，可以生成 {n} 个页面。"),
-        None => format!("检查完成：{errors} 个错误，{warnings} 条提醒。请按提示修改后再发布。"),
+    let says = match pages {
+        Some(pages) => JobSays::Checked { errors, warnings, pages },
+        None => JobSays::CheckFailed { errors, warnings },
     };
-    let a = summary(ctx.lang, &diags, &zh, &format!("{errors} errors, {warnings} warnings"));
+    let a = summary(ctx.lang, &diags, says);
     job.say(a.body["summary"].as_str().unwrap_or(""));
     a.body
 }
@@ -869,11 +927,7 @@ fn check(ctx: &JobCtx, job: &Job) -> Value {
 /// `gongkai build`: the real site into `public/`.
 fn build_site(ctx: &JobCtx, job: &Job) -> Value {
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
-    job.say(&format!(
-        "{} {} …",
-        ctx.lang.pick("正在生成网站到", "Building the site into"),
-        opts.out.display()
-    ));
+    job.say(&JobSays::Building(opts.out.display().to_string()).text(ctx.lang));
     opts.enforce_change_notes = !crate::record::published::has_targets(&ctx.root);
     let placeholders = crate::placeholders::find(&ctx.root);
     let mut a = match pipeline::build(&opts) {
@@ -881,16 +935,14 @@ fn build_site(ctx: &JobCtx, job: &Job) -> Value {
             report.warnings.extend(placeholders);
             report.warnings.sort();
             say_all(job, &report.warnings, ctx.lang);
-            let warn = report.warnings.warning_count();
-            let zh = format!(
-                "已生成 {} 个页面（共 {} 个文件），用时 {:.1} 秒{}。输出在 {}",
-                report.pages,
-                report.files,
-                report.elapsed.as_secs_f64(),
-                if warn > 0 { format!("，有 {warn} 条提醒") } else { String::new() },
-                opts.out.display()
-            );
-            let mut a = summary(ctx.lang, &report.warnings, &zh, "built");
+            let says = JobSays::Built {
+                pages: report.pages,
+                files: report.files,
+                secs: report.elapsed.as_secs_f64(),
+                warnings: report.warnings.warning_count(),
+                out: opts.out.display().to_string(),
+            };
+            let mut a = summary(ctx.lang, &report.warnings, says);
             a.body["ok"] = json!(true);
             a
         }
@@ -898,9 +950,7 @@ fn build_site(ctx: &JobCtx, job: &Job) -> Value {
             diags.extend(placeholders);
             diags.sort();
             say_all(job, &diags, ctx.lang);
-            let n = diags.error_count();
-            let zh = format!("没有生成：共 {n} 个错误，已发布的内容没有改动。请按提示修改。");
-            let mut a = summary(ctx.lang, &diags, &zh, "build failed");
+            let mut a = summary(ctx.lang, &diags, JobSays::BuildFailed(diags.error_count()));
             a.body["ok"] = json!(false);
             a
         }
@@ -909,12 +959,12 @@ fn build_site(ctx: &JobCtx, job: &Job) -> Value {
     std::mem::take(&mut a.body)
 }
 
-fn summary(lang: Lang, diags: &Diagnostics, zh: &str, en: &str) -> Answer {
+fn summary(lang: Lang, diags: &Diagnostics, says: JobSays) -> Answer {
     ok(json!({
         "errors": diags.error_count(),
         "warnings": diags.warning_count(),
         "diagnostics": Diag::all(diags, lang),
-        "summary": lang.pick(zh, en),
+        "summary": says.text(lang),
     }))
 }
 

@@ -10,6 +10,13 @@ use std::path::Path;
 
 pub use crate::compose::slugify;
 
+crate::messages! {
+    /// A site.toml problem shown on the form (the field error keeps the problem's own code).
+    pub struct SiteToml(message: crate::message::Msg) = "workbench.site-toml",
+        zh: { format!("site.toml 有错误：{}", message.zh()) },
+        en: { format!("site.toml: {}", message.en()) };
+}
+
 /// The facts of a draft on the server's day, with the site's own calendar and settings.
 pub fn facts(d: &Draft, state: &State) -> Result<Facts, Vec<FieldError>> {
     let cfg = config(state)?;
@@ -21,12 +28,15 @@ fn config(state: &State) -> Result<crate::config::SiteConfig, Vec<FieldError>> {
     crate::config::load(&state.root).map(|(c, _)| c).map_err(|errors| {
         errors
             .iter()
-            .map(|e| FieldError {
-                field: "site".into(),
-                code: e.message.code().into(),
-                zh: format!("site.toml 有错误：{}", e.message.zh()),
-                en: format!("site.toml: {}", e.message.en()),
-                warning: false,
+            .map(|e| {
+                let says = SiteToml(e.message.clone());
+                FieldError {
+                    field: "site".into(),
+                    code: e.message.code().into(),
+                    zh: says.zh(),
+                    en: says.en(),
+                    warning: false,
+                }
             })
             .collect()
     })

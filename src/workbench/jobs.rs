@@ -67,13 +67,21 @@ struct Inner {
     jobs: BTreeMap<u64, Arc<Job>>,
 }
 
-/// The name the clerk knows a job by.
-pub fn label(kind: &str) -> &'static str {
-    match kind {
-        "check" => "检查",
-        "build" => "生成",
-        _ => "发布",
+crate::messages! {
+    /// Why a job ended without its own result.
+    pub enum JobError {
+        Panicked = "workbench.job-panicked",
+            zh: "内部错误：这一步意外中断了。请把 gongkai 窗口里的内容发给维护人员。",
+            en: "internal error: the job stopped unexpectedly";
+        NoThread = "workbench.job-no-thread",
+            zh: "无法开始：系统资源不够，请关掉一些程序后再试。",
+            en: "cannot start a thread";
     }
+}
+
+/// A job's result when it failed: both texts, as every workbench error.
+fn failed(e: JobError) -> Value {
+    json!({ "error": e.zh(), "error_en": e.en() })
 }
 
 impl Jobs {
@@ -98,15 +106,11 @@ impl Jobs {
             // A panic in a build must not leave the job running for ever (and every later
             // start refused): it ends the job with an error the page shows.
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&j)))
-                .unwrap_or_else(|_| {
-                    json!({ "error": "内部错误：这一步意外中断了。请把 gongkai 窗口里的内容发给维护人员。",
-                        "error_en": "internal error: the job stopped unexpectedly" })
-                });
+                .unwrap_or_else(|_| failed(JobError::Panicked));
             j.finish(result);
         });
         if spawned.is_err() {
-            job.finish(json!({ "error": "无法开始：系统资源不够，请关掉一些程序后再试。",
-                "error_en": "cannot start a thread" }));
+            job.finish(failed(JobError::NoThread));
         }
         Ok(job)
     }

@@ -3,10 +3,23 @@
 
 use crate::calendar::WorkCalendar;
 use crate::diagnostic::Lang;
-use crate::notice::{self, Status};
+use crate::notice::{self, Count, Status};
 use crate::site::Site;
 use jiff::civil::Date;
 use serde::Serialize;
+
+crate::messages! {
+    /// A posting's state on the board, as the list shows it.
+    pub enum StateLabel {
+        Draft = "workbench.state-draft", zh: "草稿", en: "draft";
+        Future = "workbench.state-future", zh: "未到发布日期", en: "not yet due";
+        /// `公示中（剩余 3 个工作日 / 截止 10月13日）`: the board's own words for the status.
+        Notice { status: Status, count: Count } = "workbench.state-notice",
+            zh: { format!("{}（{}）", status.label_zh(), status.detail_zh(*count)) },
+            en: { format!("{}（{}）", status.label_en(), status.detail_en(*count)) };
+        Published = "workbench.state-published", zh: "已发布", en: "published";
+    }
+}
 
 /// One posting in the list.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -41,25 +54,21 @@ pub fn rows(site: &Site, today: Date, lang: Lang) -> Vec<Row> {
                 .as_ref()
                 .and_then(|spec| notice::resolve(spec, p.date(), &cal, &p.src).ok());
             let (state, label) = if p.is_draft() {
-                ("draft", lang.pick("草稿", "draft").to_string())
+                ("draft", StateLabel::Draft)
             } else if p.date() > today {
-                ("future", lang.pick("未到发布日期", "not yet due").to_string())
+                ("future", StateLabel::Future)
             } else if let Some(n) = &notice {
-                let st = n.status(today, &cal);
-                let detail = match lang {
-                    Lang::Zh => st.detail_zh(n.count),
-                    Lang::En => st.detail_en(n.count),
-                };
-                let key = match st {
+                let status = n.status(today, &cal);
+                let key = match status {
                     Status::Upcoming { .. } => "notice-upcoming",
                     Status::Active { .. } => "notice-active",
                     Status::Ended { .. } => "notice-ended",
                 };
-                let name = lang.pick(st.label_zh(), st.label_en());
-                (key, format!("{name}（{detail}）"))
+                (key, StateLabel::Notice { status, count: n.count })
             } else {
-                ("published", lang.pick("已发布", "published").to_string())
+                ("published", StateLabel::Published)
             };
+            let label = label.text(lang);
             let row = Row {
                 path: p.source.clone(),
                 section: section.id.clone(),
