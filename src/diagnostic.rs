@@ -256,6 +256,13 @@ impl Diagnostics {
     pub fn new() -> Self {
         Self::default()
     }
+    /// `ds` in the order a build reports them (by file and position).
+    pub fn sorted(ds: impl IntoIterator<Item = Diagnostic>) -> Self {
+        let mut d = Diagnostics::new();
+        d.extend(ds);
+        d.sort();
+        d
+    }
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }

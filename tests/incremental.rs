@@ -379,3 +379,32 @@ fn replace_line(path: &Path, key: &str, line: &str) {
     let old = text.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key}"));
     std::fs::write(path, text.replacen(old, line, 1)).unwrap();
 }
+
+#[test]
+fn an_update_keeps_the_change_note_warnings_of_postings_it_did_not_redo() {
+    use gongkai::pipeline::{build, generate_preview};
+    let dir = example_site();
+    let root = dir.path();
+    build(&BuildOptions::new(root, jiff::civil::date(2026, 10, 8)))
+        .unwrap_or_else(|d| panic!("{:?}", d.items));
+    // A published posting changed without `updated`: the preview warns (publish would refuse).
+    let unnoted = root.join("content/village/2026-road-decision.md");
+    append(&unnoted, "\n发布后又补充的一句。\n");
+    let mut o = opts(root);
+    o.enforce_change_notes = false;
+    let cache = Cache::new();
+    let mut preview = Preview { snapshot: Snapshot::default(), tail_paths: HashSet::new() };
+    let g = generate_preview(&o, &cache, &[]).unwrap_or_else(|d| panic!("{:?}", d.items));
+    let first = shown(&g.warnings);
+    assert!(first.iter().any(|w| w.contains("2026-road-decision.md")), "{first:?}");
+    assert_eq!(preview.apply(g, &cache), None, "the first build is a full one");
+
+    // Another posting saved: only its share is redone, the first one's warning stays.
+    let other = root.join("content/village/2026-yishiyiyi.md");
+    append(&other, "\n补充说明。\n");
+    let g = generate_preview(&o, &cache, std::slice::from_ref(&other))
+        .unwrap_or_else(|d| panic!("{:?}", d.items));
+    let full = generate(&o).unwrap_or_else(|d| panic!("{:?}", d.items));
+    assert_eq!(shown(&g.warnings), shown(&full.warnings));
+    assert!(preview.apply(g, &cache).is_some(), "not an update");
+}

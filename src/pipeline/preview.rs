@@ -110,13 +110,6 @@ fn same_options(a: &BuildOptions, b: &BuildOptions) -> bool {
         && a.enforce_change_notes == b.enforce_change_notes
 }
 
-fn sorted(ds: impl IntoIterator<Item = Diagnostic>) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.extend(ds);
-    d.sort();
-    d
-}
-
 fn update(
     model: &mut Model,
     opts: &BuildOptions,
@@ -193,7 +186,7 @@ fn update(
     }
     if !load_errors.is_empty() {
         model.unapplied = paths;
-        return Some(Err(Failure::Rejected(sorted(load_errors))));
+        return Some(Err(Failure::Rejected(Diagnostics::sorted(load_errors))));
     }
     let had_finance = edited.iter().any(|&i| model.finances[i].is_some());
 
@@ -243,7 +236,7 @@ fn update(
     let empty = crate::manifest::Manifest::new();
     let previous = model.previous.as_ref().unwrap_or(&empty);
     let mut records_patch = Vec::new();
-    let mut record_diags = Vec::new();
+    let mut record_diags: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
     for &i in &edited {
         let fp = crate::record::stage::fingerprint_of(
             &site.postings[i],
@@ -253,7 +246,7 @@ fn update(
         if let Some(fp) = fp {
             let (verdict, view, ds) =
                 crate::record::stage::judge(site, i, &fp, previous, opts.enforce_change_notes);
-            record_diags.extend(ds);
+            record_diags.insert(i, ds);
             records_patch.push((i, verdict, view));
         }
     }
@@ -292,9 +285,9 @@ fn update(
     if let Some((_, ds)) = &finance {
         diags.finance = ds.clone();
     }
-    let redone: BTreeSet<&str> = edited.iter().map(|&i| site.postings[i].source.as_str()).collect();
-    diags.records.retain(|d| !redone.contains(d.path.as_str()));
-    diags.records.extend(record_diags);
+    for &i in &edited {
+        diags.records.per_posting[i] = record_diags.remove(&i).unwrap_or_default();
+    }
     let all = diags.all();
     if all.has_errors() {
         let site = Arc::make_mut(&mut model.site);
@@ -399,7 +392,7 @@ fn update(
         let site_ctx = crate::render::site_context(site, &model.listings);
         match crate::render::catalogue::render(&model.renderer, site, site_ctx, &report) {
             Ok(f) => files.push(f),
-            Err(d) => return Some(Err(Failure::Broken(sorted(vec![*d])))),
+            Err(d) => return Some(Err(Failure::Broken(Diagnostics::sorted(vec![*d])))),
         }
     }
     model.catalogue = Some(Arc::new(report));
@@ -416,7 +409,7 @@ fn update(
     let (pages_out, render_diags) =
         render::render_jobs(&model.renderer, &input, listings, &jobs, &output::Sink::Memory);
     if !render_diags.is_empty() {
-        return Some(Err(Failure::Broken(sorted(render_diags))));
+        return Some(Err(Failure::Broken(Diagnostics::sorted(render_diags))));
     }
     files.extend(pages_out);
     if !site.config.boards.is_empty() {
@@ -428,7 +421,7 @@ fn update(
             &model.listings,
         );
         if board_diags.iter().any(Diagnostic::is_error) {
-            return Some(Err(Failure::Broken(sorted(board_diags))));
+            return Some(Err(Failure::Broken(Diagnostics::sorted(board_diags))));
         }
         for f in &board_files {
             if model.page_paths.insert(f.path.clone()) {

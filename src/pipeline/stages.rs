@@ -41,32 +41,26 @@ pub(crate) struct Collected {
     pub anchors: Vec<Diagnostic>,
     pub notice: Vec<Diagnostic>,
     pub finance: Vec<Diagnostic>,
-    pub records: Vec<Diagnostic>,
+    pub records: crate::record::stage::Judgements,
 }
 
 impl Collected {
     /// All of them, sorted by file and position, as a build reports them.
     pub fn all(&self) -> Diagnostics {
-        let mut all = Diagnostics::new();
-        all.extend(self.other.iter().cloned());
-        all.extend(self.posting.iter().flatten().cloned());
-        all.extend(self.extras.iter().flatten().cloned());
-        all.extend(self.board.iter().cloned());
-        all.extend(self.anchors.iter().cloned());
-        all.extend(self.notice.iter().cloned());
-        all.extend(self.finance.iter().cloned());
-        all.extend(self.records.iter().cloned());
-        all.sort();
-        all
+        Diagnostics::sorted(
+            self.other
+                .iter()
+                .chain(self.posting.iter().flatten())
+                .chain(self.extras.iter().flatten())
+                .chain(&self.board)
+                .chain(&self.anchors)
+                .chain(&self.notice)
+                .chain(&self.finance)
+                .chain(self.records.per_posting.iter().flatten())
+                .chain(&self.records.moved)
+                .cloned(),
+        )
     }
-}
-
-/// Diagnostics that end the build at once, before the other stages ran.
-pub(crate) fn fail(ds: Vec<Diagnostic>) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.extend(ds);
-    d.sort();
-    d
 }
 
 /// Stage `load`: site.toml, the theme and the content folder into a [`Site`]. `failed` when a
@@ -83,7 +77,7 @@ pub(crate) fn load(
     memo: Option<&Cache>,
     col: &mut Collected,
 ) -> Result<Loaded, Diagnostics> {
-    let (mut config, config_warnings) = config::load(&opts.root).map_err(fail)?;
+    let (mut config, config_warnings) = config::load(&opts.root).map_err(Diagnostics::sorted)?;
     if let Some(base) = &opts.base_url {
         config.base_url = base.clone();
     }
@@ -94,7 +88,7 @@ pub(crate) fn load(
         LoadOptions { today: opts.today, include_unpublished: opts.drafts },
         memo.map(|c| &c.files),
     )
-    .map_err(fail)?;
+    .map_err(Diagnostics::sorted)?;
     let failed = load_diags.iter().any(Diagnostic::is_error);
     col.other.extend(config_warnings);
     col.other.extend(load_diags);
@@ -227,7 +221,7 @@ pub(crate) fn photos(
     col: &mut Collected,
 ) -> Result<crate::images::stage::Photos, Diagnostics> {
     let cache = crate::images::ImageCache::new(opts.cache_dir.join("images")).map_err(|e| {
-        fail(vec![Diagnostic::error(
+        Diagnostics::sorted(vec![Diagnostic::error(
             display_path(&opts.root, &opts.cache_dir),
             crate::images::ImageError::CacheUnwritable { reason: e.to_string() },
         )])

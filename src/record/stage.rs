@@ -56,7 +56,7 @@ pub fn run_cached(
     previous: Option<&Manifest>,
     memo: Option<&crate::memo::Memo<crate::memo::Key, String>>,
     enforce: bool,
-) -> (Records, Vec<Diagnostic>) {
+) -> (Records, Judgements) {
     let fingerprints: Vec<Option<String>> = site
         .postings
         .par_iter()
@@ -65,7 +65,7 @@ pub fn run_cached(
         .collect();
     let empty = Manifest::new();
     let previous = previous.unwrap_or(&empty);
-    let mut diags = Vec::new();
+    let mut per_posting: Vec<Vec<Diagnostic>> = vec![Vec::new(); site.postings.len()];
     let mut views: Vec<Option<RecordView>> = vec![None; site.postings.len()];
     let mut verdicts = Vec::new();
     for (i, fp) in fingerprints.iter().enumerate() {
@@ -78,7 +78,7 @@ pub fn run_cached(
             verdicts.push(verdict);
         }
         views[i] = Some(view);
-        diags.extend(ds);
+        per_posting[i] = ds;
     }
     let current: std::collections::BTreeSet<&str> = site
         .postings
@@ -94,8 +94,16 @@ pub fn run_cached(
         }
     }
     let (moved, moved_diags) = super::moved::run(site, previous, &verdicts, enforce);
-    diags.extend(moved_diags);
-    (Records { views, verdicts, moved }, diags)
+    (Records { views, verdicts, moved }, Judgements { per_posting, moved: moved_diags })
+}
+
+/// The record stage's diagnostics: each posting's own (its change note, by posting number), kept
+/// apart so the preview can replace one posting's after an edit, and those of withdrawn and moved
+/// postings.
+#[derive(Debug, Clone, Default)]
+pub struct Judgements {
+    pub per_posting: Vec<Vec<Diagnostic>>,
+    pub moved: Vec<Diagnostic>,
 }
 
 /// The public-record fingerprint of a published posting: its file and its ledger file.
