@@ -12,15 +12,6 @@ gongkai::messages! {
     enum Says {
         /// The photo progress bar's label.
         Images = "build.images", zh: "处理图片", en: "images";
-        Built { pages: usize, files: usize, secs: f64, warnings: usize, out: String } = "build.built",
-            zh: {
-                let warn = if *warnings > 0 { format!("，有 {warnings} 条提醒") } else { String::new() };
-                format!("已生成 {pages} 个页面（共 {files} 个文件），用时 {secs:.1} 秒{warn}。输出在 {out}")
-            },
-            en: {
-                let warn = if *warnings > 0 { format!(", {warnings} warnings") } else { String::new() };
-                format!("Built {pages} pages ({files} files) in {secs:.1} s{warn}. Output: {out}")
-            };
         NextChange(date: Date) = "build.next-change",
             zh: {
                 format!(
@@ -80,7 +71,7 @@ pub fn run(ctx: &Ctx, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCo
             if !ctx.quiet {
                 ctx.report(&report.warnings);
             }
-            ctx.say(Says::Built {
+            ctx.say(gongkai::pipeline::says::Built {
                 pages: report.pages,
                 files: report.files,
                 secs: report.elapsed.as_secs_f64(),

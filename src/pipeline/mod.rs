@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 pub mod bundle_files;
 pub mod cache;
 pub mod preview;
+pub mod says;
 mod stages;
 
 /// What to build and how.

@@ -99,13 +99,6 @@ crate::messages! {
         Building(out: String) = "workbench.building",
             zh: "正在生成网站到 {out} …",
             en: "Building the site into {out} …";
-        Built { pages: usize, files: usize, secs: f64, warnings: usize, out: String }
-            = "workbench.built",
-            zh: {
-                let warn = if *warnings > 0 { format!("，有 {warnings} 条提醒") } else { String::new() };
-                format!("已生成 {pages} 个页面（共 {files} 个文件），用时 {secs:.1} 秒{warn}。输出在 {out}")
-            },
-            en: "built";
         BuildFailed(errors: usize) = "workbench.build-failed",
             zh: "没有生成：共 {errors} 个错误，已发布的内容没有改动。请按提示修改。",
             en: "build failed";
@@ -935,7 +928,7 @@ fn build_site(ctx: &JobCtx, job: &Job) -> Value {
             report.warnings.extend(placeholders);
             report.warnings.sort();
             say_all(job, &report.warnings, ctx.lang);
-            let says = JobSays::Built {
+            let says = pipeline::says::Built {
                 pages: report.pages,
                 files: report.files,
                 secs: report.elapsed.as_secs_f64(),
@@ -959,7 +952,8 @@ fn build_site(ctx: &JobCtx, job: &Job) -> Value {
     std::mem::take(&mut a.body)
 }
 
-fn summary(lang: Lang, diags: &Diagnostics, says: JobSays) -> Answer {
+fn summary(lang: Lang, diags: &Diagnostics, says: impl Into<Msg>) -> Answer {
+    let says: Msg = says.into();
     ok(json!({
         "errors": diags.error_count(),
         "warnings": diags.warning_count(),
