@@ -508,7 +508,9 @@ fn fifty_concurrent_clients_and_rebuilds_still_run() {
     let port = p.port;
     let ev = p.events();
     // Some tabs holding event streams, and 50 clients fetching at once.
-    let tabs: Vec<Events> = (0..10).map(|_| Events::connect(port)).collect();
+    // Each tab waits for its `hello`, as a page does: only then is it registered for the
+    // broadcast (a tab registered after the rebuild gets the new build id in its hello instead).
+    let tabs: Vec<Events> = (0..10).map(|_| p.events()).collect();
     let started = Instant::now();
     let handles: Vec<_> = (0..50)
         .map(|i| {

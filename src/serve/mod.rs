@@ -70,9 +70,15 @@ const PUBLISH_BLOCKERS: &[&str] = &[
     "record.deleted",
 ];
 
-/// After a batch of changes, wait this long for more before rebuilding, so a burst (unzipping,
-/// `git checkout`) that the debouncer reports in several batches still gives one rebuild.
+/// After a batch that changed one file, wait this long for more before rebuilding: one saved
+/// file is the common case and must reach the browser fast.
 const SETTLE: Duration = Duration::from_millis(10);
+
+/// Once a batch has touched two or more source files, a burst is under way (unzipping, `git
+/// checkout`, copying a folder in); wait this long of quiet before rebuilding, so that a writer
+/// that stalls for a moment (a busy PC, antivirus scanning each file) still gives one rebuild
+/// rather than one per stall.
+const BURST_SETTLE: Duration = Duration::from_millis(250);
 
 /// A burst never delays a rebuild by more than this.
 const SETTLE_MAX: Duration = Duration::from_secs(2);
@@ -416,7 +422,12 @@ impl Server {
                     }
                 }
                 if burst_start.elapsed() < SETTLE_MAX {
-                    next = rx.recv_timeout(SETTLE).ok();
+                    let settle = if self.touches_several_sources(&changed) {
+                        BURST_SETTLE.min(SETTLE_MAX.saturating_sub(burst_start.elapsed()))
+                    } else {
+                        SETTLE
+                    };
+                    next = rx.recv_timeout(settle).ok();
                 }
             }
             if !changed.is_empty() {
@@ -424,6 +435,15 @@ impl Server {
                 let why = self.describe(&changed);
                 self.rebuild(why, &changed);
             }
+        }
+    }
+
+    /// Whether `changed` names two or more distinct source files (a rename counts as two).
+    fn touches_several_sources(&self, changed: &[PathBuf]) -> bool {
+        let mut sources = changed.iter().filter(|p| watch::is_source_path(&self.opts.root, p));
+        match sources.next() {
+            Some(first) => sources.any(|p| p != first),
+            None => false,
         }
     }
 
