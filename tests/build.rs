@@ -183,6 +183,89 @@ fn pages_listings_tags_archive_pagination_and_404() {
     assert_eq!(canon, "https://example.org/ceshi/village/2026-decision/");
 }
 
+/// The archive and each tag's page are paginated like a section (`paginate`, 2 in the
+/// fixture): a board with years of postings must not send a phone one page of megabytes.
+#[test]
+fn archive_and_tag_pages_are_paginated_and_list_every_posting_once() {
+    let site = site("basic");
+    let dir = site.path().join("content/village");
+    for (n, date) in [(1, "2025-03-02"), (2, "2025-02-01"), (3, "2024-12-20")] {
+        std::fs::write(
+            dir.join(format!("old-{n}.md")),
+            format!(
+                "+++\ntitle = \"往年公开{n}\"\ndate = {date}\ntags = [\"低保\"]\n+++\n\n正文。\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = site.path().join("public");
+    let o = build(site.path(), "2026-11-25", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_links_resolve(&out);
+
+    // Seven published postings, two to a page: four archive pages, newest first throughout.
+    let mut titles: Vec<String> = Vec::new();
+    let mut headings: Vec<String> = Vec::new();
+    for page in 1..=4 {
+        let path = if page == 1 {
+            out.join("archive/index.html")
+        } else {
+            out.join(format!("archive/page/{page}/index.html"))
+        };
+        let doc = html(&path);
+        let here: Vec<String> =
+            doc.select(&sel(".posting-link")).map(|e| e.text().collect()).collect();
+        assert!(!here.is_empty() && here.len() <= 2, "page {page}: {here:?}");
+        titles.extend(here);
+        headings.extend(doc.select(&sel("main h2")).map(|e| e.text().collect::<String>()));
+        let current: String = doc
+            .select(&sel(".pagination [aria-current=page]"))
+            .map(|e| e.text().collect::<String>())
+            .collect();
+        assert_eq!(current, page.to_string());
+        // Every page links every year, to the page where that year's list starts.
+        let years: Vec<(String, String)> = doc
+            .select(&sel(".year-nav a"))
+            .map(|a| (a.text().collect(), a.value().attr("href").unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            years.iter().map(|y| y.0.as_str()).collect::<Vec<_>>(),
+            ["2026年", "2025年", "2024年"]
+        );
+        let y2024 = &years[2].1;
+        if page == 4 {
+            assert_eq!(y2024, "#y2024");
+        } else {
+            assert!(y2024.ends_with("archive/page/4/index.html#y2024"), "{y2024}");
+        }
+    }
+    assert!(!out.join("archive/page/5").exists());
+    assert_eq!(titles.len(), 7, "{titles:?}");
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 7, "each posting on exactly one page: {titles:?}");
+    assert_eq!(&titles[4..], ["往年公开1", "往年公开2", "往年公开3"]);
+    // A year that goes on from the page before says so, with the year's whole count.
+    assert!(headings.contains(&"2026年（4 条）".to_string()), "{headings:?}");
+    assert!(headings.contains(&"2026年（续，共 4 条）".to_string()), "{headings:?}");
+    assert!(headings.contains(&"2025年（2 条）".to_string()), "{headings:?}");
+
+    // The tag 低保 has three postings: two pages, the count of all of them on each.
+    let first = html(&out.join("tags/低保/index.html"));
+    let second = html(&out.join("tags/低保/page/2/index.html"));
+    assert_eq!(first.select(&sel(".posting-item")).count(), 2);
+    assert_eq!(second.select(&sel(".posting-item")).count(), 1);
+    assert_eq!(text_of(&first, ".lead"), "共 3 条");
+    assert_eq!(text_of(&second, ".lead"), "共 3 条");
+    let prev = second.select(&sel("a[rel=prev]")).next().unwrap().value().attr("href").unwrap();
+    assert_eq!(prev, "../../../../tags/%E4%BD%8E%E4%BF%9D/index.html");
+    assert!(text_of(&second, "title").contains("第 2 页"));
+    // A tag of one page shows neither a count line nor page links.
+    let one = html(&out.join("tags/修路/index.html"));
+    assert_eq!(one.select(&sel(".pagination, .lead")).count(), 0);
+}
+
 #[test]
 fn two_builds_give_identical_trees() {
     let a = site("basic");

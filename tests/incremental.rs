@@ -60,7 +60,26 @@ fn assert_same(label: &str, a: &Files, b: &Files) {
     let kb: Vec<_> = b.keys().collect();
     assert_eq!(ka, kb, "{label}: different file lists");
     for (k, v) in a {
-        assert!(v == &b[k], "{label}: {k} differs");
+        if v != &b[k] {
+            let (x, y) = (String::from_utf8_lossy(v), String::from_utf8_lossy(&b[k]));
+            let at = x.bytes().zip(y.bytes()).take_while(|(p, q)| p == q).count();
+            // A window of characters around the first difference (byte `at`).
+            let around = |t: &str| {
+                let (from, to) = (at.saturating_sub(120), at + 900);
+                t.char_indices()
+                    .filter(|(i, _)| (from..to).contains(i))
+                    .map(|(_, c)| c)
+                    .collect::<String>()
+            };
+            panic!(
+                "{label}: {k} differs at byte {at}:
+{}
+--- fresh ---
+{}",
+                around(&x),
+                around(&y)
+            );
+        }
     }
 }
 
@@ -257,6 +276,9 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
     use gongkai::pipeline::generate_preview;
     let dir = example_site();
     let root = dir.path();
+    // Three to a page: the sections, the archive and the tags span several pages, so an edit
+    // moves postings between pages that the update must find.
+    replace_in(&root.join("site.toml"), "paginate = 20", "paginate = 3");
     // A photo without a description: a warning that every update must keep reporting.
     replace_in(
         &root.join("content/village/2026-road-repair/index.md"),
@@ -286,6 +308,16 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
             "date edit",
             village.join("2026-road-tender.md"),
             Box::new(|p| replace_line(p, "date", "date = 2026-03-01")),
+        ),
+        (
+            "date edit into another year and onto the public record (it was a future posting)",
+            village.join("2026-yishiyiyi.md"),
+            Box::new(|p| replace_line(p, "date", "date = 2025-12-30")),
+        ),
+        (
+            "date edit into the future (off the public record, still previewed)",
+            village.join("2026-road-tender.md"),
+            Box::new(|p| replace_line(p, "date", "date = 2026-12-01")),
         ),
         (
             "tags edit: a new tag, an old one gone",

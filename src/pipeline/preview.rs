@@ -254,9 +254,16 @@ fn update(
     {
         let r = Arc::make_mut(&mut records);
         for (i, verdict, view) in &records_patch {
-            let source = &site.postings[*i].source;
-            if let Some(v) = r.verdicts.iter_mut().find(|v| v.source() == source.as_str()) {
-                *v = verdict.clone();
+            let p = &site.postings[*i];
+            let at = r.verdicts.iter().position(|v| v.source() == p.source.as_str());
+            // A date edit can bring a future posting onto the record or take one off it.
+            match (at, crate::record::stage::is_on_record(site, p)) {
+                (Some(k), true) => r.verdicts[k] = verdict.clone(),
+                (Some(k), false) => {
+                    r.verdicts.remove(k);
+                }
+                (None, true) => r.verdicts.push(verdict.clone()),
+                (None, false) => {}
             }
             r.views[*i] = Some(view.clone());
         }
@@ -543,12 +550,29 @@ fn listing_changed(
             };
             counts(o) != counts(listings)
         }),
-        Job::Tag(t) => {
-            let ids = &listings.tags[t];
-            old.is_some_and(|(o, _)| o.tags.get(t) != Some(ids)) || shows_changed(ids)
+        Job::Tag { tag, page, .. } => {
+            let all = listings.tags.get(tag).map(Vec::as_slice).unwrap_or_default();
+            let ids = Listings::list_page(site, all, *page);
+            // The count above the list is the tag's whole count.
+            old.is_some_and(|(o, old_jobs)| {
+                let before = o.tags.get(tag).map(Vec::as_slice).unwrap_or_default();
+                !old_jobs.contains(job)
+                    || before.len() != all.len()
+                    || Listings::list_page(site, before, *page) != ids
+            }) || shows_changed(ids)
         }
-        Job::Archive => {
-            old.is_some_and(|(o, _)| o.archive != listings.archive) || !summary_changed.is_empty()
+        Job::Archive { page, .. } => {
+            let ids = Listings::list_page(site, &listings.archive, *page);
+            // Every archive page links each year with its count: a posting moved to another
+            // year changes them all.
+            let years = |l: &Listings| -> Vec<i16> {
+                l.archive.iter().map(|&i| site.postings[i].date().year()).collect()
+            };
+            old.is_some_and(|(o, old_jobs)| {
+                !old_jobs.contains(job)
+                    || Listings::list_page(site, &o.archive, *page) != ids
+                    || (o.archive != listings.archive && years(o) != years(listings))
+            }) || shows_changed(ids)
         }
         _ => false,
     }

@@ -71,10 +71,7 @@ pub fn run_cached(
     for (i, fp) in fingerprints.iter().enumerate() {
         let Some(fp) = fp else { continue };
         let (verdict, view, ds) = judge(site, i, fp, previous, enforce);
-        // A `--drafts` build shows drafts and future postings but does not publish them: the
-        // manifest keeps the record of what is really public.
-        let p = &site.postings[i];
-        if !p.is_draft() && p.date() <= site.today {
+        if is_on_record(site, &site.postings[i]) {
             verdicts.push(verdict);
         }
         views[i] = Some(view);
@@ -95,6 +92,12 @@ pub fn run_cached(
     }
     let (moved, moved_diags) = super::moved::run(site, previous, &verdicts, enforce);
     (Records { views, verdicts, moved }, Judgements { per_posting, moved: moved_diags })
+}
+
+/// Whether the manifest keeps `p`'s record: a `--drafts` build (and the preview) shows drafts
+/// and future postings but does not publish them, and the manifest records what is really public.
+pub fn is_on_record(site: &Site, p: &crate::site::Posting) -> bool {
+    !p.is_draft() && p.date() <= site.today
 }
 
 /// The record stage's diagnostics: each posting's own (its change note, by posting number), kept

@@ -121,11 +121,24 @@ impl Listings {
         }
         jobs.extend(self.published.iter().map(|&i| Job::Posting(i)));
         jobs.push(Job::TagIndex);
-        jobs.extend(self.tags.keys().map(|t| Job::Tag(t.clone())));
-        jobs.push(Job::Archive);
+        let per = site.config.paginate.max(1);
+        for (t, ids) in &self.tags {
+            let pages = ids.len().div_ceil(per).max(1);
+            jobs.extend((1..=pages).map(|page| Job::Tag { tag: t.clone(), page, pages }));
+        }
+        let pages = self.archive.len().div_ceil(per).max(1);
+        jobs.extend((1..=pages).map(|page| Job::Archive { page, pages }));
         jobs.push(Job::Search);
         jobs.push(Job::NotFound);
         jobs
+    }
+
+    /// The postings page `page` of a list paginated `site.config.paginate` to a page (a tag's,
+    /// the archive's) shows.
+    pub fn list_page<'a>(site: &Site, ids: &'a [usize], page: usize) -> &'a [usize] {
+        let per = site.config.paginate.max(1);
+        let from = ((page - 1) * per).min(ids.len());
+        &ids[from..(from + per).min(ids.len())]
     }
 
     /// The postings a section page lists.
@@ -164,11 +177,24 @@ pub fn summary_for(
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
     Home,
-    Section { si: usize, page: usize, pages: usize },
+    Section {
+        si: usize,
+        page: usize,
+        pages: usize,
+    },
     Posting(usize),
     TagIndex,
-    Tag(String),
-    Archive,
+    /// One page of a tag's postings (`site.config.paginate` to a page, like a section's).
+    Tag {
+        tag: String,
+        page: usize,
+        pages: usize,
+    },
+    /// One page of every posting, newest first, grouped by year.
+    Archive {
+        page: usize,
+        pages: usize,
+    },
     Search,
     NotFound,
 }
@@ -181,8 +207,8 @@ impl Job {
             Job::Section { si, page, .. } => section_page_path(site, *si, *page),
             Job::Posting(i) => site.postings[*i].url(),
             Job::TagIndex => "tags/index.html".into(),
-            Job::Tag(t) => tag_path(t),
-            Job::Archive => "archive/index.html".into(),
+            Job::Tag { tag, page, .. } => tag_page_path(tag, *page),
+            Job::Archive { page, .. } => archive_page_path(*page),
             Job::Search => "search/index.html".into(),
             Job::NotFound => "404.html".into(),
         }
@@ -190,19 +216,32 @@ impl Job {
 }
 
 pub(super) fn section_page_path(site: &Site, si: usize, page: usize) -> String {
-    if page <= 1 {
-        format!("{}index.html", site.sections[si].url_dir)
-    } else {
-        format!("{}page/{page}/index.html", site.sections[si].url_dir)
-    }
+    paginated(&site.sections[si].url_dir, page)
 }
 
 /// Site-relative page path of a tag.
 pub fn tag_path(tag: &str) -> String {
+    tag_page_path(tag, 1)
+}
+
+/// Site-relative path of page `page` of a tag (page 1 is [`tag_path`]).
+pub fn tag_page_path(tag: &str, page: usize) -> String {
     let clean: String = tag
         .trim()
         .chars()
         .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
         .collect();
-    format!("tags/{}/index.html", clean.to_lowercase())
+    let dir = format!("tags/{}/", clean.to_lowercase());
+    paginated(&dir, page)
+}
+
+/// Site-relative path of page `page` of the archive.
+pub fn archive_page_path(page: usize) -> String {
+    paginated("archive/", page)
+}
+
+/// `dir` + `index.html` for the first page, `dir` + `page/N/index.html` for the others, as a
+/// section's pages are named.
+fn paginated(dir: &str, page: usize) -> String {
+    if page <= 1 { format!("{dir}index.html") } else { format!("{dir}page/{page}/index.html") }
 }

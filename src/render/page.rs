@@ -1,6 +1,6 @@
 //! The template context of each page, and rendering the pages in parallel.
 
-use super::listings::section_page_path;
+use super::listings::{archive_page_path, section_page_path, tag_page_path};
 use super::*;
 use crate::date::{format_iso, format_zh};
 use crate::diagnostic::Diagnostic;
@@ -298,10 +298,6 @@ impl<'a> Pages<'a> {
                         }
                     })
                     .collect();
-                let page_links: Vec<Value> = page_window(*page, *pages)
-                    .into_iter()
-                    .map(|(n, gap)| minijinja::context! { n => n, url => enc(&section_page_path(site, *si, n)), gap_before => gap })
-                    .collect();
                 let ctx = minijinja::context! {
                     section => minijinja::context! {
                         id => s.id.clone(),
@@ -313,13 +309,7 @@ impl<'a> Pages<'a> {
                         periods => periods,
                         breadcrumbs => v(self.breadcrumbs(*si)),
                     },
-                    paginator => minijinja::context! {
-                        current => page,
-                        total => pages,
-                        pages => page_links,
-                        prev => (*page > 1).then(|| enc(&section_page_path(site, *si, page - 1))),
-                        next => (page < pages).then(|| enc(&section_page_path(site, *si, page + 1))),
-                    },
+                    paginator => paginator(*page, *pages, |n| section_page_path(site, *si, n)),
                     ..self.base(&path, &self.top_id(*si))
                 };
                 ("section.html", ctx)
@@ -339,30 +329,67 @@ impl<'a> Pages<'a> {
                 let ctx = minijinja::context! { tag => (), tags => v(all), ..self.base(&path, "") };
                 ("tag.html", ctx)
             }
-            Job::Tag(t) => {
-                let ids = self.listings.tags.get(t).map(Vec::as_slice).unwrap_or_default();
+            Job::Tag { tag, page, pages } => {
+                let ids = self.listings.tags.get(tag).map(Vec::as_slice).unwrap_or_default();
+                let chunk = Listings::list_page(site, ids, *page);
                 let ctx = minijinja::context! {
-                    tag => minijinja::context! { name => t.clone(), postings => v(self.list(ids)) },
+                    tag => minijinja::context! {
+                        name => tag.clone(),
+                        count => ids.len(),
+                        postings => v(self.list(chunk)),
+                    },
+                    paginator => paginator(*page, *pages, |n| tag_page_path(tag, n)),
                     ..self.base(&path, "")
                 };
                 ("tag.html", ctx)
             }
-            Job::Archive => {
-                let mut years: Vec<(i16, Vec<usize>)> = Vec::new();
-                for &i in &self.listings.archive {
-                    let y = site.postings[i].date().year();
-                    match years.last_mut() {
-                        Some((yy, ids)) if *yy == y => ids.push(i),
-                        _ => years.push((y, vec![i])),
+            Job::Archive { page, pages } => {
+                let archive = &self.listings.archive;
+                let year = |i: usize| site.postings[i].date().year();
+                // Every year with its count and the page it starts on, for the year links.
+                let mut all_years: Vec<(i16, usize, usize)> = Vec::new();
+                for (k, &i) in archive.iter().enumerate() {
+                    match all_years.last_mut() {
+                        Some((y, count, _)) if *y == year(i) => *count += 1,
+                        _ => all_years.push((year(i), 1, k / site.config.paginate.max(1) + 1)),
                     }
                 }
+                // This page's postings, grouped by year; a year begun on an earlier page goes on.
+                let mut years: Vec<(i16, Vec<usize>)> = Vec::new();
+                for &i in Listings::list_page(site, archive, *page) {
+                    match years.last_mut() {
+                        Some((y, ids)) if *y == year(i) => ids.push(i),
+                        _ => years.push((year(i), vec![i])),
+                    }
+                }
+                let count_of =
+                    |y: i16| all_years.iter().find(|(yy, ..)| *yy == y).map_or(0, |t| t.1);
                 let years: Vec<Value> = years
                     .iter()
-                    .map(
-                        |(y, ids)| minijinja::context! { year => y, postings => v(self.list(ids)) },
-                    )
+                    .map(|(y, ids)| {
+                        let starts_here = all_years.iter().any(|t| t.0 == *y && t.2 == *page);
+                        minijinja::context! {
+                            year => y,
+                            count => count_of(*y),
+                            continued => !starts_here,
+                            postings => v(self.list(ids)),
+                        }
+                    })
                     .collect();
-                let ctx = minijinja::context! { years => years, ..self.base(&path, "") };
+                let year_links: Vec<Value> = all_years
+                    .iter()
+                    .map(|(y, count, starts)| {
+                        // Empty on the page the year starts on: the link is then `#y2026`.
+                        let page_url = (*starts != *page).then(|| enc(&archive_page_path(*starts)));
+                        minijinja::context! { year => y, count => count, page_url => page_url }
+                    })
+                    .collect();
+                let ctx = minijinja::context! {
+                    years => years,
+                    year_links => year_links,
+                    paginator => paginator(*page, *pages, archive_page_path),
+                    ..self.base(&path, "")
+                };
                 ("archive.html", ctx)
             }
             Job::Search => ("search.html", minijinja::context! { ..self.base(&path, "search") }),
@@ -474,6 +501,21 @@ pub fn sheet_for(site: &crate::site::Site, p: &crate::site::Posting) -> crate::s
 /// page when there are at most [`PAGE_LINKS_ALL`], otherwise the first, the last and two either
 /// side of `current`. Linking every page made each page's size grow with the page count, so a
 /// section's pages together grew with its square (1,000 pages of 2 held a million links).
+/// The paginator of page `page` of `pages`, `path_of(n)` being page n's site-relative path.
+fn paginator(page: usize, pages: usize, path_of: impl Fn(usize) -> String) -> Value {
+    let links: Vec<Value> = page_window(page, pages)
+        .into_iter()
+        .map(|(n, gap)| minijinja::context! { n => n, url => enc(&path_of(n)), gap_before => gap })
+        .collect();
+    minijinja::context! {
+        current => page,
+        total => pages,
+        pages => links,
+        prev => (page > 1).then(|| enc(&path_of(page - 1))),
+        next => (page < pages).then(|| enc(&path_of(page + 1))),
+    }
+}
+
 pub(super) fn page_window(current: usize, pages: usize) -> Vec<(usize, bool)> {
     let shown =
         |n: usize| pages <= PAGE_LINKS_ALL || n == 1 || n == pages || n.abs_diff(current) <= 2;
