@@ -5,7 +5,8 @@
 //! `gongkai serve --port 0`, saves one posting at a time and measures the time from the save to
 //! the `reload` event on an event stream, and what the server reports as the rebuild time, for
 //! body edits and for title edits.
-//! Prints the medians; not a pass/fail test.
+//! Prints the medians; not a pass/fail test. GONGKAI_BENCH_BIN names another gongkai binary to
+//! time (an older commit's, for a before/after on the same machine).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -54,7 +55,10 @@ fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let n = args.first().copied().unwrap_or(10_000);
     let edits = args.get(1).copied().unwrap_or(20);
-    let bin = env!("CARGO_BIN_EXE_gongkai");
+    // GONGKAI_BENCH_BIN times another build of gongkai (an older commit's) on the same machine.
+    let bin = std::env::var("GONGKAI_BENCH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_gongkai").to_string());
+    let bin = bin.as_str();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write_site(root, n);

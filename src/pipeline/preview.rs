@@ -365,27 +365,47 @@ fn update(
     let mut jobs: BTreeSet<Job> = BTreeSet::new();
     jobs.insert(Job::Home);
     jobs.extend(dirty.iter().filter(|&&j| site.postings[j].published).map(|&j| Job::Posting(j)));
+    // Every archive page links each year with its count: a posting moved to another year
+    // changes them all (worked out once, not for each of the archive's pages).
+    let years_moved = old.as_ref().is_some_and(|(o, _)| {
+        let years = |l: &Listings| -> Vec<i16> {
+            l.archive.iter().map(|&i| site.postings[i].date().year()).collect()
+        };
+        o.archive != listings.archive && years(o) != years(listings)
+    });
+    let changes = Changes {
+        old: old.as_ref(),
+        summary_changed: &summary_changed,
+        finance_dirty: &finance_dirty,
+        years_moved,
+    };
     jobs.extend(
-        all_jobs
-            .iter()
-            .filter(|job| {
-                listing_changed(site, job, listings, old.as_ref(), &summary_changed, &finance_dirty)
-            })
-            .cloned(),
+        all_jobs.iter().filter(|job| listing_changed(site, job, listings, &changes)).cloned(),
     );
     let mut pages = model.pages;
-    if let Some((_, old_jobs)) = &old {
+    // Whether a page came or went (the sitemap lists them).
+    let mut pages_came_or_went = false;
+    // The same pages as before (no page came or went, no posting's address changed) need no
+    // comparison of 12,000 paths.
+    let same_pages = old.as_ref().is_some_and(|(_, old_jobs)| {
+        old_jobs.len() == all_jobs.len()
+            && all_jobs.iter().all(|j| old_jobs.contains(j))
+            && old_postings.iter().all(|(i, o)| o.url() == site.postings[*i].url())
+    });
+    if let Some((_, old_jobs)) = old.as_ref().filter(|_| !same_pages) {
         let now: BTreeSet<String> = all_jobs.iter().map(|j| j.path(site)).collect();
         for job in old_jobs {
             let path = job.path(site);
             if !now.contains(&path) && model.page_paths.remove(&path) {
                 removed.push(path);
                 pages -= 1;
+                pages_came_or_went = true;
             }
         }
         for path in now {
             if model.page_paths.insert(path) {
                 pages += 1;
+                pages_came_or_went = true;
             }
         }
     }
@@ -453,7 +473,7 @@ fn update(
         let new = &site.postings[*i];
         new.date() != old.date() || new.front.updated != old.front.updated
     });
-    if lastmod_changed || old.is_some() {
+    if lastmod_changed || pages_came_or_went {
         files.extend(crate::discovery::sitemap_of(
             site,
             model.page_paths.iter().map(String::as_str),
@@ -522,17 +542,23 @@ fn update(
     }))
 }
 
+/// What an edit changed that listing pages show.
+struct Changes<'a> {
+    /// The listings before the edit and their pages, when the order may have changed.
+    old: Option<&'a (Listings, BTreeSet<Job>)>,
+    /// Postings whose summary changed.
+    summary_changed: &'a BTreeSet<usize>,
+    /// Postings whose ledger figures may have changed.
+    finance_dirty: &'a BTreeSet<usize>,
+    /// Whether a posting moved to another year (the archive's year links).
+    years_moved: bool,
+}
+
 /// Whether listing page `job` shows something else than before the edit: postings whose summary
-/// changed, a new order or membership (`old` is the listings before, when that may be), or
-/// (on a section's first page) a ledger whose figures may have changed.
-fn listing_changed(
-    site: &Site,
-    job: &Job,
-    listings: &Listings,
-    old: Option<&(Listings, BTreeSet<Job>)>,
-    summary_changed: &BTreeSet<usize>,
-    finance_dirty: &BTreeSet<usize>,
-) -> bool {
+/// changed, a new order or membership, or (on a section's first page) a ledger whose figures
+/// may have changed.
+fn listing_changed(site: &Site, job: &Job, listings: &Listings, changes: &Changes<'_>) -> bool {
+    let Changes { old, summary_changed, finance_dirty, years_moved } = *changes;
     let shows_changed = |ids: &[usize]| ids.iter().any(|j| summary_changed.contains(j));
     match job {
         Job::Section { si, page, .. } => {
@@ -563,16 +589,11 @@ fn listing_changed(
         }
         Job::Archive { page, .. } => {
             let ids = Listings::list_page(site, &listings.archive, *page);
-            // Every archive page links each year with its count: a posting moved to another
-            // year changes them all.
-            let years = |l: &Listings| -> Vec<i16> {
-                l.archive.iter().map(|&i| site.postings[i].date().year()).collect()
-            };
-            old.is_some_and(|(o, old_jobs)| {
-                !old_jobs.contains(job)
-                    || Listings::list_page(site, &o.archive, *page) != ids
-                    || (o.archive != listings.archive && years(o) != years(listings))
-            }) || shows_changed(ids)
+            years_moved
+                || old.is_some_and(|(o, old_jobs)| {
+                    !old_jobs.contains(job) || Listings::list_page(site, &o.archive, *page) != ids
+                })
+                || shows_changed(ids)
         }
         _ => false,
     }
