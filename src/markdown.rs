@@ -88,7 +88,8 @@ pub const PLAIN_TEXT_CHARS: usize = 300;
 
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, not copied, when a body is taken from the preview's cache.
+    pub html: std::sync::Arc<str>,
     /// Heading ids in document order.
     pub anchors: Vec<String>,
     /// Headings (level, text, id) for a table of contents.
@@ -244,7 +245,7 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
     // Thousands of bodies stay alive until their pages are rendered: keep no spare capacity.
     html.shrink_to_fit();
     out.text.shrink_to_fit();
-    out.html = html;
+    out.html = html.into();
     out
 }
 

@@ -32,6 +32,9 @@ pub struct OutputFile {
 #[derive(Debug, Clone)]
 pub enum Contents {
     Bytes(Vec<u8>),
+    /// Bytes another holder keeps too (a page the preview's page memo holds): the preview serves
+    /// the one copy instead of holding each page twice.
+    Shared(std::sync::Arc<Vec<u8>>),
     Copy(std::path::PathBuf),
     /// Already written to the staging folder (see [`crate::output::Sink`]); only its hash is kept.
     Written {
@@ -121,6 +124,7 @@ impl Sink {
         let bytes = match &f.contents {
             Contents::Written { .. } => return Ok(f),
             Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+            Contents::Shared(b) => std::borrow::Cow::Borrowed(b.as_slice()),
             Contents::Copy(src) => {
                 std::borrow::Cow::Owned(std::fs::read(src).map_err(|source| {
                     OutputError::Write { path: f.path.clone(), source: source.to_string() }
@@ -805,6 +809,7 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     })?;
     files.par_iter().try_for_each(|f| match &f.contents {
         Contents::Bytes(b) => write_one(dir, &f.path, b),
+        Contents::Shared(b) => write_one(dir, &f.path, b),
         Contents::Copy(src) => {
             let target = dir.join(f.path.replace('/', std::path::MAIN_SEPARATOR_STR));
             if let Some(p) = target.parent() {

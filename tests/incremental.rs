@@ -34,6 +34,7 @@ fn files_of(g: gongkai::pipeline::Generated) -> Files {
         .map(|f| {
             let bytes = match f.contents {
                 Contents::Bytes(b) => b,
+                Contents::Shared(b) => b.to_vec(),
                 Contents::Copy(p) => std::fs::read(p).unwrap(),
                 Contents::Written { sha256 } => sha256.into_bytes(),
             };

@@ -47,7 +47,7 @@ pub struct Cache {
     pub markdown: Memo<Key, Arc<crate::markdown::Rendered>>,
     pub sheets: Memo<Key, crate::sheet::SheetView>,
     /// Shared with the [`crate::render::Renderer`] of each build.
-    pub pages: Arc<Memo<Key, Arc<String>>>,
+    pub pages: Arc<Memo<Key, Arc<Vec<u8>>>>,
     pub search: Memo<Key, Arc<Vec<crate::output::OutputFile>>>,
     pub sha256: Memo<Key, String>,
     /// Public-record fingerprints of postings (text and ledger file).

@@ -274,7 +274,7 @@ fn generate_with(
     if !keep_model {
         // Pages are written; the bodies' HTML is no longer needed (feeds and search use the text).
         for b in &mut bodies.bodies {
-            b.html = String::new();
+            b.html = std::sync::Arc::default();
         }
     }
     timings.mark("render");

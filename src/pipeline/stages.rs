@@ -552,7 +552,7 @@ fn render_intro(
         options,
     });
     diags.extend(r.diagnostics);
-    (!r.html.trim().is_empty()).then_some(r.html)
+    (!r.html.trim().is_empty()).then(|| r.html.to_string())
 }
 
 /// The Markdown body of posting `i`, from `memo` when the same text at the same place was
@@ -610,7 +610,7 @@ pub(crate) fn fill_photos(
         && let Some(html) =
             crate::images::stage::fill_photos(&b.html, b, photos, &site.postings[i].url())
     {
-        b.html = html;
+        b.html = html.into();
     }
 }
 

@@ -241,6 +241,7 @@ pub fn manifest_file_with(
         .map(|f| {
             let hash = match &f.contents {
                 Contents::Bytes(b) => sha256(b),
+                Contents::Shared(b) => sha256(b),
                 Contents::Copy(p) => {
                     std::fs::read(p).map(|b| manifest::sha256_hex(&b)).unwrap_or_default()
                 }

@@ -76,7 +76,7 @@ pub struct Renderer {
     pages: Option<PageMemo>,
 }
 
-type PageMemo = std::sync::Arc<crate::memo::Memo<crate::memo::Key, std::sync::Arc<String>>>;
+type PageMemo = std::sync::Arc<crate::memo::Memo<crate::memo::Key, std::sync::Arc<Vec<u8>>>>;
 
 impl Renderer {
     pub fn new(theme: Theme) -> Renderer {
@@ -129,13 +129,30 @@ impl Renderer {
     }
 
     pub fn render(&self, template: &str, ctx: Value) -> Result<String, Box<Diagnostic>> {
-        let Some(memo) = &self.pages else { return self.render_now(template, ctx) };
+        if self.pages.is_none() {
+            return self.render_now(template, ctx);
+        }
+        let bytes = self.render_shared(template, ctx)?;
+        // Rendered templates are UTF-8 text.
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// [`Renderer::render`] as bytes, shared with the page memo when there is one (the
+    /// preview then holds each page once: in the memo, and served from it).
+    pub fn render_shared(
+        &self,
+        template: &str,
+        ctx: Value,
+    ) -> Result<std::sync::Arc<Vec<u8>>, Box<Diagnostic>> {
+        let Some(memo) = &self.pages else {
+            return self.render_now(template, ctx).map(|h| std::sync::Arc::new(h.into_bytes()));
+        };
         // The shape of each context (which fields are safe strings, numbers or booleans) is
         // fixed by the code that builds it, so hashing the values identifies the page.
         let key = crate::memo::KeyHasher::new().with(template).with(&ctx).key();
         let mut failed = None;
         let html = memo.get_or(key, || match self.render_now(template, ctx) {
-            Ok(h) => std::sync::Arc::new(h),
+            Ok(h) => std::sync::Arc::new(h.into_bytes()),
             Err(e) => {
                 failed = Some(e);
                 std::sync::Arc::default()
@@ -145,7 +162,7 @@ impl Renderer {
             memo.forget(|k| *k == key);
             return Err(e);
         }
-        Ok(String::clone(&html))
+        Ok(html)
     }
 
     fn render_now(&self, template: &str, ctx: Value) -> Result<String, Box<Diagnostic>> {

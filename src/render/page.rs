@@ -74,9 +74,14 @@ pub fn render_jobs(
         .map(|job| {
             let (template, ctx) = pages.context(job);
             let path = job.path(input.site);
-            let file = r
-                .render(template, ctx)
-                .map(|html| OutputFile { path, contents: Contents::Bytes(html.into_bytes()) })?;
+            // Bytes nobody else holds are moved, not shared (a build without the page memo).
+            let file = r.render_shared(template, ctx).map(|html| {
+                let contents = match std::sync::Arc::try_unwrap(html) {
+                    Ok(bytes) => Contents::Bytes(bytes),
+                    Err(shared) => Contents::Shared(shared),
+                };
+                OutputFile { path, contents }
+            })?;
             sink.emit(file).map_err(|e| Box::new(Diagnostic::error("public", e)))
         })
         .collect();
@@ -427,7 +432,7 @@ impl<'a> Pages<'a> {
                 kind => p.front.kind.clone(),
                 period => p.front.period.as_ref().map(|x| x.get_ref().clone()),
                 unit => p.front.unit.clone(),
-                content => body.html.clone(),
+                content => Value::from(std::sync::Arc::clone(&body.html)),
                 headings => body.headings.iter().map(|(l, t, id)| minijinja::context!{ level => l, text => t, id => id }).collect::<Vec<_>>(),
                 url => enc(path),
                 source => p.source.clone(),

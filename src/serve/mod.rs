@@ -116,6 +116,7 @@ impl Snapshot {
             .filter_map(|f| {
                 let body = match f.contents {
                     Contents::Bytes(b) => Body::Memory(Arc::new(b)),
+                    Contents::Shared(b) => Body::Memory(b),
                     Contents::Copy(p) => Body::Disk(p),
                     // The preview generates into memory; nothing is ever written for it.
                     Contents::Written { .. } => return None,
