@@ -365,14 +365,8 @@ fn update(
     let mut jobs: BTreeSet<Job> = BTreeSet::new();
     jobs.insert(Job::Home);
     jobs.extend(dirty.iter().filter(|&&j| site.postings[j].published).map(|&j| Job::Posting(j)));
-    // Every archive page links each year with its count: a posting moved to another year
-    // changes them all (worked out once, not for each of the archive's pages).
-    let years_moved = old.as_ref().is_some_and(|(o, _)| {
-        let years = |l: &Listings| -> Vec<i16> {
-            l.archive.iter().map(|&i| site.postings[i].date().year()).collect()
-        };
-        o.archive != listings.archive && years(o) != years(listings)
-    });
+    // Every archive page links each year with its count and first page.
+    let years_moved = old.as_ref().is_some_and(|(o, _)| o.archive_years != listings.archive_years);
     let changes = Changes {
         old: old.as_ref(),
         summary_changed: &summary_changed,
@@ -550,7 +544,7 @@ struct Changes<'a> {
     summary_changed: &'a BTreeSet<usize>,
     /// Postings whose ledger figures may have changed.
     finance_dirty: &'a BTreeSet<usize>,
-    /// Whether a posting moved to another year (the archive's year links).
+    /// Whether the archive's year links changed (a posting moved to another year).
     years_moved: bool,
 }
 

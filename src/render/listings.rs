@@ -66,6 +66,30 @@ pub struct Listings {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Every published posting, newest first.
     pub archive: Vec<usize>,
+    /// The archive's runs of one year, in archive order: what every archive page's year links
+    /// show, worked out once (and compared by the preview to see whether they changed).
+    pub archive_years: Vec<ArchiveYear>,
+}
+
+/// A run of postings of one year in the archive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArchiveYear {
+    pub year: i16,
+    pub count: usize,
+    /// The archive page the run starts on (from 1).
+    pub first_page: usize,
+}
+
+/// How many pages `len` entries make at `per` to a page (an empty list has one page).
+pub fn page_count(len: usize, per: usize) -> usize {
+    len.div_ceil(per.max(1)).max(1)
+}
+
+/// The entries page `page` (from 1) of `ids` shows at `per` to a page.
+fn page_slice(ids: &[usize], per: usize, page: usize) -> &[usize] {
+    let per = per.max(1);
+    let from = (page.saturating_sub(1) * per).min(ids.len());
+    &ids[from..(from + per).min(ids.len())]
 }
 
 impl Listings {
@@ -106,27 +130,39 @@ impl Listings {
         }
         let mut archive = published.clone();
         sort_postings(site, &mut archive);
-        Listings { published, summaries, by_section, tags, archive }
+        let mut archive_years: Vec<ArchiveYear> = Vec::new();
+        for (k, &i) in archive.iter().enumerate() {
+            let year = site.postings[i].date().year();
+            match archive_years.last_mut() {
+                Some(run) if run.year == year => run.count += 1,
+                _ => archive_years.push(ArchiveYear {
+                    year,
+                    count: 1,
+                    first_page: k / site.config.paginate.max(1) + 1,
+                }),
+            }
+        }
+        Listings { published, summaries, by_section, tags, archive, archive_years }
     }
 
     /// Every page of the site, in a fixed order.
     pub fn jobs(&self, site: &Site) -> Vec<Job> {
         let mut jobs = vec![Job::Home];
         for (si, s) in site.sections.iter().enumerate() {
-            let per = s.paginate.unwrap_or(site.config.paginate).max(1);
-            let pages = self.by_section[si].len().div_ceil(per).max(1);
+            let per = s.paginate.unwrap_or(site.config.paginate);
+            let pages = page_count(self.by_section[si].len(), per);
             for page in 1..=pages {
                 jobs.push(Job::Section { si, page, pages });
             }
         }
         jobs.extend(self.published.iter().map(|&i| Job::Posting(i)));
         jobs.push(Job::TagIndex);
-        let per = site.config.paginate.max(1);
+        let per = site.config.paginate;
         for (t, ids) in &self.tags {
-            let pages = ids.len().div_ceil(per).max(1);
+            let pages = page_count(ids.len(), per);
             jobs.extend((1..=pages).map(|page| Job::Tag { tag: t.clone(), page, pages }));
         }
-        let pages = self.archive.len().div_ceil(per).max(1);
+        let pages = page_count(self.archive.len(), per);
         jobs.extend((1..=pages).map(|page| Job::Archive { page, pages }));
         jobs.push(Job::Search);
         jobs.push(Job::NotFound);
@@ -136,17 +172,13 @@ impl Listings {
     /// The postings page `page` of a list paginated `site.config.paginate` to a page (a tag's,
     /// the archive's) shows.
     pub fn list_page<'a>(site: &Site, ids: &'a [usize], page: usize) -> &'a [usize] {
-        let per = site.config.paginate.max(1);
-        let from = ((page - 1) * per).min(ids.len());
-        &ids[from..(from + per).min(ids.len())]
+        page_slice(ids, site.config.paginate, page)
     }
 
     /// The postings a section page lists.
     pub fn section_page(&self, site: &Site, si: usize, page: usize) -> &[usize] {
-        let per = site.sections[si].paginate.unwrap_or(site.config.paginate).max(1);
-        let ids = &self.by_section[si];
-        let from = ((page - 1) * per).min(ids.len());
-        &ids[from..(from + per).min(ids.len())]
+        let per = site.sections[si].paginate.unwrap_or(site.config.paginate);
+        page_slice(&self.by_section[si], per, page)
     }
 }
 

@@ -349,30 +349,23 @@ impl<'a> Pages<'a> {
                 ("tag.html", ctx)
             }
             Job::Archive { page, pages } => {
-                let archive = &self.listings.archive;
+                let all_years = &self.listings.archive_years;
                 let year = |i: usize| site.postings[i].date().year();
-                // Every year with its count and the page it starts on, for the year links.
-                let mut all_years: Vec<(i16, usize, usize)> = Vec::new();
-                for (k, &i) in archive.iter().enumerate() {
-                    match all_years.last_mut() {
-                        Some((y, count, _)) if *y == year(i) => *count += 1,
-                        _ => all_years.push((year(i), 1, k / site.config.paginate.max(1) + 1)),
-                    }
-                }
                 // This page's postings, grouped by year; a year begun on an earlier page goes on.
                 let mut years: Vec<(i16, Vec<usize>)> = Vec::new();
-                for &i in Listings::list_page(site, archive, *page) {
+                for &i in Listings::list_page(site, &self.listings.archive, *page) {
                     match years.last_mut() {
                         Some((y, ids)) if *y == year(i) => ids.push(i),
                         _ => years.push((year(i), vec![i])),
                     }
                 }
                 let count_of =
-                    |y: i16| all_years.iter().find(|(yy, ..)| *yy == y).map_or(0, |t| t.1);
+                    |y: i16| all_years.iter().find(|r| r.year == y).map_or(0, |r| r.count);
                 let years: Vec<Value> = years
                     .iter()
                     .map(|(y, ids)| {
-                        let starts_here = all_years.iter().any(|t| t.0 == *y && t.2 == *page);
+                        let starts_here =
+                            all_years.iter().any(|r| r.year == *y && r.first_page == *page);
                         minijinja::context! {
                             year => y,
                             count => count_of(*y),
@@ -383,10 +376,11 @@ impl<'a> Pages<'a> {
                     .collect();
                 let year_links: Vec<Value> = all_years
                     .iter()
-                    .map(|(y, count, starts)| {
+                    .map(|r| {
                         // Empty on the page the year starts on: the link is then `#y2026`.
-                        let page_url = (*starts != *page).then(|| enc(&archive_page_path(*starts)));
-                        minijinja::context! { year => y, count => count, page_url => page_url }
+                        let page_url =
+                            (r.first_page != *page).then(|| enc(&archive_page_path(r.first_page)));
+                        minijinja::context! { year => r.year, count => r.count, page_url => page_url }
                     })
                     .collect();
                 let ctx = minijinja::context! {
@@ -502,10 +496,6 @@ pub fn sheet_for(site: &crate::site::Site, p: &crate::site::Posting) -> crate::s
     view
 }
 
-/// Page numbers a section page links to, each with whether numbers are left out before it: every
-/// page when there are at most [`PAGE_LINKS_ALL`], otherwise the first, the last and two either
-/// side of `current`. Linking every page made each page's size grow with the page count, so a
-/// section's pages together grew with its square (1,000 pages of 2 held a million links).
 /// The paginator of page `page` of `pages`, `path_of(n)` being page n's site-relative path.
 fn paginator(page: usize, pages: usize, path_of: impl Fn(usize) -> String) -> Value {
     let links: Vec<Value> = page_window(page, pages)
@@ -521,6 +511,10 @@ fn paginator(page: usize, pages: usize, path_of: impl Fn(usize) -> String) -> Va
     }
 }
 
+/// Page numbers a paginated list links to, each with whether numbers are left out before it: every
+/// page when there are at most [`PAGE_LINKS_ALL`], otherwise the first, the last and two either
+/// side of `current`. Linking every page made each page's size grow with the page count, so a
+/// list's pages together grew with its square (1,000 pages of 2 held a million links).
 pub(super) fn page_window(current: usize, pages: usize) -> Vec<(usize, bool)> {
     let shown =
         |n: usize| pages <= PAGE_LINKS_ALL || n == 1 || n == pages || n.abs_diff(current) <= 2;

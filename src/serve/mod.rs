@@ -399,6 +399,9 @@ impl Server {
             };
             let burst_start = Instant::now();
             let mut changed: Vec<PathBuf> = Vec::new();
+            // Once true for this burst it stays true: `changed` is not read again on every batch
+            // of a 10,000-file copy.
+            let mut burst = false;
             let mut next = Some(first);
             while let Some(batch) = next.take() {
                 match batch {
@@ -423,7 +426,8 @@ impl Server {
                     }
                 }
                 if burst_start.elapsed() < SETTLE_MAX {
-                    let settle = if self.touches_several_sources(&changed) {
+                    burst = burst || self.touches_several_sources(&changed);
+                    let settle = if burst {
                         BURST_SETTLE.min(SETTLE_MAX.saturating_sub(burst_start.elapsed()))
                     } else {
                         SETTLE
