@@ -123,6 +123,12 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
         self.misses.store(0, Ordering::Relaxed);
     }
 
+    /// Drops the entry of `key`, if any.
+    pub fn remove(&self, key: &K) {
+        lock(&self.old).remove(key);
+        lock(&self.new).remove(key);
+    }
+
     /// Drops entries whose key matches.
     pub fn forget(&self, mut matches: impl FnMut(&K) -> bool) {
         lock(&self.old).retain(|k, _| !matches(k));

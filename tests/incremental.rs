@@ -348,6 +348,8 @@ fn saving_postings_updates_the_preview_like_a_fresh_build() {
         // The update reports the warnings of the whole site, as a fresh build does.
         let full = generate(&opts(root)).unwrap_or_else(|d| panic!("{label}: {:?}", d.items));
         assert_eq!(shown(&g.warnings), shown(&full.warnings), "{label}: warnings");
+        // When the preview rebuilds next by itself (a 公示 ends, a future posting appears).
+        assert_eq!(g.next_change, full.next_change, "{label}: next change");
         let changed = preview.apply(g, &cache);
         assert!(changed.is_some(), "{label}: not an update");
         assert_same(label, &preview.files(), &fresh(root));

@@ -51,6 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> ExitCode {
         lang: ctx.lang,
         quiet: ctx.quiet,
         password: args.password,
+        release_memory: Some(crate::release_memory),
     };
     match Server::new(opts).and_then(Server::run) {
         Ok(()) => ExitCode::SUCCESS,

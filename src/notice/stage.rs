@@ -146,6 +146,14 @@ pub fn run(site: &Site, cal: &WorkCalendar) -> (Notices, Vec<Diagnostic>) {
             })
         })
         .collect();
+    let next_change = next_change(site, &notices);
+    (Notices { notices, views, next_change }, diags)
+}
+
+/// The next date after the build date on which the board changes: a 公示 of a published
+/// posting starts or ends, or a future-dated posting appears. `notices` are the stage's, one per
+/// posting (the preview gives the last build's when an edit cannot have changed them).
+pub fn next_change(site: &Site, notices: &[Option<Notice>]) -> Option<Date> {
     let published: Vec<Notice> = notices
         .iter()
         .enumerate()
@@ -159,9 +167,7 @@ pub fn run(site: &Site, cal: &WorkCalendar) -> (Notices, Vec<Diagnostic>) {
         .filter(|p| !p.is_draft() && p.date() > site.today)
         .map(|p| p.date())
         .min();
-    let next_change =
-        [notice::next_change(&published, site.today), appear].into_iter().flatten().min();
-    (Notices { notices, views, next_change }, diags)
+    [notice::next_change(&published, site.today), appear].into_iter().flatten().min()
 }
 
 /// The days that count towards `n`'s period: after the day of posting, through the end; for a

@@ -76,7 +76,16 @@ impl Cache {
     /// Files the watcher saw change: re-read them even if their time and length look the same
     /// (coarse file-system clocks, same-size edits within one tick).
     pub fn invalidate(&self, paths: &[PathBuf]) {
-        self.files.forget(|k| paths.iter().any(|p| k == p || k.starts_with(p)));
+        // A saved file is one entry; only a folder (or a path that is gone, which may have been
+        // one) needs the scan of every entry, ~4 ms at 10,000 postings.
+        let (files, others): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            paths.iter().partition(|p| p.is_file());
+        for p in files {
+            self.files.remove(p);
+        }
+        if !others.is_empty() {
+            self.files.forget(|k| others.iter().any(|p| k == *p || k.starts_with(p)));
+        }
     }
 
     /// The model of the last good preview build, if it still describes the site.

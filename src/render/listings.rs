@@ -26,14 +26,35 @@ pub struct Summary {
 
 /// Newest first; ties by weight, then title and source, so order never depends on the file system.
 pub fn sort_postings(site: &Site, ids: &mut [usize]) {
-    ids.sort_by(|&a, &b| {
-        let (pa, pb) = (&site.postings[a], &site.postings[b]);
-        pb.date()
-            .cmp(&pa.date())
-            .then(pa.front.weight.cmp(&pb.front.weight))
-            .then(pa.title().cmp(pb.title()))
-            .then(pa.source.cmp(&pb.source))
-    });
+    ids.sort_by(|&a, &b| list_order(site, a, b));
+}
+
+/// The order of postings in every list: newest first, then by weight, title and source path
+/// (unique, so the order is total and a list sorts one way only).
+fn list_order(site: &Site, a: usize, b: usize) -> std::cmp::Ordering {
+    let (pa, pb) = (&site.postings[a], &site.postings[b]);
+    pb.date()
+        .cmp(&pa.date())
+        .then(pa.front.weight.cmp(&pb.front.weight))
+        .then(pa.title().cmp(pb.title()))
+        .then(pa.source.cmp(&pb.source))
+}
+
+/// The archive's runs of postings of one year, with the page each starts on.
+fn archive_years(site: &Site, archive: &[usize]) -> Vec<ArchiveYear> {
+    let mut years: Vec<ArchiveYear> = Vec::new();
+    for (k, &i) in archive.iter().enumerate() {
+        let year = site.postings[i].date().year();
+        match years.last_mut() {
+            Some(run) if run.year == year => run.count += 1,
+            _ => years.push(ArchiveYear {
+                year,
+                count: 1,
+                first_page: k / site.config.paginate.max(1) + 1,
+            }),
+        }
+    }
+    years
 }
 
 /// Plain-text summary: the front matter's, or the start of the body.
@@ -130,19 +151,32 @@ impl Listings {
         }
         let mut archive = published.clone();
         sort_postings(site, &mut archive);
-        let mut archive_years: Vec<ArchiveYear> = Vec::new();
-        for (k, &i) in archive.iter().enumerate() {
-            let year = site.postings[i].date().year();
-            match archive_years.last_mut() {
-                Some(run) if run.year == year => run.count += 1,
-                _ => archive_years.push(ArchiveYear {
-                    year,
-                    count: 1,
-                    first_page: k / site.config.paginate.max(1) + 1,
-                }),
+        let archive_years = archive_years(site, &archive);
+        Listings { published, summaries, by_section, tags, archive, archive_years }
+    }
+
+    /// The listings after postings `moved` changed a sort key (date, weight, title) but not
+    /// their section, tags or draft status: every list is still in order but for them, so each
+    /// is taken out of the lists it is in and put back where it now belongs. The same lists as
+    /// [`Listings::from_summaries`] makes, without sorting 10,000 postings again (~12 ms).
+    pub fn reposition(&mut self, site: &Site, moved: &[usize]) {
+        let lists = self
+            .by_section
+            .iter_mut()
+            .chain(self.tags.values_mut())
+            .chain(std::iter::once(&mut self.archive));
+        for ids in lists {
+            let here: Vec<usize> = moved.iter().copied().filter(|m| ids.contains(m)).collect();
+            if here.is_empty() {
+                continue;
+            }
+            ids.retain(|i| !here.contains(i));
+            for m in here {
+                let at = ids.partition_point(|&i| list_order(site, i, m).is_lt());
+                ids.insert(at, m);
             }
         }
-        Listings { published, summaries, by_section, tags, archive, archive_years }
+        self.archive_years = archive_years(site, &self.archive);
     }
 
     /// Every page of the site, in a fixed order.

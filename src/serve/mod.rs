@@ -99,6 +99,10 @@ pub struct ServeOptions {
     /// The workbench's password (`--password` / `GONGKAI_WB_PASSWORD`): needed on every
     /// workbench request when set; without it a non-loopback bind makes the workbench read-only.
     pub password: Option<String>,
+    /// Called once a build's tail is done, while nothing else is being built: gives freed
+    /// memory back to the system then rather than during the next save's rebuild (the command
+    /// line sets it for its allocator; `None` does nothing).
+    pub release_memory: Option<fn()>,
 }
 
 /// What is being served: output paths to their bytes, and the id of the build they came from.
@@ -250,8 +254,8 @@ impl Server {
         });
         shared.hub.set_limit(limits.live_reload_streams);
         let cache = Arc::new(crate::pipeline::cache::Cache::new());
-        let tail = start_tail_worker(shared.clone(), cache.clone(), opts.quiet, opts.lang)
-            .map_err(|e| e.to_string())?;
+        let tail =
+            start_tail_worker(shared.clone(), cache.clone(), &opts).map_err(|e| e.to_string())?;
         Ok(Server {
             opts: ServeOptions { root, ..opts },
             shared,
@@ -289,7 +293,9 @@ impl Server {
     /// `changed` are the files saved since the last build.
     pub fn rebuild(&mut self, why: Option<Why>, changed: &[PathBuf]) {
         let started = Instant::now();
+        let mut timings = crate::pipeline::Timings::new();
         let result = crate::pipeline::generate_preview(&self.build_options(), &self.cache, changed);
+        timings.mark("serve: build");
         match result {
             Ok(mut g) => {
                 self.builds += 1;
@@ -301,7 +307,8 @@ impl Server {
                     self.cache.finish(true);
                 }
                 let warnings = std::mem::take(&mut g.warnings);
-                self.shared.workbench.record_built(&g.site, &warnings);
+                let list = self.shared.workbench.hold();
+                let site = Arc::clone(&g.site);
                 let pending = g.pending.take();
                 let carried = {
                     let _publishing = lock(&self.shared.publish);
@@ -312,6 +319,7 @@ impl Server {
                     self.shared.replace(snapshot);
                     carried
                 };
+                timings.mark("serve: snapshot");
                 // What `publish` would refuse is shown in a bar over the updated page.
                 let notes: Vec<String> = warnings
                     .items
@@ -322,9 +330,14 @@ impl Server {
                 let notes = (!notes.is_empty()).then(|| (notes.join("\n\n"), notes.len()));
                 self.shared.hub.reload_with_notes(&build, notes);
                 let ms = started.elapsed().as_millis();
+                timings.mark("serve: reload");
                 if let Some(pending) = pending {
                     let _ = self.tail.send(TailJob { build, pending, carried });
                 }
+                list.built(&site, &warnings);
+                drop(site);
+                timings.mark("serve: workbench");
+                timings.report();
                 let now: Vec<String> =
                     warnings.items.iter().map(|d| d.render(self.opts.lang)).collect();
                 if !self.opts.quiet {
@@ -501,9 +514,9 @@ impl Server {
 fn start_tail_worker(
     shared: Arc<Shared>,
     cache: Arc<crate::pipeline::cache::Cache>,
-    quiet: bool,
-    lang: Lang,
+    opts: &ServeOptions,
 ) -> std::io::Result<mpsc::Sender<TailJob>> {
+    let (quiet, lang, release_memory) = (opts.quiet, opts.lang, opts.release_memory);
     let (tx, rx) = mpsc::channel::<TailJob>();
     // Its own single thread, so that the next save's pages never queue behind index work.
     let pool =
@@ -535,6 +548,9 @@ fn start_tail_worker(
                 let says = ServeSays::TailDone(started.elapsed().as_millis());
                 outln!("{}", says.text(lang));
                 let _ = std::io::stdout().flush();
+            }
+            if let Some(release) = release_memory {
+                release();
             }
         }
     })?;
