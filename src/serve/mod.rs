@@ -71,8 +71,10 @@ const PUBLISH_BLOCKERS: &[&str] = &[
 ];
 
 /// After a batch that changed one file, wait this long for more before rebuilding: one saved
-/// file is the common case and must reach the browser fast.
-const SETTLE: Duration = Duration::from_millis(10);
+/// file is the common case and must reach the browser fast. A little over the debouncer's tick,
+/// so that the other half of an editor's save (a temporary file renamed over the posting)
+/// settling one tick later still joins this rebuild.
+const SETTLE: Duration = Duration::from_millis(3);
 
 /// Once a batch has touched two or more source files, a burst is under way (unzipping, `git
 /// checkout`, copying a folder in); wait this long of quiet before rebuilding, so that a writer
