@@ -59,6 +59,7 @@ fn main() {
     let bin = std::env::var("GONGKAI_BENCH_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_gongkai").to_string());
     let bin = bin.as_str();
+    let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write_site(root, n);
@@ -86,7 +87,8 @@ fn main() {
         .arg(root)
         .env("GONGKAI_LANG", "en")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // With GONGKAI_TIMINGS=1 the server's stage times of each edit are shown.
+        .stderr(if timings { Stdio::inherit() } else { Stdio::null() })
         .spawn()
         .unwrap();
     let (tx, rx) = channel();
@@ -135,7 +137,12 @@ fn main() {
             let text = std::fs::read_to_string(&path).unwrap();
             // Lets the previous save's search index and checksums finish, as a clerk's pause does.
             std::thread::sleep(Duration::from_millis(1500));
-            while rx.try_recv().is_ok() {}
+            while let Ok(line) = rx.try_recv() {
+                // The server's own lines (rebuilt, tail done) with GONGKAI_TIMINGS=1.
+                if timings {
+                    println!("  serve: {line}");
+                }
+            }
             let saved = Instant::now();
             std::fs::write(&path, edit(&text, k)).unwrap();
             let (name, at) = erx.recv_timeout(Duration::from_secs(120)).expect("reload event");
