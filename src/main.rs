@@ -11,42 +11,43 @@ mod cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-unsafe extern "C" {
-    /// From the mimalloc library linked by the `mimalloc` crate.
-    fn mi_collect(force: bool);
-}
-
-/// Gives the memory freed so far back to the system now. mimalloc otherwise does it about a
-/// second after the free, from whichever thread allocates next: in the preview that was the
-/// next save's rebuild, which paid ~5 ms for it at 10,000 postings.
-pub(crate) fn release_memory() {
-    // SAFETY: a plain call into the allocator, which is safe from any thread at any time.
-    unsafe { mi_collect(true) };
-}
-
-/// Commit mimalloc's arena memory as it is used rather than up front: on 10,000 postings peak
-/// memory drops from ~520 MiB to ~475 MiB at no cost in speed. It must be set before the first
-/// allocation, so it runs as a process constructor (Linux; elsewhere mimalloc's default stays).
-#[cfg(target_os = "linux")]
-mod allocator_tuning {
+/// The two knobs of mimalloc we turn (its C library is linked by the `mimalloc` crate).
+mod allocator {
     unsafe extern "C" {
-        /// From the mimalloc library linked by the `mimalloc` crate.
+        fn mi_collect(force: bool);
+        #[cfg(target_os = "linux")]
         fn mi_option_set(option: i32, value: std::ffi::c_long);
+    }
+
+    /// Gives the memory freed so far back to the system now. mimalloc otherwise does it about a
+    /// second after the free, from whichever thread allocates next: in the preview that was the
+    /// next save's rebuild, which paid ~5 ms for it at 10,000 postings.
+    pub(crate) fn release_memory() {
+        // SAFETY: a plain call into the allocator, which is safe from any thread at any time.
+        unsafe { mi_collect(true) };
     }
 
     /// `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_t` (the version
     /// libmimalloc-sys builds by default).
+    #[cfg(target_os = "linux")]
     const MI_OPTION_ARENA_EAGER_COMMIT: i32 = 4;
 
+    /// Commit arena memory as it is used rather than up front: on 10,000 postings peak memory
+    /// drops from ~520 MiB to ~475 MiB at no cost in speed. It must be set before the first
+    /// allocation, so it runs as a process constructor (Linux; elsewhere mimalloc's default
+    /// stays).
+    #[cfg(target_os = "linux")]
     extern "C" fn lazy_commit() {
         // SAFETY: stores a plain integer in mimalloc's option table.
         unsafe { mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
     }
 
+    #[cfg(target_os = "linux")]
     #[used]
     #[unsafe(link_section = ".init_array.00099")]
     static LAZY_COMMIT: extern "C" fn() = lazy_commit;
 }
+pub(crate) use allocator::release_memory;
 
 /// gongkai（公开）：把村务、党务、财务公开内容生成可离线打开的公开栏网站。
 #[derive(Parser, Debug)]

@@ -390,12 +390,13 @@ fn update(
         let jobs = old.jobs(site).into_iter().collect();
         (old, jobs)
     });
-    model.listings.summaries = summaries;
     if retagged {
-        let summaries = std::mem::take(&mut model.listings.summaries);
         model.listings = Listings::from_summaries(site, summaries);
-    } else if reordered {
-        model.listings.reposition(site, &edited);
+    } else {
+        model.listings.summaries = summaries;
+        if reordered {
+            model.listings.reposition(site, &edited);
+        }
     }
     let listings = &model.listings;
     let all_jobs = listings.jobs(site);

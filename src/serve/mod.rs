@@ -74,7 +74,7 @@ const PUBLISH_BLOCKERS: &[&str] = &[
 /// file is the common case and must reach the browser fast. A little over the debouncer's tick,
 /// so that the other half of an editor's save (a temporary file renamed over the posting)
 /// settling one tick later still joins this rebuild.
-const SETTLE: Duration = Duration::from_millis(3);
+const SETTLE: Duration = Duration::from_millis(watch::TICK.as_millis() as u64 + 1);
 
 /// Once a batch has touched two or more source files, a burst is under way (unzipping, `git
 /// checkout`, copying a folder in); wait this long of quiet before rebuilding, so that a writer

@@ -28,7 +28,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How often the debouncer looks for settled events (its thread wakes this often, idle or
 /// not; ~0.25 % of one core, measured idle).
-const TICK: Duration = Duration::from_millis(2);
+pub const TICK: Duration = Duration::from_millis(2);
 
 /// A running watcher; dropping it stops watching.
 pub enum Watcher {

@@ -170,11 +170,6 @@ impl State {
         self.today.unwrap_or_else(crate::date::today_in_china)
     }
 
-    /// After a good preview build: its postings and warnings.
-    pub fn record_built(&self, site: &crate::site::Site, warnings: &Diagnostics) {
-        self.hold().built(site, warnings);
-    }
-
     /// Holds the list until [`Held::built`] fills it in. The preview takes it before the pages
     /// reload and fills it in after (working out 10,000 rows takes ~8 ms that a saved page need
     /// not wait for), so a request that comes with the reload waits for the new list rather than
