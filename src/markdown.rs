@@ -18,7 +18,9 @@ pub fn options(unsafe_html: bool) -> Options<'static> {
     o.extension.header_id_prefix = Some(String::new());
     // `**重要通知**：请于…` must render bold; CommonMark's flanking rules alone leave asterisks.
     o.extension.cjk_friendly_emphasis = true;
-    o.parse.sourcepos_chars = true;
+    // Columns stay in bytes: comrak's `sourcepos_chars` converts every node of every body
+    // (a third of the parse time at 10,000 postings); only links and images need a column,
+    // converted in `render` (see `Lines::char_column`).
     o.render.r#unsafe = unsafe_html;
     o
 }
@@ -195,14 +197,19 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
     let root = comrak::parse_document(&arena, body, ctx.options);
     let mut out = Rendered::default();
     let mut anchorizer = Anchorizer::new();
+    let mut lines = Lines::new(body);
 
     for node in root.descendants() {
+        let mut data = node.data_mut();
+        if matches!(data.value, NodeValue::Link(_) | NodeValue::Image(_)) {
+            let pos = data.sourcepos;
+            data.sourcepos.start.column = lines.char_column(pos.start);
+            data.sourcepos.end.column = lines.char_column(pos.end);
+        }
         let (line, column) = {
-            let data = node.data();
             let pos = data.sourcepos.start;
             (pos.line + ctx.body_line - 1, pos.column)
         };
-        let mut data = node.data_mut();
         match &mut data.value {
             NodeValue::Heading(h) => {
                 let level = h.level;
@@ -241,27 +248,81 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
     let mut html = String::with_capacity(body.len() * 2);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, ctx.options, &mut html);
-    let mut html = wrap_tables(html);
-    // Thousands of bodies stay alive until their pages are rendered: keep no spare capacity.
-    html.shrink_to_fit();
+    // `Arc<str>` copies to its exact length, so the spare capacity is not kept.
     out.text.shrink_to_fit();
-    out.html = html.into();
+    out.html = wrap_tables(&html).into();
     out
 }
 
-/// Puts each table in a box that scrolls sideways on a phone and that the keyboard can reach
-/// (a scrolling region needs `tabindex`); only when every `<table>` is comrak's own, so a raw
-/// HTML table with attributes never leaves a box unclosed.
-fn wrap_tables(html: String) -> String {
-    let opens = html.matches("<table>").count();
-    if opens == 0 || opens != html.matches("</table>").count() || html.contains("<table ") {
-        return html;
+/// The body's lines, split on first use: most bodies have no link or image.
+struct Lines<'a> {
+    body: &'a str,
+    lines: Option<Vec<&'a str>>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(body: &'a str) -> Self {
+        Lines { body, lines: None }
     }
-    html.replace(
-        "<table>",
-        r#"<div class="table-wrap" role="region" aria-label="表格" tabindex="0"><table>"#,
-    )
-    .replace("</table>", "</table></div>")
+
+    /// comrak's byte column as a 1-based character column, as its `sourcepos_chars` would
+    /// give it: past the end of the line is one after the last character.
+    fn char_column(&mut self, lc: comrak::nodes::LineColumn) -> usize {
+        if lc.column == 0 {
+            return 0;
+        }
+        let body = self.body;
+        let lines = self.lines.get_or_insert_with(|| body.lines().collect());
+        let Some(line) = lines.get(lc.line.wrapping_sub(1)) else { return lc.column };
+        if lc.column > line.len() {
+            return line.chars().count() + 1;
+        }
+        line.char_indices().take_while(|&(i, _)| i < lc.column).count()
+    }
+}
+
+/// Puts each table in a box that scrolls sideways on a phone and that the keyboard can reach
+/// (a scrolling region needs `tabindex`); only when every `<table` is comrak's own `<table>`
+/// with its `</table>`, so a raw HTML table with attributes never leaves a box unclosed.
+/// One scan for the tags, one copy: bodies are most of a build's bytes.
+fn wrap_tables(html: &str) -> std::borrow::Cow<'_, str> {
+    const OPEN: &str = "<table>";
+    const CLOSE: &str = "</table>";
+    const BOX: &str = r#"<div class="table-wrap" role="region" aria-label="表格" tabindex="0">"#;
+    let mut tags = Vec::new();
+    let (mut opens, mut closes) = (0, 0);
+    for (i, _) in html.match_indices("table") {
+        let before = &html[..i];
+        if before.ends_with("</") && html[i..].starts_with("table>") {
+            closes += 1;
+            tags.push(i - 2);
+        } else if before.ends_with('<') {
+            if !html[i..].starts_with("table>") {
+                return html.into();
+            }
+            opens += 1;
+            tags.push(i - 1);
+        }
+    }
+    if opens == 0 || opens != closes {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len() + opens * (BOX.len() + "</div>".len()));
+    let mut from = 0;
+    for at in tags {
+        if html[at..].starts_with(OPEN) {
+            out.push_str(&html[from..at]);
+            out.push_str(BOX);
+            from = at;
+        } else {
+            let end = at + CLOSE.len();
+            out.push_str(&html[from..end]);
+            out.push_str("</div>");
+            from = end;
+        }
+    }
+    out.push_str(&html[from..]);
+    out.into()
 }
 
 /// The body's plain text, block by block, stopping once it holds [`PLAIN_TEXT_CHARS`]
@@ -525,5 +586,84 @@ mod tests {
         let r = run("[政府网](https://www.gov.cn/) [邮件](mailto:a@b.cn)\n");
         assert!(r.diagnostics.is_empty());
         assert!(r.html.contains("https://www.gov.cn/"));
+    }
+
+    /// Columns converted for links and images only are the ones comrak's `sourcepos_chars`
+    /// gives, wherever the link sits (tables, lists, quotes, footnotes, CRLF, tabs, autolinks).
+    #[test]
+    fn link_columns_match_comrak_character_columns() {
+        let pieces = [
+            "村委会",
+            "[决议](a.md)",
+            "![照片](p.jpg)",
+            "**重要**",
+            "| 项目 | [链接](b.md) |\n|---|---|\n| 修路 | ![图](c.png) |\n",
+            "> 引用[甲](d.md)\n",
+            "- 列表 [乙](e.md)\n  - 子项 <https://x.cn/路>\n",
+            "\t",
+            "\r\n",
+            "\n\n",
+            "脚注[^1]\n\n[^1]: 见[丙](f.md)\n",
+            "https://www.gov.cn/ 和 ",
+            "`代码[x](y)`",
+            "ö",
+            "# 标题 [丁](g.md)\n",
+            "1. 一 [戊](h.md)\n",
+            "[引用式][r]\n\n[r]: i.md\n",
+            "  ",
+            "１２３",
+        ];
+        let mut chars = options(false);
+        chars.parse.sourcepos_chars = true;
+        let bytes = options(false);
+        let mut seed = 0x2545_f491_u64;
+        let mut links = 0;
+        for _ in 0..3000 {
+            let mut body = String::new();
+            for _ in 0..12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                body.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let (a1, a2) = (Arena::new(), Arena::new());
+            let want: Vec<_> = comrak::parse_document(&a1, &body, &chars)
+                .descendants()
+                .filter(|n| matches!(n.data().value, NodeValue::Link(_) | NodeValue::Image(_)))
+                .map(|n| n.data().sourcepos)
+                .collect();
+            let mut lines = Lines::new(&body);
+            let got: Vec<_> = comrak::parse_document(&a2, &body, &bytes)
+                .descendants()
+                .filter(|n| matches!(n.data().value, NodeValue::Link(_) | NodeValue::Image(_)))
+                .map(|n| {
+                    let mut pos = n.data().sourcepos;
+                    pos.start.column = lines.char_column(pos.start);
+                    pos.end.column = lines.char_column(pos.end);
+                    pos
+                })
+                .collect();
+            assert_eq!(got, want, "{body:?}");
+            links += want.len();
+        }
+        assert!(links > 3000, "{links}");
+    }
+
+    #[test]
+    fn tables_are_wrapped_in_a_scrolling_box_only_when_all_are_comrak_s() {
+        let r =
+            run("| 项目 | 金额 |\n|---|---:|\n| 修路 | 1.00 |\n\n段落\n\n| 甲 |\n|---|\n| 乙 |\n");
+        let boxed =
+            r#"<div class="table-wrap" role="region" aria-label="表格" tabindex="0"><table>"#;
+        assert_eq!(r.html.matches(boxed).count(), 2, "{}", r.html);
+        assert_eq!(r.html.matches("</table></div>").count(), 2, "{}", r.html);
+        assert!(r.html.contains("</div>\n<p>段落</p>"), "{}", r.html);
+        for html in [
+            "<table class=\"x\"><tr><td>1</td></tr></table><table></table>",
+            "<table><tr><td>1</td></tr>",
+            "<p>no tables</p>",
+        ] {
+            assert_eq!(wrap_tables(html), html);
+        }
     }
 }
