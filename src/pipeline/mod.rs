@@ -371,7 +371,19 @@ fn generate_with(
 pub(crate) struct Timings {
     on: bool,
     last: Instant,
-    marks: Vec<(&'static str, Duration, String)>,
+    last_cpu: Duration,
+    marks: Vec<(&'static str, Duration, Duration, String)>,
+}
+
+/// CPU time of the whole process so far, all threads (Linux, 10 ms ticks): a stage's CPU
+/// against its wall time shows whether it runs on every core.
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 =
+        after.split_whitespace().skip(11).take(2).filter_map(|f| f.parse::<u64>().ok()).sum();
+    Duration::from_millis(ticks * 10)
 }
 
 impl Timings {
@@ -379,6 +391,7 @@ impl Timings {
         Timings {
             on: std::env::var_os("GONGKAI_TIMINGS").is_some(),
             last: Instant::now(),
+            last_cpu: process_cpu(),
             marks: Vec::new(),
         }
     }
@@ -393,16 +406,19 @@ impl Timings {
                     s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string())
                 })
                 .unwrap_or_default();
-            self.marks.push((label, now - self.last, peak));
+            let cpu = process_cpu();
+            self.marks.push((label, now - self.last, cpu.saturating_sub(self.last_cpu), peak));
             self.last = now;
+            self.last_cpu = cpu;
         }
     }
     pub(crate) fn report(&self) {
         if self.on {
-            for (label, d, mem) in &self.marks {
+            for (label, d, cpu, mem) in &self.marks {
                 eprintln!(
-                    "timing {label:>12}: {:7.1} ms  (peak memory so far {mem})",
-                    d.as_secs_f64() * 1000.0
+                    "timing {label:>12}: {:7.1} ms  cpu {:6} ms  (peak memory so far {mem})",
+                    d.as_secs_f64() * 1000.0,
+                    cpu.as_millis()
                 );
             }
         }
