@@ -21,6 +21,18 @@ pub fn toml_message_zh(msg: &str) -> String {
     {
         return format!("缺少必须填写的设置项 {field}，请加上一行 {field} = ……（按说明填写）");
     }
+    // serde's enums: `paper = "B5"`, or a table where a name belongs.
+    if let Some(rest) = m.strip_prefix("unknown variant `")
+        && let Some((given, expected)) = rest.split_once('`')
+    {
+        let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return format!("没有 `{given}` 这个选项，请写成其中之一：{}", names.join("、"));
+    }
+    if m.contains("wanted exactly 1 element") {
+        return format!(
+            "这里应写一个选项的名字，用英文双引号括起来，不能写成大括号 {{ … }} 里的一组设置（{m}）"
+        );
+    }
     if m.contains("invalid type") {
         if m.contains("expected a string") {
             return format!("这里应写文字，并用英文双引号括起来，例如 \"……\"（{m}）");
@@ -467,5 +479,17 @@ mod tests {
     #[test]
     fn chinese_translation_of_common_errors() {
         assert!(toml_message_zh("duplicate key `title`").starts_with("同一个设置项写了两次"));
+        assert_eq!(
+            toml_message_zh("unknown variant `B5`, expected one of `A4`, `a4`, `A3`, `a3`"),
+            "没有 `B5` 这个选项，请写成其中之一：A4、a4、A3、a3"
+        );
+        assert_eq!(
+            toml_message_zh("unknown variant `x`, expected `portrait` or `landscape`"),
+            "没有 `x` 这个选项，请写成其中之一：portrait、landscape"
+        );
+        assert!(
+            toml_message_zh("wanted exactly 1 element, more than 1 element")
+                .starts_with("这里应写一个选项的名字")
+        );
     }
 }

@@ -78,6 +78,46 @@ fn absolute_and_escaping_paths_in_front_matter_are_errors_at_their_line() {
 }
 
 #[test]
+fn a_misspelt_key_in_a_gallery_entry_or_a_board_s_paper_is_an_error_not_ignored() {
+    let gallery = "gallery = [\"qiao.jpg\", { file = \"qiao.jpg\", atl = \"石桥\" }]\n";
+    let site = one_posting(gallery, "正文。\n");
+    small_jpeg(&site.path().join("content/village/2026-road/qiao.jpg"));
+    let err = fails(site.path());
+    let column = gallery[..gallery.find("atl").unwrap()].chars().count() + 1;
+    let p = "content/village/2026-road/index.md";
+    assert!(
+        err.contains(&format!(
+            "{p}:4:{column}: 错误: [gallery] 中没有 `atl` 这个设置项，你是不是想写 `alt`？"
+        )),
+        "{err}"
+    );
+    assert_eq!(err.matches("错误:").count(), 1, "{err}");
+
+    // The table form of a board's paper is checked the same way.
+    let index = site.path().join("content/village/2026-road/index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, text.replace("atl =", "alt =")).unwrap();
+    let toml = site.path().join("site.toml");
+    let mut config = std::fs::read_to_string(&toml).unwrap();
+    config.push_str("\n[[boards]]\nname = \"a\"\ntitle = \"公开栏\"\nsections = [\"village\"]\npaper = { width_mm = 1200, hieght_mm = 900 }\n");
+    std::fs::write(&toml, &config).unwrap();
+    let err = fails(site.path());
+    let line = config.lines().count();
+    assert!(
+        err.contains(&format!("site.toml:{line}:28: 错误: [boards.paper] 中没有 `hieght_mm` 这个设置项，你是不是想写 `height_mm`？")),
+        "{err}"
+    );
+
+    // Fixed, it builds, and the caption is on the page.
+    std::fs::write(&toml, config.replace("hieght_mm", "height_mm")).unwrap();
+    let o = build(site.path(), TODAY, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page =
+        std::fs::read_to_string(site.path().join("public/village/2026-road/index.html")).unwrap();
+    assert!(page.contains("石桥"), "{page}");
+}
+
+#[test]
 fn a_misspelt_cover_and_a_missing_gallery_photo_are_errors_at_their_line() {
     let site = one_posting(
         "cover = \"dao-lu.jpg\"\ngallery = [\n  \"daolu.jpg\",\n  { file = \"qiao.jpg\", alt = \"石桥\" },\n  \"he.jpg\",\n]\n",

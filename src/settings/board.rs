@@ -180,11 +180,34 @@ pub fn validate(
 }
 
 /// The paper of a board: a standard sheet or the board's own size in millimetres.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BoardPaper {
     Sheet(SheetPaper),
     Custom { width_mm: u32, height_mm: u32 },
+}
+
+/// The table form of a [`BoardPaper`].
+#[derive(Deserialize)]
+struct CustomPaper {
+    width_mm: u32,
+    height_mm: u32,
+}
+
+impl<'de> Deserialize<'de> for BoardPaper {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::IntoDeserializer;
+        super::string_or_table(
+            d,
+            "BoardPaper",
+            &["width_mm", "height_mm"],
+            |s| {
+                let d: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+                    s.into_deserializer();
+                SheetPaper::deserialize(d).map(BoardPaper::Sheet).map_err(|e| e.to_string())
+            },
+            |c: CustomPaper| BoardPaper::Custom { width_mm: c.width_mm, height_mm: c.height_mm },
+        )
+    }
 }
 
 impl Default for BoardPaper {

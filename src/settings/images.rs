@@ -39,7 +39,7 @@ impl ImageSettings {
 }
 
 /// One gallery entry: a file name, or a table with a caption.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum GalleryItem {
     File(String),
@@ -48,6 +48,26 @@ pub enum GalleryItem {
         #[serde(default)]
         alt: String,
     },
+}
+
+/// The table form of a [`GalleryItem`].
+#[derive(Deserialize)]
+struct Captioned {
+    file: String,
+    #[serde(default)]
+    alt: String,
+}
+
+impl<'de> Deserialize<'de> for GalleryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::string_or_table(
+            d,
+            "GalleryItem",
+            &["file", "alt"],
+            |s| Ok(GalleryItem::File(s.to_string())),
+            |c: Captioned| GalleryItem::Captioned { file: c.file, alt: c.alt },
+        )
+    }
 }
 
 impl GalleryItem {

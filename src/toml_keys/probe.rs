@@ -563,9 +563,10 @@ mod tests {
         assert_eq!(names(at(site, "calendar.years.2027")), ["holidays", "workdays"]);
         assert_eq!(names(at(site, "print.sections.finance"))[0], "paper");
         assert_eq!(names(at(site, "boards.tiles")).len(), 4);
-        // A map of plain values and an untagged enum: nothing to check inside.
+        // A map of plain values: nothing to check inside.
         assert_eq!(at(site, "ledger.columns"), Shape::Value);
-        assert_eq!(at(site, "boards.paper"), Shape::Value);
+        // A name or a table (`settings::string_or_table`): the table's keys are checked.
+        assert_eq!(names(at(site, "boards.paper")), ["width_mm", "height_mm"]);
         // The same struct is one slice, wherever it stands.
         assert!(std::ptr::eq(site, schema::<crate::config::SiteConfig>()));
     }
@@ -579,10 +580,13 @@ mod tests {
         assert!(matches!(at(front, "signoff"), Shape::Tables(_)));
         assert_eq!(names(at(front, "year_to_date_carried")), ["income", "expense"]);
         assert_eq!(names(at(front, "withdrawn")), ["date", "note"]);
-        // Read by the ledger (toml::Value), an enum, and photos that may be strings or tables.
-        for key in ["ledger", "budget", "privacy", "gallery", "tags", "date"] {
+        // Read by the ledger (toml::Value), and an enum.
+        for key in ["ledger", "budget", "privacy", "tags", "date"] {
             assert_eq!(at(front, key), Shape::Value, "{key}");
         }
+        // Photos may be names or tables (`settings::string_or_table`): the tables are checked.
+        assert!(matches!(at(front, "gallery"), Shape::Tables(_)));
+        assert_eq!(names(at(front, "gallery")), ["file", "alt"]);
     }
 
     #[derive(Deserialize)]
