@@ -743,9 +743,9 @@ fn is_ideograph(c: char) -> bool {
 
 /// A character where the text may be cut and each side read alone exactly as within the whole
 /// text: one source character standing alone (not part of an escape, entity or tag), a letter,
-/// an ideograph (or a run of them) or plain punctuation (`，` `,` `;` `(`…), never a star, `X`, `+` or a character
-/// that starts an escape. No number, escape, entity, tag or Markdown mark reaches across one
-/// without swallowing it, and masking never changes it.
+/// an ideograph (or a run of them) or plain punctuation (`，` `,` `;` `(`…), never a star, `X`,
+/// `+` or a character that starts an escape. No number, escape, entity, tag or Markdown mark
+/// reaches across one without swallowing it, and masking never changes it.
 fn is_cut(text: &str, c: &Ch) -> bool {
     // A run of ideographs (one token, see [`tokenize`]); an escape or entity that spells one
     // starts with `&`, `%` or `\\`, never with the ideograph itself.
@@ -952,8 +952,8 @@ fn detect(chars: &[Ch], today: Date) -> Vec<Candidate> {
                 if sub.iter().any(|r| r.decimal) {
                     break;
                 }
-                // No pattern has fewer than 11 digits (a mobile); most runs are amounts and dates.
-                if sub.iter().map(Run::len).sum::<usize>() < 11 {
+                // Most runs are amounts and dates, too short for any pattern.
+                if sub.iter().map(Run::len).sum::<usize>() < MIN_DIGITS {
                     continue;
                 }
                 // One line break at most inside a number.
@@ -973,6 +973,10 @@ fn detect(chars: &[Ch], today: Date) -> Vec<Candidate> {
     }
     candidates
 }
+
+/// The fewest digits any pattern of [`candidates_for`] has: a mobile's 11 (IDs have 15 or 18,
+/// bank cards 16 to 19).
+const MIN_DIGITS: usize = 11;
 
 /// Adds every pattern matched by exactly the runs `sub` (one chain, consecutive).
 fn candidates_for(chars: &[Ch], sub: &[Run], today: Date, out: &mut Vec<Candidate>) {
@@ -1018,8 +1022,8 @@ fn candidates_for(chars: &[Ch], sub: &[Run], today: Date, out: &mut Vec<Candidat
         .into_iter()
         .find(|p| sub.len() == 1 && digits.len() == 11 + p.len() && digits.starts_with(p));
     let (national_runs, national_digits, prefixed, national_start) =
-        if sub.len() >= 2 && (sub[0].digits(chars) == "86" || sub[0].digits(chars) == "0086") {
-            (&sub[1..], digits[sub[0].len()..].to_string(), true, sub[1].first)
+        if sub.len() >= 2 && matches!(&digits[..groups[0]], "86" | "0086") {
+            (&sub[1..], digits[groups[0]..].to_string(), true, sub[1].first)
         } else if let Some(p) = glued {
             (sub, digits[p.len()..].to_string(), true, first + p.len())
         } else {
@@ -1320,12 +1324,12 @@ pub fn scan_cells_on<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Lang;
 
     thread_local! {
         /// Makes [`tokenize`] read each ideograph as a token of its own.
         pub(super) static ONE_BY_ONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
-    use crate::diagnostic::Lang;
 
     fn find(text: &str) -> Vec<Finding> {
         scan(text, &AllowList::new())
