@@ -20,7 +20,7 @@ pub fn options(unsafe_html: bool) -> Options<'static> {
     o.extension.cjk_friendly_emphasis = true;
     // Columns stay in bytes: comrak's `sourcepos_chars` converts every node of every body
     // (a third of the parse time at 10,000 postings); only links and images need a column,
-    // converted in `render` (see `Lines::char_column`).
+    // converted in `render` (see `Lines::in_chars`).
     o.render.r#unsafe = unsafe_html;
     o
 }
@@ -202,9 +202,7 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
     for node in root.descendants() {
         let mut data = node.data_mut();
         if matches!(data.value, NodeValue::Link(_) | NodeValue::Image(_)) {
-            let pos = data.sourcepos;
-            data.sourcepos.start.column = lines.char_column(pos.start);
-            data.sourcepos.end.column = lines.char_column(pos.end);
+            data.sourcepos = lines.in_chars(data.sourcepos);
         }
         let (line, column) = {
             let pos = data.sourcepos.start;
@@ -248,7 +246,8 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
     let mut html = String::with_capacity(body.len() * 2);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, ctx.options, &mut html);
-    // `Arc<str>` copies to its exact length, so the spare capacity is not kept.
+    // Thousands of bodies stay alive until their pages are rendered: keep no spare capacity
+    // (`Arc<str>` is made at the exact length).
     out.text.shrink_to_fit();
     out.html = wrap_tables(&html).into();
     out
@@ -265,8 +264,15 @@ impl<'a> Lines<'a> {
         Lines { body, lines: None }
     }
 
-    /// comrak's byte column as a 1-based character column, as its `sourcepos_chars` would
-    /// give it: past the end of the line is one after the last character.
+    /// comrak's byte columns as 1-based character columns, as its `sourcepos_chars` would give
+    /// them.
+    fn in_chars(&mut self, mut pos: comrak::nodes::Sourcepos) -> comrak::nodes::Sourcepos {
+        pos.start.column = self.char_column(pos.start);
+        pos.end.column = self.char_column(pos.end);
+        pos
+    }
+
+    /// One column; past the end of the line is one after the last character.
     fn char_column(&mut self, lc: comrak::nodes::LineColumn) -> usize {
         if lc.column == 0 {
             return 0;
@@ -286,36 +292,33 @@ impl<'a> Lines<'a> {
 /// with its `</table>`, so a raw HTML table with attributes never leaves a box unclosed.
 /// One scan for the tags, one copy: bodies are most of a build's bytes.
 fn wrap_tables(html: &str) -> std::borrow::Cow<'_, str> {
-    const OPEN: &str = "<table>";
-    const CLOSE: &str = "</table>";
     const BOX: &str = r#"<div class="table-wrap" role="region" aria-label="表格" tabindex="0">"#;
-    let mut tags = Vec::new();
-    let (mut opens, mut closes) = (0, 0);
+    // Where each `<table>` (true) and `</table>` (false) starts.
+    let mut tags: Vec<(usize, bool)> = Vec::new();
     for (i, _) in html.match_indices("table") {
-        let before = &html[..i];
-        if before.ends_with("</") && html[i..].starts_with("table>") {
-            closes += 1;
-            tags.push(i - 2);
-        } else if before.ends_with('<') {
-            if !html[i..].starts_with("table>") {
-                return html.into();
-            }
-            opens += 1;
-            tags.push(i - 1);
+        let open = html[..i].ends_with('<');
+        if !open && !html[..i].ends_with("</") {
+            continue;
         }
+        if !html[i..].starts_with("table>") {
+            // `<table class="…">`: raw HTML, not comrak's.
+            return html.into();
+        }
+        tags.push((if open { i - 1 } else { i - 2 }, open));
     }
-    if opens == 0 || opens != closes {
+    let opens = tags.iter().filter(|(_, open)| *open).count();
+    if opens == 0 || opens * 2 != tags.len() {
         return html.into();
     }
     let mut out = String::with_capacity(html.len() + opens * (BOX.len() + "</div>".len()));
     let mut from = 0;
-    for at in tags {
-        if html[at..].starts_with(OPEN) {
+    for (at, open) in tags {
+        if open {
             out.push_str(&html[from..at]);
             out.push_str(BOX);
             from = at;
         } else {
-            let end = at + CLOSE.len();
+            let end = at + "</table>".len();
             out.push_str(&html[from..end]);
             out.push_str("</div>");
             from = end;
@@ -636,12 +639,7 @@ mod tests {
             let got: Vec<_> = comrak::parse_document(&a2, &body, &bytes)
                 .descendants()
                 .filter(|n| matches!(n.data().value, NodeValue::Link(_) | NodeValue::Image(_)))
-                .map(|n| {
-                    let mut pos = n.data().sourcepos;
-                    pos.start.column = lines.char_column(pos.start);
-                    pos.end.column = lines.char_column(pos.end);
-                    pos
-                })
+                .map(|n| lines.in_chars(n.data().sourcepos))
                 .collect();
             assert_eq!(got, want, "{body:?}");
             links += want.len();
