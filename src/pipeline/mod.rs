@@ -388,10 +388,12 @@ fn process_cpu() -> Duration {
 
 impl Timings {
     pub(crate) fn new() -> Self {
+        let on = std::env::var_os("GONGKAI_TIMINGS").is_some();
         Timings {
-            on: std::env::var_os("GONGKAI_TIMINGS").is_some(),
+            on,
             last: Instant::now(),
-            last_cpu: process_cpu(),
+            // Read only when asked for: every build and every preview rebuild makes a Timings.
+            last_cpu: if on { process_cpu() } else { Duration::ZERO },
             marks: Vec::new(),
         }
     }
