@@ -1,6 +1,6 @@
 //! Board paper and page geometry.
 
-pub use crate::settings::board::BoardPaper;
+pub use crate::settings::board::{BoardPaper, PaperSize};
 use crate::sheet::Orientation;
 
 /// Where a board's content goes on paper.
@@ -34,7 +34,7 @@ pub fn geometry(name: &str, paper: BoardPaper, orientation: Option<Orientation>)
                 label: format!("{} {}", p.name(), o.zh()),
             }
         }
-        BoardPaper::Custom { width_mm, height_mm } => {
+        BoardPaper::Custom(PaperSize { width_mm, height_mm }) => {
             let (w, h) = (width_mm as f64, height_mm as f64);
             let (width, height) = match orientation {
                 Some(o) => o.apply((w, h)),
@@ -91,7 +91,11 @@ mod tests {
         assert_eq!((g.card_zoom(1), g.card_zoom(2)), (0.99, 0.8));
         let g = geometry("a", BoardPaper::Sheet(SheetPaper::A3), Some(Orientation::Landscape));
         assert_eq!((g.width, g.height, g.label.as_str()), (420.0, 297.0, "A3 横向"));
-        let g = geometry("main", BoardPaper::Custom { width_mm: 2400, height_mm: 1200 }, None);
+        let g = geometry(
+            "main",
+            BoardPaper::Custom(PaperSize { width_mm: 2400, height_mm: 1200 }),
+            None,
+        );
         assert_eq!((g.width, g.height, g.page_name.as_str()), (2400.0, 1200.0, "board-main"));
         assert!(!g.is_sheet && g.screen_zoom() < 0.2);
         // 6 columns of (2400 − 2·30 − 5·8) / 6 ≈ 383 mm: about twice an A4 text width.
@@ -99,7 +103,7 @@ mod tests {
         assert_eq!(g.card_zoom(6), 2.13);
         let g = geometry(
             "m",
-            BoardPaper::Custom { width_mm: 1200, height_mm: 2400 },
+            BoardPaper::Custom(PaperSize { width_mm: 1200, height_mm: 2400 }),
             Some(Orientation::Landscape),
         );
         assert_eq!((g.width, g.height), (2400.0, 1200.0));
@@ -114,7 +118,7 @@ mod tests {
         let t: T = toml::from_str("paper = \"A3\"").unwrap();
         assert_eq!(t.paper, BoardPaper::Sheet(SheetPaper::A3));
         let t: T = toml::from_str("paper = { width_mm = 2400, height_mm = 1200 }").unwrap();
-        assert_eq!(t.paper, BoardPaper::Custom { width_mm: 2400, height_mm: 1200 });
+        assert_eq!(t.paper, BoardPaper::Custom(PaperSize { width_mm: 2400, height_mm: 1200 }));
         assert!(toml::from_str::<T>("paper = \"B5\"").is_err());
     }
 }

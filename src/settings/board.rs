@@ -165,7 +165,7 @@ pub fn validate(
         if !(1..=24).contains(&b.columns) {
             err(BoardError::Columns(b.name.clone()));
         }
-        if let BoardPaper::Custom { width_mm, height_mm } = b.paper
+        if let BoardPaper::Custom(PaperSize { width_mm, height_mm }) = b.paper
             && !((50..=20000).contains(&width_mm) && (50..=20000).contains(&height_mm))
         {
             err(BoardError::Size(b.name.clone()));
@@ -183,29 +183,26 @@ pub fn validate(
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BoardPaper {
     Sheet(SheetPaper),
-    Custom { width_mm: u32, height_mm: u32 },
+    Custom(PaperSize),
 }
 
-/// The table form of a [`BoardPaper`].
-#[derive(Deserialize)]
-struct CustomPaper {
-    width_mm: u32,
-    height_mm: u32,
+/// `paper = { width_mm = 2400, height_mm = 1200 }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct PaperSize {
+    pub width_mm: u32,
+    pub height_mm: u32,
 }
 
 impl<'de> Deserialize<'de> for BoardPaper {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, StrDeserializer};
         super::string_or_table(
             d,
-            "BoardPaper",
-            &["width_mm", "height_mm"],
             |s| {
-                let d: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-                    s.into_deserializer();
-                SheetPaper::deserialize(d).map(BoardPaper::Sheet).map_err(|e| e.to_string())
+                let name = StrDeserializer::<Error>::new(s);
+                SheetPaper::deserialize(name).map(BoardPaper::Sheet).map_err(|e| e.to_string())
             },
-            |c: CustomPaper| BoardPaper::Custom { width_mm: c.width_mm, height_mm: c.height_mm },
+            BoardPaper::Custom,
         )
     }
 }

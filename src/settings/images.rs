@@ -43,43 +43,33 @@ impl ImageSettings {
 #[serde(untagged)]
 pub enum GalleryItem {
     File(String),
-    Captioned {
-        file: String,
-        #[serde(default)]
-        alt: String,
-    },
+    Captioned(CaptionedPhoto),
 }
 
-/// The table form of a [`GalleryItem`].
-#[derive(Deserialize)]
-struct Captioned {
-    file: String,
+/// `{ file = "qiao.jpg", alt = "石桥" }` in a gallery.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct CaptionedPhoto {
+    pub file: String,
     #[serde(default)]
-    alt: String,
+    pub alt: String,
 }
 
 impl<'de> Deserialize<'de> for GalleryItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        super::string_or_table(
-            d,
-            "GalleryItem",
-            &["file", "alt"],
-            |s| Ok(GalleryItem::File(s.to_string())),
-            |c: Captioned| GalleryItem::Captioned { file: c.file, alt: c.alt },
-        )
+        super::string_or_table(d, |s| Ok(GalleryItem::File(s.to_string())), GalleryItem::Captioned)
     }
 }
 
 impl GalleryItem {
     pub fn file(&self) -> &str {
         match self {
-            GalleryItem::File(f) | GalleryItem::Captioned { file: f, .. } => f,
+            GalleryItem::File(f) | GalleryItem::Captioned(CaptionedPhoto { file: f, .. }) => f,
         }
     }
     pub fn alt(&self) -> &str {
         match self {
             GalleryItem::File(_) => "",
-            GalleryItem::Captioned { alt, .. } => alt,
+            GalleryItem::Captioned(c) => &c.alt,
         }
     }
 }
