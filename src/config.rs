@@ -3,6 +3,7 @@
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::toml_keys;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Keys of a `[[publish]]` target that would hold a secret. [`PublishTarget`] accepts them only
@@ -240,24 +241,28 @@ crate::messages! {
 /// Reads and checks `site.toml`; on success also returns its warnings (e.g. a local holiday on
 /// an official working day), which the build reports with the rest.
 pub fn load(root: &Path) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
+    strict(read(root))
+}
+
+/// Reads `site.toml` as far as it can be read: its diagnostics, and a config whenever one could
+/// be made of what was right (a misspelt, mistyped or unparsable setting left at its default).
+/// The build uses this so that one run shows site.toml's errors and the postings' together; a
+/// config that came with errors must not publish anything. `None` only when there is no file,
+/// or not even the required settings could be read.
+pub fn read(root: &Path) -> (Option<SiteConfig>, Vec<Diagnostic>) {
     let path = root.join("site.toml");
     let text = match std::fs::read(&path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![Diagnostic::error(
-                "site.toml",
-                ConfigError::Missing { root: root.display().to_string() },
-            )]);
+            let missing = ConfigError::Missing { root: root.display().to_string() };
+            return (None, vec![Diagnostic::error("site.toml", missing)]);
         }
         Err(e) => {
-            return Err(vec![Diagnostic::error(
-                "site.toml",
-                ConfigError::Unreadable(e.to_string()),
-            )]);
+            let unreadable = ConfigError::Unreadable(e.to_string());
+            return (None, vec![Diagnostic::error("site.toml", unreadable)]);
         }
     };
-    let src = SourceText::toml_file("site.toml", text);
-    parse_with_warnings(&src)
+    parse_lenient(&SourceText::toml_file("site.toml", text))
 }
 
 /// Parses site.toml's text.
@@ -269,37 +274,94 @@ pub fn parse(src: &SourceText) -> Result<SiteConfig, Vec<Diagnostic>> {
 pub fn parse_with_warnings(
     src: &SourceText,
 ) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
+    strict(parse_lenient(src))
+}
+
+/// A config only when nothing in it was wrong.
+fn strict(
+    (config, diags): (Option<SiteConfig>, Vec<Diagnostic>),
+) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
+    match config {
+        Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok((c, diags)),
+        _ => Err(diags),
+    }
+}
+
+/// How many wrongly typed settings one run drops (each costs a deserialisation of the file).
+const MAX_DROPPED: usize = 64;
+
+/// [`read`] for a text: every error of site.toml, and the config made of the rest.
+pub fn parse_lenient(src: &SourceText) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
     let table = match toml::de::DeTable::parse(src.toml()) {
         Ok(t) => t,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let parser = src.error_at(span, ConfigError::Syntax(e.message().to_string()));
-            return Err(crate::toml_syntax::syntax_diagnostics(src, parser));
+            errors = crate::toml_syntax::syntax_diagnostics(src, parser);
+            // The parser's best reading of the rest: what it could not read is left out, and
+            // its later complaints are usually echoes of the first, so they are not shown.
+            toml::de::DeTable::parse_recoverable(src.toml()).0
         }
     };
-    let mut errors = toml_keys::check(
+    errors.extend(toml_keys::check(
         table.get_ref(),
         toml_keys::schema::<SiteConfig>(),
         Some("site.toml"),
         src,
-    );
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut config: SiteConfig = match toml::from_str(src.toml()) {
-        Ok(c) => c,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            return Err(vec![src.error_at(span, ConfigError::Invalid(e.message().to_string()))]);
+    ));
+    // A value of the wrong type is reported and that setting dropped, then the rest is read
+    // again, so every such mistake shows in one run and the config keeps what was right.
+    let mut reading = table.clone();
+    let mut config = None;
+    for _ in 0..MAX_DROPPED {
+        match SiteConfig::deserialize(toml::de::Deserializer::from(reading.clone())) {
+            Ok(c) => {
+                config = Some(c);
+                break;
+            }
+            Err(e) => {
+                let span = e.span();
+                let at = span.clone().unwrap_or_default();
+                let d = src.error_at(at, ConfigError::Invalid(e.message().to_string()));
+                // An unknown key is also refused here; the key check said it better.
+                let unknown = e.message().starts_with("unknown field");
+                if !(unknown && errors.iter().any(|seen| seen.position == d.position)) {
+                    errors.push(d);
+                }
+                let Some(span) = span else { break };
+                if span != reading.span() {
+                    if drop_setting_at(reading.get_mut(), &span) {
+                        continue;
+                    }
+                    break;
+                }
+                // A required text missing at the top (title, unit, base_url): the postings are
+                // still checked, with an empty stand-in that can never be published.
+                let missing =
+                    e.message().strip_prefix("missing field `").and_then(|r| r.split_once('`'));
+                let Some((field, _)) = missing else { break };
+                let key = toml::Spanned::new(span.clone(), Cow::Owned(field.to_string()));
+                let blank = toml::Spanned::new(span, toml::de::DeValue::String("".into()));
+                if reading.get_mut().insert(key, blank).is_some() {
+                    break;
+                }
+            }
         }
+    }
+    let Some(mut config) = config else {
+        return (None, errors);
     };
-    if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
-        let span = toml_keys::key_span(table.get_ref(), &["base_url"]).unwrap_or(0..0);
+    // A base_url that is missing was reported as missing already.
+    if let Some(span) = toml_keys::key_span(table.get_ref(), &["base_url"])
+        && !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://"))
+    {
         errors.push(src.error_at(span, ConfigError::BaseUrl(config.base_url.clone())));
     }
     if config.paginate == 0 {
         let span = toml_keys::key_span(table.get_ref(), &["paginate"]).unwrap_or(0..0);
         errors.push(src.error_at(span, ConfigError::Paginate));
+        config.paginate = default_paginate();
     }
     errors.extend(config.calendar.validate(src));
     errors.extend(crate::settings::board::validate(&config.boards, table.get_ref(), src));
@@ -312,7 +374,36 @@ pub fn parse_with_warnings(
             errors.push(src.error_at(span, ConfigError::PreviewRange { key, value, min, max }));
         }
     }
-    if errors.iter().any(Diagnostic::is_error) { Err(errors) } else { Ok((config, errors)) }
+    (Some(config), errors)
+}
+
+/// Removes the innermost setting whose text holds `span`; tables and arrays of tables are
+/// searched first, because a `[table]`'s own span need not cover its settings. False when the
+/// span lies in no setting (a required setting missing at the top): nothing more to drop.
+fn drop_setting_at(table: &mut toml::de::DeTable<'_>, span: &std::ops::Range<usize>) -> bool {
+    use toml::de::DeValue;
+    let holds = |s: std::ops::Range<usize>| s.start <= span.start && span.end <= s.end;
+    let mut hit = None;
+    for (key, value) in table.iter_mut() {
+        let inner = match value.get_mut() {
+            DeValue::Table(t) => drop_setting_at(t, span),
+            DeValue::Array(items) => items.iter_mut().any(|item| match item.get_mut() {
+                DeValue::Table(t) => drop_setting_at(t, span),
+                _ => false,
+            }),
+            _ => false,
+        };
+        if inner {
+            return true;
+        }
+        if hit.is_none() && (holds(value.span()) || holds(key.span())) {
+            hit = Some(key.get_ref().clone());
+        }
+    }
+    match hit {
+        Some(key) => table.remove(key.as_ref()).is_some(),
+        None => false,
+    }
 }
 
 /// Checks the `[[publish]]` targets: no secrets, known schemes, unique names.

@@ -40,6 +40,16 @@ pub fn toml_message_zh(msg: &str) -> String {
         if m.contains("expected a boolean") {
             return format!("这里应写 true（是）或 false（否）（{m}）");
         }
+        // serde names Rust's integer types; a clerk needs "a whole number, no quotes".
+        let whole = ["usize", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "isize"];
+        if let Some((_, ty)) = m.rsplit_once("expected ")
+            && whole.contains(&ty.trim())
+        {
+            return format!("这里应写一个整数，不加引号，例如 20（{m}）");
+        }
+        if m.ends_with("expected f64") || m.ends_with("expected f32") {
+            return format!("这里应写一个数，不加引号，例如 1.5（{m}）");
+        }
         // A struct's `expecting` names an example table (e.g. year_to_date_carried).
         if let Some((_, example)) = m.split_once("expected a table such as ") {
             return format!("这里应写成用大括号括起来的一组设置，例如 {example}（{m}）");
@@ -431,6 +441,14 @@ mod tests {
             .iter()
             .map(|d| (d.location(), d.message.text(Lang::Zh).to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_whole_number_expected_says_so_in_chinese() {
+        let m = toml_message_zh("invalid type: string \"二十\", expected usize");
+        assert!(m.starts_with("这里应写一个整数，不加引号"), "{m}");
+        let m = toml_message_zh("invalid type: string \"x\", expected a string");
+        assert!(!m.contains("整数"), "{m}");
     }
 
     #[test]

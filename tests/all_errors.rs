@@ -126,3 +126,66 @@ fn a_wrong_value_and_an_unknown_key_in_a_table_are_reported_together() {
     assert!(h[2].contains("[notice] 中没有 `dyas` 这个设置项，你是不是想写 `days`？"), "{err}");
     assert!(h[3].contains("发现手机号码：138****5678"), "{err}");
 }
+
+#[test]
+fn an_error_in_site_toml_does_not_hide_the_postings_errors_and_nothing_is_published() {
+    let s = site("basic");
+    let root = s.path();
+    // A first build publishes; the run with the mistakes must leave it exactly as it was.
+    let o = common::build(root, "2026-11-25", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let published = common::tree(&root.join("public"));
+    // site.toml: a misspelt key, a number in quotes, a table's value of the wrong type.
+    write(
+        root,
+        "site.toml",
+        "title = \"测试村三务公开栏\"\nunit = \"测试镇测试村村民委员会\"\nbase_url = \"https://example.org/ceshi/\"\npaginate = \"二十\"\nhome_lates = 3\n\n[contact]\nphone = 5\naddress = \"测试镇人民政府\"\n".as_bytes(),
+    );
+    write(
+        root,
+        "content/village/clerk.md",
+        "+++\ntitle = \"关于修路的公示\"\ndate = 2026-10-09\ntgas = [\"修路\"]\n+++\n\n联系人电话 13812345678。\n"
+            .as_bytes(),
+    );
+    let want = [
+        "content/village/clerk.md:4:1: 错误: 开头的设置（+++ 之间） 中没有 `tgas` 这个设置项，你是不是想写 `tags`？",
+        "content/village/clerk.md:7:7: 错误: 发现手机号码：138****5678",
+        "site.toml:4:12: 错误: site.toml 中的值不正确：这里应写一个整数，不加引号，例如 20",
+        "site.toml:5:1: 错误: site.toml 中没有 `home_lates` 这个设置项，你是不是想写 `home_latest`？",
+        "site.toml:8:9: 错误: site.toml 中的值不正确：这里应写文字，并用英文双引号括起来",
+    ];
+    for cmd in ["check", "build"] {
+        let o =
+            gongkai().args([cmd, "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {err}");
+        let h = headers(&err);
+        assert_eq!(h.len(), want.len(), "{cmd}: {err}");
+        for (got, want) in h.iter().zip(want) {
+            assert!(got.starts_with(want), "{cmd}: {got}\nwanted {want}\n{err}");
+        }
+        assert!(err.contains(&format!("{} 个错误", want.len())), "{cmd}: {err}");
+        assert_eq!(common::tree(&root.join("public")), published, "{cmd} changed public/");
+    }
+    // A site.toml the parser cannot read at all still lets the postings be checked.
+    write(root, "site.toml", "title = “测试村”\nunit = \"测试镇测试村村民委员会\"\nbase_url = \"https://example.org/ceshi/\"\n".as_bytes());
+    let o =
+        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let h = headers(&err);
+    assert!(h.iter().any(|l| l.starts_with("site.toml:1:9: 错误: ")), "{err}");
+    assert!(h.iter().any(|l| l.starts_with(want[0])), "{err}");
+    // Required settings missing: each named once, and the postings still checked.
+    write(root, "site.toml", "title = \"测试村三务公开栏\"\n".as_bytes());
+    let o =
+        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let h = headers(&err);
+    assert_eq!(h.len(), 4, "{err}");
+    assert!(h[0].starts_with(want[0]) && h[1].starts_with(want[1]), "{err}");
+    assert!(h[2].contains("缺少必须填写的设置项 unit"), "{err}");
+    assert!(h[3].contains("缺少必须填写的设置项 base_url"), "{err}");
+    assert_eq!(common::tree(&root.join("public")), published);
+}

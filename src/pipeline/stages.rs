@@ -64,7 +64,8 @@ impl Collected {
 }
 
 /// Stage `load`: site.toml, the theme and the content folder into a [`Site`]. `failed` when a
-/// file did not load: the site then holds what of it was right, every check up to the pages
+/// file did not load or site.toml has an error: the site then holds what of it was right (a
+/// wrong setting at its default), every check up to the pages
 /// still runs on the rest (one run shows every problem), and the build stops before rendering.
 pub(crate) struct Loaded {
     pub site: Site,
@@ -77,7 +78,11 @@ pub(crate) fn load(
     memo: Option<&Cache>,
     col: &mut Collected,
 ) -> Result<Loaded, Diagnostics> {
-    let (mut config, config_warnings) = config::load(&opts.root).map_err(Diagnostics::sorted)?;
+    let (config, config_diags) = config::read(&opts.root);
+    let config_failed = config_diags.iter().any(Diagnostic::is_error);
+    let Some(mut config) = config else {
+        return Err(Diagnostics::sorted(config_diags));
+    };
     if let Some(base) = &opts.base_url {
         config.base_url = base.clone();
     }
@@ -89,8 +94,8 @@ pub(crate) fn load(
         memo.map(|c| &c.files),
     )
     .map_err(Diagnostics::sorted)?;
-    let failed = load_diags.iter().any(Diagnostic::is_error);
-    col.other.extend(config_warnings);
+    let failed = config_failed || load_diags.iter().any(Diagnostic::is_error);
+    col.other.extend(config_diags);
     col.other.extend(load_diags);
     Ok(Loaded { site, theme, failed })
 }
