@@ -310,46 +310,7 @@ pub fn parse_lenient(src: &SourceText) -> (Option<SiteConfig>, Vec<Diagnostic>) 
         Some("site.toml"),
         src,
     ));
-    // A value of the wrong type is reported and that setting dropped, then the rest is read
-    // again, so every such mistake shows in one run and the config keeps what was right.
-    let mut reading = table.clone();
-    let mut config = None;
-    for _ in 0..MAX_DROPPED {
-        match SiteConfig::deserialize(toml::de::Deserializer::from(reading.clone())) {
-            Ok(c) => {
-                config = Some(c);
-                break;
-            }
-            Err(e) => {
-                let span = e.span();
-                let at = span.clone().unwrap_or_default();
-                let d = src.error_at(at, ConfigError::Invalid(e.message().to_string()));
-                // An unknown key is also refused here; the key check said it better.
-                let unknown = e.message().starts_with("unknown field");
-                if !(unknown && errors.iter().any(|seen| seen.position == d.position)) {
-                    errors.push(d);
-                }
-                let Some(span) = span else { break };
-                if span != reading.span() {
-                    if drop_setting_at(reading.get_mut(), &span) {
-                        continue;
-                    }
-                    break;
-                }
-                // A required text missing at the top (title, unit, base_url): the postings are
-                // still checked, with an empty stand-in that can never be published.
-                let missing =
-                    e.message().strip_prefix("missing field `").and_then(|r| r.split_once('`'));
-                let Some((field, _)) = missing else { break };
-                let key = toml::Spanned::new(span.clone(), Cow::Owned(field.to_string()));
-                let blank = toml::Spanned::new(span, toml::de::DeValue::String("".into()));
-                if reading.get_mut().insert(key, blank).is_some() {
-                    break;
-                }
-            }
-        }
-    }
-    let Some(mut config) = config else {
+    let Some(mut config) = deserialize_lenient(&table, src, &mut errors) else {
         return (None, errors);
     };
     // A base_url that is missing was reported as missing already.
@@ -375,6 +336,45 @@ pub fn parse_lenient(src: &SourceText) -> (Option<SiteConfig>, Vec<Diagnostic>) 
         }
     }
     (Some(config), errors)
+}
+
+/// Reads the config from `table`, past its mistakes: a value of the wrong type is reported and
+/// that setting dropped, then the rest read again, so every such mistake shows in one run and
+/// the config keeps what was right. A required text missing at the top (title, unit, base_url)
+/// is reported and read as empty: the postings are still checked, and nothing is published.
+fn deserialize_lenient(
+    table: &toml::Spanned<toml::de::DeTable<'_>>,
+    src: &SourceText,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<SiteConfig> {
+    let mut reading = table.clone();
+    for _ in 0..MAX_DROPPED {
+        let e = match SiteConfig::deserialize(toml::de::Deserializer::from(reading.clone())) {
+            Ok(c) => return Some(c),
+            Err(e) => e,
+        };
+        let d = src
+            .error_at(e.span().unwrap_or_default(), ConfigError::Invalid(e.message().to_string()));
+        // An unknown key is also refused here; the key check said it better.
+        let unknown = e.message().starts_with("unknown field");
+        if !(unknown && errors.iter().any(|seen| seen.position == d.position)) {
+            errors.push(d);
+        }
+        let span = e.span()?;
+        if span != reading.span() {
+            if !drop_setting_at(reading.get_mut(), &span) {
+                return None;
+            }
+            continue;
+        }
+        let field = crate::toml_syntax::missing_field(e.message())?;
+        let key = toml::Spanned::new(span.clone(), Cow::Owned(field.to_string()));
+        let blank = toml::Spanned::new(span, toml::de::DeValue::String("".into()));
+        if reading.get_mut().insert(key, blank).is_some() {
+            return None;
+        }
+    }
+    None
 }
 
 /// Removes the innermost setting whose text holds `span`; tables and arrays of tables are

@@ -273,15 +273,17 @@ fn read_text(root: &Path, path: &Path) -> Result<(String, String), Vec<Diagnosti
     // buffer is sized from the file's length: grown by doubling, 10,000 postings held ~60 MB
     // of unused capacity for the whole build.
     let mut bytes = Vec::new();
+    let mut size = 0;
     std::fs::File::open(path)
         .and_then(|f| {
-            let len = f.metadata().map_or(0, |m| m.len()).min(limits::MAX_POSTING_BYTES + 1);
-            bytes.reserve_exact(usize::try_from(len).unwrap_or(0));
+            size = f.metadata().map_or(0, |m| m.len());
+            let want = size.min(limits::MAX_POSTING_BYTES + 1);
+            bytes.reserve_exact(usize::try_from(want).unwrap_or(0));
             f.take(limits::MAX_POSTING_BYTES + 1).read_to_end(&mut bytes)
         })
         .map_err(unreadable)?;
     if bytes.len() as u64 > limits::MAX_POSTING_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        let size = size.max(bytes.len() as u64);
         return Err(vec![Diagnostic::error(
             display.clone(),
             LimitError::PostingSize {

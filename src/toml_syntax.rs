@@ -16,9 +16,7 @@ pub fn toml_message_zh(msg: &str) -> String {
     if let Some(rest) = m.strip_prefix("duplicate key") {
         return format!("同一个设置项写了两次{rest}，请删去一个");
     }
-    if let Some(rest) = m.strip_prefix("missing field `")
-        && let Some((field, _)) = rest.split_once('`')
-    {
+    if let Some(field) = missing_field(m) {
         return format!("缺少必须填写的设置项 {field}，请加上一行 {field} = ……（按说明填写）");
     }
     // serde's enums: `paper = "B5"`, or a table where a name belongs.
@@ -40,15 +38,14 @@ pub fn toml_message_zh(msg: &str) -> String {
         if m.contains("expected a boolean") {
             return format!("这里应写 true（是）或 false（否）（{m}）");
         }
-        // serde names Rust's integer types; a clerk needs "a whole number, no quotes".
+        // serde names Rust's number types; a clerk needs "a number, no quotes".
         let whole = ["usize", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "isize"];
-        if let Some((_, ty)) = m.rsplit_once("expected ")
-            && whole.contains(&ty.trim())
-        {
-            return format!("这里应写一个整数，不加引号，例如 20（{m}）");
-        }
-        if m.ends_with("expected f64") || m.ends_with("expected f32") {
-            return format!("这里应写一个数，不加引号，例如 1.5（{m}）");
+        match m.rsplit_once("expected ").map(|(_, ty)| ty.trim()) {
+            Some(ty) if whole.contains(&ty) => {
+                return format!("这里应写一个整数，不加引号，例如 20（{m}）");
+            }
+            Some("f64" | "f32") => return format!("这里应写一个数，不加引号，例如 1.5（{m}）"),
+            _ => {}
         }
         // A struct's `expecting` names an example table (e.g. year_to_date_carried).
         if let Some((_, example)) = m.split_once("expected a table such as ") {
@@ -71,6 +68,11 @@ pub fn toml_message_zh(msg: &str) -> String {
         return format!("文字要用英文双引号 \" 括起来，不能用中文引号“”（{m}）");
     }
     format!("TOML 格式错误（{m}）")
+}
+
+/// The setting serde's "missing field `x`" names.
+pub fn missing_field(msg: &str) -> Option<&str> {
+    msg.trim().strip_prefix("missing field `")?.split_once('`').map(|(field, _)| field)
 }
 
 crate::messages! {

@@ -127,6 +127,16 @@ fn a_wrong_value_and_an_unknown_key_in_a_table_are_reported_together() {
     assert!(h[3].contains("发现手机号码：138****5678"), "{err}");
 }
 
+/// `check` on `root`, which must fail: its report, and the report's diagnostic lines.
+fn failed_check(root: &Path) -> (String, Vec<String>) {
+    let o =
+        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let h = headers(&err).into_iter().map(str::to_string).collect();
+    (err, h)
+}
+
 #[test]
 fn an_error_in_site_toml_does_not_hide_the_postings_errors_and_nothing_is_published() {
     let s = site("basic");
@@ -169,20 +179,12 @@ fn an_error_in_site_toml_does_not_hide_the_postings_errors_and_nothing_is_publis
     }
     // A site.toml the parser cannot read at all still lets the postings be checked.
     write(root, "site.toml", "title = “测试村”\nunit = \"测试镇测试村村民委员会\"\nbase_url = \"https://example.org/ceshi/\"\n".as_bytes());
-    let o =
-        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    let h = headers(&err);
+    let (err, h) = failed_check(root);
     assert!(h.iter().any(|l| l.starts_with("site.toml:1:9: 错误: ")), "{err}");
     assert!(h.iter().any(|l| l.starts_with(want[0])), "{err}");
     // Required settings missing: each named once, and the postings still checked.
     write(root, "site.toml", "title = \"测试村三务公开栏\"\n".as_bytes());
-    let o =
-        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    let h = headers(&err);
+    let (err, h) = failed_check(root);
     assert_eq!(h.len(), 4, "{err}");
     assert!(h[0].starts_with(want[0]) && h[1].starts_with(want[1]), "{err}");
     assert!(h[2].contains("缺少必须填写的设置项 unit"), "{err}");

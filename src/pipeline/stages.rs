@@ -65,8 +65,8 @@ impl Collected {
 
 /// Stage `load`: site.toml, the theme and the content folder into a [`Site`]. `failed` when a
 /// file did not load or site.toml has an error: the site then holds what of it was right (a
-/// wrong setting at its default), every check up to the pages
-/// still runs on the rest (one run shows every problem), and the build stops before rendering.
+/// wrong setting at its default), every check up to the pages still runs on the rest (one run
+/// shows every problem), and the build stops before rendering.
 pub(crate) struct Loaded {
     pub site: Site,
     pub theme: Theme,
