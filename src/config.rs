@@ -3,7 +3,6 @@
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::toml_keys;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::path::Path;
 
 /// Keys of a `[[publish]]` target that would hold a secret. [`PublishTarget`] accepts them only
@@ -198,6 +197,17 @@ crate::messages! {
         Syntax(e: String) = "config.syntax",
             zh: { format!("site.toml 格式有误：{}", crate::toml_syntax::toml_message_zh(e)) },
             en: "TOML syntax error: {e}";
+        MissingKey(k: &'static str) = "config.missing-key",
+            zh: {
+                let example = match *k {
+                    "title" => "title = \"某某村村务公开\"",
+                    "unit" => "unit = \"某某村村民委员会\"",
+                    "base_url" => "base_url = \"https://example.gov.cn/村名/\"",
+                    _ => "",
+                };
+                format!("site.toml 缺少必须填写的设置项 {k}，请加上一行，例如 {example}")
+            },
+            en: "site.toml: `{k}` is required; add a line such as `{k} = \"...\"`";
         Invalid(e: String) = "config.invalid",
             zh: {
                 format!("site.toml 中的值不正确：{}", crate::toml_syntax::toml_message_zh(e))
@@ -287,34 +297,26 @@ fn strict(
     }
 }
 
-/// How many wrongly typed settings one run drops (each costs a deserialisation of the file).
-const MAX_DROPPED: usize = 64;
-
-/// [`read`] for a text: every error of site.toml, and the config made of the rest.
+/// [`read`] for a text: every error of site.toml ([`toml_keys::read`]), and the config made of
+/// the rest. A required text that is missing (title, unit, base_url) reads as empty: the
+/// postings are still checked, and nothing is published.
 pub fn parse_lenient(src: &SourceText) -> (Option<SiteConfig>, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
-    let table = match toml::de::DeTable::parse(src.toml()) {
-        Ok(t) => t,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let parser = src.error_at(span, ConfigError::Syntax(e.message().to_string()));
-            errors = crate::toml_syntax::syntax_diagnostics(src, parser);
-            // The parser's best reading of the rest: what it could not read is left out, and
-            // its later complaints are usually echoes of the first, so they are not shown.
-            toml::de::DeTable::parse_recoverable(src.toml()).0
-        }
+    let rules = toml_keys::Rules {
+        context: Some("site.toml"),
+        required: &["title", "unit", "base_url"],
+        syntax: |e| ConfigError::Syntax(e).into(),
+        invalid: |e| ConfigError::Invalid(e).into(),
+        missing: |src, key| src.error_at(0..0, ConfigError::MissingKey(key)),
+        stand_in: |_, _| toml::de::DeValue::String("".into()),
     };
-    errors.extend(toml_keys::check(
-        table.get_ref(),
-        toml_keys::schema::<SiteConfig>(),
-        Some("site.toml"),
-        src,
-    ));
-    let Some(mut config) = deserialize_lenient(&table, src, &mut errors) else {
+    let read = toml_keys::read::<SiteConfig>(src, &rules);
+    let mut errors = read.errors;
+    let (Some(mut config), Ok(table)) = (read.value, toml::de::DeTable::parse(&read.text)) else {
         return (None, errors);
     };
     // A base_url that is missing was reported as missing already.
     if let Some(span) = toml_keys::key_span(table.get_ref(), &["base_url"])
+        && !read.stand_ins.contains(&"base_url")
         && !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://"))
     {
         errors.push(src.error_at(span, ConfigError::BaseUrl(config.base_url.clone())));
@@ -336,74 +338,6 @@ pub fn parse_lenient(src: &SourceText) -> (Option<SiteConfig>, Vec<Diagnostic>) 
         }
     }
     (Some(config), errors)
-}
-
-/// Reads the config from `table`, past its mistakes: a value of the wrong type is reported and
-/// that setting dropped, then the rest read again, so every such mistake shows in one run and
-/// the config keeps what was right. A required text missing at the top (title, unit, base_url)
-/// is reported and read as empty: the postings are still checked, and nothing is published.
-fn deserialize_lenient(
-    table: &toml::Spanned<toml::de::DeTable<'_>>,
-    src: &SourceText,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<SiteConfig> {
-    let mut reading = table.clone();
-    for _ in 0..MAX_DROPPED {
-        let e = match SiteConfig::deserialize(toml::de::Deserializer::from(reading.clone())) {
-            Ok(c) => return Some(c),
-            Err(e) => e,
-        };
-        let d = src
-            .error_at(e.span().unwrap_or_default(), ConfigError::Invalid(e.message().to_string()));
-        // An unknown key is also refused here; the key check said it better.
-        let unknown = e.message().starts_with("unknown field");
-        if !(unknown && errors.iter().any(|seen| seen.position == d.position)) {
-            errors.push(d);
-        }
-        let span = e.span()?;
-        if span != reading.span() {
-            if !drop_setting_at(reading.get_mut(), &span) {
-                return None;
-            }
-            continue;
-        }
-        let field = crate::toml_syntax::missing_field(e.message())?;
-        let key = toml::Spanned::new(span.clone(), Cow::Owned(field.to_string()));
-        let blank = toml::Spanned::new(span, toml::de::DeValue::String("".into()));
-        if reading.get_mut().insert(key, blank).is_some() {
-            return None;
-        }
-    }
-    None
-}
-
-/// Removes the innermost setting whose text holds `span`; tables and arrays of tables are
-/// searched first, because a `[table]`'s own span need not cover its settings. False when the
-/// span lies in no setting (a required setting missing at the top): nothing more to drop.
-fn drop_setting_at(table: &mut toml::de::DeTable<'_>, span: &std::ops::Range<usize>) -> bool {
-    use toml::de::DeValue;
-    let holds = |s: std::ops::Range<usize>| s.start <= span.start && span.end <= s.end;
-    let mut hit = None;
-    for (key, value) in table.iter_mut() {
-        let inner = match value.get_mut() {
-            DeValue::Table(t) => drop_setting_at(t, span),
-            DeValue::Array(items) => items.iter_mut().any(|item| match item.get_mut() {
-                DeValue::Table(t) => drop_setting_at(t, span),
-                _ => false,
-            }),
-            _ => false,
-        };
-        if inner {
-            return true;
-        }
-        if hit.is_none() && (holds(value.span()) || holds(key.span())) {
-            hit = Some(key.get_ref().clone());
-        }
-    }
-    match hit {
-        Some(key) => table.remove(key.as_ref()).is_some(),
-        None => false,
-    }
 }
 
 /// Checks the `[[publish]]` targets: no secrets, known schemes, unique names.

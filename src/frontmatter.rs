@@ -6,8 +6,8 @@
 
 use crate::date::DateValue;
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::toml_keys::{self, Shape};
-use crate::toml_syntax::{code_point, syntax_diagnostics, toml_message_zh};
+use crate::toml_keys;
+use crate::toml_syntax::{code_point, toml_message_zh};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
@@ -297,13 +297,8 @@ pub struct Lenient<T> {
     pub placeholders: Vec<&'static str>,
 }
 
-/// How many TOML syntax errors of one front matter are looked for before giving up.
-const MAX_SYNTAX_ERRORS: usize = 16;
-
-/// [`parse`] that keeps going past mistakes, so a clerk sees all of them in one run: a line with a
-/// syntax error is blanked (spaces, so every other position stays) and the rest parsed again;
-/// unknown keys are reported and left out; a key whose value is wrong is reported and left out,
-/// and the rest read again. Required keys that are missing or wrong get a stand-in value.
+/// [`parse`] that keeps going past mistakes, so a clerk sees all of them in one run
+/// ([`toml_keys::read`]): required keys that are missing or wrong get a stand-in value.
 pub fn parse_lenient<T: DeserializeOwned + 'static>(
     path: &str,
     text: String,
@@ -316,94 +311,23 @@ pub fn parse_lenient<T: DeserializeOwned + 'static>(
         Err(e) => return none(vec![Diagnostic::error(path, e).with_line_snippet(&text, 1, 1, 1)]),
     };
     let src = SourceText::new(path, text, split.toml_start, split.toml_end);
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut blanked = src.toml().to_string();
-    let mut blanked_lines: Vec<String> = Vec::new();
-    for round in 0.. {
-        let e = match toml::de::DeTable::parse(&blanked) {
-            Ok(_) => break,
-            Err(e) => e,
-        };
-        let span = e.span().unwrap_or(0..0);
-        let parser = src.error_at(span.clone(), FrontMatterError::Syntax(e.message().to_string()));
-        if round == 0 {
-            errors.extend(syntax_diagnostics(&src, parser));
-        } else if !on_reported_line(&errors, &parser) {
-            errors.push(parser);
-        }
-        match blank_line(&mut blanked, span.start) {
-            Some(line) if round + 1 < MAX_SYNTAX_ERRORS => blanked_lines.push(line),
-            _ => return none(errors),
-        }
-    }
-    let Ok(mut table) = toml::de::DeTable::parse(&blanked) else { return none(errors) };
-    let schema = toml_keys::schema::<T>();
-    errors.extend(toml_keys::check(table.get_ref(), schema, None, &src));
-    let known = |k: &str| match *schema {
-        Shape::Table(keys) => keys.iter().any(|key| key.0 == k),
-        _ => true,
+    let rules = toml_keys::Rules {
+        context: None,
+        required,
+        syntax: |m| FrontMatterError::Syntax(m).into(),
+        invalid: |m| FrontMatterError::Invalid(m).into(),
+        // At the opening fence: the key belongs between the fences, and has no line of its own.
+        missing: |src, key| {
+            Diagnostic::error(src.path.clone(), FrontMatterError::MissingKey(key))
+                .with_line_snippet(&src.text, 1, 1, 3)
+        },
+        stand_in: |src, key| placeholder(key, &src.path),
     };
-    let unknown: Vec<String> =
-        table.get_ref().keys().map(|k| k.get_ref().to_string()).filter(|k| !known(k)).collect();
-    for k in &unknown {
-        table.get_mut().remove(k.as_str());
-    }
-    for key in required {
-        // A key on a line with a syntax error is there, only wrong: that error says so.
-        let on_blanked = blanked_lines.iter().any(|l| {
-            let l = l.trim_start().trim_start_matches(['"', '\'']);
-            l.strip_prefix(key)
-                .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
-        });
-        if !table.get_ref().contains_key(*key) && !on_blanked {
-            let fence = Diagnostic::error(path, FrontMatterError::MissingKey(key))
-                .with_line_snippet(&src.text, 1, 1, 3);
-            errors.push(fence);
-        }
-    }
-    let mut placeholders: Vec<&'static str> = Vec::new();
-    loop {
-        for key in required {
-            if !table.get_ref().contains_key(*key) {
-                let value = placeholder(key, path);
-                table.get_mut().insert(
-                    toml::Spanned::new(0..0, std::borrow::Cow::Borrowed(*key)),
-                    toml::Spanned::new(0..0, value),
-                );
-                placeholders.push(key);
-            }
-        }
-        let e = match T::deserialize(toml::de::Deserializer::from(table.clone())) {
-            Ok(front) => {
-                return Lenient {
-                    parsed: Some(Parsed { front, split, src }),
-                    errors,
-                    placeholders,
-                };
-            }
-            Err(e) => e,
-        };
-        let d = src
-            .error_at(e.span().unwrap_or(0..0), FrontMatterError::Invalid(e.message().to_string()));
-        if !on_reported_line(&errors, &d) {
-            errors.push(d);
-        }
-        // Leave out the top-level key the wrong value belongs to, and read the rest again.
-        let Some(at) = e.span().map(|s| s.start) else { return none(errors) };
-        // A value holds the place; a `[table]`'s span is its header only, so else the last key
-        // before the place.
-        let entries = || table.get_ref().iter().filter(|(k, _)| k.span().start <= at);
-        let holder = entries()
-            .find(|(k, v)| at < v.span().end.max(k.span().end))
-            .or_else(|| entries().max_by_key(|(k, _)| k.span().start))
-            .map(|(k, _)| k.get_ref().to_string())
-            .filter(|k| !placeholders.contains(&k.as_str()));
-        match holder {
-            Some(k) => {
-                table.get_mut().remove(k.as_str());
-            }
-            None => return none(errors),
-        }
+    let read = toml_keys::read::<T>(&src, &rules);
+    Lenient {
+        parsed: read.value.map(|front| Parsed { front, split, src }),
+        errors: read.errors,
+        placeholders: read.stand_ins,
     }
 }
 
@@ -414,33 +338,6 @@ fn placeholder(key: &str, path: &str) -> toml::de::DeValue<'static> {
         "date" => toml::de::DeValue::String(std::borrow::Cow::Borrowed("1970-01-01")),
         _ => toml::de::DeValue::String(std::borrow::Cow::Owned(path.to_string())),
     }
-}
-
-/// Whether `d` is on a line some diagnostic in `ds` already points at.
-fn on_reported_line(ds: &[Diagnostic], d: &Diagnostic) -> bool {
-    let line = |d: &Diagnostic| match d.position {
-        crate::diagnostic::Position::Text { line, .. } => Some(line),
-        _ => None,
-    };
-    line(d).is_some() && ds.iter().any(|o| line(o) == line(d))
-}
-
-/// Replaces the line of `text` holding byte `at` with spaces (so no other position moves) and
-/// returns what it held; `None` when it is blank already.
-fn blank_line(text: &mut String, at: usize) -> Option<String> {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
-    let line = text[start..end].to_string();
-    if line.trim().is_empty() {
-        return None;
-    }
-    let spaces = " ".repeat(end - start);
-    text.replace_range(start..end, &spaces);
-    Some(line)
 }
 
 /// Where the missing closing `+++` belongs: a line that was meant as the fence (`++`, `＋＋＋`),

@@ -5,8 +5,10 @@
 //! first: each unknown key is reported at its own line with a did-you-mean suggestion. The schema
 //! is the serde struct itself, read by [`probe`] ([`schema`]).
 
+mod lenient;
 mod probe;
 
+pub use lenient::{Lenient, Rules, read};
 pub use probe::schema;
 
 use crate::diagnostic::{Diagnostic, SourceText};
