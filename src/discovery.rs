@@ -16,12 +16,42 @@ pub fn search_docs<'a>(
     bodies: &mut [Rendered],
     extras: &[PostingExtras],
 ) -> Vec<SearchDoc<'a>> {
+    published_in_order(site)
+        .into_iter()
+        .map(|i| {
+            let text = std::borrow::Cow::Borrowed(site.postings[i].body());
+            search_doc_of(site, i, text, std::mem::take(&mut bodies[i].text), &extras[i])
+        })
+        .collect()
+}
+
+/// [`search_docs`] that takes each posting's Markdown out of `site` into its document (only the
+/// front matter stays), for [`search::build_index_owned`] to let go of as it goes.
+pub fn search_docs_taking(
+    site: &mut Site,
+    bodies: &mut [Rendered],
+    extras: &[PostingExtras],
+) -> Vec<SearchDoc<'static>> {
+    let ids = published_in_order(site);
+    let mut texts: Vec<String> = vec![String::new(); site.postings.len()];
+    for &i in &ids {
+        texts[i] = site.postings[i].take_body();
+    }
+    ids.iter()
+        .map(|&i| {
+            let text = std::borrow::Cow::Owned(std::mem::take(&mut texts[i]));
+            let excerpt = std::mem::take(&mut bodies[i].text);
+            search_doc_of(site, i, text, excerpt, &extras[i]).into_owned()
+        })
+        .collect()
+}
+
+/// The published postings in listing order.
+fn published_in_order(site: &Site) -> Vec<usize> {
     let mut ids: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     sort_postings(site, &mut ids);
-    ids.iter()
-        .map(|&i| search_doc(site, i, std::mem::take(&mut bodies[i].text), &extras[i]))
-        .collect()
+    ids
 }
 
 /// The search document of posting `i`; `excerpt` is its body's plain text.
@@ -31,11 +61,22 @@ pub fn search_doc<'a>(
     excerpt: String,
     extras: &PostingExtras,
 ) -> SearchDoc<'a> {
+    let text = std::borrow::Cow::Borrowed(site.postings[i].body());
+    search_doc_of(site, i, text, excerpt, extras)
+}
+
+/// The search document of posting `i` whose Markdown is `text`.
+fn search_doc_of<'a>(
+    site: &Site,
+    i: usize,
+    mut text: std::borrow::Cow<'a, str>,
+    excerpt: String,
+    extras: &PostingExtras,
+) -> SearchDoc<'a> {
     let p = &site.postings[i];
     let top = top_section(site, p.section);
     // The Markdown source is indexed (markup characters are separators to the tokenizer), so
     // no second copy of every text is kept; snippets come from the rendered plain text.
-    let mut text = std::borrow::Cow::Borrowed(p.body());
     // Ledger 摘要 are searchable too: "修路" finds the quarter that paid for it.
     if let Some(l) = &extras.ledger {
         let t = text.to_mut();
@@ -60,7 +101,16 @@ pub fn search_doc<'a>(
 
 /// Search index files of `docs`, the search script and stylesheet.
 pub fn search_files_of(docs: Vec<&SearchDoc>) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = search::build_index_of(docs, &Default::default())
+    search_files(search::build_index_of(docs, &Default::default()))
+}
+
+/// [`search_files_of`] that uses the documents up ([`search::build_index_owned`]).
+pub fn search_files_owned(docs: Vec<SearchDoc>) -> Vec<OutputFile> {
+    search_files(search::build_index_owned(docs, &Default::default()))
+}
+
+fn search_files(index: Vec<(String, String)>) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = index
         .into_iter()
         .map(|(path, s)| OutputFile { path, contents: Contents::Bytes(s.into_bytes()) })
         .collect();
@@ -105,7 +155,6 @@ pub fn feed_entry(site: &Site, i: usize, body: &Rendered) -> Option<FeedEntry> {
 pub fn feeds_of(site: &Site, entries: &[Option<FeedEntry>]) -> Vec<OutputFile> {
     let base = site.config.base();
     let mut out = Vec::new();
-    let all: Vec<FeedEntry> = entries.iter().flatten().cloned().collect();
     out.push(OutputFile {
         path: "atom.xml".into(),
         contents: Contents::Bytes(
@@ -114,19 +163,18 @@ pub fn feeds_of(site: &Site, entries: &[Option<FeedEntry>]) -> Vec<OutputFile> {
                 &urls::absolute(&base, "atom.xml"),
                 &base,
                 &site.config.unit,
-                &all,
+                entries.iter().flatten(),
                 site.today,
             )
             .into_bytes(),
         ),
     });
     for (si, s) in site.sections.iter().enumerate().filter(|(_, s)| s.parent.is_none()) {
-        let entries: Vec<FeedEntry> = entries
+        let entries = entries
             .iter()
             .enumerate()
             .filter(|(i, _)| top_section(site, site.postings[*i].section) == si)
-            .filter_map(|(_, e)| e.clone())
-            .collect();
+            .filter_map(|(_, e)| e.as_ref());
         let path = format!("{}atom.xml", s.url_dir);
         out.push(OutputFile {
             contents: Contents::Bytes(
@@ -135,7 +183,7 @@ pub fn feeds_of(site: &Site, entries: &[Option<FeedEntry>]) -> Vec<OutputFile> {
                     &urls::absolute(&base, &path),
                     &urls::absolute(&base, &format!("{}index.html", s.url_dir)),
                     &site.config.unit,
-                    &entries,
+                    entries,
                     site.today,
                 )
                 .into_bytes(),

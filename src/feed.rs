@@ -41,15 +41,15 @@ pub fn rfc3339(d: Date) -> String {
 /// Entries are written newest first (by published date, then id). The feed's `<updated>` is the
 /// newest entry's `updated` (or `published`) date; `updated_if_empty` is used only when there
 /// are no entries — pass a date from the content (e.g. the site's newest page), never "today".
-pub fn atom(
+pub fn atom<'e>(
     feed_title: &str,
     feed_url_abs: &str,
     site_url_abs: &str,
     author: &str,
-    entries: &[FeedEntry],
+    entries: impl IntoIterator<Item = &'e FeedEntry>,
     updated_if_empty: Date,
 ) -> String {
-    let mut sorted: Vec<&FeedEntry> = entries.iter().collect();
+    let mut sorted: Vec<&FeedEntry> = entries.into_iter().collect();
     sorted.sort_by(|a, b| {
         b.published
             .cmp(&a.published)

@@ -1,5 +1,7 @@
 //! The preview's incremental builds (`generate_cached`) give exactly the files a fresh
-//! `generate` gives, after every kind of edit, and redo only what depends on the edit.
+//! `generate` gives, after every kind of edit, and redo only what depends on the edit. The two
+//! also take different paths through the stages: `generate` makes most posting pages in its
+//! Markdown pass, the preview's build after it; the files must be the same.
 
 mod common;
 use common::copy_dir;

@@ -247,6 +247,19 @@ pub fn rebase_html(html: &str, board_page: &str, posting_page: &str) -> String {
     out
 }
 
+/// The postings some board shows (their bodies are on the board pages): the build keeps only
+/// these bodies' HTML until the boards are rendered.
+pub fn shown(site: &Site, extras: &[PostingExtras]) -> std::collections::BTreeSet<usize> {
+    if site.config.boards.is_empty() {
+        return Default::default();
+    }
+    let published: Vec<usize> =
+        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+    let all = candidates(site, extras);
+    let cands: Vec<Candidate> = published.iter().map(|&i| all[i].clone()).collect();
+    site.config.boards.iter().flat_map(|b| select(b, &cands)).map(|(c, _)| published[c]).collect()
+}
+
 /// Renders every board page. Nothing is produced when the site has no boards.
 pub fn render(
     renderer: &Renderer,

@@ -148,10 +148,15 @@ pub fn tag_for(photos: &Photos, site_path: &str, alt: &str, page: &str) -> Optio
     Some(images::img_tag(alt, &processed.variants, None, prefix))
 }
 
+/// Whether a body's HTML holds placeholders for [`fill_photos`] to fill.
+pub fn has_photos(html: &str) -> bool {
+    html.contains("gongkai-photo")
+}
+
 /// Replaces the placeholders left by the Markdown stage with real `<img srcset>` tags and links;
 /// `None` when the body has none (most bodies: no copy is made).
 pub fn fill_photos(html: &str, body: &Rendered, photos: &Photos, page: &str) -> Option<String> {
-    if !html.contains("gongkai-photo") {
+    if !has_photos(html) {
         return None;
     }
     let mut out = String::with_capacity(html.len() + 512);

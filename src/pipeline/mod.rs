@@ -86,6 +86,8 @@ pub struct Generated {
     pub next_change: Option<Date>,
     pub pages: usize,
     pub warnings: Diagnostics,
+    /// The site as built. A build without the preview's cache keeps only the front matter of a
+    /// published posting: its search document took the body ([`crate::site::Posting::take_body`]).
     pub site: Arc<Site>,
     /// The search index and the manifest when the preview asked for them to be made after the
     /// pages ([`generate_preview`]); `None` when `files` is complete.
@@ -237,15 +239,11 @@ fn generate_with(
 
     let stages::Loaded { site, theme, failed: load_failed } = stages::load(opts, memo, &mut col)?;
     timings.mark("load");
-    let (site, catalogue_def) = stages::check(opts, site, memo, &mut col);
+    let (mut site, catalogue_def) = stages::check(opts, site, memo, &mut col);
     let (statics, index) = stages::statics(&site, &theme, &mut col);
     timings.mark("privacy");
-    let mut bodies = stages::markdown(opts, &site, &index, memo, &mut col);
-    timings.mark("markdown");
-    stages::links(&site, &bodies.bodies, &mut col);
-    timings.mark("links");
-    let photos = stages::photos(opts, &site, &mut bodies.bodies, &mut col)?;
-    timings.mark("photos");
+    // Notices, ledgers and records do not read the bodies: a publishing build needs them before
+    // its Markdown pass, which makes most posting pages (see `stages::markdown_and_pages`).
     let calendar = WorkCalendar::with_config(&site.config.calendar);
     let (notices, notice_diags) = crate::notice::stage::run(&site, &calendar);
     col.notice = notice_diags;
@@ -254,23 +252,70 @@ fn generate_with(
     let (finances, finance_diags) = crate::ledger::stage::run(&site);
     col.finance = finance_diags;
     timings.mark("finance");
-    if load_failed {
-        return Err(col.all());
-    }
-    let judged = stages::records(opts, &site, &finances, &calendar, &catalogue_def, memo, &mut col);
+    // A failed load still has its bodies checked (one run shows every problem), but nothing is
+    // judged against the published record and no page is made.
+    let judged = (!load_failed).then(|| {
+        stages::records(opts, &site, &finances, &calendar, &catalogue_def, memo, &mut col)
+    });
     timings.mark("records");
-    let (extras, data_files) =
-        stages::extras(&site, &notices, &judged.records, &finances, &photos, memo, &mut col);
+    // A publishing build makes most posting pages in its Markdown pass, from extras made before
+    // the photos (`stages::markdown_and_pages`); the preview keeps every body and reuses what it
+    // can, so it runs the stages one after another.
+    let publishing = judged.as_ref().filter(|_| memo.is_none());
+    let markdown_label = if publishing.is_some() { "markdown+pages" } else { "markdown" };
+    let early_extras = publishing.map(|j| {
+        let no_photos = crate::images::stage::Photos::default();
+        stages::extras(&site, &notices, &j.records, &finances, &no_photos, None, &mut col)
+    });
+    let (mut bodies, early) = match (publishing, &early_extras) {
+        (Some(j), Some((extras, _))) => {
+            let input = stages::PageInput {
+                opts,
+                theme: &theme,
+                site: &site,
+                extras,
+                catalogue: &j.catalogue,
+            };
+            stages::markdown_and_pages(&input, &index, sink, &mut col)
+        }
+        _ => (
+            stages::markdown(opts, &site, &index, memo, &mut col),
+            stages::Early::none(site.postings.len()),
+        ),
+    };
+    timings.mark(markdown_label);
+    stages::links(&site, &bodies.bodies, &mut col);
+    timings.mark("links");
+    let photos = stages::photos(opts, &site, &mut bodies.bodies, &mut col)?;
+    timings.mark("photos");
+    let Some(judged) = judged else { return Err(col.all()) };
+    let (extras, data_files) = match early_extras {
+        Some((mut extras, data_files)) => {
+            let records = &judged.records;
+            stages::extras_with_photos(
+                &site,
+                &mut extras,
+                &notices,
+                records,
+                &finances,
+                &photos,
+                &mut col,
+            );
+            (extras, data_files)
+        }
+        None => {
+            stages::extras(&site, &notices, &judged.records, &finances, &photos, memo, &mut col)
+        }
+    };
     timings.mark("extras");
     let page_input = stages::PageInput {
         opts,
         theme: &theme,
         site: &site,
-        bodies: &bodies,
         extras: &extras,
         catalogue: &judged.catalogue,
     };
-    let (mut files, listings) = stages::pages(&page_input, memo, sink, &mut col);
+    let (mut files, listings) = stages::pages(&page_input, &bodies, early, memo, sink, &mut col);
     if !keep_model {
         // Pages are written; the bodies' HTML is no longer needed (feeds and search use the text).
         for b in &mut bodies.bodies {
@@ -282,18 +327,22 @@ fn generate_with(
     // The preview's model lists the pages (for the sitemap after an edit).
     let page_paths: BTreeSet<String> =
         if keep_model { files.iter().map(|f| f.path.clone()).collect() } else { BTreeSet::new() };
-    let (mut more, feed_entries) = stages::feeds(&site, &bodies.bodies, &files, !keep_model);
+    let emit_all = |files: &mut Vec<OutputFile>, col: &mut stages::Collected, more| match sink
+        .emit_all(more)
+    {
+        Ok(written) => files.extend(written),
+        Err(e) => col.other.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
+    };
+    let (feed_files, feed_entries) = stages::feeds(&site, &bodies.bodies, &files, !keep_model);
+    // Written before the search index is made: 10,000 postings' feeds are 13 MB.
+    emit_all(&mut files, &mut col, feed_files);
     timings.mark("feeds");
-    let (search_files, docs) =
-        stages::search(&site, &mut bodies.bodies, &extras, &listings, memo, keep_model);
-    more.extend(search_files);
+    let (mut more, docs) =
+        stages::search(&mut site, &mut bodies.bodies, &extras, &listings, memo, keep_model);
     timings.mark("search");
     more.extend(stages::other_files(&site, statics, data_files, &judged.records, &photos));
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();
-    match sink.emit_all(more) {
-        Ok(written) => files.extend(written),
-        Err(e) => col.other.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
-    }
+    emit_all(&mut files, &mut col, more);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.mark("other files");
     let records = Arc::new(judged.records);

@@ -3,10 +3,12 @@
 //! in order; [`super::preview`] calls the per-posting ones again after a clerk's edit.
 //!
 //! Where a posting is read: [`load`]; checked for personal data and files it may publish:
-//! [`check`]; its Markdown rendered and links checked: [`markdown`] and [`links`]; its photos,
-//! 公示, ledger and public record: [`photos`], the notice and ledger stages, [`records`]; what its
-//! page shows beyond its text: [`extras`]; its page rendered and written: [`pages`]; the site's
-//! feeds, search index and manifest: [`feeds`], [`search`], [`other_files`], [`manifest`].
+//! [`check`]; its 公示, ledger and public record: the notice and ledger stages, [`records`]; what
+//! its page shows beyond its text: [`extras`]; its Markdown rendered: [`markdown`], or in a
+//! publishing build [`markdown_and_pages`], which also makes and writes its page in the same
+//! parallel pass; its links checked: [`links`]; its photos: [`photos`]; the pages not made yet:
+//! [`pages`]; the site's feeds, search index and manifest: [`feeds`], [`search`],
+//! [`other_files`], [`manifest`].
 
 use super::{AttachmentError, BuildOptions};
 use crate::calendar::WorkCalendar;
@@ -184,13 +186,21 @@ pub(crate) fn markdown(
     memo: Option<&Cache>,
     col: &mut Collected,
 ) -> Bodies {
+    let mut bodies = intros(site, index, memo, col);
+    bodies.bodies = (0..site.postings.len())
+        .into_par_iter()
+        .map(|i| {
+            render_body(site, i, index, &bodies.md_options, opts.drafts, memo, bodies.index_key)
+        })
+        .collect();
+    bodies
+}
+
+/// The section and home introductions, with the Markdown options; no posting's body yet.
+fn intros(site: &Site, index: &LinkIndex, memo: Option<&Cache>, col: &mut Collected) -> Bodies {
     let md_options = markdown::options(site.config.unsafe_html);
     // A body depends on its text, where it is, and (through its links) on the whole index.
     let index_key = memo.map(|_| KeyHasher::new().with(index).key());
-    let bodies: Vec<Rendered> = (0..site.postings.len())
-        .into_par_iter()
-        .map(|i| render_body(site, i, index, &md_options, opts.drafts, memo, index_key))
-        .collect();
     let section_intros: Vec<Option<String>> = site
         .sections
         .iter()
@@ -204,7 +214,87 @@ pub(crate) fn markdown(
     let home_intro = site.home.as_ref().and_then(|h| {
         render_intro(&h.src, &h.split, "", "index.html", index, &md_options, &mut col.other)
     });
-    Bodies { bodies, section_intros, home_intro, md_options, index_key }
+    Bodies { bodies: Vec::new(), section_intros, home_intro, md_options, index_key }
+}
+
+/// Posting pages the [`markdown_and_pages`] pass made: their files, and which postings they are.
+pub(crate) struct Early {
+    pub files: Vec<OutputFile>,
+    pub done: Vec<bool>,
+}
+
+impl Early {
+    /// No page made early (the preview, which keeps every body).
+    pub fn none(postings: usize) -> Early {
+        Early { files: Vec::new(), done: vec![false; postings] }
+    }
+}
+
+/// Stage `markdown` of a publishing build, fused with the posting pages: in one parallel pass
+/// each body is rendered and, unless something later still changes or shows it (a photo in it,
+/// a cover or gallery, a board), its page made and written at once and its HTML let go. The
+/// bodies' HTML was most of a build's memory when it was all held until the pages.
+/// `extras` are the postings' extras before the photos (all a page without photos needs).
+pub(crate) fn markdown_and_pages(
+    input: &PageInput<'_>,
+    index: &LinkIndex,
+    sink: &output::Sink,
+    col: &mut Collected,
+) -> (Bodies, Early) {
+    let PageInput { opts, theme, site, extras, catalogue } = *input;
+    let mut bodies = intros(site, index, None, col);
+    let shown = crate::board::shown(site, extras);
+    let later = |i: usize| {
+        let f = &site.postings[i].front;
+        f.cover.is_some() || f.gallery.is_some() || shown.contains(&i)
+    };
+    let renderer = Renderer::new(theme.clone());
+    // The pages need of the listings only each section's postings (the counts on every page).
+    let listings = Listings::from_summaries(site, vec![None; site.postings.len()]);
+    let render_input = RenderInput {
+        site,
+        bodies: &[],
+        extras,
+        section_intros: &bodies.section_intros,
+        home_intro: bodies.home_intro.as_deref(),
+        preview: opts.preview,
+        catalogue: Some(catalogue),
+    };
+    let pages = render::PostingPages::new(&renderer, &render_input, &listings);
+    type Page = Result<OutputFile, Box<Diagnostic>>;
+    let made: Vec<(Rendered, Option<Page>)> = (0..site.postings.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut body = render_body(site, i, index, &bodies.md_options, opts.drafts, None, None);
+            let page_now = site.postings[i].published
+                && !later(i)
+                && !crate::images::stage::has_photos(&body.html);
+            let page = page_now.then(|| pages.render(i, &body, sink));
+            if page_now {
+                body.html = Arc::default();
+            }
+            (body, page)
+        })
+        .collect();
+    let mut early = Early::none(made.len());
+    let mut page_diags = Vec::new();
+    bodies.bodies = Vec::with_capacity(made.len());
+    for (i, (body, page)) in made.into_iter().enumerate() {
+        bodies.bodies.push(body);
+        match page {
+            Some(Ok(f)) => {
+                early.files.push(f);
+                early.done[i] = true;
+            }
+            Some(Err(d)) => {
+                early.done[i] = true;
+                render::push_once(&mut page_diags, *d);
+            }
+            None => {}
+        }
+    }
+    col.other.extend(page_diags);
+    (bodies, early)
 }
 
 /// Stage `links`: each published body's link problems become its posting's, and `#anchor`
@@ -313,12 +403,32 @@ pub(crate) fn extras(
     (extras, data_files)
 }
 
-/// Everything the pages are rendered from.
+/// Stage `extras` after the photos for a build whose extras were made before them
+/// ([`markdown_and_pages`]): the postings with a cover or gallery get theirs again, with the
+/// photos. Their open-data files were made the first time.
+pub(crate) fn extras_with_photos(
+    site: &Site,
+    extras: &mut [PostingExtras],
+    notices: &crate::notice::stage::Notices,
+    records: &crate::record::stage::Records,
+    finances: &[Option<crate::ledger::Finance>],
+    photos: &crate::images::stage::Photos,
+    col: &mut Collected,
+) {
+    for (i, p) in site.postings.iter().enumerate() {
+        if p.front.cover.is_some() || p.front.gallery.is_some() {
+            let (e, ds, _) = extras_of(site, i, notices, records, finances, photos, None);
+            extras[i] = e;
+            col.extras[i] = ds;
+        }
+    }
+}
+
+/// Everything the pages are rendered from but the bodies.
 pub(crate) struct PageInput<'a> {
     pub opts: &'a BuildOptions,
     pub theme: &'a Theme,
     pub site: &'a Site,
-    pub bodies: &'a Bodies,
     pub extras: &'a [PostingExtras],
     pub catalogue: &'a Arc<crate::catalogue::Report>,
 }
@@ -327,11 +437,13 @@ pub(crate) struct PageInput<'a> {
 /// made. Returns the files written and what the listings hold.
 pub(crate) fn pages(
     input: &PageInput<'_>,
+    bodies: &Bodies,
+    early: Early,
     memo: Option<&Cache>,
     sink: &output::Sink,
     col: &mut Collected,
 ) -> (Vec<OutputFile>, Listings) {
-    let PageInput { opts, theme, site, bodies, extras, catalogue } = *input;
+    let PageInput { opts, theme, site, extras, catalogue } = *input;
     let mut renderer = Renderer::new(theme.clone());
     if let Some(c) = memo {
         renderer = renderer.with_page_memo(c.pages.clone());
@@ -346,9 +458,13 @@ pub(crate) fn pages(
         preview: opts.preview,
         catalogue: Some(catalogue),
     };
-    let jobs = listings.jobs(site);
+    let mut jobs = listings.jobs(site);
+    jobs.retain(|job| !matches!(job, render::Job::Posting(i) if early.done[*i]));
     let (mut files, render_diags) = render::render_jobs(&renderer, &input, &listings, &jobs, sink);
-    col.other.extend(render_diags);
+    files.extend(early.files);
+    for d in render_diags {
+        render::push_once(&mut col.other, d);
+    }
     let (mut board_files, mut board_diags) =
         crate::board::render(&renderer, site, &bodies.bodies, extras, &listings);
     if !catalogue.items.is_empty() {
@@ -390,7 +506,7 @@ pub(crate) type PreviewDocs = Vec<Arc<crate::search::SearchDoc<'static>>>;
 
 /// Stage `search`: the search index files, or (`defer`) the documents the preview indexes later.
 pub(crate) fn search(
-    site: &Site,
+    site: &mut Site,
     bodies: &mut [Rendered],
     extras: &[PostingExtras],
     listings: &Listings,
@@ -409,6 +525,10 @@ pub(crate) fn search(
             })
             .collect();
         (Vec::new(), Some(docs))
+    } else if memo.is_none() {
+        // Nothing keeps the documents: each posting's Markdown is let go once indexed.
+        let docs = crate::discovery::search_docs_taking(site, bodies, extras);
+        (crate::discovery::search_files_owned(docs), None)
     } else {
         let docs = crate::discovery::search_docs(site, bodies, extras);
         (search_files_cached(docs.iter().collect(), memo), None)

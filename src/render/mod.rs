@@ -17,7 +17,7 @@ mod listings;
 mod page;
 
 pub use listings::{Job, Listings, Summary, sort_postings, summary_for, summary_of, tag_path};
-pub use page::{RenderInput, render_jobs, sheet_for, site_context};
+pub use page::{PostingPages, RenderInput, push_once, render_jobs, sheet_for, site_context};
 
 /// What a posting page shows beyond its front matter and body (filled by later stages).
 #[derive(Debug, Clone, Default, Serialize)]

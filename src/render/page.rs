@@ -73,35 +73,72 @@ pub fn render_jobs(
         .par_iter()
         .map(|job| {
             let (template, ctx) = pages.context(job);
-            let path = job.path(input.site);
-            // Bytes nobody else holds are moved, not shared (a build without the page memo).
-            let file = r.render_shared(template, ctx).map(|html| {
-                let contents = match std::sync::Arc::try_unwrap(html) {
-                    Ok(bytes) => Contents::Bytes(bytes),
-                    Err(shared) => Contents::Shared(shared),
-                };
-                OutputFile { path, contents }
-            })?;
-            sink.emit(file).map_err(|e| Box::new(Diagnostic::error("public", e)))
+            render_one(r, template, ctx, job.path(input.site), sink)
         })
         .collect();
-
     let mut files = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for r in results {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => {
-                // One broken template fails every page that uses it; report it once.
-                if !diags.iter().any(|x: &Diagnostic| {
-                    x.location() == d.location() && x.message.en() == d.message.en()
-                }) {
-                    diags.push(*d);
-                }
-            }
+            Err(d) => push_once(&mut diags, *d),
         }
     }
     (files, diags)
+}
+
+/// Renders one page and hands it to `sink`.
+fn render_one(
+    r: &Renderer,
+    template: &'static str,
+    ctx: Value,
+    path: String,
+    sink: &crate::output::Sink,
+) -> Result<OutputFile, Box<Diagnostic>> {
+    // Bytes nobody else holds are moved, not shared (a build without the page memo).
+    let file = r.render_shared(template, ctx).map(|html| {
+        let contents = match std::sync::Arc::try_unwrap(html) {
+            Ok(bytes) => Contents::Bytes(bytes),
+            Err(shared) => Contents::Shared(shared),
+        };
+        OutputFile { path, contents }
+    })?;
+    sink.emit(file).map_err(|e| Box::new(Diagnostic::error("public", e)))
+}
+
+/// Adds `d` unless it is there already: one broken template fails every page that uses it;
+/// report it once.
+pub fn push_once(diags: &mut Vec<Diagnostic>, d: Diagnostic) {
+    if !diags.iter().any(|x| x.location() == d.location() && x.message.en() == d.message.en()) {
+        diags.push(d);
+    }
+}
+
+/// Posting pages rendered one at a time, each from a body its caller holds: the build renders a
+/// page as soon as its body is made, so the bodies' HTML is never all held at once. `input`'s
+/// `bodies` are not read; `listings` need only the sections' postings (the counts every page
+/// shows), not the summaries.
+pub struct PostingPages<'a> {
+    renderer: &'a Renderer,
+    pages: Pages<'a>,
+}
+
+impl<'a> PostingPages<'a> {
+    pub fn new(renderer: &'a Renderer, input: &'a RenderInput<'a>, listings: &'a Listings) -> Self {
+        PostingPages { renderer, pages: Pages::new(input, listings) }
+    }
+
+    /// Posting `i`'s page made from `body`, handed to `sink`.
+    pub fn render(
+        &self,
+        i: usize,
+        body: &Rendered,
+        sink: &crate::output::Sink,
+    ) -> Result<OutputFile, Box<Diagnostic>> {
+        let path = Job::Posting(i).path(self.pages.input.site);
+        let ctx = self.pages.posting(i, &path, body);
+        render_one(self.renderer, "page.html", ctx, path, sink)
+    }
 }
 
 /// The `site` every template sees (title, unit, contact, top sections with their counts): one
@@ -319,7 +356,7 @@ impl<'a> Pages<'a> {
                 };
                 ("section.html", ctx)
             }
-            Job::Posting(i) => ("page.html", self.posting(*i, &path)),
+            Job::Posting(i) => ("page.html", self.posting(*i, &path, &input.bodies[*i])),
             Job::TagIndex => {
                 let all: Vec<TagLink> = self
                     .listings
@@ -401,12 +438,10 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn posting(&self, i: usize, path: &str) -> Value {
+    fn posting(&self, i: usize, path: &str, body: &Rendered) -> Value {
         let site = self.input.site;
-        let input = self.input;
         let p = &site.postings[i];
-        let body = &input.bodies[i];
-        let e = &input.extras[i];
+        let e = &self.input.extras[i];
         let tags_ctx: Vec<Value> = p
             .front
             .tags

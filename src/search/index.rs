@@ -21,6 +21,7 @@
 //! (the first is absolute), then `tf << 2 | in_tags << 1 | in_title`, where `tf` counts the
 //! term in the body text (capped at 255).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -324,14 +325,31 @@ pub fn build_index_with(docs: &[SearchDoc], opts: &IndexOptions) -> Vec<(String,
 
 /// `build_index_with` over borrowed documents (the preview keeps each in an `Arc`).
 pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String, String)> {
+    index_with_texts(docs.into_iter().map(|d| (d, Cow::Borrowed(&*d.text))).collect(), opts)
+}
+
+/// [`build_index_of`] for documents it may use up: each text is let go as soon as it is
+/// tokenised (unless its snippet is cut from it), so a publishing build does not hold every
+/// posting's Markdown while the index grows. The same files.
+pub fn build_index_owned(docs: Vec<SearchDoc<'_>>, opts: &IndexOptions) -> Vec<(String, String)> {
+    let mut docs = docs;
+    let texts: Vec<Cow<str>> = docs.iter_mut().map(|d| std::mem::take(&mut d.text)).collect();
+    index_with_texts(docs.iter().zip(texts).collect(), opts)
+}
+
+/// The index of documents, each with its text (held apart, so it can be let go).
+fn index_with_texts<'d>(
+    docs: Vec<(&'d SearchDoc<'d>, Cow<'d, str>)>,
+    opts: &IndexOptions,
+) -> Vec<(String, String)> {
     // Newest first, then by url: ids are positions in this order.
     let mut order = docs;
-    order.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    order.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
 
     // Sections (sorted by id; title from the newest doc naming it) and years (newest first).
     let mut sections: BTreeMap<&str, &str> = BTreeMap::new();
     let mut years: Vec<u32> = Vec::new();
-    for d in &order {
+    for (d, _) in &order {
         sections.entry(&d.section).or_insert(&d.section_title);
         if let Some(y) = year_of(&d.date) {
             years.push(y);
@@ -349,37 +367,38 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
     // Each worker keeps its two maps from document to document (cleared, capacity kept):
     // growing fresh maps for each posting's ~6,000 tokens was a tenth of the stage.
     type Maps = (FastMap<u64, (u32, u32)>, FastMap<String, (u32, u32)>);
-    let tokenize = |(cjk, words): &mut Maps, d: &SearchDoc| -> Vec<(TermKey, u32, u32)> {
-        cjk.clear();
-        words.clear();
-        let mut add = |text: &str, tf: u32, flag: u32| {
-            for_each_term(
-                text,
-                |k| {
-                    let e = cjk.entry(k).or_insert((0, 0));
-                    e.0 += tf;
-                    e.1 |= flag;
-                },
-                |w| {
-                    let e = match words.get_mut(w) {
-                        Some(e) => e,
-                        None => words.entry(w.to_string()).or_insert((0, 0)),
-                    };
-                    e.0 += tf;
-                    e.1 |= flag;
-                },
-            )
+    let tokenize =
+        |(cjk, words): &mut Maps, d: &SearchDoc, text: &str| -> Vec<(TermKey, u32, u32)> {
+            cjk.clear();
+            words.clear();
+            let mut add = |text: &str, tf: u32, flag: u32| {
+                for_each_term(
+                    text,
+                    |k| {
+                        let e = cjk.entry(k).or_insert((0, 0));
+                        e.0 += tf;
+                        e.1 |= flag;
+                    },
+                    |w| {
+                        let e = match words.get_mut(w) {
+                            Some(e) => e,
+                            None => words.entry(w.to_string()).or_insert((0, 0)),
+                        };
+                        e.0 += tf;
+                        e.1 |= flag;
+                    },
+                )
+            };
+            add(&d.title, 0, FLAG_TITLE);
+            for tag in d.tags.iter().chain(d.kind.iter()) {
+                add(tag, 0, FLAG_TAG);
+            }
+            add(text, 1, 0);
+            let mut out: Vec<(TermKey, u32, u32)> = Vec::with_capacity(cjk.len() + words.len());
+            out.extend(cjk.drain().map(|(k, (tf, f))| (TermKey::Cjk(k), tf, f)));
+            out.extend(words.drain().map(|(w, (tf, f))| (TermKey::Word(w), tf, f)));
+            out
         };
-        add(&d.title, 0, FLAG_TITLE);
-        for tag in d.tags.iter().chain(d.kind.iter()) {
-            add(tag, 0, FLAG_TAG);
-        }
-        add(&d.text, 1, 0);
-        let mut out: Vec<(TermKey, u32, u32)> = Vec::with_capacity(cjk.len() + words.len());
-        out.extend(cjk.drain().map(|(k, (tf, f))| (TermKey::Cjk(k), tf, f)));
-        out.extend(words.drain().map(|(w, (tf, f))| (TermKey::Word(w), tf, f)));
-        out
-    };
     let mut cjk_ids: FastMap<u64, u32> = FastMap::default();
     let mut word_ids: FastMap<String, u32> = FastMap::default();
     // Each postings list is encoded as it grows (previous id, code so far): a 10,000-page site
@@ -387,13 +406,13 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
     let mut postings: Vec<(u32, String)> = Vec::new();
     let mut core = String::new();
     const BLOCK: usize = 128;
-    let blocks: Vec<&[&SearchDoc]> = order.chunks(BLOCK).collect();
-    let tokenize_block = |docs: &[&SearchDoc]| -> Vec<Vec<(TermKey, u32, u32)>> {
-        docs.par_iter().map_init(Maps::default, |maps, d| tokenize(maps, d)).collect()
+    type Doc<'d> = (&'d SearchDoc<'d>, Cow<'d, str>);
+    let tokenize_block = |docs: &[Doc]| -> Vec<Vec<(TermKey, u32, u32)>> {
+        docs.par_iter().map_init(Maps::default, |maps, (d, text)| tokenize(maps, d, text)).collect()
     };
-    let mut merge = |block: usize, per_doc: Vec<Vec<(TermKey, u32, u32)>>| {
-        for (j, (d, terms)) in blocks[block].iter().zip(per_doc).enumerate() {
-            let id = (block * BLOCK + j) as u32;
+    let mut merge = |first: usize, docs: &mut [Doc], per_doc: Vec<Vec<(TermKey, u32, u32)>>| {
+        for (j, ((d, text), terms)) in docs.iter_mut().zip(per_doc).enumerate() {
+            let id = (first + j) as u32;
             for (term, tf, flags) in terms {
                 let next = postings.len() as u32;
                 let t = match term {
@@ -419,17 +438,27 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
                 .and_then(|y| years.iter().position(|&x| x == y))
                 .map_or(0, |i| i as u32 + 1);
             encode_number(&mut core, year_code);
+            // Tokenised: only a snippet still needs the text, when there is no excerpt.
+            if !d.excerpt.is_empty() {
+                *text = Cow::Borrowed("");
+            }
         }
     };
     // The merge is one thread's work: block k is merged while block k + 1 is tokenised.
-    let mut pending = blocks.first().map(|docs| tokenize_block(docs));
-    for block in 0..blocks.len() {
+    let mut pending = Some(tokenize_block(&order[..BLOCK.min(order.len())]));
+    let mut rest: &mut [Doc] = &mut order;
+    let mut first = 0;
+    while !rest.is_empty() {
         let Some(per_doc) = pending.take() else { break };
-        let (_, next) = rayon::join(
-            || merge(block, per_doc),
-            || blocks.get(block + 1).map(|docs| tokenize_block(docs)),
+        let (this, after) = rest.split_at_mut(BLOCK.min(rest.len()));
+        let next = &after[..BLOCK.min(after.len())];
+        let ((), tokenized) = rayon::join(
+            || merge(first, this, per_doc),
+            || (!next.is_empty()).then(|| tokenize_block(next)),
         );
-        pending = next;
+        pending = tokenized;
+        first += this.len();
+        rest = after;
     }
     let term_ids: Vec<(String, u32)> =
         cjk_ids.into_iter().map(|(k, t)| (cjk_term(k), t)).chain(word_ids).collect();
@@ -454,8 +483,8 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
             let mut texts: Vec<String> = Vec::with_capacity(chunk.len());
             let out: Vec<DocOut> = chunk
                 .iter()
-                .map(|d| {
-                    let source: &str = if d.excerpt.is_empty() { &d.text } else { &d.excerpt };
+                .map(|(d, text)| {
+                    let source: &str = if d.excerpt.is_empty() { text } else { &d.excerpt };
                     // The excerpt is the start of the whole (whitespace-collapsed) text.
                     let full = excerpt(source, opts.text_chars.max(opts.excerpt_chars));
                     let x: String = full.chars().take(opts.excerpt_chars).collect();
