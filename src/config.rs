@@ -565,4 +565,22 @@ mod tests {
         let errs = parse_str("unit = \"b\"\nbase_url = \"https://a.cn/\"\n").unwrap_err();
         assert!(errs[0].contains("title"), "{errs:?}");
     }
+
+    #[test]
+    fn every_syntax_error_is_reported_and_the_rest_read() {
+        // Two lines the parser refuses (neither a full-width character), then a misspelt key
+        // and a wrong value: all four in one run, each at its own line.
+        let text = format!(
+            "{OK}paginate = 20 20\n[contact]\nphone = \"0571-1\nemail = 5\nadress = \"村委会\"\ncommittee = \"监委会\"\n"
+        );
+        let (config, diags) = parse_lenient(&SourceText::toml_file("site.toml", text));
+        let at: Vec<String> = diags.iter().map(|d| d.location()).collect();
+        let mut lines: Vec<&str> = at.iter().map(|a| a.split(':').nth(1).unwrap_or("")).collect();
+        lines.sort();
+        assert_eq!(lines, ["4", "6", "7", "8"], "{at:?}");
+        let config = config.expect("the rest is read");
+        assert_eq!(config.title, "青石村三务公开栏");
+        // The table that had mistakes is left out as a whole: its checks would echo them.
+        assert!(config.contact.committee.is_none());
+    }
 }
