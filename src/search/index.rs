@@ -640,4 +640,27 @@ mod tests {
         assert_eq!(excerpt("  一\n\n二  三 ", 10), "一 二 三");
         assert_eq!(excerpt("一二三四五", 3), "一二三");
     }
+
+    #[test]
+    fn an_index_of_documents_it_uses_up_is_the_same() {
+        // More than one tokenising block, and documents without an excerpt (their snippet is cut
+        // from the text, which must then outlive the tokenising).
+        let docs: Vec<SearchDoc<'static>> = (0..300)
+            .map(|i| SearchDoc {
+                url: format!("village/{i}/index.html"),
+                title: format!("第{i}号公开事项"),
+                section: ["village", "party"][i % 2].into(),
+                section_title: ["村务公开", "党务公开"][i % 2].into(),
+                date: format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+                tags: vec![format!("标签{}", i % 7)],
+                text: format!("修路{i} 低保评议 {} 党费收缴", "村集体收入".repeat(i % 40)).into(),
+                excerpt: if i % 3 == 0 { String::new() } else { format!("摘要{i}") },
+                ..Default::default()
+            })
+            .collect();
+        let opts = IndexOptions { excerpt_chars: 10, text_chars: 200, ..Default::default() };
+        let borrowed = build_index_of(docs.iter().collect(), &opts);
+        assert!(borrowed.iter().any(|(path, _)| path.starts_with("search/text/")));
+        assert_eq!(build_index_owned(docs, &opts), borrowed);
+    }
 }
