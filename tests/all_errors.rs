@@ -127,6 +127,28 @@ fn a_wrong_value_and_an_unknown_key_in_a_table_are_reported_together() {
     assert!(h[3].contains("发现手机号码：138****5678"), "{err}");
 }
 
+#[test]
+fn every_wrong_value_of_one_table_is_reported_in_one_run_without_echoes() {
+    let s = site("basic");
+    let root = s.path();
+    // Both values of the notice are wrong: one run names both, and not also "no period".
+    write(
+        root,
+        "content/village/clerk.md",
+        "+++\ntitle = \"关于修路的公示\"\ndate = 2026-10-09\n[notice]\ndays = \"五\"\ncount = 5\n+++\n\n正文。\n"
+            .as_bytes(),
+    );
+    let o =
+        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let h = headers(&err);
+    let at: Vec<&str> = h.iter().map(|l| l.split(": ").next().unwrap()).collect();
+    assert_eq!(at, ["content/village/clerk.md:5:8", "content/village/clerk.md:6:9"], "{err}");
+    assert!(h[0].contains("这里应写一个整数，不加引号"), "{err}");
+    assert!(h[1].contains("这里应写文字，并用英文双引号括起来"), "{err}");
+}
+
 /// `check` on `root`, which must fail: its report, and the report's diagnostic lines.
 fn failed_check(root: &Path) -> (String, Vec<String>) {
     let o =
