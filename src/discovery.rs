@@ -32,16 +32,12 @@ pub fn search_docs_taking(
     bodies: &mut [Rendered],
     extras: &[PostingExtras],
 ) -> Vec<SearchDoc<'static>> {
-    let ids = published_in_order(site);
-    let mut texts: Vec<String> = vec![String::new(); site.postings.len()];
-    for &i in &ids {
-        texts[i] = site.postings[i].take_body();
-    }
-    ids.iter()
-        .map(|&i| {
-            let text = std::borrow::Cow::Owned(std::mem::take(&mut texts[i]));
+    published_in_order(site)
+        .into_iter()
+        .map(|i| {
+            let text = std::borrow::Cow::Owned(site.postings[i].take_body());
             let excerpt = std::mem::take(&mut bodies[i].text);
-            search_doc_of(site, i, text, excerpt, &extras[i]).into_owned()
+            search_doc_of(site, i, text, excerpt, &extras[i])
         })
         .collect()
 }

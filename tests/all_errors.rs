@@ -106,14 +106,9 @@ fn a_wrong_value_and_an_unknown_key_in_a_table_are_reported_together() {
         "+++\ntitle = \"关于修路的公示\"\ndate = \"2026-02-30\"\nweight = \"一\"\n[notice]\ndyas = 5\n+++\n\n电话 13812345678。\n"
             .as_bytes(),
     );
-    let o =
-        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    let h = headers(&err);
-    let at: Vec<&str> = h.iter().map(|l| l.split(": ").next().unwrap()).collect();
+    let (err, h) = failed_check(root);
     assert_eq!(
-        at,
+        locations(&h),
         [
             "content/village/clerk.md:3:8",
             "content/village/clerk.md:4:10",
@@ -138,15 +133,19 @@ fn every_wrong_value_of_one_table_is_reported_in_one_run_without_echoes() {
         "+++\ntitle = \"关于修路的公示\"\ndate = 2026-10-09\n[notice]\ndays = \"五\"\ncount = 5\n+++\n\n正文。\n"
             .as_bytes(),
     );
-    let o =
-        gongkai().args(["check", "--today", "2026-11-25", "--root"]).arg(root).output().unwrap();
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    let h = headers(&err);
-    let at: Vec<&str> = h.iter().map(|l| l.split(": ").next().unwrap()).collect();
-    assert_eq!(at, ["content/village/clerk.md:5:8", "content/village/clerk.md:6:9"], "{err}");
+    let (err, h) = failed_check(root);
+    assert_eq!(
+        locations(&h),
+        ["content/village/clerk.md:5:8", "content/village/clerk.md:6:9"],
+        "{err}"
+    );
     assert!(h[0].contains("这里应写一个整数，不加引号"), "{err}");
     assert!(h[1].contains("这里应写文字，并用英文双引号括起来"), "{err}");
+}
+
+/// The `path:line:column` of each diagnostic line.
+fn locations(lines: &[String]) -> Vec<&str> {
+    lines.iter().map(|l| l.split(": ").next().unwrap_or("")).collect()
 }
 
 /// `check` on `root`, which must fail: its report, and the report's diagnostic lines.

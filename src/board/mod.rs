@@ -247,17 +247,20 @@ pub fn rebase_html(html: &str, board_page: &str, posting_page: &str) -> String {
     out
 }
 
-/// The postings some board shows (their bodies are on the board pages): the build keeps only
-/// these bodies' HTML until the boards are rendered.
-pub fn shown(site: &Site, extras: &[PostingExtras]) -> std::collections::BTreeSet<usize> {
-    if site.config.boards.is_empty() {
-        return Default::default();
-    }
+/// What each board of the site shows: posting numbers with the reason, board by board.
+fn picks(site: &Site, extras: &[PostingExtras]) -> Vec<Vec<(usize, Reason)>> {
     let published: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     let all = candidates(site, extras);
     let cands: Vec<Candidate> = published.iter().map(|&i| all[i].clone()).collect();
-    site.config.boards.iter().flat_map(|b| select(b, &cands)).map(|(c, _)| published[c]).collect()
+    let board_picks = |b| select(b, &cands).into_iter().map(|(c, r)| (published[c], r)).collect();
+    site.config.boards.iter().map(board_picks).collect()
+}
+
+/// The postings some board shows (their bodies are on the board pages): the build keeps only
+/// these bodies' HTML until the boards are rendered.
+pub fn shown(site: &Site, extras: &[PostingExtras]) -> std::collections::BTreeSet<usize> {
+    picks(site, extras).into_iter().flatten().map(|(i, _)| i).collect()
 }
 
 /// Renders every board page. Nothing is produced when the site has no boards.
@@ -274,10 +277,6 @@ pub fn render(
     if boards.is_empty() {
         return (files, diags);
     }
-    let published: Vec<usize> =
-        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
-    let all = candidates(site, extras);
-    let cands: Vec<Candidate> = published.iter().map(|&i| all[i].clone()).collect();
     let top_title = |si: usize| {
         let mut s = si;
         while let Some(p) = site.sections[s].parent {
@@ -296,9 +295,7 @@ pub fn render(
     };
     let site_ctx = crate::render::site_context(site, listings);
     let mut listing = Vec::new();
-    for b in boards {
-        let picked: Vec<(usize, Reason)> =
-            select(b, &cands).into_iter().map(|(c, r)| (published[c], r)).collect();
+    for (b, picked) in boards.iter().zip(picks(site, extras)) {
         let geo = b.geometry();
         let tiles = b.tiles();
         let page_path = format!("boards/{}/index.html", b.name);

@@ -347,10 +347,8 @@ fn generate_with(
     timings.mark("other files");
     let records = Arc::new(judged.records);
     if docs.is_none() {
-        match sink.emit(stages::manifest(&files, &records, memo)) {
-            Ok(m) => files.push(m),
-            Err(e) => col.other.push(Diagnostic::error(display_path(&opts.root, &opts.out), e)),
-        }
+        let manifest = stages::manifest(&files, &records, memo);
+        emit_all(&mut files, &mut col, vec![manifest]);
     }
     timings.mark("manifest");
     timings.report();

@@ -146,13 +146,21 @@ impl Reading<'_, '_> {
                 }
                 Err(e) => e,
             };
-            let span = e.span()?;
+            let message = (rules.invalid)(e.message().to_string());
+            let Some(span) = e.span() else {
+                // Nowhere to point and nothing to leave out: said, and the reading ends.
+                self.report(src.error_at(0..0, message));
+                return None;
+            };
             let missing = missing_field(e.message());
-            let invalid = src.error_at(span.clone(), (rules.invalid)(e.message().to_string()));
+            let invalid = src.error_at(span.clone(), message);
             let echo = |f: &str| dropped.iter().any(|d| d == f) || on_lines(self.blanked_lines, f);
             if span == whole {
                 // A setting missing at the top that serde needs: a stand-in keeps the rest readable.
-                let field = missing?.to_string();
+                let Some(field) = missing.map(str::to_string) else {
+                    self.report(invalid);
+                    return None;
+                };
                 if !echo(&field) {
                     self.report(invalid);
                 }
@@ -162,8 +170,12 @@ impl Reading<'_, '_> {
                 }
                 continue;
             }
-            let mut path = drop_setting_at(table.get_mut(), &span, true)?;
-            let key = path.pop()?;
+            let dropped_at = drop_setting_at(table.get_mut(), &span, true);
+            let Some((key, path)) = dropped_at.and_then(|mut p| p.pop().map(|k| (k, p))) else {
+                // Nothing holds the place, so nothing can be left out: said, and the reading ends.
+                self.report(invalid);
+                return None;
+            };
             let top = path.first().unwrap_or(&key).clone();
             // A setting missing from a table that lost one already is most likely that one,
             // misspelt or wrong, and was reported as such.
@@ -201,9 +213,14 @@ fn on_lines(lines: &[String], key: &str) -> bool {
 }
 
 /// Removes the keys `shape` does not allow, at every depth ([`super::check`] reported them), and
-/// returns the top-level keys whose tables lost one.
+/// returns the keys of `table` whose values lost one.
 fn remove_unknown(table: &mut DeTable<'_>, shape: &Shape) -> Vec<String> {
     let mut damaged = Vec::new();
+    let mut note = |k: &Spanned<Cow<'_, str>>, lost: bool| {
+        if lost {
+            damaged.push(k.get_ref().to_string());
+        }
+    };
     match *shape {
         Shape::Table(keys) => {
             let unknown: Vec<String> = table
@@ -215,18 +232,14 @@ fn remove_unknown(table: &mut DeTable<'_>, shape: &Shape) -> Vec<String> {
                 table.remove(k.as_str());
             }
             for (k, v) in table.iter_mut() {
-                if let Some(key) = keys.iter().find(|key| key.0 == k.get_ref())
-                    && remove_unknown_in(v.get_mut(), &key.1)
-                {
-                    damaged.push(k.get_ref().to_string());
+                if let Some(key) = keys.iter().find(|key| key.0 == k.get_ref()) {
+                    note(k, remove_unknown_in(v.get_mut(), &key.1));
                 }
             }
         }
         Shape::Map(inner) => {
             for (k, v) in table.iter_mut() {
-                if remove_unknown_in(v.get_mut(), inner) {
-                    damaged.push(k.get_ref().to_string());
-                }
+                note(k, remove_unknown_in(v.get_mut(), inner));
             }
         }
         Shape::Value | Shape::Tables(_) => {}
@@ -234,12 +247,12 @@ fn remove_unknown(table: &mut DeTable<'_>, shape: &Shape) -> Vec<String> {
     damaged
 }
 
-/// [`remove_unknown`] below the top: whether anything was removed.
+/// [`remove_unknown`] in a value: whether it lost a key, its own or deeper down.
 fn remove_unknown_in(value: &mut DeValue<'_>, shape: &Shape) -> bool {
     let in_table = |t: &mut DeTable<'_>, shape: &Shape| {
-        let before = count_keys(t);
-        remove_unknown(t, shape);
-        count_keys(t) != before
+        let before = t.len();
+        let damaged = remove_unknown(t, shape);
+        t.len() != before || !damaged.is_empty()
     };
     match (shape, value) {
         (Shape::Table(_) | Shape::Map(_), DeValue::Table(t)) => in_table(t, shape),
@@ -254,26 +267,6 @@ fn remove_unknown_in(value: &mut DeValue<'_>, shape: &Shape) -> bool {
         }
         _ => false,
     }
-}
-
-/// How many keys `table` holds at every depth.
-fn count_keys(table: &DeTable<'_>) -> usize {
-    table
-        .iter()
-        .map(|(_, v)| {
-            1 + match v.get_ref() {
-                DeValue::Table(t) => count_keys(t),
-                DeValue::Array(items) => items
-                    .iter()
-                    .map(|i| match i.get_ref() {
-                        DeValue::Table(t) => count_keys(t),
-                        _ => 0,
-                    })
-                    .sum(),
-                _ => 0,
-            }
-        })
-        .sum()
 }
 
 /// Removes the innermost setting whose text holds `span` and returns its path (top-level key
