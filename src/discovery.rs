@@ -18,10 +18,7 @@ pub fn search_docs<'a>(
 ) -> Vec<SearchDoc<'a>> {
     published_in_order(site)
         .into_iter()
-        .map(|i| {
-            let text = std::borrow::Cow::Borrowed(site.postings[i].body());
-            search_doc_of(site, i, text, std::mem::take(&mut bodies[i].text), &extras[i])
-        })
+        .map(|i| search_doc(site, i, std::mem::take(&mut bodies[i].text), &extras[i]))
         .collect()
 }
 

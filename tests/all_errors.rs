@@ -98,15 +98,9 @@ fn one_check_reports_every_error_of_the_site_with_its_place() {
 
 #[test]
 fn a_wrong_value_and_an_unknown_key_in_a_table_are_reported_together() {
-    let s = site("basic");
-    let root = s.path();
-    write(
-        root,
-        "content/village/clerk.md",
-        "+++\ntitle = \"关于修路的公示\"\ndate = \"2026-02-30\"\nweight = \"一\"\n[notice]\ndyas = 5\n+++\n\n电话 13812345678。\n"
-            .as_bytes(),
+    let (err, h) = failed_posting(
+        "+++\ntitle = \"关于修路的公示\"\ndate = \"2026-02-30\"\nweight = \"一\"\n[notice]\ndyas = 5\n+++\n\n电话 13812345678。\n",
     );
-    let (err, h) = failed_check(root);
     assert_eq!(
         locations(&h),
         [
@@ -124,16 +118,10 @@ fn a_wrong_value_and_an_unknown_key_in_a_table_are_reported_together() {
 
 #[test]
 fn every_wrong_value_of_one_table_is_reported_in_one_run_without_echoes() {
-    let s = site("basic");
-    let root = s.path();
     // Both values of the notice are wrong: one run names both, and not also "no period".
-    write(
-        root,
-        "content/village/clerk.md",
-        "+++\ntitle = \"关于修路的公示\"\ndate = 2026-10-09\n[notice]\ndays = \"五\"\ncount = 5\n+++\n\n正文。\n"
-            .as_bytes(),
+    let (err, h) = failed_posting(
+        "+++\ntitle = \"关于修路的公示\"\ndate = 2026-10-09\n[notice]\ndays = \"五\"\ncount = 5\n+++\n\n正文。\n",
     );
-    let (err, h) = failed_check(root);
     assert_eq!(
         locations(&h),
         ["content/village/clerk.md:5:8", "content/village/clerk.md:6:9"],
@@ -146,6 +134,13 @@ fn every_wrong_value_of_one_table_is_reported_in_one_run_without_echoes() {
 /// The `path:line:column` of each diagnostic line.
 fn locations(lines: &[String]) -> Vec<&str> {
     lines.iter().map(|l| l.split(": ").next().unwrap_or("")).collect()
+}
+
+/// `check` on the basic site with `text` as one more posting, which must fail.
+fn failed_posting(text: &str) -> (String, Vec<String>) {
+    let s = site("basic");
+    write(s.path(), "content/village/clerk.md", text.as_bytes());
+    failed_check(s.path())
 }
 
 /// `check` on `root`, which must fail: its report, and the report's diagnostic lines.

@@ -126,6 +126,12 @@ pub fn missing_alt(p: &crate::site::Posting, body: &Rendered) -> Vec<Diagnostic>
         .collect()
 }
 
+/// Whether a posting's front matter names photos (`cover`, `gallery`): its page's extras show
+/// them, so they are made again once the photos are processed.
+pub fn in_front_matter(p: &crate::site::Posting) -> bool {
+    p.front.cover.is_some() || p.front.gallery.is_some()
+}
+
 /// Photo files named in front matter (`cover`, `gallery`) with their spans.
 fn front_matter_photos(p: &crate::site::Posting) -> Vec<(String, std::ops::Range<usize>)> {
     let mut v = Vec::new();

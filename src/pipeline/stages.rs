@@ -244,10 +244,8 @@ pub(crate) fn markdown_and_pages(
     let PageInput { opts, theme, site, extras, catalogue } = *input;
     let mut bodies = intros(site, index, None, col);
     let shown = crate::board::shown(site, extras);
-    let later = |i: usize| {
-        let f = &site.postings[i].front;
-        f.cover.is_some() || f.gallery.is_some() || shown.contains(&i)
-    };
+    let later =
+        |i: usize| crate::images::stage::in_front_matter(&site.postings[i]) || shown.contains(&i);
     let renderer = Renderer::new(theme.clone());
     // The pages need of the listings only each section's postings (the counts on every page).
     let listings = Listings::from_summaries(site, vec![None; site.postings.len()]);
@@ -416,7 +414,7 @@ pub(crate) fn extras_with_photos(
     col: &mut Collected,
 ) {
     for (i, p) in site.postings.iter().enumerate() {
-        if p.front.cover.is_some() || p.front.gallery.is_some() {
+        if crate::images::stage::in_front_matter(p) {
             let (e, ds, _) = extras_of(site, i, notices, records, finances, photos, None);
             extras[i] = e;
             col.extras[i] = ds;

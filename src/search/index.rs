@@ -331,8 +331,10 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
 /// [`build_index_of`] for documents it may use up: each text is let go as soon as it is
 /// tokenised (unless its snippet is cut from it), so a publishing build does not hold every
 /// posting's Markdown while the index grows. The same files.
-pub fn build_index_owned(docs: Vec<SearchDoc<'_>>, opts: &IndexOptions) -> Vec<(String, String)> {
-    let mut docs = docs;
+pub fn build_index_owned(
+    mut docs: Vec<SearchDoc<'_>>,
+    opts: &IndexOptions,
+) -> Vec<(String, String)> {
     let texts: Vec<Cow<str>> = docs.iter_mut().map(|d| std::mem::take(&mut d.text)).collect();
     index_with_texts(docs.iter().zip(texts).collect(), opts)
 }
