@@ -207,7 +207,7 @@ pub fn merge_indexes(parts: &[IndexPart], opts: &IndexOptions) -> Merged {
         .collect();
     encoded.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
-    let mut files = term_files(&encoded, opts);
+    let mut files = term_files(encoded, opts);
     let shards = files.len() as u32;
     let shard_size = opts.doc_shard_size.max(1);
     let mut core = String::new();
