@@ -23,6 +23,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
@@ -529,7 +530,7 @@ pub(super) fn term_files(
     let shards = match opts.term_shards {
         Some(n) => n.max(1).next_power_of_two(),
         None => {
-            let total: usize = encoded.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
+            let total: usize = encoded.iter().map(|(t, s)| entry_bytes(t, s)).sum();
             (total.div_ceil(opts.target_shard_bytes.max(1)) as u32)
                 .max(1)
                 .next_power_of_two()
@@ -545,10 +546,11 @@ pub(super) fn term_files(
         .into_par_iter()
         .enumerate()
         .map(|(n, terms)| {
-            let size: usize = terms.iter().map(|(t, s)| t.len() + s.len() + 6).sum();
+            let size: usize = terms.iter().map(|(t, s)| entry_bytes(t, s)).sum();
             let mut body = String::with_capacity(SCRIPT_HEAD.len() + size + 64);
+            // Written in place rather than through `script`: a second copy of every shard.
             body.push_str(SCRIPT_HEAD);
-            body.push_str(&format!("{{\"kind\":\"terms\",\"shard\":{n},\"terms\":{{"));
+            let _ = write!(body, "{{\"kind\":\"terms\",\"shard\":{n},\"terms\":{{");
             for (i, (term, s)) in terms.into_iter().enumerate() {
                 if i > 0 {
                     body.push(',');
@@ -564,6 +566,11 @@ pub(super) fn term_files(
             (format!("search/terms/{n}.js"), body)
         })
         .collect()
+}
+
+/// About how many bytes a term's entry takes in its shard (quotes, colon, comma).
+fn entry_bytes(term: &str, code: &str) -> usize {
+    term.len() + code.len() + 6
 }
 
 /// `search/docs/N.js` and, when some document is longer than its excerpt, `search/text/N.js`.
