@@ -56,7 +56,7 @@ fn one_check_reports_every_error_of_the_site_with_its_place() {
     let mut want = vec![
         "content/party/open.md:5:1: 错误: 开头的设置没有用 +++ 结束：请在第 5 行（正文开始的地方）之前加一行 +++",
         "content/village/clerk.md:3:12: 错误: 日期要写成 年-月-日，用半角短横线 - 连接，月和日写两位数：请把 2026.10.9 改成 2026-10-09，即：date = 2026-10-09",
-        "content/village/clerk.md:4:1: 错误: 开头的设置（+++ 之间） 中没有 `tgas` 这个设置项，你是不是想写 `tags`？",
+        "content/village/clerk.md:4:1: 错误: 开头的设置（+++ 之间）中没有 `tgas` 这个设置项，你是不是想写 `tags`？",
         "content/village/clerk.md:7:11: 错误: 发现手机号码：138****5678（此处已遮盖）。公开栏上不得出现完整的手机号码。修改方法：删除它；或只保留后4位（写成“尾号5678”）；或在本篇开头的设置（+++ 之间）中写 privacy = \"mask\"（全站则在 site.toml 中写 [privacy] mode = \"mask\"），由 gongkai 自动遮盖；如果这是应当公开的号码（如监督电话、集体账户），把它加入 site.toml 的 [privacy] allow 列表。",
         "content/village/clerk.md:9:3: 错误: 链接指向的文件 `名单.md` 不存在。请检查文件名和路径（相对于本文件所在的文件夹，例如 ../party/2026-dues.md）",
         "content/village/gbk.md:2:10: 错误: 这个文件不是 UTF-8 编码，看起来是用 GBK（简体中文 Windows 默认的 ANSI 编码）保存的，gongkai 读不了。请改存为 UTF-8：用记事本打开，点“文件 → 另存为”，“编码”选 UTF-8，再保存；用 WPS 打开的，点“文件 → 另存为”，文件类型选“纯文本”，编码选“Unicode (UTF-8)”，保存后把扩展名改回 .md",
@@ -174,7 +174,7 @@ fn an_error_in_site_toml_does_not_hide_the_postings_errors_and_nothing_is_publis
             .as_bytes(),
     );
     let want = [
-        "content/village/clerk.md:4:1: 错误: 开头的设置（+++ 之间） 中没有 `tgas` 这个设置项，你是不是想写 `tags`？",
+        "content/village/clerk.md:4:1: 错误: 开头的设置（+++ 之间）中没有 `tgas` 这个设置项，你是不是想写 `tags`？",
         "content/village/clerk.md:7:7: 错误: 发现手机号码：138****5678",
         "site.toml:4:12: 错误: site.toml 中的值不正确：这里应写一个整数，不加引号，例如 20",
         "site.toml:5:1: 错误: site.toml 中没有 `home_lates` 这个设置项，你是不是想写 `home_latest`？",

@@ -238,7 +238,7 @@ fn an_unrecognised_syntax_error_still_gets_a_chinese_message() {
 fn json_messages_carry_their_fields_and_the_language_of_the_command() {
     let s = posting_site("title = \"关于修路\"\ndate = 2026-10-09\ntitel = \"x\"\n");
     for (lang, text) in [
-        ("zh", "开头的设置（+++ 之间） 中没有 `titel` 这个设置项，你是不是想写 `title`？"),
+        ("zh", "开头的设置（+++ 之间）中没有 `titel` 这个设置项，你是不是想写 `title`？"),
         ("en", "unknown key `titel` in the front matter; did you mean `title`?"),
     ] {
         let o = gongkai()

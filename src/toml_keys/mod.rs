@@ -43,7 +43,9 @@ crate::messages! {
     } = "toml.unknown-key",
         zh: {
             let context = context.as_deref().unwrap_or("开头的设置（+++ 之间）");
-            let mut s = format!("{context} 中没有 `{key}` 这个设置项");
+            // A space sets `site.toml` or `[notice]` apart from the Chinese, not a full-width ）.
+            let gap = if context.ends_with(|c: char| c.is_ascii()) { " " } else { "" };
+            let mut s = format!("{context}{gap}中没有 `{key}` 这个设置项");
             match suggestion {
                 Some(sug) => s.push_str(&format!("，你是不是想写 `{sug}`？")),
                 None => s.push_str(&format!("。可用的设置项：{}", allowed.join("、"))),
@@ -240,7 +242,7 @@ mod tests {
         );
         assert_eq!(
             top[0].message.zh(),
-            "开头的设置（+++ 之间） 中没有 `titel` 这个设置项，你是不是想写 `title`？"
+            "开头的设置（+++ 之间）中没有 `titel` 这个设置项，你是不是想写 `title`？"
         );
         assert_eq!(
             top[0].message.en(),
