@@ -22,21 +22,57 @@ pub fn search_docs<'a>(
         .collect()
 }
 
-/// [`search_docs`] that takes each posting's Markdown out of `site` into its document (only the
-/// front matter stays), for [`search::build_index_owned`] to let go of as it goes.
-pub fn search_docs_taking(
+/// The published postings in the order of their search ids (newest first, then by url: the
+/// order [`search::build_index_from`] gives their documents).
+pub fn search_order(site: &Site) -> Vec<usize> {
+    let mut ids: Vec<usize> =
+        (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
+    ids.sort_by_cached_key(|&i| {
+        let p = &site.postings[i];
+        (std::cmp::Reverse(crate::date::format_iso(p.date())), p.url())
+    });
+    ids
+}
+
+/// Adds posting `i`'s terms to `postings` as search document `id`: the title, tags, kind and
+/// text (Markdown and ledger 摘要) that its [`search_doc`] holds.
+pub fn add_search_terms(
+    site: &Site,
+    i: usize,
+    extras: &PostingExtras,
+    id: u32,
+    postings: &mut search::Postings,
+) {
+    let p = &site.postings[i];
+    let tags = p.front.tags.iter().map(|t| t.get_ref().as_str()).chain(p.front.kind.as_deref());
+    let ledger = extras.ledger.iter().flat_map(|l| l.rows.iter().map(|r| r.summary.as_str()));
+    postings.add(id, p.title(), tags, std::iter::once(p.body()).chain(ledger));
+}
+
+/// The search index of the published postings, whose terms a Markdown pass put into
+/// `postings`: a document holds its text (the Markdown, taken out of `site`) only when its
+/// snippet is cut from it (no excerpt).
+pub fn search_files_from(
     site: &mut Site,
     bodies: &mut [Rendered],
     extras: &[PostingExtras],
-) -> Vec<SearchDoc<'static>> {
-    published_in_order(site)
+    postings: search::Postings,
+) -> Vec<OutputFile> {
+    let docs: Vec<SearchDoc<'static>> = published_in_order(site)
         .into_iter()
         .map(|i| {
-            let text = std::borrow::Cow::Owned(site.postings[i].take_body());
             let excerpt = std::mem::take(&mut bodies[i].text);
-            search_doc_of(site, i, text, excerpt, &extras[i])
+            let text =
+                if excerpt.is_empty() { site.postings[i].take_body() } else { String::new() };
+            let mut doc =
+                search_doc_of(site, i, std::borrow::Cow::Owned(text), excerpt, &extras[i]);
+            if !doc.excerpt.is_empty() {
+                doc.text = std::borrow::Cow::Borrowed("");
+            }
+            doc
         })
-        .collect()
+        .collect();
+    search_files(search::build_index_from(docs, postings, &Default::default()))
 }
 
 /// The published postings in listing order.
@@ -95,11 +131,6 @@ fn search_doc_of<'a>(
 /// Search index files of `docs`, the search script and stylesheet.
 pub fn search_files_of(docs: Vec<&SearchDoc>) -> Vec<OutputFile> {
     search_files(search::build_index_of(docs, &Default::default()))
-}
-
-/// [`search_files_of`] that uses the documents up ([`search::build_index_owned`]).
-pub fn search_files_owned(docs: Vec<SearchDoc>) -> Vec<OutputFile> {
-    search_files(search::build_index_owned(docs, &Default::default()))
 }
 
 fn search_files(index: Vec<(String, String)>) -> Vec<OutputFile> {

@@ -267,7 +267,7 @@ fn generate_with(
         let no_photos = crate::images::stage::Photos::default();
         stages::extras(&site, &notices, &j.records, &finances, &no_photos, None, &mut col)
     });
-    let (mut bodies, early) = match (publishing, &early_extras) {
+    let (mut bodies, mut early) = match (publishing, &early_extras) {
         (Some(j), Some((extras, _))) => {
             let input = stages::PageInput {
                 opts,
@@ -283,10 +283,14 @@ fn generate_with(
             stages::Early::none(site.postings.len()),
         ),
     };
+    let search_postings = early.search.take();
     timings.mark(markdown_label);
     stages::links(&site, &bodies.bodies, &mut col);
     timings.mark("links");
     let photos = stages::photos(opts, &site, &mut bodies.bodies, &mut col)?;
+    if search_postings.is_some() {
+        stages::drop_bodies(&mut site, &bodies.bodies);
+    }
     timings.mark("photos");
     let Some(judged) = judged else { return Err(col.all()) };
     let (extras, data_files) = match early_extras {
@@ -337,8 +341,15 @@ fn generate_with(
     // Written before the search index is made: 10,000 postings' feeds are 13 MB.
     emit_all(&mut files, &mut col, feed_files);
     timings.mark("feeds");
-    let (mut more, docs) =
-        stages::search(&mut site, &mut bodies.bodies, &extras, &listings, memo, keep_model);
+    let (mut more, docs) = stages::search(
+        &mut site,
+        &mut bodies.bodies,
+        &extras,
+        &listings,
+        search_postings,
+        memo,
+        keep_model,
+    );
     timings.mark("search");
     more.extend(stages::other_files(&site, statics, data_files, &judged.records, &photos));
     let photo_keys = photos.processed.values().map(|p| p.key.clone()).collect();

@@ -5,8 +5,8 @@
 //! Where a posting is read: [`load`]; checked for personal data and files it may publish:
 //! [`check`]; its 公示, ledger and public record: the notice and ledger stages, [`records`]; what
 //! its page shows beyond its text: [`extras`]; its Markdown rendered: [`markdown`], or in a
-//! publishing build [`markdown_and_pages`], which also makes and writes its page in the same
-//! parallel pass; its links checked: [`links`]; its photos: [`photos`]; the pages not made yet:
+//! publishing build [`markdown_and_pages`], which also makes and writes its page and adds its
+//! search terms in the same parallel pass; its links checked: [`links`]; its photos: [`photos`]; the pages not made yet:
 //! [`pages`]; the site's feeds, search index and manifest: [`feeds`], [`search`],
 //! [`other_files`], [`manifest`].
 
@@ -221,19 +221,23 @@ fn intros(site: &Site, index: &LinkIndex, memo: Option<&Cache>, col: &mut Collec
 pub(crate) struct Early {
     pub files: Vec<OutputFile>,
     pub done: Vec<bool>,
+    /// The search postings of every published posting, made in the same pass.
+    pub search: Option<crate::search::Postings>,
 }
 
 impl Early {
     /// No page made early (the preview, which keeps every body).
     pub fn none(postings: usize) -> Early {
-        Early { files: Vec::new(), done: vec![false; postings] }
+        Early { files: Vec::new(), done: vec![false; postings], search: None }
     }
 }
 
 /// Stage `markdown` of a publishing build, fused with the posting pages: in one parallel pass
 /// each body is rendered and, unless something later still changes or shows it (a photo in it,
 /// a cover or gallery, a board), its page made and written at once and its HTML let go. The
-/// bodies' HTML was most of a build's memory when it was all held until the pages.
+/// bodies' HTML was most of a build's memory when it was all held until the pages. The pass
+/// also adds each published posting's search terms (`Early::search`), visiting postings in
+/// search-id order so that each worker's run of ids joins the next in order.
 /// `extras` are the postings' extras before the photos (all a page without photos needs).
 pub(crate) fn markdown_and_pages(
     input: &PageInput<'_>,
@@ -260,24 +264,57 @@ pub(crate) fn markdown_and_pages(
     };
     let pages = render::PostingPages::new(&renderer, &render_input, &listings);
     type Page = Result<OutputFile, Box<Diagnostic>>;
-    let made: Vec<(Rendered, Option<Page>)> = (0..site.postings.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut body = render_body(site, i, index, &bodies.md_options, opts.drafts, None, None);
-            let page_now = site.postings[i].published
-                && !later(i)
-                && !crate::images::stage::has_photos(&body.html);
-            let page = page_now.then(|| pages.render(i, &body, sink));
-            if page_now {
-                body.html = Arc::default();
-            }
-            (body, page)
-        })
-        .collect();
-    let mut early = Early::none(made.len());
+    type Made = Vec<(usize, Rendered, Option<Page>)>;
+    // Published postings in search-id order, then the others: each worker's run of ids feeds
+    // its own search postings, joined in order (see `search::Postings`).
+    let ids = crate::discovery::search_order(site);
+    let mut visit = ids.clone();
+    visit.extend((0..site.postings.len()).filter(|&i| !site.postings[i].published));
+    let (made, postings) = visit
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (Made::new(), crate::search::Postings::default()),
+            |(mut made, mut postings), (k, &i)| {
+                let mut body =
+                    render_body(site, i, index, &bodies.md_options, opts.drafts, None, None);
+                if k < ids.len() {
+                    crate::discovery::add_search_terms(
+                        site,
+                        i,
+                        &extras[i],
+                        k as u32,
+                        &mut postings,
+                    );
+                }
+                let page_now = site.postings[i].published
+                    && !later(i)
+                    && !crate::images::stage::has_photos(&body.html);
+                let page = page_now.then(|| pages.render(i, &body, sink));
+                if page_now {
+                    body.html = Arc::default();
+                }
+                made.push((i, body, page));
+                (made, postings)
+            },
+        )
+        .reduce(
+            || (Made::new(), crate::search::Postings::default()),
+            |(mut a, early), (b, later)| {
+                a.extend(b);
+                (a, early.append(later))
+            },
+        );
+    let mut slots: Vec<Option<(Rendered, Option<Page>)>> =
+        (0..site.postings.len()).map(|_| None).collect();
+    for (i, body, page) in made {
+        slots[i] = Some((body, page));
+    }
+    let mut early = Early::none(slots.len());
     let mut page_diags = Vec::new();
-    bodies.bodies = Vec::with_capacity(made.len());
-    for (i, (body, page)) in made.into_iter().enumerate() {
+    bodies.bodies = Vec::with_capacity(slots.len());
+    for (i, slot) in slots.into_iter().enumerate() {
+        let (body, page) = slot.unwrap_or_default();
         bodies.bodies.push(body);
         match page {
             Some(Ok(f)) => {
@@ -291,6 +328,7 @@ pub(crate) fn markdown_and_pages(
             None => {}
         }
     }
+    early.search = Some(postings);
     col.other.extend(page_diags);
     (bodies, early)
 }
@@ -304,6 +342,18 @@ pub(crate) fn links(site: &Site, bodies: &[Rendered], col: &mut Collected) {
         }
     }
     col.anchors = all_anchor_diagnostics(site, bodies);
+}
+
+/// After the checks that quote a body line (links, photos), a publishing build lets go of the
+/// postings' Markdown (100 MB at 10,000 postings): their pages are made from the rendered
+/// bodies, and their search terms are in the postings the Markdown pass made. Kept only where
+/// a search snippet is cut from the Markdown (a body with no plain text).
+pub(crate) fn drop_bodies(site: &mut Site, bodies: &[Rendered]) {
+    for (p, b) in site.postings.iter_mut().zip(bodies) {
+        if !p.published || !b.text.is_empty() {
+            p.drop_body();
+        }
+    }
 }
 
 /// Stage `photos`: photos processed (or taken from the cache) and put into the bodies.
@@ -503,11 +553,14 @@ pub(crate) fn feeds(
 pub(crate) type PreviewDocs = Vec<Arc<crate::search::SearchDoc<'static>>>;
 
 /// Stage `search`: the search index files, or (`defer`) the documents the preview indexes later.
+/// `postings` are the terms the Markdown pass found (a publishing build), else they are read
+/// from the documents here.
 pub(crate) fn search(
     site: &mut Site,
     bodies: &mut [Rendered],
     extras: &[PostingExtras],
     listings: &Listings,
+    postings: Option<crate::search::Postings>,
     memo: Option<&Cache>,
     defer: bool,
 ) -> (Vec<OutputFile>, Option<PreviewDocs>) {
@@ -523,10 +576,9 @@ pub(crate) fn search(
             })
             .collect();
         (Vec::new(), Some(docs))
-    } else if memo.is_none() {
-        // Nothing keeps the documents: each posting's Markdown is let go once indexed.
-        let docs = crate::discovery::search_docs_taking(site, bodies, extras);
-        (crate::discovery::search_files_owned(docs), None)
+    } else if let Some(postings) = postings {
+        // Each posting's Markdown is let go here: its terms are in `postings` already.
+        (crate::discovery::search_files_from(site, bodies, extras, postings), None)
     } else {
         let docs = crate::discovery::search_docs(site, bodies, extras);
         (search_files_cached(docs.iter().collect(), memo), None)

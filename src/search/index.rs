@@ -53,12 +53,6 @@ impl Hasher for FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// A term while indexing: Chinese tokens as packed code points, other words as text.
-enum TermKey {
-    Cjk(u64),
-    Word(String),
-}
-
 /// Packs a one- or two-character CJK token into a u64 (21 bits a character, plus a length bit).
 #[cfg(test)]
 fn cjk_key(tok: &str) -> Option<u64> {
@@ -331,15 +325,162 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
     index_with_texts(docs.into_iter().map(|d| (d, Cow::Borrowed(&*d.text))).collect(), opts)
 }
 
-/// [`build_index_of`] for documents it may use up: each text is let go as soon as it is
-/// tokenised (unless its snippet is cut from it), so a publishing build does not hold every
-/// posting's Markdown while the index grows. The same files.
-pub fn build_index_owned(
-    mut docs: Vec<SearchDoc<'_>>,
-    opts: &IndexOptions,
-) -> Vec<(String, String)> {
-    let texts: Vec<Cow<str>> = docs.iter_mut().map(|d| std::mem::take(&mut d.text)).collect();
-    index_with_texts(docs.iter().zip(texts).collect(), opts)
+/// Orders documents as their ids go: newest first, then by url.
+fn id_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url))
+}
+
+/// A term's count in one document's body and its title/tag flags.
+type Count = (u32, u32);
+
+/// A postings list being built: its first and last document id, and its code without the
+/// first id (so two lists of consecutive id ranges join by writing one delta between them).
+struct List {
+    first: u32,
+    last: u32,
+    rest: String,
+}
+
+impl List {
+    fn push(&mut self, id: u32, value: u32) {
+        if !self.rest.is_empty() {
+            encode_number(&mut self.rest, id - self.last);
+        }
+        encode_number(&mut self.rest, value);
+        self.last = id;
+    }
+
+    /// Appends `later`, whose ids all come after this list's.
+    fn append(&mut self, later: List) {
+        encode_number(&mut self.rest, later.first - self.last);
+        self.rest.push_str(&later.rest);
+        self.last = later.last;
+    }
+
+    /// The whole code: the first id (a delta from 0), then the rest.
+    fn code(self) -> String {
+        let mut code = String::with_capacity(self.rest.len() + 4);
+        encode_number(&mut code, self.first);
+        code.push_str(&self.rest);
+        code
+    }
+}
+
+/// The postings lists of documents with consecutive ids. Each worker of a parallel pass adds
+/// documents in id order to its own ([`Postings::add`]); [`Postings::append`] joins two of
+/// neighbouring id ranges, so a rayon `fold` and ordered `reduce` over documents in id order
+/// give the postings of them all: the build's Markdown pass makes them this way, while it reads
+/// each posting anyway, instead of a search stage reading every text again.
+#[derive(Default)]
+pub struct Postings {
+    /// Chinese tokens as packed code points (see [`for_each_term`]), other words as text.
+    cjk: FastMap<u64, List>,
+    words: FastMap<String, List>,
+    docs: u32,
+    /// One document's term counts (cleared, capacity kept: growing fresh maps for each
+    /// posting's ~6,000 tokens was a tenth of the stage).
+    scratch: (FastMap<u64, Count>, FastMap<String, Count>),
+}
+
+impl Postings {
+    /// Adds document `id` (larger than every id added before), whose title is `title`, whose
+    /// tags and kind are `tags` and whose body is the pieces of `text` (each piece tokenised
+    /// apart, as if joined by line breaks).
+    pub fn add<'t>(
+        &mut self,
+        id: u32,
+        title: &str,
+        tags: impl IntoIterator<Item = &'t str>,
+        text: impl IntoIterator<Item = &'t str>,
+    ) {
+        let (cjk, words) = &mut self.scratch;
+        let mut add = |text: &str, tf: u32, flag: u32| {
+            for_each_term(
+                text,
+                |k| {
+                    let e = cjk.entry(k).or_insert((0, 0));
+                    e.0 += tf;
+                    e.1 |= flag;
+                },
+                |w| {
+                    let e = match words.get_mut(w) {
+                        Some(e) => e,
+                        None => words.entry(w.to_string()).or_insert((0, 0)),
+                    };
+                    e.0 += tf;
+                    e.1 |= flag;
+                },
+            )
+        };
+        add(title, 0, FLAG_TITLE);
+        for tag in tags {
+            add(tag, 0, FLAG_TAG);
+        }
+        for piece in text {
+            add(piece, 1, 0);
+        }
+        let new = || List { first: id, last: id, rest: String::new() };
+        for (k, (tf, flags)) in cjk.drain() {
+            self.cjk.entry(k).or_insert_with(new).push(id, tf.min(TF_CAP) << 2 | flags);
+        }
+        for (w, (tf, flags)) in words.drain() {
+            let list = match self.words.get_mut(&w) {
+                Some(list) => list,
+                None => self.words.entry(w).or_insert_with(new),
+            };
+            list.push(id, tf.min(TF_CAP) << 2 | flags);
+        }
+        self.docs += 1;
+    }
+
+    /// These postings followed by `later`'s, whose documents all have larger ids.
+    pub fn append(mut self, mut later: Postings) -> Postings {
+        // Join into the larger maps: only the smaller one's lists are moved.
+        fn join<K: std::hash::Hash + Eq>(
+            early: &mut FastMap<K, List>,
+            later: &mut FastMap<K, List>,
+        ) {
+            if early.len() >= later.len() {
+                for (k, list) in later.drain() {
+                    match early.get_mut(&k) {
+                        Some(e) => e.append(list),
+                        None => {
+                            early.insert(k, list);
+                        }
+                    }
+                }
+            } else {
+                for (k, mut list) in early.drain() {
+                    if let Some(l) = later.remove(&k) {
+                        list.append(l);
+                    }
+                    later.insert(k, list);
+                }
+                std::mem::swap(early, later);
+            }
+        }
+        join(&mut self.cjk, &mut later.cjk);
+        join(&mut self.words, &mut later.words);
+        self.docs += later.docs;
+        self
+    }
+
+    /// How many documents were added.
+    pub fn docs(&self) -> usize {
+        self.docs as usize
+    }
+
+    /// Every term with its postings code, sorted by term (for deterministic output).
+    fn encoded(self) -> Vec<(String, String)> {
+        let mut encoded: Vec<(String, String)> = self
+            .cjk
+            .into_iter()
+            .map(|(k, list)| (cjk_term(k), list.code()))
+            .chain(self.words.into_iter().map(|(w, list)| (w, list.code())))
+            .collect();
+        encoded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        encoded
+    }
 }
 
 /// The index of documents, each with its text (held apart, so it can be let go).
@@ -347,10 +488,46 @@ fn index_with_texts<'d>(
     docs: Vec<(&'d SearchDoc<'d>, Cow<'d, str>)>,
     opts: &IndexOptions,
 ) -> Vec<(String, String)> {
-    // Newest first, then by url: ids are positions in this order.
     let mut order = docs;
-    order.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    order.sort_by(|(a, _), (b, _)| id_order(a, b));
+    // Documents are tokenised in parallel, each worker's run of ids into its own postings,
+    // joined in id order. A text is let go once tokenised, unless its snippet is cut from it.
+    let postings = order
+        .par_iter_mut()
+        .enumerate()
+        .fold(Postings::default, |mut p, (id, (d, text))| {
+            p.add(id as u32, &d.title, d.tags.iter().chain(d.kind.iter()).map(|t| &**t), [&**text]);
+            if !d.excerpt.is_empty() {
+                *text = Cow::Borrowed("");
+            }
+            p
+        })
+        .reduce(Postings::default, Postings::append);
+    index_files(order, postings, opts)
+}
 
+/// The index files of documents whose terms are in `postings`, made by [`Postings::add`] in
+/// the order of [`build_index_of`]'s ids (newest first, then by url); a document's text is
+/// needed only when its excerpt is empty (its snippet is cut from the text).
+pub fn build_index_from(
+    docs: Vec<SearchDoc<'_>>,
+    postings: Postings,
+    opts: &IndexOptions,
+) -> Vec<(String, String)> {
+    let mut docs = docs;
+    docs.sort_by(id_order);
+    let texts: Vec<Cow<str>> = docs.iter_mut().map(|d| std::mem::take(&mut d.text)).collect();
+    index_files(docs.iter().zip(texts).collect(), postings, opts)
+}
+
+/// The files of documents in id order, each with its text (for snippets when it has no
+/// excerpt), and their postings.
+fn index_files(
+    order: Vec<(&SearchDoc, Cow<str>)>,
+    postings: Postings,
+    opts: &IndexOptions,
+) -> Vec<(String, String)> {
+    assert_eq!(postings.docs(), order.len(), "postings of other documents than the index's");
     // Sections (sorted by id; title from the newest doc naming it) and years (newest first).
     let mut sections: BTreeMap<&str, &str> = BTreeMap::new();
     let mut years: Vec<u32> = Vec::new();
@@ -364,118 +541,17 @@ fn index_with_texts<'d>(
     years.dedup();
     let section_index: HashMap<&str, usize> =
         sections.keys().enumerate().map(|(i, s)| (*s, i)).collect();
-
-    // Postings. Documents are tokenised in parallel, a block at a time (the costly part; blocks
-    // keep memory flat), then merged in id order so every postings list is sorted by id.
-    // Chinese tokens (a character or a bigram) are keyed by their code points packed into a
-    // u64, so the hot loop neither allocates nor hashes strings.
-    // Each worker keeps its two maps from document to document (cleared, capacity kept):
-    // growing fresh maps for each posting's ~6,000 tokens was a tenth of the stage.
-    type Maps = (FastMap<u64, (u32, u32)>, FastMap<String, (u32, u32)>);
-    let tokenize =
-        |(cjk, words): &mut Maps, d: &SearchDoc, text: &str| -> Vec<(TermKey, u32, u32)> {
-            cjk.clear();
-            words.clear();
-            let mut add = |text: &str, tf: u32, flag: u32| {
-                for_each_term(
-                    text,
-                    |k| {
-                        let e = cjk.entry(k).or_insert((0, 0));
-                        e.0 += tf;
-                        e.1 |= flag;
-                    },
-                    |w| {
-                        let e = match words.get_mut(w) {
-                            Some(e) => e,
-                            None => words.entry(w.to_string()).or_insert((0, 0)),
-                        };
-                        e.0 += tf;
-                        e.1 |= flag;
-                    },
-                )
-            };
-            add(&d.title, 0, FLAG_TITLE);
-            for tag in d.tags.iter().chain(d.kind.iter()) {
-                add(tag, 0, FLAG_TAG);
-            }
-            add(text, 1, 0);
-            let mut out: Vec<(TermKey, u32, u32)> = Vec::with_capacity(cjk.len() + words.len());
-            out.extend(cjk.drain().map(|(k, (tf, f))| (TermKey::Cjk(k), tf, f)));
-            out.extend(words.drain().map(|(w, (tf, f))| (TermKey::Word(w), tf, f)));
-            out
-        };
-    let mut cjk_ids: FastMap<u64, u32> = FastMap::default();
-    let mut word_ids: FastMap<String, u32> = FastMap::default();
-    // Each postings list is encoded as it grows (previous id, code so far): a 10,000-page site
-    // has ~15 million postings, and a `(u32, u32)` pair each would cost 120 MB.
-    let mut postings: Vec<(u32, String)> = Vec::new();
     let mut core = String::new();
-    const BLOCK: usize = 128;
-    type Doc<'d> = (&'d SearchDoc<'d>, Cow<'d, str>);
-    let tokenize_block = |docs: &[Doc]| -> Vec<Vec<(TermKey, u32, u32)>> {
-        docs.par_iter().map_init(Maps::default, |maps, (d, text)| tokenize(maps, d, text)).collect()
-    };
-    let mut merge = |first: usize, docs: &mut [Doc], per_doc: Vec<Vec<(TermKey, u32, u32)>>| {
-        for (j, ((d, text), terms)) in docs.iter_mut().zip(per_doc).enumerate() {
-            let id = (first + j) as u32;
-            for (term, tf, flags) in terms {
-                let next = postings.len() as u32;
-                let t = match term {
-                    TermKey::Cjk(k) => *cjk_ids.entry(k).or_insert(next),
-                    TermKey::Word(w) => match word_ids.get(&w) {
-                        Some(&t) => t,
-                        None => {
-                            word_ids.insert(w, next);
-                            next
-                        }
-                    },
-                };
-                if t == next {
-                    postings.push((0, String::new()));
-                }
-                let (prev, code) = &mut postings[t as usize];
-                encode_number(code, id - *prev);
-                encode_number(code, tf.min(TF_CAP) << 2 | flags);
-                *prev = id;
-            }
-            encode_number(&mut core, section_index[d.section.as_str()] as u32);
-            let year_code = year_of(&d.date)
-                .and_then(|y| years.iter().position(|&x| x == y))
-                .map_or(0, |i| i as u32 + 1);
-            encode_number(&mut core, year_code);
-            // Tokenised: only a snippet still needs the text, when there is no excerpt.
-            if !d.excerpt.is_empty() {
-                *text = Cow::Borrowed("");
-            }
-        }
-    };
-    // The merge is one thread's work: block k is merged while block k + 1 is tokenised.
-    let mut pending = Some(tokenize_block(&order[..BLOCK.min(order.len())]));
-    let mut rest: &mut [Doc] = &mut order;
-    let mut first = 0;
-    while !rest.is_empty() {
-        let Some(per_doc) = pending.take() else { break };
-        let (this, after) = rest.split_at_mut(BLOCK.min(rest.len()));
-        let next = &after[..BLOCK.min(after.len())];
-        let ((), tokenized) = rayon::join(
-            || merge(first, this, per_doc),
-            || (!next.is_empty()).then(|| tokenize_block(next)),
-        );
-        pending = tokenized;
-        first += this.len();
-        rest = after;
+    for (d, _) in &order {
+        encode_number(&mut core, section_index[d.section.as_str()] as u32);
+        let year_code = year_of(&d.date)
+            .and_then(|y| years.iter().position(|&x| x == y))
+            .map_or(0, |i| i as u32 + 1);
+        encode_number(&mut core, year_code);
     }
-    let term_ids: Vec<(String, u32)> =
-        cjk_ids.into_iter().map(|(k, t)| (cjk_term(k), t)).chain(word_ids).collect();
 
-    // Encode postings, sorted by term for deterministic output.
-    let mut encoded: Vec<(&str, String)> = term_ids
-        .iter()
-        .map(|(term, t)| (term.as_str(), std::mem::take(&mut postings[*t as usize].1)))
-        .collect();
-    encoded.sort_unstable_by(|a, b| a.0.cmp(b.0));
-
-    let mut files = term_files(encoded, opts);
+    let (terms, codes): (Vec<String>, Vec<String>) = postings.encoded().into_iter().unzip();
+    let mut files = term_files(terms.iter().map(String::as_str).zip(codes).collect(), opts);
     let shards = files.len() as u32;
 
     let shard_size = opts.doc_shard_size.max(1);
@@ -662,9 +738,9 @@ mod tests {
     }
 
     #[test]
-    fn an_index_of_documents_it_uses_up_is_the_same() {
-        // More than one tokenising block, and documents without an excerpt (their snippet is cut
-        // from the text, which must then outlive the tokenising).
+    fn postings_made_in_runs_and_joined_give_the_same_index() {
+        // Documents without an excerpt too (their snippet is cut from the text), and terms in
+        // some runs only, in every run, or first seen in a later run.
         let docs: Vec<SearchDoc<'static>> = (0..300)
             .map(|i| SearchDoc {
                 url: format!("village/{i}/index.html"),
@@ -673,14 +749,44 @@ mod tests {
                 section_title: ["村务公开", "党务公开"][i % 2].into(),
                 date: format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
                 tags: vec![format!("标签{}", i % 7)],
-                text: format!("修路{i} 低保评议 {} 党费收缴", "村集体收入".repeat(i % 40)).into(),
+                kind: (i % 5 == 0).then(|| "决议公开".to_string()),
+                text: format!(
+                    "修路{i} 低保评议 {} 党费收缴 word{}",
+                    "村集体收入".repeat(i % 40),
+                    i / 50
+                )
+                .into(),
                 excerpt: if i % 3 == 0 { String::new() } else { format!("摘要{i}") },
                 ..Default::default()
             })
             .collect();
         let opts = IndexOptions { excerpt_chars: 10, text_chars: 200, ..Default::default() };
-        let borrowed = build_index_of(docs.iter().collect(), &opts);
-        assert!(borrowed.iter().any(|(path, _)| path.starts_with("search/text/")));
-        assert_eq!(build_index_owned(docs, &opts), borrowed);
+        let whole = build_index_of(docs.iter().collect(), &opts);
+        assert!(whole.iter().any(|(path, _)| path.starts_with("search/text/")));
+        let mut order: Vec<&SearchDoc> = docs.iter().collect();
+        order.sort_by(|a, b| id_order(a, b));
+        for runs in [1, 2, 7, 300] {
+            let parts = order.chunks(order.len().div_ceil(runs)).enumerate().map(|(n, run)| {
+                let mut p = Postings::default();
+                for (j, d) in run.iter().enumerate() {
+                    let id = (n * order.len().div_ceil(runs) + j) as u32;
+                    p.add(
+                        id,
+                        &d.title,
+                        d.tags.iter().chain(d.kind.iter()).map(|t| &**t),
+                        [&*d.text],
+                    );
+                }
+                p
+            });
+            // Joined from the right as well as from the left: either side may be the larger.
+            let parts: Vec<Postings> = parts.collect();
+            let postings = if runs % 2 == 0 {
+                parts.into_iter().reduce(Postings::append).unwrap()
+            } else {
+                parts.into_iter().rev().reduce(|later, early| early.append(later)).unwrap()
+            };
+            assert_eq!(build_index_from(docs.clone(), postings, &opts), whole, "{runs} runs");
+        }
     }
 }
