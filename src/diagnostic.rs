@@ -132,14 +132,20 @@ impl Diagnostic {
     }
 
     /// Adds a snippet for a known line and column of `source` (underlining `len` characters).
-    pub fn with_line_snippet(
+    pub fn with_line_snippet(self, source: &str, line: usize, column: usize, len: usize) -> Self {
+        self.with_known_line(source.lines().nth(line.saturating_sub(1)), line, column, len)
+    }
+
+    /// [`Diagnostic::with_line_snippet`] for a line whose text was kept (`None`: no snippet),
+    /// when the whole source is no longer at hand.
+    pub fn with_known_line(
         mut self,
-        source: &str,
+        text: Option<&str>,
         line: usize,
         column: usize,
         len: usize,
     ) -> Self {
-        if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
+        if let Some(text) = text {
             self.snippet = Some(Snippet {
                 line: text.to_string(),
                 start: column.saturating_sub(1),

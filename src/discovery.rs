@@ -35,10 +35,11 @@ pub fn search_order(site: &Site) -> Vec<usize> {
 }
 
 /// Adds posting `i`'s terms to `postings` as search document `id`: the title, tags, kind and
-/// text (Markdown and ledger 摘要) that its [`search_doc`] holds.
+/// text (its Markdown, `markdown`, and ledger 摘要) that its [`search_doc`] holds.
 pub fn add_search_terms(
     site: &Site,
     i: usize,
+    markdown: &str,
     extras: &PostingExtras,
     id: u32,
     postings: &mut search::Postings,
@@ -46,7 +47,7 @@ pub fn add_search_terms(
     let p = &site.postings[i];
     let tags = p.front.tags.iter().map(|t| t.get_ref().as_str()).chain(p.front.kind.as_deref());
     let ledger = extras.ledger.iter().flat_map(|l| l.rows.iter().map(|r| r.summary.as_str()));
-    postings.add(id, p.title(), tags, std::iter::once(p.body()).chain(ledger));
+    postings.add(id, p.title(), tags, std::iter::once(markdown).chain(ledger));
 }
 
 /// The search index of the published postings, whose terms a Markdown pass put into

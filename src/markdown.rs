@@ -73,6 +73,9 @@ pub struct AnchorCheck {
     pub href: String,
     pub line: usize,
     pub column: usize,
+    /// The link's source line, for the snippet: a publishing build lets go of the Markdown
+    /// before every page's headings are known.
+    pub line_text: Option<String>,
 }
 
 /// An image referenced from the body.
@@ -364,6 +367,7 @@ fn resolve<'a>(
         None => (decoded.clone(), None),
     };
     let path = path.split('?').next().unwrap_or("").to_string();
+    let line_text = || ctx.src.text.lines().nth(line.saturating_sub(1)).map(str::to_string);
     let error = |msg: LinkError| {
         let len = node.data().sourcepos.end.column.saturating_sub(column) + 1;
         let len = if node.data().sourcepos.end.line + ctx.body_line - 1 == line { len } else { 1 };
@@ -383,6 +387,7 @@ fn resolve<'a>(
                 href: href.into(),
                 line,
                 column,
+                line_text: line_text(),
             });
         }
         return None;
@@ -417,6 +422,7 @@ fn resolve<'a>(
                     href: href.into(),
                     line,
                     column,
+                    line_text: line_text(),
                 });
             }
             ctx.index.posting_urls[*i].clone()

@@ -90,12 +90,6 @@ impl Posting {
         text.drain(..start);
         text
     }
-    /// Lets go of the Markdown body, as [`Posting::take_body`] does, without keeping it.
-    pub fn drop_body(&mut self) {
-        let start = self.split.body_start.min(self.src.text.len());
-        self.src.text.truncate(start);
-        self.src.text.shrink_to_fit();
-    }
     /// Site-relative URL of the page file.
     pub fn url(&self) -> String {
         format!("{}index.html", self.url_dir)

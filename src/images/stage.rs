@@ -111,8 +111,9 @@ pub fn run(
     (out, diags)
 }
 
-/// Images in a published posting's body without a description (alt text), one warning each.
-pub fn missing_alt(p: &crate::site::Posting, body: &Rendered) -> Vec<Diagnostic> {
+/// Images in a published posting's body without a description (alt text), one warning each;
+/// `text` is the posting's whole file (for the snippet).
+pub fn missing_alt(p: &crate::site::Posting, text: &str, body: &Rendered) -> Vec<Diagnostic> {
     if !p.published {
         return Vec::new();
     }
@@ -121,7 +122,7 @@ pub fn missing_alt(p: &crate::site::Posting, body: &Rendered) -> Vec<Diagnostic>
         .filter(|img| img.alt.trim().is_empty())
         .map(|img| {
             Diagnostic::warning(p.source.clone(), PhotoWarning::MissingAlt(img.path.clone()))
-                .with_line_snippet(&p.src.text, img.line, img.column, 1)
+                .with_line_snippet(text, img.line, img.column, 1)
         })
         .collect()
 }

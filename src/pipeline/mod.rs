@@ -269,6 +269,7 @@ fn generate_with(
     });
     let (mut bodies, mut early) = match (publishing, &early_extras) {
         (Some(j), Some((extras, _))) => {
+            let sources = stages::take_sources(&mut site);
             let input = stages::PageInput {
                 opts,
                 theme: &theme,
@@ -276,7 +277,7 @@ fn generate_with(
                 extras,
                 catalogue: &j.catalogue,
             };
-            stages::markdown_and_pages(&input, &index, sink, &mut col)
+            stages::markdown_and_pages(&input, sources, &index, sink, &mut col)
         }
         _ => (
             stages::markdown(opts, &site, &index, memo, &mut col),
@@ -284,13 +285,14 @@ fn generate_with(
         ),
     };
     let search_postings = early.search.take();
+    for (i, text) in std::mem::take(&mut early.kept) {
+        site.postings[i].src.text = text;
+    }
     timings.mark(markdown_label);
     stages::links(&site, &bodies.bodies, &mut col);
     timings.mark("links");
-    let photos = stages::photos(opts, &site, &mut bodies.bodies, &mut col)?;
-    if search_postings.is_some() {
-        stages::drop_bodies(&mut site, &bodies.bodies);
-    }
+    let alt_checked = search_postings.is_some();
+    let photos = stages::photos(opts, &site, &mut bodies.bodies, alt_checked, &mut col)?;
     timings.mark("photos");
     let Some(judged) = judged else { return Err(col.all()) };
     let (extras, data_files) = match early_extras {

@@ -223,12 +223,15 @@ pub(crate) struct Early {
     pub done: Vec<bool>,
     /// The search postings of every published posting, made in the same pass.
     pub search: Option<crate::search::Postings>,
+    /// The files of published postings whose search snippet is cut from the Markdown (a body
+    /// with no plain text), by posting: the pass lets go of every other posting's.
+    pub kept: Vec<(usize, String)>,
 }
 
 impl Early {
     /// No page made early (the preview, which keeps every body).
     pub fn none(postings: usize) -> Early {
-        Early { files: Vec::new(), done: vec![false; postings], search: None }
+        Early { files: Vec::new(), done: vec![false; postings], search: None, kept: Vec::new() }
     }
 }
 
@@ -241,6 +244,7 @@ impl Early {
 /// `extras` are the postings' extras before the photos (all a page without photos needs).
 pub(crate) fn markdown_and_pages(
     input: &PageInput<'_>,
+    sources: Vec<crate::diagnostic::SourceText>,
     index: &LinkIndex,
     sink: &output::Sink,
     col: &mut Collected,
@@ -264,37 +268,56 @@ pub(crate) fn markdown_and_pages(
     };
     let pages = render::PostingPages::new(&renderer, &render_input, &listings);
     type Page = Result<OutputFile, Box<Diagnostic>>;
-    type Made = Vec<(usize, Rendered, Option<Page>)>;
+    type Made = Vec<(usize, Rendered, Option<Page>, Option<String>)>;
     // Published postings in search-id order, then the others: each worker's run of ids feeds
-    // its own search postings, joined in order (see `search::Postings`).
+    // its own search postings, joined in order (see `search::Postings`). Each task owns its
+    // posting's file and lets it go when done, so the bodies are not all held at once.
     let ids = crate::discovery::search_order(site);
-    let mut visit = ids.clone();
-    visit.extend((0..site.postings.len()).filter(|&i| !site.postings[i].published));
+    let published = ids.len();
+    let mut sources: Vec<Option<crate::diagnostic::SourceText>> =
+        sources.into_iter().map(Some).collect();
+    let visit: Vec<(usize, crate::diagnostic::SourceText)> = ids
+        .into_iter()
+        .chain((0..site.postings.len()).filter(|&i| !site.postings[i].published))
+        .filter_map(|i| Some((i, sources[i].take()?)))
+        .collect();
     let (made, postings) = visit
-        .par_iter()
+        .into_par_iter()
         .enumerate()
         .fold(
             || (Made::new(), crate::search::Postings::default()),
-            |(mut made, mut postings), (k, &i)| {
-                let mut body =
-                    render_body(site, i, index, &bodies.md_options, opts.drafts, None, None);
-                if k < ids.len() {
+            |(mut made, mut postings), (k, (i, src))| {
+                let p = &site.postings[i];
+                let mut body = render_body_of(
+                    site,
+                    i,
+                    &src,
+                    index,
+                    &bodies.md_options,
+                    opts.drafts,
+                    None,
+                    None,
+                );
+                body.diagnostics.extend(crate::images::stage::missing_alt(p, &src.text, &body));
+                let markdown = &src.text[p.split.body_start.min(src.text.len())..];
+                if k < published {
                     crate::discovery::add_search_terms(
                         site,
                         i,
+                        markdown,
                         &extras[i],
                         k as u32,
                         &mut postings,
                     );
                 }
-                let page_now = site.postings[i].published
-                    && !later(i)
-                    && !crate::images::stage::has_photos(&body.html);
+                let page_now =
+                    p.published && !later(i) && !crate::images::stage::has_photos(&body.html);
                 let page = page_now.then(|| pages.render(i, &body, sink));
                 if page_now {
                     body.html = Arc::default();
                 }
-                made.push((i, body, page));
+                let kept = (k < published && body.text.is_empty()).then_some(src.text);
+                made.push((i, body, page, kept));
                 (made, postings)
             },
         )
@@ -305,10 +328,12 @@ pub(crate) fn markdown_and_pages(
                 (a, early.append(later))
             },
         );
+    let mut kept = Vec::new();
     let mut slots: Vec<Option<(Rendered, Option<Page>)>> =
         (0..site.postings.len()).map(|_| None).collect();
-    for (i, body, page) in made {
+    for (i, body, page, text) in made {
         slots[i] = Some((body, page));
+        kept.extend(text.map(|t| (i, t)));
     }
     let mut early = Early::none(slots.len());
     let mut page_diags = Vec::new();
@@ -329,8 +354,22 @@ pub(crate) fn markdown_and_pages(
         }
     }
     early.search = Some(postings);
+    early.kept = kept;
     col.other.extend(page_diags);
     (bodies, early)
+}
+
+/// The postings' files for the Markdown pass, which lets go of each once done: only the front
+/// matter stays in `site` (later stages quote it, and the photos stage reads its spans).
+pub(crate) fn take_sources(site: &mut Site) -> Vec<crate::diagnostic::SourceText> {
+    site.postings
+        .iter_mut()
+        .map(|p| {
+            let text = std::mem::take(&mut p.src.text);
+            p.src.text = text[..p.split.body_start.min(text.len())].to_string();
+            crate::diagnostic::SourceText { text, ..p.src.clone() }
+        })
+        .collect()
 }
 
 /// Stage `links`: each published body's link problems become its posting's, and `#anchor`
@@ -344,23 +383,13 @@ pub(crate) fn links(site: &Site, bodies: &[Rendered], col: &mut Collected) {
     col.anchors = all_anchor_diagnostics(site, bodies);
 }
 
-/// After the checks that quote a body line (links, photos), a publishing build lets go of the
-/// postings' Markdown (100 MB at 10,000 postings): their pages are made from the rendered
-/// bodies, and their search terms are in the postings the Markdown pass made. Kept only where
-/// a search snippet is cut from the Markdown (a body with no plain text).
-pub(crate) fn drop_bodies(site: &mut Site, bodies: &[Rendered]) {
-    for (p, b) in site.postings.iter_mut().zip(bodies) {
-        if !p.published || !b.text.is_empty() {
-            p.drop_body();
-        }
-    }
-}
-
 /// Stage `photos`: photos processed (or taken from the cache) and put into the bodies.
+/// `alt_checked`: the Markdown pass found the images without a description already.
 pub(crate) fn photos(
     opts: &BuildOptions,
     site: &Site,
     bodies: &mut [Rendered],
+    alt_checked: bool,
     col: &mut Collected,
 ) -> Result<crate::images::stage::Photos, Diagnostics> {
     let cache = crate::images::ImageCache::new(opts.cache_dir.join("images")).map_err(|e| {
@@ -373,7 +402,10 @@ pub(crate) fn photos(
         crate::images::stage::run(site, bodies, &cache, opts.progress.as_deref());
     col.other.extend(photo_diags);
     for (i, b) in bodies.iter_mut().enumerate() {
-        col.posting[i].extend(crate::images::stage::missing_alt(&site.postings[i], b));
+        if !alt_checked {
+            let p = &site.postings[i];
+            col.posting[i].extend(crate::images::stage::missing_alt(p, &p.src.text, b));
+        }
         fill_photos(site, i, b, &photos);
     }
     Ok(photos)
@@ -741,13 +773,29 @@ pub(crate) fn render_body(
     memo: Option<&Cache>,
     index_key: Option<crate::pipeline::cache::Key>,
 ) -> Rendered {
+    let src = &site.postings[i].src;
+    render_body_of(site, i, src, index, md_options, drafts, memo, index_key)
+}
+
+/// [`render_body`] of posting `i` whose file is `src` (taken out of `site` by the Markdown pass).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn render_body_of(
+    site: &Site,
+    i: usize,
+    src: &crate::diagnostic::SourceText,
+    index: &LinkIndex,
+    md_options: &comrak::Options<'static>,
+    drafts: bool,
+    memo: Option<&Cache>,
+    index_key: Option<crate::pipeline::cache::Key>,
+) -> Rendered {
     let p = &site.postings[i];
     let content_dir = content_rel_dir(&site.root, &p.dir);
     let page = p.url();
     let published = p.published && !drafts;
     let render = || {
         markdown::render(&markdown::Context {
-            src: &p.src,
+            src,
             body_start: p.split.body_start,
             body_line: p.split.body_line,
             content_dir: &content_dir,
@@ -763,8 +811,8 @@ pub(crate) fn render_body(
         Some(c) => {
             let key = KeyHasher::new()
                 .with(&index_key)
-                .with(&p.src.path)
-                .with(&p.src.text)
+                .with(&src.path)
+                .with(&src.text)
                 .with(&(p.split.body_start, p.split.body_line, i, published))
                 .with(&content_dir)
                 .with(&page)
@@ -976,8 +1024,8 @@ fn check_anchors(
                     available: bodies[c.target].anchors.clone(),
                 },
             )
-            .with_line_snippet(
-                &p.src.text,
+            .with_known_line(
+                c.line_text.as_deref(),
                 c.line,
                 c.column,
                 c.href.chars().count() + 2,
