@@ -446,11 +446,14 @@ fn route(
         }
         (true, "check") => {
             let ctx = JobCtx::of(state);
-            start(state, "check", move |job| check(&ctx, job))
+            let first = JobSays::Checking.text(ctx.lang);
+            start(state, "check", Some(&first), move |job| check(&ctx, job))
         }
         (true, "build") => {
             let ctx = JobCtx::of(state);
-            start(state, "build", move |job| build_site(&ctx, job))
+            let out = BuildOptions::new(&ctx.root, ctx.today).out;
+            let first = JobSays::Building(out.display().to_string()).text(ctx.lang);
+            start(state, "build", Some(&first), move |job| build_site(&ctx, job))
         }
         (true, "publish") => {
             #[derive(Deserialize, Default)]
@@ -462,7 +465,7 @@ fn route(
             let p: Publish = parse(&read_body(req, MAX_JSON)?)?;
             let ctx = JobCtx::of(state);
             let writing = state.writing.clone();
-            start(state, "publish", move |job| {
+            start(state, "publish", None, move |job| {
                 let _w = writing.lock().unwrap_or_else(|e| e.into_inner());
                 super::publish::run(&ctx, &p.target, p.confirm, job)
             })
@@ -886,11 +889,11 @@ impl JobCtx {
 }
 
 /// Starts a job, answering `202` with its id, or `409` naming the one that is running.
-fn start<F>(state: &State, kind: &'static str, work: F) -> Answer
+fn start<F>(state: &State, kind: &'static str, first: Option<&str>, work: F) -> Answer
 where
     F: FnOnce(&Job) -> Value + Send + 'static,
 {
-    match state.jobs.start(kind, work) {
+    match state.jobs.start(kind, first, work) {
         Ok(job) => Answer { status: 202, body: json!({ "job": job.id, "kind": kind }) },
         Err(running) => {
             let mut a = fail(409, ApiError::Busy(running.kind));
@@ -909,7 +912,6 @@ fn say_all(job: &Job, diags: &Diagnostics, lang: Lang) {
 
 /// `gongkai check`: every validation, nothing written; the CLI's summary line.
 fn check(ctx: &JobCtx, job: &Job) -> Value {
-    job.say(&JobSays::Checking.text(ctx.lang));
     let opts = BuildOptions::new(&ctx.root, ctx.today);
     let (mut diags, pages) = match pipeline::generate(&opts) {
         Ok(g) => (g.warnings, Some(g.pages)),
@@ -931,7 +933,6 @@ fn check(ctx: &JobCtx, job: &Job) -> Value {
 /// `gongkai build`: the real site into `public/`.
 fn build_site(ctx: &JobCtx, job: &Job) -> Value {
     let mut opts = BuildOptions::new(&ctx.root, ctx.today);
-    job.say(&JobSays::Building(opts.out.display().to_string()).text(ctx.lang));
     opts.enforce_change_notes = !crate::record::published::has_targets(&ctx.root);
     let placeholders = crate::placeholders::find(&ctx.root);
     let mut a = match pipeline::build(&opts) {

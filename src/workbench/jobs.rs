@@ -86,7 +86,14 @@ fn failed(e: JobError) -> Value {
 
 impl Jobs {
     /// Starts `work` on its own thread unless a job is running; `Err` is the running one.
-    pub fn start<F>(&self, kind: &'static str, work: F) -> Result<Arc<Job>, Arc<Job>>
+    /// `first` is the job's first line, there before the start is answered (a page that asks
+    /// at once sees what is being done, not an empty list).
+    pub fn start<F>(
+        &self,
+        kind: &'static str,
+        first: Option<&str>,
+        work: F,
+    ) -> Result<Arc<Job>, Arc<Job>>
     where
         F: FnOnce(&Job) -> Value + Send + 'static,
     {
@@ -101,6 +108,9 @@ impl Jobs {
             inner.jobs.pop_first();
         }
         drop(inner);
+        if let Some(line) = first {
+            job.say(line);
+        }
         let j = job.clone();
         let spawned = std::thread::Builder::new().name("gongkai-wb-job".into()).spawn(move || {
             // A panic in a build must not leave the job running for ever (and every later
@@ -138,14 +148,17 @@ mod tests {
         let jobs = Jobs::default();
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let a = jobs
-            .start("build", move |j| {
+            .start("build", None, move |j| {
                 j.say("第一行\n第二行\n");
                 let _ = rx.recv();
                 j.say("完成");
                 json!({"ok": true})
             })
             .unwrap_or_else(|_| panic!("first start"));
-        let refused = jobs.start("check", |_| json!({})).err().expect("second start refused");
+        let refused = jobs
+            .start("check", Some("正在检查"), |_| json!({}))
+            .err()
+            .expect("second start refused");
         assert_eq!(refused.id, a.id);
         tx.send(()).unwrap();
         wait(&a);
@@ -153,7 +166,11 @@ mod tests {
         assert_eq!(v["lines"], json!(["第二行", "完成"]));
         assert_eq!(v["next"], 3);
         assert_eq!(v["result"]["ok"], true);
-        let b = jobs.start("check", |_| panic!("boom")).unwrap_or_else(|_| panic!("free again"));
+        let b = jobs
+            .start("check", Some("正在检查"), |_| panic!("boom"))
+            .unwrap_or_else(|_| panic!("free again"));
+        // The first line is there before the start is answered, not when the thread gets to it.
+        assert_eq!(b.view(0)["lines"][0], "正在检查");
         wait(&b);
         assert!(b.view(0)["result"]["error"].as_str().unwrap().contains("内部错误"));
         assert!(jobs.get(a.id).is_some() && jobs.get(99).is_none());
