@@ -9,6 +9,7 @@ use crate::render::{PostingExtras, sort_postings, summary_of};
 use crate::search::{self, SearchDoc};
 use crate::site::Site;
 use crate::urls;
+use std::borrow::Cow;
 
 /// The documents of the search index (taking the bodies' plain text), newest first.
 pub fn search_docs<'a>(
@@ -22,20 +23,19 @@ pub fn search_docs<'a>(
         .collect()
 }
 
-/// The published postings in the order of their search ids (newest first, then by url: the
-/// order [`search::build_index_from`] gives their documents).
+/// The published postings in the order of their search ids ([`search::id_key`]).
 pub fn search_order(site: &Site) -> Vec<usize> {
     let mut ids: Vec<usize> =
         (0..site.postings.len()).filter(|&i| site.postings[i].published).collect();
     ids.sort_by_cached_key(|&i| {
         let p = &site.postings[i];
-        (std::cmp::Reverse(crate::date::format_iso(p.date())), p.url())
+        search::id_key(crate::date::format_iso(p.date()), p.url())
     });
     ids
 }
 
-/// Adds posting `i`'s terms to `postings` as search document `id`: the title, tags, kind and
-/// text (its Markdown, `markdown`, and ledger 摘要) that its [`search_doc`] holds.
+/// Adds posting `i`'s terms to `postings` as search document `id`: the same title, tags, kind
+/// and text (its Markdown, `markdown`, then its ledger 摘要) that its [`search_doc`] holds.
 pub fn add_search_terms(
     site: &Site,
     i: usize,
@@ -45,9 +45,9 @@ pub fn add_search_terms(
     postings: &mut search::Postings,
 ) {
     let p = &site.postings[i];
-    let tags = p.front.tags.iter().map(|t| t.get_ref().as_str()).chain(p.front.kind.as_deref());
-    let ledger = extras.ledger.iter().flat_map(|l| l.rows.iter().map(|r| r.summary.as_str()));
-    postings.add(id, p.title(), tags, std::iter::once(markdown).chain(ledger));
+    let tags = p.front.tags.iter().map(|t| t.get_ref().as_str());
+    let text = std::iter::once(markdown).chain(ledger_summaries(extras));
+    postings.add(id, p.title(), tags, p.front.kind.as_deref(), text);
 }
 
 /// The search index of the published postings, whose terms a Markdown pass put into
@@ -59,18 +59,16 @@ pub fn search_files_from(
     extras: &[PostingExtras],
     postings: search::Postings,
 ) -> Vec<OutputFile> {
-    let docs: Vec<SearchDoc<'static>> = published_in_order(site)
+    let docs: Vec<SearchDoc<'static>> = search_order(site)
         .into_iter()
         .map(|i| {
             let excerpt = std::mem::take(&mut bodies[i].text);
-            let text =
-                if excerpt.is_empty() { site.postings[i].take_body() } else { String::new() };
-            let mut doc =
-                search_doc_of(site, i, std::borrow::Cow::Owned(text), excerpt, &extras[i]);
-            if !doc.excerpt.is_empty() {
-                doc.text = std::borrow::Cow::Borrowed("");
-            }
-            doc
+            let text = if excerpt.is_empty() {
+                search_text(Cow::Owned(site.postings[i].take_body()), &extras[i])
+            } else {
+                Cow::Borrowed("")
+            };
+            search_doc_of(site, i, text, excerpt, &extras[i])
         })
         .collect();
     search_files(search::build_index_from(docs, postings, &Default::default()))
@@ -91,30 +89,38 @@ pub fn search_doc<'a>(
     excerpt: String,
     extras: &PostingExtras,
 ) -> SearchDoc<'a> {
-    let text = std::borrow::Cow::Borrowed(site.postings[i].body());
+    let text = search_text(Cow::Borrowed(site.postings[i].body()), extras);
     search_doc_of(site, i, text, excerpt, extras)
 }
 
-/// The search document of posting `i` whose Markdown is `text`.
+/// What a posting's search document indexes as its text: its Markdown (markup characters are
+/// separators to the tokenizer, so no second copy of every text is kept; snippets come from
+/// the rendered plain text), then its ledger 摘要, a line each ("修路" finds the quarter that
+/// paid for it).
+fn search_text<'a>(mut markdown: Cow<'a, str>, extras: &PostingExtras) -> Cow<'a, str> {
+    for summary in ledger_summaries(extras) {
+        let t = markdown.to_mut();
+        t.push('\n');
+        t.push_str(summary);
+    }
+    markdown
+}
+
+/// The ledger 摘要 a posting's search document indexes after its Markdown.
+fn ledger_summaries(extras: &PostingExtras) -> impl Iterator<Item = &str> {
+    extras.ledger.iter().flat_map(|l| l.rows.iter().map(|r| r.summary.as_str()))
+}
+
+/// The search document of posting `i` whose indexed text is `text` ([`search_text`]).
 fn search_doc_of<'a>(
     site: &Site,
     i: usize,
-    mut text: std::borrow::Cow<'a, str>,
+    text: Cow<'a, str>,
     excerpt: String,
     extras: &PostingExtras,
 ) -> SearchDoc<'a> {
     let p = &site.postings[i];
     let top = top_section(site, p.section);
-    // The Markdown source is indexed (markup characters are separators to the tokenizer), so
-    // no second copy of every text is kept; snippets come from the rendered plain text.
-    // Ledger 摘要 are searchable too: "修路" finds the quarter that paid for it.
-    if let Some(l) = &extras.ledger {
-        let t = text.to_mut();
-        for r in &l.rows {
-            t.push('\n');
-            t.push_str(&r.summary);
-        }
-    }
     SearchDoc {
         url: p.url(),
         title: p.title().to_string(),

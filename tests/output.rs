@@ -22,9 +22,10 @@ fn digest_tree(dir: &Path) -> BTreeMap<String, [u8; 32]> {
 /// `in_memory`, on tmpfs (`/dev/shm`) where the machine has one.
 fn generated_site(n: usize, in_memory: bool) -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    let dir = match in_memory && shm.is_dir() {
-        true => tempfile::tempdir_in(shm).unwrap(),
-        false => tempfile::tempdir().unwrap(),
+    let dir = if in_memory && shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
     };
     std::fs::copy(common::fixture("basic").join("site.toml"), dir.path().join("site.toml"))
         .unwrap();

@@ -291,8 +291,7 @@ fn generate_with(
     timings.mark(markdown_label);
     stages::links(&site, &bodies.bodies, &mut col);
     timings.mark("links");
-    let alt_checked = search_postings.is_some();
-    let photos = stages::photos(opts, &site, &mut bodies.bodies, alt_checked, &mut col)?;
+    let photos = stages::photos(opts, &site, &mut bodies.bodies, &mut col)?;
     timings.mark("photos");
     let Some(judged) = judged else { return Err(col.all()) };
     let (extras, data_files) = match early_extras {

@@ -212,11 +212,6 @@ fn update(
         if site.postings[i].published {
             ds.extend(body.diagnostics.iter().cloned());
         }
-        ds.extend(crate::images::stage::missing_alt(
-            &site.postings[i],
-            &site.postings[i].src.text,
-            &body,
-        ));
         own_diags.insert(i, ds);
         old_bodies.push((i, std::mem::replace(&mut model.bodies[i], body)));
     }

@@ -6,9 +6,9 @@
 //! [`check`]; its 公示, ledger and public record: the notice and ledger stages, [`records`]; what
 //! its page shows beyond its text: [`extras`]; its Markdown rendered: [`markdown`], or in a
 //! publishing build [`markdown_and_pages`], which also makes and writes its page and adds its
-//! search terms in the same parallel pass; its links checked: [`links`]; its photos: [`photos`]; the pages not made yet:
-//! [`pages`]; the site's feeds, search index and manifest: [`feeds`], [`search`],
-//! [`other_files`], [`manifest`].
+//! search terms in the same parallel pass; its links checked: [`links`]; its photos:
+//! [`photos`]; the pages not made yet: [`pages`]; the site's feeds, search index and manifest:
+//! [`feeds`], [`search`], [`other_files`], [`manifest`].
 
 use super::{AttachmentError, BuildOptions};
 use crate::calendar::WorkCalendar;
@@ -274,14 +274,14 @@ pub(crate) fn markdown_and_pages(
     // posting's file and lets it go when done, so the bodies are not all held at once.
     let ids = crate::discovery::search_order(site);
     let published = ids.len();
-    let mut sources: Vec<Option<crate::diagnostic::SourceText>> =
-        sources.into_iter().map(Some).collect();
-    let visit: Vec<(usize, crate::diagnostic::SourceText)> = ids
-        .into_iter()
-        .chain((0..site.postings.len()).filter(|&i| !site.postings[i].published))
-        .filter_map(|i| Some((i, sources[i].take()?)))
-        .collect();
-    let (made, postings) = visit
+    let mut rank: Vec<usize> = (0..site.postings.len()).map(|i| published + i).collect();
+    for (k, &i) in ids.iter().enumerate() {
+        rank[i] = k;
+    }
+    let mut visit: Vec<(usize, crate::diagnostic::SourceText)> =
+        sources.into_iter().enumerate().collect();
+    visit.sort_unstable_by_key(|(i, _)| rank[*i]);
+    let (mut made, postings) = visit
         .into_par_iter()
         .enumerate()
         .fold(
@@ -298,7 +298,6 @@ pub(crate) fn markdown_and_pages(
                     None,
                     None,
                 );
-                body.diagnostics.extend(crate::images::stage::missing_alt(p, &src.text, &body));
                 let markdown = &src.text[p.split.body_start.min(src.text.len())..];
                 if k < published {
                     crate::discovery::add_search_terms(
@@ -328,18 +327,13 @@ pub(crate) fn markdown_and_pages(
                 (a, early.append(later))
             },
         );
-    let mut kept = Vec::new();
-    let mut slots: Vec<Option<(Rendered, Option<Page>)>> =
-        (0..site.postings.len()).map(|_| None).collect();
-    for (i, body, page, text) in made {
-        slots[i] = Some((body, page));
-        kept.extend(text.map(|t| (i, t)));
-    }
-    let mut early = Early::none(slots.len());
+    // Every posting was visited once: in posting order again.
+    made.sort_unstable_by_key(|m| m.0);
+    let mut early = Early::none(made.len());
     let mut page_diags = Vec::new();
-    bodies.bodies = Vec::with_capacity(slots.len());
-    for (i, slot) in slots.into_iter().enumerate() {
-        let (body, page) = slot.unwrap_or_default();
+    bodies.bodies = Vec::with_capacity(made.len());
+    for (i, body, page, text) in made {
+        early.kept.extend(text.map(|t| (i, t)));
         bodies.bodies.push(body);
         match page {
             Some(Ok(f)) => {
@@ -354,7 +348,6 @@ pub(crate) fn markdown_and_pages(
         }
     }
     early.search = Some(postings);
-    early.kept = kept;
     col.other.extend(page_diags);
     (bodies, early)
 }
@@ -384,12 +377,10 @@ pub(crate) fn links(site: &Site, bodies: &[Rendered], col: &mut Collected) {
 }
 
 /// Stage `photos`: photos processed (or taken from the cache) and put into the bodies.
-/// `alt_checked`: the Markdown pass found the images without a description already.
 pub(crate) fn photos(
     opts: &BuildOptions,
     site: &Site,
     bodies: &mut [Rendered],
-    alt_checked: bool,
     col: &mut Collected,
 ) -> Result<crate::images::stage::Photos, Diagnostics> {
     let cache = crate::images::ImageCache::new(opts.cache_dir.join("images")).map_err(|e| {
@@ -402,10 +393,6 @@ pub(crate) fn photos(
         crate::images::stage::run(site, bodies, &cache, opts.progress.as_deref());
     col.other.extend(photo_diags);
     for (i, b) in bodies.iter_mut().enumerate() {
-        if !alt_checked {
-            let p = &site.postings[i];
-            col.posting[i].extend(crate::images::stage::missing_alt(p, &p.src.text, b));
-        }
         fill_photos(site, i, b, &photos);
     }
     Ok(photos)
@@ -794,7 +781,7 @@ pub(crate) fn render_body_of(
     let page = p.url();
     let published = p.published && !drafts;
     let render = || {
-        markdown::render(&markdown::Context {
+        let mut body = markdown::render(&markdown::Context {
             src,
             body_start: p.split.body_start,
             body_line: p.split.body_line,
@@ -804,7 +791,10 @@ pub(crate) fn render_body_of(
             published,
             index,
             options: md_options,
-        })
+        });
+        // Found here, where the whole file is at hand: a publishing build lets go of it after.
+        body.diagnostics.extend(crate::images::stage::missing_alt(p, &src.text, &body));
+        body
     };
     match memo {
         None => render(),
@@ -813,7 +803,7 @@ pub(crate) fn render_body_of(
                 .with(&index_key)
                 .with(&src.path)
                 .with(&src.text)
-                .with(&(p.split.body_start, p.split.body_line, i, published))
+                .with(&(p.split.body_start, p.split.body_line, i, published, p.published))
                 .with(&content_dir)
                 .with(&page)
                 .key();

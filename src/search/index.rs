@@ -325,9 +325,15 @@ pub fn build_index_of(docs: Vec<&SearchDoc>, opts: &IndexOptions) -> Vec<(String
     index_with_texts(docs.into_iter().map(|d| (d, Cow::Borrowed(&*d.text))).collect(), opts)
 }
 
-/// Orders documents as their ids go: newest first, then by url.
+/// The sort key that gives documents their ids: newest first (`YYYY-MM-DD` descending), then by
+/// url. A site's index, the Markdown pass that feeds it and the portal's merged index all
+/// order by it.
+pub fn id_key<T: Ord>(date: T, url: T) -> (std::cmp::Reverse<T>, T) {
+    (std::cmp::Reverse(date), url)
+}
+
 fn id_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
-    b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url))
+    id_key(&a.date, &a.url).cmp(&id_key(&b.date, &b.url))
 }
 
 /// A term's count in one document's body and its title/tag flags.
@@ -383,14 +389,15 @@ pub struct Postings {
 }
 
 impl Postings {
-    /// Adds document `id` (larger than every id added before), whose title is `title`, whose
-    /// tags and kind are `tags` and whose body is the pieces of `text` (each piece tokenised
-    /// apart, as if joined by line breaks).
+    /// Adds document `id` (larger than every id added before) with the fields of its
+    /// [`SearchDoc`], its body given as the pieces of `text` (each piece tokenised apart, as if
+    /// joined by line breaks).
     pub fn add<'t>(
         &mut self,
         id: u32,
         title: &str,
         tags: impl IntoIterator<Item = &'t str>,
+        kind: Option<&'t str>,
         text: impl IntoIterator<Item = &'t str>,
     ) {
         let (cjk, words) = &mut self.scratch;
@@ -413,7 +420,7 @@ impl Postings {
             )
         };
         add(title, 0, FLAG_TITLE);
-        for tag in tags {
+        for tag in tags.into_iter().chain(kind) {
             add(tag, 0, FLAG_TAG);
         }
         for piece in text {
@@ -496,7 +503,7 @@ fn index_with_texts<'d>(
         .par_iter_mut()
         .enumerate()
         .fold(Postings::default, |mut p, (id, (d, text))| {
-            p.add(id as u32, &d.title, d.tags.iter().chain(d.kind.iter()).map(|t| &**t), [&**text]);
+            p.add(id as u32, &d.title, d.tags.iter().map(|t| &**t), d.kind.as_deref(), [&**text]);
             if !d.excerpt.is_empty() {
                 *text = Cow::Borrowed("");
             }
@@ -550,8 +557,7 @@ fn index_files(
         encode_number(&mut core, year_code);
     }
 
-    let (terms, codes): (Vec<String>, Vec<String>) = postings.encoded().into_iter().unzip();
-    let mut files = term_files(terms.iter().map(String::as_str).zip(codes).collect(), opts);
+    let mut files = term_files(postings.encoded(), opts);
     let shards = files.len() as u32;
 
     let shard_size = opts.doc_shard_size.max(1);
@@ -599,30 +605,30 @@ fn index_files(
 /// power of two) as [`IndexOptions`] asks for or the size needs. Takes the codes: each is let
 /// go once copied into its shard, so the index is not held twice (at 10,000 postings the
 /// codes are ~20 MB).
-pub(super) fn term_files(
-    encoded: Vec<(&str, String)>,
+pub(super) fn term_files<T: AsRef<str> + Send>(
+    encoded: Vec<(T, String)>,
     opts: &IndexOptions,
 ) -> Vec<(String, String)> {
     let shards = match opts.term_shards {
         Some(n) => n.max(1).next_power_of_two(),
         None => {
-            let total: usize = encoded.iter().map(|(t, s)| entry_bytes(t, s)).sum();
+            let total: usize = encoded.iter().map(|(t, s)| entry_bytes(t.as_ref(), s)).sum();
             (total.div_ceil(opts.target_shard_bytes.max(1)) as u32)
                 .max(1)
                 .next_power_of_two()
                 .min(4096)
         }
     };
-    let mut shard_terms: Vec<Vec<(&str, String)>> = vec![Vec::new(); shards as usize];
+    let mut shard_terms: Vec<Vec<(T, String)>> = (0..shards).map(|_| Vec::new()).collect();
     for (term, s) in encoded {
-        shard_terms[term_shard(term, shards) as usize].push((term, s));
+        shard_terms[term_shard(term.as_ref(), shards) as usize].push((term, s));
     }
     // Shards are independent: written in parallel, collected in order.
     shard_terms
         .into_par_iter()
         .enumerate()
         .map(|(n, terms)| {
-            let size: usize = terms.iter().map(|(t, s)| entry_bytes(t, s)).sum();
+            let size: usize = terms.iter().map(|(t, s)| entry_bytes(t.as_ref(), s)).sum();
             let mut body = String::with_capacity(SCRIPT_HEAD.len() + size + 64);
             // Written in place rather than through `script`: a second copy of every shard.
             body.push_str(SCRIPT_HEAD);
@@ -631,7 +637,7 @@ pub(super) fn term_files(
                 if i > 0 {
                     body.push(',');
                 }
-                body.push_str(&js_string(term));
+                body.push_str(&js_string(term.as_ref()));
                 body.push(':');
                 body.push('"');
                 body.push_str(&s); // postings alphabet needs no escaping
@@ -770,12 +776,7 @@ mod tests {
                 let mut p = Postings::default();
                 for (j, d) in run.iter().enumerate() {
                     let id = (n * order.len().div_ceil(runs) + j) as u32;
-                    p.add(
-                        id,
-                        &d.title,
-                        d.tags.iter().chain(d.kind.iter()).map(|t| &**t),
-                        [&*d.text],
-                    );
+                    p.add(id, &d.title, d.tags.iter().map(|t| &**t), d.kind.as_deref(), [&*d.text]);
                 }
                 p
             });

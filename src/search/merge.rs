@@ -9,7 +9,7 @@
 
 use super::index::{
     DocOut, FORMAT_VERSION, IndexOptions, META_PATH, decode_numbers, doc_files, encode_number,
-    meta_file, term_files, year_of,
+    id_key, meta_file, term_files, year_of,
 };
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -159,9 +159,9 @@ pub fn merge_indexes(parts: &[IndexPart], opts: &IndexOptions) -> Merged {
         .enumerate()
         .flat_map(|(p, part)| (0..part.docs.len()).map(move |j| (p, j)))
         .collect();
-    order.sort_by(|&(pa, ja), &(pb, jb)| {
-        let (a, b) = (&ok[pa].docs[ja].doc, &ok[pb].docs[jb].doc);
-        b.d.cmp(&a.d).then_with(|| a.u.cmp(&b.u))
+    order.sort_by_key(|&(p, j)| {
+        let d = &ok[p].docs[j].doc;
+        id_key(&*d.d, &*d.u)
     });
     let mut global: Vec<Vec<u32>> = ok.iter().map(|p| vec![0; p.docs.len()]).collect();
     for (id, &(p, j)) in order.iter().enumerate() {

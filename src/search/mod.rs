@@ -35,7 +35,7 @@ mod tokenize;
 
 pub use index::{
     FORMAT_VERSION, IndexOptions, META_PATH, Postings, SearchDoc, build_index, build_index_from,
-    build_index_of, build_index_with, decode_numbers, encode_number, term_hash, term_shard,
+    build_index_of, build_index_with, decode_numbers, encode_number, id_key, term_hash, term_shard,
 };
 pub use merge::{IndexPart, Merged, merge_indexes};
 pub use tokenize::{
