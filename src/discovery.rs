@@ -184,45 +184,41 @@ pub fn feed_entry(site: &Site, i: usize, body: &Rendered) -> Option<FeedEntry> {
 /// `atom.xml` for the whole site and `SECTION/atom.xml` for each top-level section, from every
 /// posting's entry (by posting index).
 pub fn feeds_of(site: &Site, entries: &[Option<FeedEntry>]) -> Vec<OutputFile> {
+    use rayon::prelude::*;
     let base = site.config.base();
-    let mut out = Vec::new();
-    out.push(OutputFile {
-        path: "atom.xml".into(),
-        contents: Contents::Bytes(
-            feed::atom(
-                &site.config.title,
-                &urls::absolute(&base, "atom.xml"),
-                &base,
-                &site.config.unit,
-                entries.iter().flatten(),
-                site.today,
-            )
-            .into_bytes(),
-        ),
-    });
+    // The site's feed, then one per top section (`None`: every entry); made in parallel, the
+    // site's alone holds every posting.
+    let mut feeds: Vec<(Option<usize>, String, String, String)> =
+        vec![(None, site.config.title.clone(), "atom.xml".into(), base.clone())];
     for (si, s) in site.sections.iter().enumerate().filter(|(_, s)| s.parent.is_none()) {
-        let entries = entries
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| top_section(site, site.postings[*i].section) == si)
-            .filter_map(|(_, e)| e.as_ref());
-        let path = format!("{}atom.xml", s.url_dir);
-        out.push(OutputFile {
-            contents: Contents::Bytes(
-                feed::atom(
-                    &format!("{} - {}", s.title, site.config.title),
-                    &urls::absolute(&base, &path),
-                    &urls::absolute(&base, &format!("{}index.html", s.url_dir)),
-                    &site.config.unit,
-                    entries,
-                    site.today,
-                )
-                .into_bytes(),
-            ),
-            path,
-        });
+        feeds.push((
+            Some(si),
+            format!("{} - {}", s.title, site.config.title),
+            format!("{}atom.xml", s.url_dir),
+            urls::absolute(&base, &format!("{}index.html", s.url_dir)),
+        ));
     }
-    out
+    feeds
+        .into_par_iter()
+        .map(|(section, title, path, page)| {
+            let entries = entries
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    section.is_none_or(|si| top_section(site, site.postings[*i].section) == si)
+                })
+                .filter_map(|(_, e)| e.as_ref());
+            let xml = feed::atom(
+                &title,
+                &urls::absolute(&base, &path),
+                &page,
+                &site.config.unit,
+                entries,
+                site.today,
+            );
+            OutputFile { path, contents: Contents::Bytes(xml.into_bytes()) }
+        })
+        .collect()
 }
 
 /// `sitemap.xml` over every HTML page, and `robots.txt` pointing at it.
