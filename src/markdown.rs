@@ -37,7 +37,7 @@ pub enum Target {
 }
 
 /// Everything link resolution needs to know about the site.
-#[derive(Hash)]
+#[derive(Hash, Default)]
 pub struct LinkIndex {
     /// Content-relative `.md` path (e.g. `village/2026-road/index.md`) -> posting index.
     pub postings: BTreeMap<String, usize>,
@@ -107,6 +107,16 @@ pub struct Rendered {
     pub links_to: BTreeSet<usize>,
     pub images: Vec<ImageRef>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The body's tables, for the checks that read their cells (money tables:
+    /// `ledger::body_tables`); taken by them, so a cached body does not keep them.
+    pub tables: Vec<TableCells>,
+}
+
+/// A table of the body as where its cells are: rows (the header first) of each cell's byte
+/// range in the file's text, spaces and all.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TableCells {
+    pub rows: Vec<Vec<std::ops::Range<usize>>>,
 }
 
 crate::messages! {
@@ -238,6 +248,19 @@ pub fn render(ctx: &Context<'_>) -> Rendered {
                     }
                 }
             }
+            NodeValue::Table(_) => {
+                drop(data);
+                let rows = node
+                    .children()
+                    .map(|row| {
+                        row.children()
+                            .filter_map(|cell| lines.byte_range(cell.data().sourcepos))
+                            .map(|r| ctx.body_start + r.start..ctx.body_start + r.end)
+                            .collect()
+                    })
+                    .collect();
+                out.tables.push(TableCells { rows });
+            }
             _ => {}
         }
     }
@@ -273,6 +296,19 @@ impl<'a> Lines<'a> {
         pos.start.column = self.char_column(pos.start);
         pos.end.column = self.char_column(pos.end);
         pos
+    }
+
+    /// The bytes of the body that a one-line node spans (a table cell), from comrak's 1-based
+    /// byte columns, its end inclusive; `None` when they do not fall on the line's characters.
+    fn byte_range(&mut self, pos: comrak::nodes::Sourcepos) -> Option<std::ops::Range<usize>> {
+        let body = self.body;
+        let lines = self.lines.get_or_insert_with(|| body.lines().collect());
+        let line = lines.get(pos.start.line.checked_sub(1)?)?;
+        let at = line.as_ptr() as usize - body.as_ptr() as usize;
+        let start = pos.start.column.checked_sub(1)?.min(line.len());
+        let end = pos.end.column.clamp(start, line.len());
+        line.get(start..end)?;
+        Some(at + start..at + end)
     }
 
     /// One column; past the end of the line is one after the last character.

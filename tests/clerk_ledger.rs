@@ -400,3 +400,70 @@ fn without_the_months_before_it_the_page_says_where_the_sums_start() {
         ]
     );
 }
+
+/// The month's accounts typed as a Markdown table in the text, as the `gongkai init` example
+/// writes them (or as `gongkai import` brings a Word table in): a mistyped amount and a wrong
+/// 合计 are errors at their cells, `build` refuses and leaves the published site as it was, and
+/// the same table with the right figures builds.
+#[test]
+fn a_money_table_in_the_text_is_checked_like_a_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "site.toml", SITE_TOML);
+    write(r, "content/finance/_index.md", "+++\ntitle = \"财务公开\"\n+++\n");
+    // Once published, a change needs its date and note (no silent change): four lines more.
+    let posting = |expense: &str, total: &str, edited: bool| {
+        let change = match edited {
+            true => "updated = 2026-10-09\n[[changes]]\ndate = 2026-10-09\nnote = \"更正金额\"\n",
+            false => "",
+        };
+        format!(
+            "+++\ntitle = \"2026年11月财务收支公开\"\ndate = 2026-10-09\nkind = \"财务收支\"\n{change}+++\n\n\
+             | 日期 | 摘要 | 收入（元） | 支出（元） |\n| --- | --- | ---: | ---: |\n\
+             | 2026-11-03 | 土地承包费 | 12,000.00 | |\n\
+             | 2026-11-08 | 办公用品 | | {expense} |\n\
+             | 2026-11-20 | 保洁费 | | 1,500.00 |\n\
+             | **合计** | | **12,000.00** | **{total}** |\n"
+        )
+    };
+    let p = "content/finance/11月.md";
+    write(r, p, posting("300.00", "1,800.00", false));
+    let build = |root: &Path| {
+        gongkai().args(["build", "--quiet", "--today", "2026-10-09", "--root"]).arg(root).output()
+    };
+    let o = build(r).unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = r.join("public/finance/11月/index.html");
+    let published = std::fs::read(&page).unwrap();
+
+    write(r, p, posting("3OO.00", "1,800.00", true));
+    let (code, out) = check(r);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        [format!(
+            "{p}:14:25: 错误: 表格“支出（元）”一栏的“3OO.00”不是有效金额（含有非数字字符“O”）：\
+             金额栏只写数字，例如 1,234.50（可带 ¥ 或“元”），说明文字请写到备注栏"
+        )],
+        "{out}"
+    );
+    assert!(
+        out.contains("14 | | 2026-11-08 | 办公用品 | | 3OO.00 |"),
+        "the snippet shows the row: {out}"
+    );
+
+    write(r, p, posting("300.00", "1,900.00", true));
+    let (code, out) = check(r);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        lines(&out, "错误:"),
+        [format!(
+            "{p}:16:32: 错误: “合计”的支出 1,900.00 元与上面 2 笔逐笔相加的 1,800.00 元不符，\
+             相差 100.00 元：请改为 1,800.00"
+        )],
+        "{out}"
+    );
+    let o = build(r).unwrap();
+    assert!(!o.status.success(), "a wrong total is not published");
+    assert_eq!(std::fs::read(&page).unwrap(), published, "the published page stays as it was");
+}

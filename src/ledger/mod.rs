@@ -6,6 +6,7 @@
 //! Money is [`Fen`] everywhere. For templates every amount serializes as
 //! `{fen, text, money, wan, upper}` (see [`Fen`]), dates as `"2026-07-03"` strings.
 
+pub mod body_tables;
 mod budget;
 mod chart;
 mod check;

@@ -794,6 +794,9 @@ pub(crate) fn render_body_of(
         });
         // Found here, where the whole file is at hand: a publishing build lets go of it after.
         body.diagnostics.extend(crate::images::stage::missing_alt(p, &src.text, &body));
+        for table in std::mem::take(&mut body.tables) {
+            body.diagnostics.extend(crate::ledger::body_tables::check(src, &table.rows));
+        }
         body
     };
     match memo {
