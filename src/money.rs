@@ -195,7 +195,11 @@ fn normalize_char(c: char) -> char {
 /// Parses an amount as clerks write it: `1234`, `1234.5`, `1,234.50`, `¥1,234.50`, `￥…`,
 /// `1234.50元`, full-width digits, surrounding spaces, a leading `-`.
 pub fn parse_amount(text: &str) -> Result<Fen, AmountError> {
-    let s: String = text.trim().chars().map(normalize_char).collect();
+    // Full-width digits and marks are made ASCII; an ASCII text (most cells) needs no copy.
+    let s: std::borrow::Cow<str> = match text.is_ascii() {
+        true => text.into(),
+        false => text.trim().chars().map(normalize_char).collect::<String>().into(),
+    };
     let mut s = s.trim();
     if s.is_empty() {
         return Err(AmountError::Empty);
@@ -248,11 +252,12 @@ pub fn parse_amount(text: &str) -> Result<Fen, AmountError> {
             return Err(AmountError::MisplacedComma);
         }
     }
-    let digits: String = int.chars().filter(|c| *c != ',').collect();
-    if digits.len() > 16 {
+    // Only digits and commas are left in `int`.
+    let digits = int.bytes().filter(|b| b.is_ascii_digit());
+    if digits.clone().count() > 16 {
         return Err(AmountError::TooLarge);
     }
-    let yuan: i64 = digits.parse().map_err(|_| AmountError::Malformed)?;
+    let yuan = digits.fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
     let mut fen = yuan * 100;
     if let Some(f) = frac {
         let b = f.as_bytes();

@@ -49,6 +49,8 @@ struct Column<'t> {
     index: usize,
     header: &'t str,
     summed: bool,
+    /// Each entry row's cell of this column.
+    cells: Vec<Cell>,
     since_sub: Sum,
     since_total: Sum,
 }
@@ -76,36 +78,46 @@ pub fn check(src: &SourceText, table: &[Vec<Range<usize>>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some((header, rows)) = table.split_first() else { return out };
     let text = |r: &Range<usize>| cell_text(&src.text, r);
+    let named: Vec<(usize, &str, bool)> = (header.iter().enumerate())
+        .filter_map(|(index, r)| {
+            let (h, _) = text(r);
+            money_header(h).map(|summed| (index, h, summed))
+        })
+        .collect();
+    if named.is_empty() {
+        return out;
+    }
     let body: Vec<Vec<(&str, Range<usize>)>> =
         rows.iter().map(|row| row.iter().map(&text).collect()).collect();
     let mut columns: Vec<Column> = Vec::new();
-    for (index, r) in header.iter().enumerate() {
-        let (h, _) = text(r);
-        let Some(summed) = money_header(h) else { continue };
+    for (index, header, summed) in named {
+        let cells: Vec<Cell> =
+            body.iter().map(|row| row.get(index).map_or(Cell::Blank, |(t, _)| amount(t))).collect();
         // A column named like money but holding words (收入来源: 土地承包费) is not money:
         // unless its header names the unit, most of its cells with digits must be amounts.
-        let (mut good, mut bad) = (0, 0);
-        for row in &body {
-            match row.get(index).map(|(t, _)| amount(t)) {
-                Some(Cell::Amount(_)) => good += 1,
-                Some(Cell::Bad(_)) => bad += 1,
-                _ => {}
-            }
-        }
-        if h.contains('元') || (good > 0 && good >= bad) {
+        let good = cells.iter().filter(|c| matches!(c, Cell::Amount(_))).count();
+        let bad = cells.iter().filter(|c| matches!(c, Cell::Bad(_))).count();
+        if header.contains('元') || (good > 0 && good >= bad) {
             let fresh = Sum::default();
-            columns.push(Column { index, header: h, summed, since_sub: fresh, since_total: fresh });
+            columns.push(Column {
+                index,
+                header,
+                summed,
+                cells,
+                since_sub: fresh,
+                since_total: fresh,
+            });
         }
     }
     if columns.is_empty() {
         return out;
     }
-    for row in &body {
+    for (r, row) in body.iter().enumerate() {
         let kind = row_kind(row, &columns);
         for col in &mut columns {
             let Some((t, span)) = row.get(col.index) else { continue };
-            let cell = amount(t);
-            if let Cell::Bad(reason) = &cell {
+            let cell = &col.cells[r];
+            if let Cell::Bad(reason) = cell {
                 let words = matches!(reason, AmountError::InvalidChar(c) if is_words(*c));
                 let msg = BodyTableError::BadAmount {
                     column: col.header.to_string(),
@@ -120,7 +132,7 @@ pub fn check(src: &SourceText, table: &[Vec<Range<usize>>]) -> Vec<Diagnostic> {
                 out.push(d.at_span(&src.text, span.clone()));
             }
             let value = match cell {
-                Cell::Amount(f) => Some(f),
+                Cell::Amount(f) => Some(*f),
                 _ => None,
             };
             match kind {
@@ -182,10 +194,17 @@ fn cell_text<'t>(text: &'t str, r: &Range<usize>) -> (&'t str, Range<usize>) {
 /// unit price, balance, rate or standard, which a 合计 row does not sum. Amounts in 万元 are
 /// left alone (their decimals are not fen).
 fn money_header(h: &str) -> Option<bool> {
-    let h: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+    // Most tables are not about money: their headers are let go without a copy.
+    if !h.contains(['金', '收', '支', '元']) || h.contains('万') {
+        return None;
+    }
+    let h: std::borrow::Cow<str> = match h.contains(char::is_whitespace) {
+        true => h.chars().filter(|c| !c.is_whitespace()).collect::<String>().into(),
+        false => h.into(),
+    };
     let money =
         ["金额", "收入", "支出", "元）", "元)", "（元", "(元"].iter().any(|w| h.contains(w));
-    if !money || h.contains('万') {
+    if !money {
         return None;
     }
     Some(!["单价", "余额", "标准", "比例", "率", "每"].iter().any(|w| h.contains(w)))
@@ -221,7 +240,11 @@ fn is_words(c: char) -> bool {
 /// The kind of a row from its cells outside the money columns.
 fn row_kind<'t>(row: &[(&'t str, Range<usize>)], columns: &[Column]) -> Row<'t> {
     for (j, (t, _)) in row.iter().enumerate() {
-        if columns.iter().any(|c| c.index == j) || t.chars().count() > 12 {
+        // Every word below has one of these characters: most cells are let go at once.
+        if !t.contains(['计', '结', '承', '过', '期', '余'])
+            || t.chars().count() > 12
+            || columns.iter().any(|c| c.index == j)
+        {
             continue;
         }
         let words: String = t.chars().filter(|c| !c.is_whitespace()).collect();
