@@ -107,8 +107,8 @@ pub struct Rendered {
     pub links_to: BTreeSet<usize>,
     pub images: Vec<ImageRef>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The body's tables, for the checks that read their cells (money tables:
-    /// `ledger::body_tables`); taken by them, so a cached body does not keep them.
+    /// The body's tables, for the checks that read their cells: a posting's are taken by its
+    /// money-table check (`ledger::body_tables`), so its cached body does not keep them.
     pub tables: Vec<TableCells>,
 }
 

@@ -436,33 +436,28 @@ fn a_money_table_in_the_text_is_checked_like_a_ledger() {
     let page = r.join("public/finance/11月/index.html");
     let published = std::fs::read(&page).unwrap();
 
+    // `check` fails with exactly this error and returns what it printed.
+    let fails_with = |error: String| {
+        let (code, out) = check(r);
+        assert_eq!(code, Some(1), "{out}");
+        assert_eq!(lines(&out, "错误:"), [error], "{out}");
+        out
+    };
     write(r, p, posting("3OO.00", "1,800.00", true));
-    let (code, out) = check(r);
-    assert_eq!(code, Some(1), "{out}");
-    assert_eq!(
-        lines(&out, "错误:"),
-        [format!(
-            "{p}:14:25: 错误: 表格“支出（元）”一栏的“3OO.00”不是有效金额（含有非数字字符“O”）：\
-             金额栏只写数字，例如 1,234.50（可带 ¥ 或“元”），说明文字请写到备注栏"
-        )],
-        "{out}"
-    );
+    let out = fails_with(format!(
+        "{p}:14:25: 错误: 表格“支出（元）”一栏的“3OO.00”不是有效金额（含有非数字字符“O”）：\
+         金额栏只写数字，例如 1,234.50（可带 ¥ 或“元”），说明文字请写到备注栏"
+    ));
     assert!(
         out.contains("14 | | 2026-11-08 | 办公用品 | | 3OO.00 |"),
         "the snippet shows the row: {out}"
     );
 
     write(r, p, posting("300.00", "1,900.00", true));
-    let (code, out) = check(r);
-    assert_eq!(code, Some(1), "{out}");
-    assert_eq!(
-        lines(&out, "错误:"),
-        [format!(
-            "{p}:16:32: 错误: “合计”的支出 1,900.00 元与上面 2 笔逐笔相加的 1,800.00 元不符，\
-             相差 100.00 元：请改为 1,800.00"
-        )],
-        "{out}"
-    );
+    fails_with(format!(
+        "{p}:16:32: 错误: “合计”的支出 1,900.00 元与上面 2 笔逐笔相加的 1,800.00 元不符，\
+         相差 100.00 元：请改为 1,800.00"
+    ));
     let o = build(r).unwrap();
     assert!(!o.status.success(), "a wrong total is not published");
     assert_eq!(std::fs::read(&page).unwrap(), published, "the published page stays as it was");

@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, SourceText};
 use crate::money::{AmountError, Fen, parse_amount};
 
 use super::LedgerError;
+use super::columns::{Subtotal, normalize_header};
 
 crate::messages! {
     pub enum BodyTableError {
@@ -38,9 +39,9 @@ enum Row<'t> {
     Entry,
     /// 小计: the entries since the previous 小计 or 合计.
     Sub(&'t str),
-    /// 合计, 总计, 共计: the entries since the previous 合计.
+    /// 合计, 本月合计, 总计, 共计: the entries since the previous 合计.
     Total(&'t str),
-    /// 累计, 结转, 期初, 期末, 承前页 …: sums of more than this table; neither checked nor counted.
+    /// 累计, 结转, 期初余额, 承前页 …: sums of more than this table; neither checked nor counted.
     Other,
 }
 
@@ -152,7 +153,8 @@ pub fn check(src: &SourceText, table: &[Vec<Range<usize>>]) -> Vec<Diagnostic> {
                     {
                         let msg = LedgerError::SubtotalMismatch {
                             label: label.to_string(),
-                            column: without_unit(col.header),
+                            // The message says 元 after the amount: the header without its unit.
+                            column: normalize_header(col.header),
                             declared,
                             computed: Fen(sum.fen),
                             rows: sum.rows,
@@ -172,11 +174,6 @@ pub fn check(src: &SourceText, table: &[Vec<Range<usize>>]) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// A header without its unit (`支出（元）`: `支出`), for a message that says 元 after the amount.
-fn without_unit(h: &str) -> String {
-    ["（元）", "(元)", "（元)", "(元）"].iter().fold(h.to_string(), |h, u| h.replace(u, ""))
 }
 
 /// A cell's text without its spaces and emphasis marks (`**1,800.00**`), with its byte range.
@@ -218,11 +215,8 @@ enum Cell {
 }
 
 fn amount(t: &str) -> Cell {
-    let blank = ["-", "—", "——", "－", "/", "／", "无"];
-    if t.is_empty()
-        || blank.contains(&t)
-        || !t.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
+    // Dashes, 无, 待定 and the like have no digit.
+    if !t.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
         return Cell::Blank;
     }
     match parse_amount(t) {
@@ -237,26 +231,26 @@ fn is_words(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{9FFF}' | '（' | '）' | '(' | ')' | '：' | ':')
 }
 
-/// The kind of a row from its cells outside the money columns.
+/// The kind of a row from its short cells outside the money columns (a long one is prose),
+/// with the ledger's words for total and carry rows ([`Subtotal::of`]) and 总计, 共计.
 fn row_kind<'t>(row: &[(&'t str, Range<usize>)], columns: &[Column]) -> Row<'t> {
     for (j, (t, _)) in row.iter().enumerate() {
-        // Every word below has one of these characters: most cells are let go at once.
-        if !t.contains(['计', '结', '承', '过', '期', '余'])
-            || t.chars().count() > 12
-            || columns.iter().any(|c| c.index == j)
-        {
+        if t.chars().count() > 12 || columns.iter().any(|c| c.index == j) {
             continue;
         }
-        let words: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-        let has = |ws: &[&str]| ws.iter().any(|w| words.contains(w));
-        if has(&["累计", "结转", "承前页", "过次页", "期初", "期末", "余额"]) {
-            return Row::Other;
-        }
-        if has(&["小计"]) {
-            return Row::Sub(t);
-        }
-        if has(&["合计", "总计", "共计"]) {
-            return Row::Total(t);
+        match Subtotal::of(t) {
+            Some(Subtotal::Sub) => return Row::Sub(t),
+            Some(Subtotal::Total(_) | Subtotal::Month) => return Row::Total(t),
+            Some(Subtotal::Opening | Subtotal::Closing | Subtotal::Year | Subtotal::Page) => {
+                return Row::Other;
+            }
+            None if t.contains('计') => {
+                let words: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                if words.contains("总计") || words.contains("共计") {
+                    return Row::Total(t);
+                }
+            }
+            None => {}
         }
     }
     Row::Entry
